@@ -1,0 +1,2 @@
+import { dbHello } from '@ovn-ts/db';
+export const nbHello = (): string => dbHello() + '-nb';
