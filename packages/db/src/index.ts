@@ -1,1 +1,11 @@
-export const dbHello = (): string => 'db';
+export { DbError, type DbErrorCode } from './errors.js';
+export { createPool, describeUrl } from './pool.js';
+export { createKysely } from './kysely.js';
+export { migrate, type Migration, type MigrationResult } from './migrate.js';
+export { feedSchemaSql } from './feed/feed-sql.js';
+export { FeedReader } from './feed/feed-reader.js';
+export { followFeed, type FollowOptions, type FeedHandler } from './feed/feed-follower.js';
+export { readSnapshot } from './feed/snapshot.js';
+export type { Change, Commit, FeedRead } from './feed/feed-types.js';
+export { startEmbeddedPostgres, freePort, type EmbeddedServer } from './embedded.js';
+export { databaseUrl, ensureDatabase, dropDatabase } from './databases.js';

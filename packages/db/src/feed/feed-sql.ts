@@ -1,0 +1,102 @@
+/**
+ * The change feed, in SQL. This is a documented contract (see the README): outside systems read it.
+ *
+ * Every captured table has a row trigger that appends to `change_log`, tagged with the writing
+ * transaction's id. A deferred constraint trigger on `change_log` runs once per transaction just
+ * before it commits: it takes the next number from `feed_state` and records it in `feed_commit`.
+ * The `feed_state` row stays locked until that transaction has committed (PostgreSQL makes a
+ * transaction visible before it releases its locks), so the next writer gets its number only after
+ * the previous one is visible. Hence commit numbers are gap-free and in commit order, however
+ * transactions interleave, and a reader that has seen number N has seen every commit before it.
+ * Then it NOTIFYs the channel with the number as payload.
+ *
+ * Readers keep a cursor (the last number seen), read `feed_commit` joined with `change_log` for
+ * the numbers after it, and LISTEN only to wake up. Old entries are pruned: a reader whose cursor
+ * is below `feed_state.min_seq - 1` has lost changes and must resync from a snapshot.
+ */
+export function feedSchemaSql(schema: string, channel: string): string {
+  return `
+CREATE TABLE ${schema}.change_log (
+  id bigserial PRIMARY KEY,
+  txid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  tbl text NOT NULL,
+  op text NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
+  row_uuid uuid,
+  row jsonb NOT NULL
+);
+CREATE INDEX change_log_txid ON ${schema}.change_log (txid, id);
+
+CREATE TABLE ${schema}.feed_commit (
+  seq bigint PRIMARY KEY,
+  txid xid8 NOT NULL,
+  committed_at timestamptz NOT NULL
+);
+
+CREATE TABLE ${schema}.feed_state (
+  id integer PRIMARY KEY CHECK (id = 1),
+  last_seq bigint NOT NULL,
+  min_seq bigint NOT NULL,
+  retain bigint NOT NULL CHECK (retain >= 100),
+  channel text NOT NULL
+);
+INSERT INTO ${schema}.feed_state VALUES (1, 0, 1, 100000, '${channel}');
+
+CREATE TABLE ${schema}.feed_reader (
+  name text PRIMARY KEY,
+  seq bigint NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE FUNCTION ${schema}.feed_capture() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  r jsonb;
+BEGIN
+  IF TG_OP = 'DELETE' THEN r := to_jsonb(OLD); ELSE r := to_jsonb(NEW); END IF;
+  INSERT INTO ${schema}.change_log (tbl, op, row_uuid, row)
+  VALUES (TG_TABLE_NAME, lower(TG_OP), (r->>'uuid')::uuid, r);
+  RETURN NULL;
+END
+$fn$;
+
+CREATE FUNCTION ${schema}.feed_prune(keep bigint) RETURNS bigint LANGUAGE plpgsql AS $fn$
+DECLARE
+  cut bigint;
+BEGIN
+  SELECT last_seq - keep INTO cut FROM ${schema}.feed_state;
+  IF cut < 1 THEN RETURN 0; END IF;
+  DELETE FROM ${schema}.change_log l USING ${schema}.feed_commit c
+   WHERE c.seq <= cut AND l.txid = c.txid;
+  DELETE FROM ${schema}.feed_commit WHERE seq <= cut;
+  UPDATE ${schema}.feed_state SET min_seq = greatest(min_seq, cut + 1);
+  RETURN cut;
+END
+$fn$;
+
+CREATE FUNCTION ${schema}.feed_commit_number() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  s bigint;
+  keep bigint;
+BEGIN
+  -- Fires once per change_log row at commit time; only the first firing numbers the transaction.
+  IF current_setting('ovn_feed.${schema}', true) = 'numbered' THEN RETURN NULL; END IF;
+  PERFORM set_config('ovn_feed.${schema}', 'numbered', true);
+  UPDATE ${schema}.feed_state SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, retain INTO s, keep;
+  INSERT INTO ${schema}.feed_commit (seq, txid, committed_at) VALUES (s, pg_current_xact_id(), clock_timestamp());
+  IF s % 1000 = 0 THEN PERFORM ${schema}.feed_prune(keep); END IF;
+  PERFORM pg_notify('${channel}', s::text);
+  RETURN NULL;
+END
+$fn$;
+
+CREATE CONSTRAINT TRIGGER feed_commit_number AFTER INSERT ON ${schema}.change_log
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ${schema}.feed_commit_number();
+
+-- Puts a table under the feed. Called by the migrations that create tables.
+CREATE FUNCTION ${schema}.feed_attach(t regclass) RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  EXECUTE format('CREATE TRIGGER feed_capture AFTER INSERT OR UPDATE OR DELETE ON %s
+                  FOR EACH ROW EXECUTE FUNCTION ${schema}.feed_capture()', t);
+END
+$fn$;
+`;
+}
