@@ -1,0 +1,13 @@
+import type { Migration } from '@ovn-ts/db';
+import { feedSql } from './001-feed.js';
+import { validatorsSql } from './002-validators.js';
+import { tablesSql } from './003-tables.js';
+import { dhcpCatalogSql } from './004-dhcp-catalog.js';
+
+/** The SB schema's history. Append only: a released migration never changes. */
+export const SB_MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'change feed', sql: feedSql },
+  { version: 2, name: 'validators', sql: validatorsSql },
+  { version: 3, name: 'tables', sql: tablesSql },
+  { version: 4, name: 'dhcp option catalogs', sql: dhcpCatalogSql },
+];
