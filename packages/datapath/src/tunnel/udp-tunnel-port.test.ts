@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { frameOffload, setFrameOffload } from '../linux/frame-offload.js';
+import { VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE, VIRTIO_NET_HDR_GSO_TCPV4 } from '../linux/virtio-net-header.js';
+import type { TunnelMetadata } from '../port.js';
+import { type Encapsulation, UdpTunnelPort } from './udp-tunnel-port.js';
+
+interface Received {
+  frame: Uint8Array;
+  meta: TunnelMetadata | undefined;
+  offload: ReturnType<typeof frameOffload>;
+}
+
+const open: UdpTunnelPort[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((p) => p.close()));
+});
+
+/** Sender on 127.0.0.1, receiver on 127.0.0.2, both on free ports; resolves the receiver's first batch. */
+async function pair(encapsulation: Encapsulation, carryOffloads = true) {
+  const rx = await UdpTunnelPort.open({ encapsulation, localIp: '127.0.0.2', localPort: 0 });
+  const tx = await UdpTunnelPort.open({ encapsulation, localIp: '127.0.0.1', localPort: 0, remoteIp: '127.0.0.2', remotePort: rx.localPort, carryOffloads });
+  open.push(rx, tx);
+  tx.start(() => {});
+  const received = new Promise<Received[]>((resolve) => {
+    rx.start((frames, meta) => resolve(frames.map((f, i) => ({ frame: Uint8Array.from(f), meta: meta?.[i], offload: frameOffload(f) }))));
+  });
+  return { tx, rx, received };
+}
+
+function frame(len: number): Uint8Array {
+  const f = new Uint8Array(len);
+  for (let i = 0; i < len; i++) f[i] = i & 0xff;
+  return f;
+}
+
+describe('udp tunnel port over loopback', () => {
+  it('carries a frame with VNI and OVN option through Geneve', async () => {
+    const { tx, received } = await pair('geneve');
+    const f = frame(60);
+    tx.transmit([f], [{ tunId: 0x00abcdn, geneveOption: (3 << 16) | 4 }]);
+    const [r] = await received;
+    expect([...r!.frame]).toEqual([...f]);
+    expect(r!.meta).toEqual({ tunId: 0xabcdn, geneveOption: (3 << 16) | 4, remoteIp: '127.0.0.1', localIp: '127.0.0.2' });
+    expect(tx.stats().txPackets).toBe(1);
+  });
+
+  it('carries a frame with VNI through VXLAN, without an option', async () => {
+    const { tx, received } = await pair('vxlan');
+    tx.transmit([frame(100)], [{ tunId: 77n }]);
+    const [r] = await received;
+    expect(r!.frame.length).toBe(100);
+    expect(r!.meta).toEqual({ tunId: 77n, remoteIp: '127.0.0.1', localIp: '127.0.0.2' });
+  });
+
+  it('sends to the remote address named in the metadata rather than the default', async () => {
+    const rx = await UdpTunnelPort.open({ encapsulation: 'geneve', localIp: '127.0.0.3', localPort: 0 });
+    const tx = await UdpTunnelPort.open({ encapsulation: 'geneve', localIp: '127.0.0.1', localPort: 0, remoteIp: '127.0.0.2', remotePort: rx.localPort });
+    open.push(rx, tx);
+    const got = new Promise<readonly (TunnelMetadata | undefined)[] | undefined>((resolve) => rx.start((_f, m) => resolve(m)));
+    tx.start(() => {});
+    tx.transmit([frame(64)], [{ tunId: 1n, remoteIp: '127.0.0.3' }]);
+    expect((await got)?.[0]?.tunId).toBe(1n);
+  });
+
+  it('keeps a TSO frame whole and its offload state between ovn-ts datapaths', async () => {
+    const { tx, received } = await pair('geneve');
+    const big = frame(30000);
+    const tso = { flags: VIRTIO_NET_HDR_F_NEEDS_CSUM, gsoType: VIRTIO_NET_HDR_GSO_TCPV4, hdrLen: 66, gsoSize: 1448, csumStart: 34, csumOffset: 16 };
+    setFrameOffload(big, tso);
+    tx.transmit([big], [{ tunId: 2n }]);
+    const [r] = await received;
+    expect(r!.frame.length).toBe(30000);
+    expect(r!.offload).toEqual(tso);
+  });
+
+  it('finishes a pending checksum when the peer cannot carry offload state', async () => {
+    const { tx, received } = await pair('geneve', false);
+    const f = frame(80);
+    f[40] = 0;
+    f[41] = 0;
+    setFrameOffload(f, { flags: VIRTIO_NET_HDR_F_NEEDS_CSUM, gsoType: VIRTIO_NET_HDR_GSO_NONE, hdrLen: 0, gsoSize: 0, csumStart: 34, csumOffset: 6 });
+    tx.transmit([f], [{ tunId: 2n }]);
+    const [r] = await received;
+    expect(r!.offload).toBeUndefined();
+    // Complement of the ones'-complement sum of bytes 34..79 (with the field zero) is now in the field.
+    let sum = 0;
+    for (let i = 34; i < 80; i += 2) sum += i === 40 ? 0 : (f[i]! << 8) | f[i + 1]!;
+    while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+    expect((r!.frame[40]! << 8) | r!.frame[41]!).toBe(~sum & 0xffff || 0xffff);
+  });
+
+  it('drops and counts frames it cannot send: no remote, or too large for one datagram', async () => {
+    const p = await UdpTunnelPort.open({ encapsulation: 'geneve', localIp: '127.0.0.1', localPort: 0 });
+    open.push(p);
+    p.start(() => {});
+    p.transmit([frame(60)], [{ tunId: 1n }]);
+    p.transmit([frame(70000)], [{ tunId: 1n, remoteIp: '127.0.0.1' }]);
+    expect(p.stats().txDropped).toBe(2);
+    expect(p.stats().txPackets).toBe(0);
+  });
+
+  it('names the address in a bind failure', async () => {
+    const a = await UdpTunnelPort.open({ encapsulation: 'vxlan', localIp: '127.0.0.1', localPort: 0 });
+    open.push(a);
+    await expect(UdpTunnelPort.open({ encapsulation: 'vxlan', localIp: '127.0.0.1', localPort: a.localPort })).rejects.toThrow(
+      new RegExp(`vxlan port 127.0.0.1:${a.localPort}: bind`),
+    );
+  });
+});
