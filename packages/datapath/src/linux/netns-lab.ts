@@ -69,7 +69,7 @@ export function sweepStaleLabs(): void {
     if (m && !alive(Number(m[1]))) tryRun('ip', ['netns', 'del', name]);
   }
   for (const link of readdirSync('/sys/class/net')) {
-    const m = /^ot(\d+)[rb]\d+$/.exec(link);
+    const m = /^ot(\d+)[rbt]\d+$/.exec(link);
     if (m && !alive(Number(m[1]))) tryRun('ip', ['link', 'del', link]);
   }
 }
@@ -119,6 +119,32 @@ export class NetnsLab {
     const host: LabHost = { ns, rootIf, nsIf, ip: options.cidr.split('/')[0]!, mac };
     this.hosts.push(host);
     return host;
+  }
+
+  /**
+   * A namespace around an existing interface (e.g. a TAP device whose descriptor the datapath holds):
+   * the interface moves into the namespace, is addressed and brought up. `rootIf` is the interface itself.
+   */
+  adoptInterface(name: string, ifname: string, options: HostOptions): LabHost {
+    this.hostCounter += 1;
+    const ns = `${NS_PREFIX}${this.id}-${this.label}-${name}`;
+    run('ip', ['netns', 'add', ns]);
+    this.namespaces.push(ns);
+    run('ip', ['link', 'set', ifname, 'netns', ns]);
+    run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    const mac = options.mac ?? `02:00:00:01:00:${(this.hostCounter & 0xff).toString(16).padStart(2, '0')}`;
+    run('ip', ['-n', ns, 'link', 'set', ifname, 'address', mac]);
+    run('ip', ['-n', ns, 'addr', 'add', options.cidr, 'dev', ifname]);
+    run('ip', ['-n', ns, 'link', 'set', ifname, 'up']);
+    const host: LabHost = { ns, rootIf: ifname, nsIf: ifname, ip: options.cidr.split('/')[0]!, mac };
+    this.hosts.push(host);
+    return host;
+  }
+
+  /** A name for a new interface (e.g. a TAP device) that the stale-lab sweep recognises. */
+  interfaceName(): string {
+    this.hostCounter += 1;
+    return `ot${this.id}t${labCounter * 100 + this.hostCounter}`;
   }
 
   /** A Linux bridge in the root namespace with the given root-side ends attached (for comparison). */
