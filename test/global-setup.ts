@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres } from '@ovn-ts/db';
+import { startEmbeddedPostgres } from '@ovn-ts/db/embedded';
 import { TEST_ADMIN_URL_ENV } from '@ovn-ts/db/testing';
 
 /**

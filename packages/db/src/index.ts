@@ -7,5 +7,4 @@ export { FeedReader } from './feed/feed-reader.js';
 export { followFeed, type FollowOptions, type FeedHandler } from './feed/feed-follower.js';
 export { readSnapshot } from './feed/snapshot.js';
 export type { Change, Commit, FeedRead } from './feed/feed-types.js';
-export { startEmbeddedPostgres, freePort, type EmbeddedServer } from './embedded.js';
 export { databaseUrl, ensureDatabase, dropDatabase } from './databases.js';
