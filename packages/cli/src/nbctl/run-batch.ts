@@ -1,0 +1,49 @@
+/**
+ * Applies a planned batch in one transaction: every command runs in order against the same
+ * transaction (so `ls-add sw0 -- lsp-add sw0 p1` sees its own switch), and the first failure rolls
+ * everything back. With --wait, nb_cfg is bumped in the same transaction.
+ */
+import type { GlobalOptions } from './command-line.js';
+import type { Output, RunContext } from './command.js';
+import { CommandFailure, NbctlError } from './errors.js';
+import type { Planned } from './plan.js';
+import type { Session } from './session.js';
+
+export interface BatchResult {
+  readonly outputs: readonly Output[];
+  /** The nb_cfg to wait for, when --wait asked for it and there is something to wait for. */
+  readonly waitFor: number | undefined;
+}
+
+export async function runBatch(session: Session, planned: readonly Planned[], global: GlobalOptions): Promise<BatchResult> {
+  const ctx: RunContext = { tx: session, global, memo: new Map() };
+  const outputs: Output[] = [];
+  let waitFor: number | undefined;
+  await session.query('BEGIN');
+  try {
+    for (const { spec, plan, raw } of planned) {
+      try {
+        outputs.push((await spec.run(ctx, plan)) ?? []);
+      } catch (err) {
+        throw new CommandFailure(raw.name, err);
+      }
+    }
+    const wantsWait = global.wait !== 'none' && planned.some((p) => p.spec.writes || p.spec.forcesWait);
+    if (wantsWait && !global.dryRun) waitFor = await bumpNbCfg(session);
+    await session.query(global.dryRun ? 'ROLLBACK' : 'COMMIT');
+  } catch (err) {
+    await session.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
+  return { outputs, waitFor };
+}
+
+async function bumpNbCfg(session: Session): Promise<number> {
+  const rows = await session.query<{ nb_cfg: number }>(
+    `UPDATE nb_global SET nb_cfg = nb_cfg + 1,
+       nb_cfg_timestamp = (extract(epoch FROM clock_timestamp()) * 1000)::bigint
+     RETURNING nb_cfg`,
+  );
+  if (!rows[0]) throw new NbctlError('not-found', 'NB_Global: no row to count nb_cfg in (run "nbctl init")');
+  return rows[0].nb_cfg;
+}
