@@ -8,7 +8,7 @@ export class SbGlobalStore {
   constructor(private readonly ctx: StoreContext) {}
 
   async get(): Promise<SbGlobal> {
-    const row = await guard('sb_global', async () => this.ctx.db.selectFrom('sb_global').selectAll().executeTakeFirst());
+    const row = await guard(undefined, async () => this.ctx.db.selectFrom('sb_global').selectAll().executeTakeFirst());
     if (!row) throw new DbError('not-found', 'sb: sb_global: the row is missing (run sbctl init)');
     return row;
   }
@@ -23,7 +23,7 @@ export class SbGlobalStore {
   }
 
   async update(patch: Updateable<SbGlobalTable>): Promise<SbGlobal> {
-    const row = await guard('sb_global', async () =>
+    const row = await guard(undefined, async () =>
       this.ctx.db.updateTable('sb_global').set(patch).returningAll().executeTakeFirst(),
     );
     if (!row) throw new DbError('not-found', 'sb: sb_global: the row is missing (run sbctl init)');
