@@ -21,3 +21,14 @@ export type { FdbStore } from './store/fdb-store.js';
 export type { NamedSetStore } from './store/named-set-store.js';
 export type { LoadBalancerStore, LoadBalancerWithDatapaths } from './store/load-balancer-store.js';
 export type { SbGlobalStore } from './store/sb-global-store.js';
+export {
+  SB_CATALOG,
+  findCatalogTable,
+  findCatalogColumn,
+  type CatalogTable,
+  type CatalogColumn,
+  type ColumnSource,
+  type OvnKind,
+  type OvnScalarKind,
+} from './column-catalog.js';
+export { readOvnRows, type OvnRow } from './ovn-rows.js';
