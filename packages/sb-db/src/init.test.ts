@@ -49,9 +49,9 @@ describe('initSb', () => {
 
   test('every SB table is under the change feed', async () => {
     const r = await pool.query<{ tbl: string }>(
-      `SELECT c.relname AS tbl FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+      `SELECT DISTINCT c.relname AS tbl FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'sb' AND t.tgname = 'feed_capture'`,
+        WHERE n.nspname = 'sb' AND t.tgname LIKE 'feed\_capture%'`,
     );
     expect(r.rows.map((x) => x.tbl).sort()).toEqual([...SB_TABLES].sort());
     const all = await pool.query<{ tbl: string }>(
