@@ -34,9 +34,15 @@ describe('column catalog', () => {
           const dt = type.get(`${table.table}.${s.column}`);
           if (!dt || !STORAGE[c.kind]!.includes(dt)) problems.push(`${table.ovn}.${c.ovn}: ${dt}`);
         } else if (s.kind === 'link') {
-          if (type.get(`${s.table}.${s.self}`) !== 'uuid' || type.get(`${s.table}.${s.other}`) !== 'uuid')
+          if (
+            type.get(`${s.table}.${s.self}`) !== 'uuid' ||
+            type.get(`${s.table}.${s.other}`) !== 'uuid'
+          )
             problems.push(`${table.ovn}.${c.ovn}: link ${s.table}`);
-        } else if (!type.has(`${s.table}.${s.parent}`) || !type.has(`${table.table}.${s.key ?? 'uuid'}`)) {
+        } else if (
+          !type.has(`${s.table}.${s.parent}`) ||
+          !type.has(`${table.table}.${s.key ?? 'uuid'}`)
+        ) {
           problems.push(`${table.ovn}.${c.ovn}: children ${s.table}`);
         }
       }
@@ -46,12 +52,22 @@ describe('column catalog', () => {
 
   test('every SB table with rows of its own is in the catalog; link tables are not', () => {
     const links = SB_TABLES.filter((x) =>
-      SB_CATALOG.some((t) => t.columns.some((c) => c.source.kind === 'link' && c.source.table === x)),
+      SB_CATALOG.some((t) =>
+        t.columns.some((c) => c.source.kind === 'link' && c.source.table === x),
+      ),
     );
     expect(links.sort()).toEqual(
-      ['dns_datapath', 'load_balancer_datapath', 'logical_dp_group_datapath', 'multicast_group_port', 'port_binding_additional_chassis'].sort(),
+      [
+        'dns_datapath',
+        'load_balancer_datapath',
+        'logical_dp_group_datapath',
+        'multicast_group_port',
+        'port_binding_additional_chassis',
+      ].sort(),
     );
-    expect(SB_CATALOG.map((x) => x.table).sort()).toEqual(SB_TABLES.filter((x) => !links.includes(x)).sort());
+    expect(SB_CATALOG.map((x) => x.table).sort()).toEqual(
+      SB_TABLES.filter((x) => !links.includes(x)).sort(),
+    );
   });
 
   test('tables are found as users type them', () => {
@@ -63,17 +79,33 @@ describe('column catalog', () => {
     expect(findCatalogTable('nope')).toBeUndefined();
     const flow = findCatalogTable('Logical_Flow')!;
     expect(findCatalogColumn(flow, 'stage')).toMatchObject({ kind: 'string', extension: true });
-    expect(findCatalogColumn(flow, 'logical_datapath')).toMatchObject({ kind: 'uuid', ref: 'Datapath_Binding', optional: true });
+    expect(findCatalogColumn(flow, 'logical_datapath')).toMatchObject({
+      kind: 'uuid',
+      ref: 'Datapath_Binding',
+      optional: true,
+    });
   });
 
   test('readOvnRows returns rows in OVN shape, found by uuid or name', async () => {
-    const reg = await t.sb.chassis.register({ name: 'hv1', encaps: [{ type: 'geneve', ip: '192.0.2.1' }] });
+    const reg = await t.sb.chassis.register({
+      name: 'hv1',
+      encaps: [{ type: 'geneve', ip: '192.0.2.1' }],
+    });
     const dp = await t.sb.datapaths.insert({ tunnel_key: 7, external_ids: { name: 'sw0' } });
-    const [p] = await t.sb.ports.insertMany([{ logical_port: 'sw0p1', datapath: dp.uuid, tunnel_key: 1, mac: ['0a:00:00:00:00:01'] }]);
+    const [p] = await t.sb.ports.insertMany([
+      { logical_port: 'sw0p1', datapath: dp.uuid, tunnel_key: 1, mac: ['0a:00:00:00:00:01'] },
+    ]);
     await t.sb.ports.claim('sw0p1', 'hv1');
-    const mc = await t.sb.multicastGroups.create({ datapath: dp.uuid, name: '_MC_flood', tunnelKey: 32768, ports: [p!] });
+    const mc = await t.sb.multicastGroups.create({
+      datapath: dp.uuid,
+      name: '_MC_flood',
+      tunnelKey: 32768,
+      ports: [p!],
+    });
 
-    const [chassis] = await readOvnRows(t.sb.db, findCatalogTable('Chassis')!, { records: ['hv1'] });
+    const [chassis] = await readOvnRows(t.sb.db, findCatalogTable('Chassis')!, {
+      records: ['hv1'],
+    });
     expect(chassis).toEqual({
       _uuid: reg.chassis.uuid,
       name: 'hv1',
@@ -86,13 +118,30 @@ describe('column catalog', () => {
       external_ids: {},
     });
     const [port] = await readOvnRows(t.sb.db, findCatalogTable('Port_Binding')!, { records: [p!] });
-    expect(port).toMatchObject({ logical_port: 'sw0p1', datapath: dp.uuid, chassis: reg.chassis.uuid, up: true, tag: null, gateway_chassis: [] });
+    expect(port).toMatchObject({
+      logical_port: 'sw0p1',
+      datapath: dp.uuid,
+      chassis: reg.chassis.uuid,
+      up: true,
+      tag: null,
+      gateway_chassis: [],
+    });
     const [group] = await readOvnRows(t.sb.db, findCatalogTable('Multicast_Group')!);
-    expect(group).toEqual({ _uuid: mc.uuid, datapath: dp.uuid, name: '_MC_flood', tunnel_key: 32768, ports: [p!] });
-    const byName = await readOvnRows(t.sb.db, findCatalogTable('Datapath_Binding')!, { records: ['sw0'] });
+    expect(group).toEqual({
+      _uuid: mc.uuid,
+      datapath: dp.uuid,
+      name: '_MC_flood',
+      tunnel_key: 32768,
+      ports: [p!],
+    });
+    const byName = await readOvnRows(t.sb.db, findCatalogTable('Datapath_Binding')!, {
+      records: ['sw0'],
+    });
     expect(byName.map((r) => r._uuid)).toEqual([dp.uuid]);
     const [encap] = await readOvnRows(t.sb.db, findCatalogTable('Encap')!);
     expect(encap).toMatchObject({ type: 'geneve', ip: '192.0.2.1', chassis_name: 'hv1' });
-    expect(await readOvnRows(t.sb.db, findCatalogTable('Chassis')!, { records: ['hv9'] })).toEqual([]);
+    expect(await readOvnRows(t.sb.db, findCatalogTable('Chassis')!, { records: ['hv9'] })).toEqual(
+      [],
+    );
   });
 });

@@ -14,7 +14,12 @@ export type ColumnSource =
   | { readonly kind: 'column'; readonly column: string }
   | { readonly kind: 'link'; readonly table: string; readonly self: string; readonly other: string }
   /** Child rows whose `parent` column holds this row's `key` (uuid unless said otherwise). */
-  | { readonly kind: 'children'; readonly table: string; readonly parent: string; readonly key?: string };
+  | {
+      readonly kind: 'children';
+      readonly table: string;
+      readonly parent: string;
+      readonly key?: string;
+    };
 
 export interface CatalogColumn {
   /** The OVN column name (ovn-sb(5)). */
@@ -45,7 +50,13 @@ export interface CatalogTable {
   readonly columns: readonly CatalogColumn[];
 }
 
-type Opt = { optional?: boolean; ref?: string; writable?: boolean; extension?: boolean; column?: string };
+type Opt = {
+  optional?: boolean;
+  ref?: string;
+  writable?: boolean;
+  extension?: boolean;
+  column?: string;
+};
 const col = (ovn: string, kind: OvnScalarKind | 'map', o: Opt = {}): CatalogColumn => ({
   ovn,
   kind,
@@ -58,7 +69,8 @@ const col = (ovn: string, kind: OvnScalarKind | 'map', o: Opt = {}): CatalogColu
 const str = (ovn: string, o?: Opt) => col(ovn, 'string', o);
 const int = (ovn: string, o?: Opt) => col(ovn, 'integer', o);
 const bool = (ovn: string, o?: Opt) => col(ovn, 'boolean', o);
-const ref = (ovn: string, table: string, o?: Opt) => col(ovn, 'uuid', { ...o, ref: table, optional: o?.optional ?? true });
+const ref = (ovn: string, table: string, o?: Opt) =>
+  col(ovn, 'uuid', { ...o, ref: table, optional: o?.optional ?? true });
 const map = (ovn: string, o?: Opt) => col(ovn, 'map', o);
 const strings = (ovn: string, o: Opt = {}): CatalogColumn => ({
   ovn,
@@ -67,7 +79,13 @@ const strings = (ovn: string, o: Opt = {}): CatalogColumn => ({
   writable: o.writable ?? true,
   source: { kind: 'column', column: o.column ?? ovn },
 });
-const linked = (ovn: string, refTable: string, table: string, self: string, other: string): CatalogColumn => ({
+const linked = (
+  ovn: string,
+  refTable: string,
+  table: string,
+  self: string,
+  other: string,
+): CatalogColumn => ({
   ovn,
   kind: 'set',
   element: 'uuid',
@@ -75,7 +93,13 @@ const linked = (ovn: string, refTable: string, table: string, self: string, othe
   writable: false,
   source: { kind: 'link', table, self, other },
 });
-const children = (ovn: string, refTable: string, table: string, parent: string, key?: string): CatalogColumn => ({
+const children = (
+  ovn: string,
+  refTable: string,
+  table: string,
+  parent: string,
+  key?: string,
+): CatalogColumn => ({
   ovn,
   kind: 'set',
   element: 'uuid',
@@ -83,13 +107,25 @@ const children = (ovn: string, refTable: string, table: string, parent: string, 
   writable: false,
   source: { kind: 'children', table, parent, ...(key ? { key } : {}) },
 });
-const uuid = { ovn: '_uuid', kind: 'uuid', writable: false, source: { kind: 'column', column: 'uuid' } } as const;
+const uuid = {
+  ovn: '_uuid',
+  kind: 'uuid',
+  writable: false,
+  source: { kind: 'column', column: 'uuid' },
+} as const;
 
 export const SB_CATALOG: readonly CatalogTable[] = [
   {
     ovn: 'SB_Global',
     table: 'sb_global',
-    columns: [uuid, int('nb_cfg'), int('nb_cfg_timestamp'), map('options'), bool('ipsec'), map('external_ids')],
+    columns: [
+      uuid,
+      int('nb_cfg'),
+      int('nb_cfg_timestamp'),
+      map('options'),
+      bool('ipsec'),
+      map('external_ids'),
+    ],
   },
   {
     ovn: 'Chassis',
@@ -111,7 +147,14 @@ export const SB_CATALOG: readonly CatalogTable[] = [
     ovn: 'Chassis_Private',
     table: 'chassis_private',
     nameColumn: 'name',
-    columns: [uuid, str('name'), ref('chassis', 'Chassis'), int('nb_cfg'), int('nb_cfg_timestamp'), map('external_ids')],
+    columns: [
+      uuid,
+      str('name'),
+      ref('chassis', 'Chassis'),
+      int('nb_cfg'),
+      int('nb_cfg_timestamp'),
+      map('external_ids'),
+    ],
   },
   {
     ovn: 'Encap',
@@ -148,7 +191,13 @@ export const SB_CATALOG: readonly CatalogTable[] = [
       int('tag', { optional: true }),
       str('virtual_parent', { optional: true }),
       ref('chassis', 'Chassis'),
-      linked('additional_chassis', 'Chassis', 'port_binding_additional_chassis', 'port_binding', 'chassis'),
+      linked(
+        'additional_chassis',
+        'Chassis',
+        'port_binding_additional_chassis',
+        'port_binding',
+        'chassis',
+      ),
       ref('encap', 'Encap'),
       ref('requested_chassis', 'Chassis'),
       children('gateway_chassis', 'Gateway_Chassis', 'gateway_chassis', 'port_binding'),
@@ -175,7 +224,12 @@ export const SB_CATALOG: readonly CatalogTable[] = [
     ovn: 'HA_Chassis_Group',
     table: 'ha_chassis_group',
     nameColumn: 'name',
-    columns: [uuid, str('name'), children('ha_chassis', 'HA_Chassis', 'ha_chassis', 'ha_chassis_group'), map('external_ids')],
+    columns: [
+      uuid,
+      str('name'),
+      children('ha_chassis', 'HA_Chassis', 'ha_chassis', 'ha_chassis_group'),
+      map('external_ids'),
+    ],
   },
   {
     ovn: 'HA_Chassis',
@@ -207,7 +261,10 @@ export const SB_CATALOG: readonly CatalogTable[] = [
   {
     ovn: 'Logical_DP_Group',
     table: 'logical_dp_group',
-    columns: [uuid, linked('datapaths', 'Datapath_Binding', 'logical_dp_group_datapath', 'dp_group', 'datapath')],
+    columns: [
+      uuid,
+      linked('datapaths', 'Datapath_Binding', 'logical_dp_group_datapath', 'dp_group', 'datapath'),
+    ],
   },
   {
     ovn: 'Multicast_Group',
@@ -281,7 +338,13 @@ export const SB_CATALOG: readonly CatalogTable[] = [
       str('name'),
       map('vips'),
       str('protocol', { optional: true }),
-      linked('datapaths', 'Datapath_Binding', 'load_balancer_datapath', 'load_balancer', 'datapath'),
+      linked(
+        'datapaths',
+        'Datapath_Binding',
+        'load_balancer_datapath',
+        'load_balancer',
+        'datapath',
+      ),
       ref('ls_datapath_group', 'Logical_DP_Group'),
       ref('lr_datapath_group', 'Logical_DP_Group'),
       map('options'),
@@ -296,7 +359,8 @@ export const SB_CATALOG: readonly CatalogTable[] = [
  */
 export function findCatalogTable(name: string): CatalogTable | undefined {
   const lower = name.toLowerCase();
-  const exact = SB_CATALOG.find((t) => t.ovn === name) ?? SB_CATALOG.find((t) => t.ovn.toLowerCase() === lower);
+  const exact =
+    SB_CATALOG.find((t) => t.ovn === name) ?? SB_CATALOG.find((t) => t.ovn.toLowerCase() === lower);
   if (exact) return exact;
   const prefixed = SB_CATALOG.filter((t) => t.ovn.toLowerCase().startsWith(lower));
   return prefixed.length === 1 ? prefixed[0] : undefined;
@@ -304,5 +368,8 @@ export function findCatalogTable(name: string): CatalogTable | undefined {
 
 /** The catalog column for an OVN column name of a table (exact, then case-insensitive). */
 export function findCatalogColumn(table: CatalogTable, name: string): CatalogColumn | undefined {
-  return table.columns.find((c) => c.ovn === name) ?? table.columns.find((c) => c.ovn.toLowerCase() === name.toLowerCase());
+  return (
+    table.columns.find((c) => c.ovn === name) ??
+    table.columns.find((c) => c.ovn.toLowerCase() === name.toLowerCase())
+  );
 }

@@ -4,7 +4,16 @@
  * and controllers read them to encode replies. The facts are OVN's (lib/ovn-l7.h); the list is
  * kept in step with packages/expr's catalog of the same options.
  */
-export type DhcpV4Type = 'bool' | 'uint8' | 'uint16' | 'uint32' | 'ipv4' | 'static_routes' | 'str' | 'host_id' | 'domains';
+export type DhcpV4Type =
+  | 'bool'
+  | 'uint8'
+  | 'uint16'
+  | 'uint32'
+  | 'ipv4'
+  | 'static_routes'
+  | 'str'
+  | 'host_id'
+  | 'domains';
 export type DhcpV6Type = 'ipv6' | 'str' | 'mac' | 'domain';
 
 export interface DhcpCatalogEntry<T extends string> {
@@ -13,7 +22,11 @@ export interface DhcpCatalogEntry<T extends string> {
   readonly type: T;
 }
 
-const e = <T extends string>(name: string, code: number, type: T): DhcpCatalogEntry<T> => ({ name, code, type });
+const e = <T extends string>(name: string, code: number, type: T): DhcpCatalogEntry<T> => ({
+  name,
+  code,
+  type,
+});
 
 /**
  * DHCPv4 options. Codes 0, 253 and 254 are not DHCP option codes on the wire: OVN uses them for the

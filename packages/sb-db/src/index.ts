@@ -1,34 +1,47 @@
-export { SB_SCHEMA, SB_CHANNEL } from './names.js';
+export {
+  type CatalogColumn,
+  type CatalogTable,
+  type ColumnSource,
+  findCatalogColumn,
+  findCatalogTable,
+  type OvnKind,
+  type OvnScalarKind,
+  SB_CATALOG,
+} from './column-catalog.js';
+export { CHECK_PROBLEMS } from './constraint-problems.js';
+export {
+  DHCPV4_CATALOG,
+  DHCPV6_CATALOG,
+  type DhcpCatalogEntry,
+  type DhcpV4Type,
+  type DhcpV6Type,
+} from './dhcp-catalog.js';
 export { initSb } from './init.js';
-export { SB_MIGRATIONS } from './migrations/index.js';
 export { SB_TABLES } from './migrations/003-tables.js';
-export { DHCPV4_CATALOG, DHCPV6_CATALOG, type DhcpCatalogEntry, type DhcpV4Type, type DhcpV6Type } from './dhcp-catalog.js';
+export { SB_MIGRATIONS } from './migrations/index.js';
+export { SB_CHANNEL, SB_SCHEMA } from './names.js';
+export { type OvnRow, readOvnRows } from './ovn-rows.js';
 export type { SbPool } from './pool.js';
 export type * from './sb-database.js';
 export { sbError } from './sb-error.js';
-export { CHECK_PROBLEMS } from './constraint-problems.js';
-export { SbStore, createSbKysely } from './store/sb-store.js';
-export { RowStore, type UuidTable } from './store/row-store.js';
-export type { StoreContext } from './store/store-context.js';
-export type { ChassisRegistration, RegisteredChassis, ChassisStore } from './store/chassis-store.js';
+export type {
+  ChassisRegistration,
+  ChassisStore,
+  RegisteredChassis,
+} from './store/chassis-store.js';
 export type { DatapathStore } from './store/datapath-store.js';
-export type { PortBindingStore, PortFilter } from './store/port-binding-store.js';
-export type { LogicalFlowStore, FlowFilter, FlowChanges } from './store/logical-flow-store.js';
 export type { DpGroup, DpGroupStore } from './store/dp-group-store.js';
-export type { MulticastGroupStore, MulticastGroupWithPorts } from './store/multicast-group-store.js';
-export type { MacBindingInput, MacBindingStore } from './store/mac-binding-store.js';
 export type { FdbStore } from './store/fdb-store.js';
-export type { NamedSetStore } from './store/named-set-store.js';
 export type { LoadBalancerStore, LoadBalancerWithDatapaths } from './store/load-balancer-store.js';
+export type { FlowChanges, FlowFilter, LogicalFlowStore } from './store/logical-flow-store.js';
+export type { MacBindingInput, MacBindingStore } from './store/mac-binding-store.js';
+export type {
+  MulticastGroupStore,
+  MulticastGroupWithPorts,
+} from './store/multicast-group-store.js';
+export type { NamedSetStore } from './store/named-set-store.js';
+export type { PortBindingStore, PortFilter } from './store/port-binding-store.js';
+export { RowStore, type UuidTable } from './store/row-store.js';
 export type { SbGlobalStore } from './store/sb-global-store.js';
-export {
-  SB_CATALOG,
-  findCatalogTable,
-  findCatalogColumn,
-  type CatalogTable,
-  type CatalogColumn,
-  type ColumnSource,
-  type OvnKind,
-  type OvnScalarKind,
-} from './column-catalog.js';
-export { readOvnRows, type OvnRow } from './ovn-rows.js';
+export { createSbKysely, SbStore } from './store/sb-store.js';
+export type { StoreContext } from './store/store-context.js';

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DHCPV4_CATALOG, DHCPV6_CATALOG } from './dhcp-catalog.js';
 import { initSb } from './init.js';
 import { feedSql } from './migrations/001-feed.js';
-import { SB_MIGRATIONS } from './migrations/index.js';
 import { SB_TABLES } from './migrations/003-tables.js';
+import { SB_MIGRATIONS } from './migrations/index.js';
 import type { SbPool } from './pool.js';
 
 let db: TestDatabase;
@@ -26,7 +26,8 @@ describe('initSb', () => {
     const first = await initSb(pool);
     expect(first.applied).toEqual(SB_MIGRATIONS.map((m) => m.version));
     const count = async () =>
-      (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM sb.dhcp_options`)).rows[0]!.n;
+      (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM sb.dhcp_options`)).rows[0]!
+        .n;
     const before = await count();
     const second = await initSb(pool);
     expect(second.applied).toEqual([]);
@@ -52,11 +53,14 @@ describe('initSb', () => {
     const r = await pool.query<{ tbl: string }>(
       `SELECT DISTINCT c.relname AS tbl FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'sb' AND t.tgname LIKE 'feed\_capture%'`,
+        WHERE n.nspname = 'sb' AND t.tgname LIKE 'feed_capture%'`,
     );
     expect(r.rows.map((x) => x.tbl).sort()).toEqual([...SB_TABLES].sort());
     // The feed's own tables (whatever @ovn-ts/db names them) and the migration log are not captured.
-    const infra = ['schema_migrations', ...[...feedSql.matchAll(/CREATE TABLE sb\.(\w+)/g)].map((m) => m[1]!)];
+    const infra = [
+      'schema_migrations',
+      ...[...feedSql.matchAll(/CREATE TABLE sb\.(\w+)/g)].map((m) => m[1]!),
+    ];
     const all = await pool.query<{ tbl: string }>(
       `SELECT tablename AS tbl FROM pg_tables WHERE schemaname = 'sb' AND NOT tablename = ANY($1)`,
       [infra],
@@ -66,7 +70,9 @@ describe('initSb', () => {
 
   test('the DHCP catalogs hold exactly OVN standard options of dhcp-catalog.ts', async () => {
     const v4 = await pool.query(`SELECT name, code, type FROM sb.dhcp_options ORDER BY code, name`);
-    const v6 = await pool.query(`SELECT name, code, type FROM sb.dhcpv6_options ORDER BY code, name`);
+    const v6 = await pool.query(
+      `SELECT name, code, type FROM sb.dhcpv6_options ORDER BY code, name`,
+    );
     const sorted = <T extends { code: number; name: string }>(xs: readonly T[]) =>
       [...xs].sort((a, b) => a.code - b.code || a.name.localeCompare(b.name));
     expect(v4.rows).toEqual(sorted(DHCPV4_CATALOG).map((o) => ({ ...o })));

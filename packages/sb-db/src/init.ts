@@ -1,4 +1,4 @@
-import { migrate, type MigrationResult } from '@ovn-ts/db';
+import { type MigrationResult, migrate } from '@ovn-ts/db';
 import { SB_MIGRATIONS } from './migrations/index.js';
 import { SB_SCHEMA } from './names.js';
 import type { SbPool } from './pool.js';

@@ -10,7 +10,7 @@ export type OvnRow = Record<string, unknown> & { _uuid: string };
 const ident = (s: string) => sql.id(s);
 const tbl = (t: string) => sql.id(SB_SCHEMA, t);
 
-function valueOf(c: CatalogColumn) {
+function columnValue(c: CatalogColumn) {
   const s = c.source;
   switch (s.kind) {
     case 'column':
@@ -32,7 +32,7 @@ export async function readOvnRows(
   table: CatalogTable,
   opts: { records?: readonly string[] } = {},
 ): Promise<OvnRow[]> {
-  const cols = sql.join(table.columns.map((c) => sql`${valueOf(c)} AS ${ident(c.ovn)}`));
+  const cols = sql.join(table.columns.map((c) => sql`${columnValue(c)} AS ${ident(c.ovn)}`));
   const name = table.nameColumn
     ? sql`t.${ident(table.nameColumn)}`
     : table.nameMapKey
@@ -42,7 +42,10 @@ export async function readOvnRows(
     ? sql`WHERE t.uuid::text = ANY(${[...opts.records]}::text[]) OR ${name} = ANY(${[...opts.records]}::text[])`
     : sql``;
   try {
-    const r = await sql<OvnRow>`SELECT ${cols} FROM ${tbl(table.table)} t ${where} ORDER BY ${name}, t.uuid`.execute(db);
+    const r =
+      await sql<OvnRow>`SELECT ${cols} FROM ${tbl(table.table)} t ${where} ORDER BY ${name}, t.uuid`.execute(
+        db,
+      );
     return r.rows;
   } catch (err) {
     throw sbError(err);

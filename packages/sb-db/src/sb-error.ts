@@ -23,7 +23,9 @@ export function sbError(err: unknown, object?: string): DbError {
   const { table, problem, key } = describe(pg);
   const what = object ?? key;
   const name = pg.constraint ? ` (constraint ${pg.constraint})` : '';
-  return new DbError('constraint', `sb: ${table}${what ? ` ${what}` : ''}: ${problem}${name}`, { cause: e.cause ?? err });
+  return new DbError('constraint', `sb: ${table}${what ? ` ${what}` : ''}: ${problem}${name}`, {
+    cause: e.cause ?? err,
+  });
 }
 
 function pgFields(err: unknown): PgErrorFields | undefined {
@@ -49,7 +51,8 @@ function describe(pg: PgErrorFields): { table: string; problem: string; key?: st
     }
     case '23503': {
       const missing = /^Key \((.+?)\)=\((.*)\) is not present in table "(.+)"/.exec(detail);
-      if (missing) return { table, problem: `${missing[1]} ${missing[2]} does not exist in ${missing[3]}` };
+      if (missing)
+        return { table, problem: `${missing[1]} ${missing[2]} does not exist in ${missing[3]}` };
       const used = /^Key \((.+?)\)=\((.*)\) is still referenced from table "(.+)"/.exec(detail);
       if (used) return { table, problem: `still referenced from ${used[3]}`, key: used[2] };
       return { table, problem: 'refers to a missing row' };
@@ -57,7 +60,8 @@ function describe(pg: PgErrorFields): { table: string; problem: string; key?: st
     case '23502':
       return { table, problem: `${pg.column ?? 'a column'} must be set`, key: failingUuid(detail) };
     case '23514': {
-      const problem = CHECK_PROBLEMS[`${table}.${pg.constraint}`] ?? `violates check ${pg.constraint}`;
+      const problem =
+        CHECK_PROBLEMS[`${table}.${pg.constraint}`] ?? `violates check ${pg.constraint}`;
       return { table, problem, key: failingUuid(detail) };
     }
     default:

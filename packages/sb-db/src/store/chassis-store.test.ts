@@ -18,7 +18,11 @@ describe('chassis registration', () => {
       ],
       otherConfig: { 'datapath-type': 'ts' },
     });
-    expect(r.chassis).toMatchObject({ name: 'hv1', hostname: 'host-1', other_config: { 'datapath-type': 'ts' } });
+    expect(r.chassis).toMatchObject({
+      name: 'hv1',
+      hostname: 'host-1',
+      other_config: { 'datapath-type': 'ts' },
+    });
     expect(r.private).toMatchObject({ name: 'hv1', chassis: r.chassis.uuid, nb_cfg: 0 });
     expect(r.encaps.map((e) => [e.type, e.ip, e.options])).toEqual([
       ['geneve', '192.0.2.11', {}],
@@ -29,17 +33,26 @@ describe('chassis registration', () => {
   test('registering again keeps the uuid and the reported nb_cfg, and replaces the encaps', async () => {
     const before = await t.sb.chassis.byName('hv1');
     await t.sb.chassis.setNbCfg('hv1', 5, 1_700_000_000_000);
-    const r = await t.sb.chassis.register({ name: 'hv1', hostname: 'host-1b', encaps: [{ type: 'geneve', ip: '192.0.2.12' }] });
+    const r = await t.sb.chassis.register({
+      name: 'hv1',
+      hostname: 'host-1b',
+      encaps: [{ type: 'geneve', ip: '192.0.2.12' }],
+    });
     expect(r.chassis.uuid).toBe(before?.uuid);
     expect(r.chassis.hostname).toBe('host-1b');
     expect(r.private).toMatchObject({ nb_cfg: 5, nb_cfg_timestamp: 1_700_000_000_000 });
-    expect((await t.sb.chassis.encaps('hv1')).map((e) => `${e.type} ${e.ip}`)).toEqual(['geneve 192.0.2.12']);
+    expect((await t.sb.chassis.encaps('hv1')).map((e) => `${e.type} ${e.ip}`)).toEqual([
+      'geneve 192.0.2.12',
+    ]);
   });
 
   test('a bad encap leaves nothing half-registered', async () => {
     await expect(
       t.sb.chassis.register({ name: 'hv2', encaps: [{ type: 'geneve', ip: '10.0.0.0/8' }] }),
-    ).rejects.toMatchObject({ code: 'constraint', message: expect.stringMatching(/^sb: encap .*ip must be a single address/) });
+    ).rejects.toMatchObject({
+      code: 'constraint',
+      message: expect.stringMatching(/^sb: encap .*ip must be a single address/),
+    });
     expect(await t.sb.chassis.byName('hv2')).toBeUndefined();
     expect((await t.sb.chassis.listPrivate()).map((p) => p.name)).toEqual(['hv1']);
   });

@@ -8,7 +8,11 @@ export interface ChassisRegistration {
   readonly name: string;
   readonly hostname?: string;
   /** The chassis's tunnel endpoints; registration replaces the previous set. */
-  readonly encaps: readonly { readonly type: EncapType; readonly ip: string; readonly options?: StringMap }[];
+  readonly encaps: readonly {
+    readonly type: EncapType;
+    readonly ip: string;
+    readonly options?: StringMap;
+  }[];
   readonly otherConfig?: StringMap;
   readonly externalIds?: StringMap;
   readonly transportZones?: readonly string[];
@@ -64,7 +68,11 @@ export class ChassisStore extends RowStore<'chassis'> {
             await db
               .insertInto('encap')
               .values({ type: e.type, ip: e.ip, options: e.options ?? {}, chassis_name: reg.name })
-              .onConflict((oc) => oc.columns(['chassis_name', 'type', 'ip']).doUpdateSet({ options: e.options ?? {} }))
+              .onConflict((oc) =>
+                oc
+                  .columns(['chassis_name', 'type', 'ip'])
+                  .doUpdateSet({ options: e.options ?? {} }),
+              )
               .returningAll()
               .executeTakeFirstOrThrow(),
           );
@@ -86,7 +94,9 @@ export class ChassisStore extends RowStore<'chassis'> {
   }
 
   async byName(name: string): Promise<Chassis | undefined> {
-    return guard(name, async () => this.ctx.db.selectFrom('chassis').selectAll().where('name', '=', name).executeTakeFirst());
+    return guard(name, async () =>
+      this.ctx.db.selectFrom('chassis').selectAll().where('name', '=', name).executeTakeFirst(),
+    );
   }
 
   async encaps(name?: string): Promise<Encap[]> {
@@ -98,7 +108,9 @@ export class ChassisStore extends RowStore<'chassis'> {
   }
 
   async listPrivate(): Promise<ChassisPrivate[]> {
-    return guard(undefined, async () => this.ctx.db.selectFrom('chassis_private').selectAll().orderBy('name').execute());
+    return guard(undefined, async () =>
+      this.ctx.db.selectFrom('chassis_private').selectAll().orderBy('name').execute(),
+    );
   }
 
   /** A controller's report: it has installed everything up to nbCfg (at timestamp, ms). */
@@ -110,6 +122,7 @@ export class ChassisStore extends RowStore<'chassis'> {
         .where('name', '=', name)
         .executeTakeFirst(),
     );
-    if (r.numUpdatedRows === 0n) throw new DbError('not-found', `sb: chassis_private ${name}: no such chassis`);
+    if (r.numUpdatedRows === 0n)
+      throw new DbError('not-found', `sb: chassis_private ${name}: no such chassis`);
   }
 }

@@ -15,14 +15,22 @@ export class DatapathStore extends RowStore<'datapath_binding'> {
 
   async byKey(key: number): Promise<DatapathBinding | undefined> {
     return guard(`key ${key}`, async () =>
-      this.ctx.db.selectFrom('datapath_binding').selectAll().where('tunnel_key', '=', key).executeTakeFirst(),
+      this.ctx.db
+        .selectFrom('datapath_binding')
+        .selectAll()
+        .where('tunnel_key', '=', key)
+        .executeTakeFirst(),
     );
   }
 
   /** The datapath that implements NB row `nbUuid` (a logical switch or router). */
   async byNbUuid(nbUuid: string): Promise<DatapathBinding | undefined> {
     return guard(nbUuid, async () =>
-      this.ctx.db.selectFrom('datapath_binding').selectAll().where('nb_uuid', '=', nbUuid).executeTakeFirst(),
+      this.ctx.db
+        .selectFrom('datapath_binding')
+        .selectAll()
+        .where('nb_uuid', '=', nbUuid)
+        .executeTakeFirst(),
     );
   }
 }

@@ -15,7 +15,9 @@ export class DpGroupStore {
     return this.ctx.atomic((db) =>
       guard(uuid, async () => {
         const insert = db.insertInto('logical_dp_group');
-        const g = await (uuid ? insert.values({ uuid }) : insert.defaultValues()).returning('uuid').executeTakeFirstOrThrow();
+        const g = await (uuid ? insert.values({ uuid }) : insert.defaultValues())
+          .returning('uuid')
+          .executeTakeFirstOrThrow();
         if (datapaths.length > 0) {
           await db
             .insertInto('logical_dp_group_datapath')
@@ -30,7 +32,11 @@ export class DpGroupStore {
   async setDatapaths(uuid: string, datapaths: readonly string[]): Promise<void> {
     await this.ctx.atomic((db) =>
       guard(uuid, async () => {
-        const g = await db.selectFrom('logical_dp_group').select('uuid').where('uuid', '=', uuid).executeTakeFirst();
+        const g = await db
+          .selectFrom('logical_dp_group')
+          .select('uuid')
+          .where('uuid', '=', uuid)
+          .executeTakeFirst();
         if (!g) throw new DbError('not-found', `sb: logical_dp_group ${uuid}: no such group`);
         await db.deleteFrom('logical_dp_group_datapath').where('dp_group', '=', uuid).execute();
         if (datapaths.length > 0) {
@@ -70,20 +76,24 @@ export class DpGroupStore {
         );
       }
       const rows = await q.orderBy('g.uuid').orderBy('m.datapath').execute();
-      return groupMembers(rows.map((r) => ({ owner: r.uuid, member: r.datapath }))).map(([uuid, datapaths]) => ({
-        uuid,
-        datapaths,
-      }));
+      return groupMembers(rows.map((r) => ({ owner: r.uuid, member: r.datapath }))).map(
+        ([uuid, datapaths]) => ({
+          uuid,
+          datapaths,
+        }),
+      );
     });
   }
 }
 
 /** Folds (owner, member|null) rows, sorted by owner, into owner → members. */
-export function groupMembers(rows: readonly { owner: string; member: string | null }[]): [string, string[]][] {
+export function groupMembers(
+  rows: readonly { owner: string; member: string | null }[],
+): [string, string[]][] {
   const out = new Map<string, string[]>();
   for (const r of rows) {
-    let m = out.get(r.owner);
-    if (!m) out.set(r.owner, (m = []));
+    const m = out.get(r.owner) ?? [];
+    if (m.length === 0) out.set(r.owner, m);
     if (r.member !== null) m.push(r.member);
   }
   return [...out];

@@ -10,7 +10,11 @@ export class FdbStore extends RowStore<'fdb'> {
       this.ctx.db
         .insertInto('fdb')
         .values({ mac: e.mac, dp_key: e.dpKey, port_key: e.portKey, timestamp: e.timestamp })
-        .onConflict((oc) => oc.columns(['mac', 'dp_key']).doUpdateSet({ port_key: e.portKey, timestamp: e.timestamp }))
+        .onConflict((oc) =>
+          oc
+            .columns(['mac', 'dp_key'])
+            .doUpdateSet({ port_key: e.portKey, timestamp: e.timestamp }),
+        )
         .returningAll()
         .executeTakeFirstOrThrow(),
     );

@@ -12,10 +12,17 @@ export interface LoadBalancerWithDatapaths extends LoadBalancer {
 
 /** Load balancers as controllers need them (VIPs, protocol, the datapaths that use them). */
 export class LoadBalancerStore extends RowStore<'load_balancer'> {
-  async create(lb: NewLoadBalancer, datapaths: readonly string[] = []): Promise<LoadBalancerWithDatapaths> {
+  async create(
+    lb: NewLoadBalancer,
+    datapaths: readonly string[] = [],
+  ): Promise<LoadBalancerWithDatapaths> {
     return this.ctx.atomic((db) =>
       guard(lb.name || undefined, async () => {
-        const row = await db.insertInto('load_balancer').values(lb).returningAll().executeTakeFirstOrThrow();
+        const row = await db
+          .insertInto('load_balancer')
+          .values(lb)
+          .returningAll()
+          .executeTakeFirstOrThrow();
         await putDatapaths(db, row.uuid, datapaths);
         return { ...row, datapaths: [...datapaths].sort() };
       }),
@@ -25,7 +32,11 @@ export class LoadBalancerStore extends RowStore<'load_balancer'> {
   async setDatapaths(uuid: string, datapaths: readonly string[]): Promise<void> {
     await this.ctx.atomic((db) =>
       guard(uuid, async () => {
-        const lb = await db.selectFrom('load_balancer').select('uuid').where('uuid', '=', uuid).executeTakeFirst();
+        const lb = await db
+          .selectFrom('load_balancer')
+          .select('uuid')
+          .where('uuid', '=', uuid)
+          .executeTakeFirst();
         if (!lb) throw new DbError('not-found', `sb: load_balancer ${uuid}: no such load balancer`);
         await db.deleteFrom('load_balancer_datapath').where('load_balancer', '=', uuid).execute();
         await putDatapaths(db, uuid, datapaths);
@@ -67,7 +78,11 @@ export class LoadBalancerStore extends RowStore<'load_balancer'> {
   }
 }
 
-async function putDatapaths(db: Kysely<SbDatabase>, lb: string, datapaths: readonly string[]): Promise<void> {
+async function putDatapaths(
+  db: Kysely<SbDatabase>,
+  lb: string,
+  datapaths: readonly string[],
+): Promise<void> {
   if (datapaths.length === 0) return;
   await db
     .insertInto('load_balancer_datapath')

@@ -9,11 +9,16 @@ const dp: Record<number, string> = {};
 
 beforeAll(async () => {
   t = await openSbTestDb('sbflows');
-  for (const key of [1, 2, 3]) dp[key] = (await t.sb.datapaths.insert({ tunnel_key: key, type: 'logical-switch' })).uuid;
+  for (const key of [1, 2, 3])
+    dp[key] = (await t.sb.datapaths.insert({ tunnel_key: key, type: 'logical-switch' })).uuid;
 });
 afterAll(() => t.close());
 
-const flow = (datapath: string, i: number, extra: Partial<NewLogicalFlow> = {}): NewLogicalFlow => ({
+const flow = (
+  datapath: string,
+  i: number,
+  extra: Partial<NewLogicalFlow> = {},
+): NewLogicalFlow => ({
   logical_datapath: datapath,
   pipeline: 'ingress',
   table_id: 0,
@@ -31,7 +36,9 @@ describe('logical flows', () => {
   test('bulk insert and delete by uuid, each in one transaction and one feed commit', async () => {
     const reader = new FeedReader(t.pool, SB_SCHEMA);
     const start = await reader.head();
-    const uuids = await t.sb.flows.insertMany(Array.from({ length: 2500 }, (_, i) => flow(dp[1]!, i)));
+    const uuids = await t.sb.flows.insertMany(
+      Array.from({ length: 2500 }, (_, i) => flow(dp[1]!, i)),
+    );
     expect(uuids).toHaveLength(2500);
     expect(new Set(uuids).size).toBe(2500);
     const afterInsert = await reader.read(start, 10);
@@ -43,11 +50,17 @@ describe('logical flows', () => {
     expect(changes).toHaveLength(2500);
     expect(changes.every((c) => c.table === 'logical_flow' && c.op === 'insert')).toBe(true);
     expect(changes.map((c) => c.uuid)).toEqual(uuids);
-    expect(changes[0]!.row).toMatchObject({ stage: 'ls_in_check_port_sec', builder: 'port-security', nb_table: 'logical_switch_port' });
+    expect(changes[0]!.row).toMatchObject({
+      stage: 'ls_in_check_port_sec',
+      builder: 'port-security',
+      nb_table: 'logical_switch_port',
+    });
 
     expect(await t.sb.flows.deleteMany(uuids.slice(0, 2400))).toBe(2400);
     const afterDelete = await reader.read(afterInsert.cursor, 10);
-    expect(afterDelete.kind === 'commits' && afterDelete.commits.map((c) => c.changes.length)).toEqual([2400]);
+    expect(
+      afterDelete.kind === 'commits' && afterDelete.commits.map((c) => c.changes.length),
+    ).toEqual([2400]);
     expect(await t.sb.flows.deleteMany(uuids)).toBe(100);
   });
 
@@ -67,7 +80,9 @@ describe('logical flows', () => {
     const now = (await t.sb.flows.listWhere({ datapathKeys: [2] })).map((f) => f.uuid).sort();
     expect(now).toEqual([b!, added[0]!].sort());
     // A failing insert undoes the delete too.
-    await expect(t.sb.flows.apply({ delete: [b!], insert: [flow(dp[2]!, 4, { pipeline: 'egress' })] })).rejects.toMatchObject({
+    await expect(
+      t.sb.flows.apply({ delete: [b!], insert: [flow(dp[2]!, 4, { pipeline: 'egress' })] }),
+    ).rejects.toMatchObject({
       code: 'constraint',
     });
     expect(await t.sb.flows.get(b!)).toBeDefined();
@@ -79,17 +94,31 @@ describe('logical flows', () => {
     await t.sb.flows.insertMany([
       flow(dp[1]!, 1, { match: 'only-1' }),
       flow(dp[3]!, 2, { match: 'only-3' }),
-      { ...flow(dp[1]!, 3, { match: 'shared-2-3' }), logical_datapath: null, logical_dp_group: group },
-      flow(dp[2]!, 4, { match: 'egress-2', pipeline: 'egress', stage: 'ls_out_apply_port_sec', table_id: 9 }),
+      {
+        ...flow(dp[1]!, 3, { match: 'shared-2-3' }),
+        logical_datapath: null,
+        logical_dp_group: group,
+      },
+      flow(dp[2]!, 4, {
+        match: 'egress-2',
+        pipeline: 'egress',
+        stage: 'ls_out_apply_port_sec',
+        table_id: 9,
+      }),
     ]);
-    const matches = async (keys: number[]) => (await t.sb.flows.listWhere({ datapathKeys: keys })).map((f) => f.match);
+    const matches = async (keys: number[]) =>
+      (await t.sb.flows.listWhere({ datapathKeys: keys })).map((f) => f.match);
     expect(await matches([1])).toEqual(['only-1']);
     expect(await matches([2])).toEqual(['shared-2-3', 'egress-2']);
     expect((await matches([3])).sort()).toEqual(['only-3', 'shared-2-3']);
     expect(await matches([])).toEqual([]);
-    expect((await t.sb.flows.listWhere({ pipeline: 'egress' })).map((f) => f.match)).toEqual(['egress-2']);
+    expect((await t.sb.flows.listWhere({ pipeline: 'egress' })).map((f) => f.match)).toEqual([
+      'egress-2',
+    ]);
     expect(await t.sb.dpGroups.list([1])).toEqual([]);
-    expect(await t.sb.dpGroups.list([3])).toEqual([{ uuid: group, datapaths: [dp[2]!, dp[3]!].sort() }]);
+    expect(await t.sb.dpGroups.list([3])).toEqual([
+      { uuid: group, datapaths: [dp[2]!, dp[3]!].sort() },
+    ]);
     expect((await t.sb.flows.byNbUuid('00000000-0000-0000-0000-00000000000a')).length).toBe(4);
   });
 
@@ -101,7 +130,9 @@ describe('logical flows', () => {
         throw new Error('northd changed its mind');
       }),
     ).rejects.toThrow('northd changed its mind');
-    expect((await t.sb.flows.listWhere({ datapathKeys: [1] })).map((f) => f.match)).not.toContain('in-tx');
+    expect((await t.sb.flows.listWhere({ datapathKeys: [1] })).map((f) => f.match)).not.toContain(
+      'in-tx',
+    );
     expect(await t.sb.global.getNbCfg()).toBe(0);
 
     await t.sb.transaction(async (tx) => {
@@ -110,7 +141,9 @@ describe('logical flows', () => {
       // Nested transactions join the enclosing one.
       await tx.transaction((inner) => inner.addressSets.put('as_in_tx', ['10.0.0.1']));
     });
-    expect((await t.sb.flows.listWhere({ datapathKeys: [1] })).map((f) => f.match)).toContain('in-tx');
+    expect((await t.sb.flows.listWhere({ datapathKeys: [1] })).map((f) => f.match)).toContain(
+      'in-tx',
+    );
     expect(await t.sb.global.getNbCfg()).toBe(9);
     expect(await t.sb.addressSets.byName('as_in_tx')).toBeDefined();
   });

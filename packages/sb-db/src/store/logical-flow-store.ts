@@ -29,7 +29,10 @@ export class LogicalFlowStore extends RowStore<'logical_flow'> {
             eb(
               'logical_dp_group',
               'in',
-              db.selectFrom('logical_dp_group_datapath').select('dp_group').where('datapath', 'in', dps),
+              db
+                .selectFrom('logical_dp_group_datapath')
+                .select('dp_group')
+                .where('datapath', 'in', dps),
             ),
           ]),
         );
@@ -49,7 +52,12 @@ export class LogicalFlowStore extends RowStore<'logical_flow'> {
   /** Flows made from one NB row (what `lflow-list` shows for an object, and what trace explains). */
   async byNbUuid(nbUuid: string): Promise<LogicalFlow[]> {
     return guard(nbUuid, async () =>
-      this.ctx.db.selectFrom('logical_flow').selectAll().where('nb_uuid', '=', nbUuid).orderBy('uuid').execute(),
+      this.ctx.db
+        .selectFrom('logical_flow')
+        .selectAll()
+        .where('nb_uuid', '=', nbUuid)
+        .orderBy('uuid')
+        .execute(),
     );
   }
 

@@ -18,9 +18,17 @@ export class MacBindingStore extends RowStore<'mac_binding'> {
     return guard(`${b.logicalPort} ${b.ip}`, async () =>
       this.ctx.db
         .insertInto('mac_binding')
-        .values({ logical_port: b.logicalPort, ip: b.ip, mac: b.mac, datapath: b.datapath, timestamp: b.timestamp })
+        .values({
+          logical_port: b.logicalPort,
+          ip: b.ip,
+          mac: b.mac,
+          datapath: b.datapath,
+          timestamp: b.timestamp,
+        })
         .onConflict((oc) =>
-          oc.columns(['logical_port', 'ip']).doUpdateSet({ mac: b.mac, datapath: b.datapath, timestamp: b.timestamp }),
+          oc
+            .columns(['logical_port', 'ip'])
+            .doUpdateSet({ mac: b.mac, datapath: b.datapath, timestamp: b.timestamp }),
         )
         .returningAll()
         .executeTakeFirstOrThrow(),

@@ -12,7 +12,12 @@ export interface MulticastGroupWithPorts extends MulticastGroup {
 
 /** Multicast groups (flooding domains such as _MC_flood) and their member ports. */
 export class MulticastGroupStore extends RowStore<'multicast_group'> {
-  async create(group: { datapath: string; name: string; tunnelKey: number; ports?: readonly string[] }) {
+  async create(group: {
+    datapath: string;
+    name: string;
+    tunnelKey: number;
+    ports?: readonly string[];
+  }) {
     return this.ctx.atomic((db) =>
       guard(group.name, async () => {
         const row = await db
@@ -29,7 +34,11 @@ export class MulticastGroupStore extends RowStore<'multicast_group'> {
   async setPorts(uuid: string, ports: readonly string[]): Promise<void> {
     await this.ctx.atomic((db) =>
       guard(uuid, async () => {
-        const g = await db.selectFrom('multicast_group').select('uuid').where('uuid', '=', uuid).executeTakeFirst();
+        const g = await db
+          .selectFrom('multicast_group')
+          .select('uuid')
+          .where('uuid', '=', uuid)
+          .executeTakeFirst();
         if (!g) throw new DbError('not-found', `sb: multicast_group ${uuid}: no such group`);
         await db.deleteFrom('multicast_group_port').where('multicast_group', '=', uuid).execute();
         await putPorts(db, uuid, ports);
@@ -62,7 +71,11 @@ export class MulticastGroupStore extends RowStore<'multicast_group'> {
   }
 }
 
-async function putPorts(db: Kysely<SbDatabase>, group: string, ports: readonly string[]): Promise<void> {
+async function putPorts(
+  db: Kysely<SbDatabase>,
+  group: string,
+  ports: readonly string[],
+): Promise<void> {
   if (ports.length === 0) return;
   await db
     .insertInto('multicast_group_port')

@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import type { AddressSet, PortGroup } from '../sb-database.js';
 import { RowStore } from './row-store.js';
 import { guard } from './store-context.js';
@@ -15,25 +14,33 @@ export class NamedSetStore<T extends NamedSetTable> extends RowStore<T> {
   /** Creates the set or replaces its members. */
   async put(name: string, members: readonly string[]): Promise<Row<T>> {
     const col = MEMBERS[this.table];
-    return guard(name, async () =>
-      (this.ctx.db as unknown as Kysely<any>)
-        .insertInto(this.t)
-        .values({ name, [col]: [...members] })
-        .onConflict((oc: any) => oc.column('name').doUpdateSet({ [col]: [...members] }))
-        .returningAll()
-        .executeTakeFirstOrThrow() as Promise<Row<T>>,
+    return guard(
+      name,
+      async () =>
+        this.q
+          .insertInto(this.t)
+          .values({ name, [col]: [...members] })
+          .onConflict((oc) => oc.column('name').doUpdateSet({ [col]: [...members] }))
+          .returningAll()
+          .executeTakeFirstOrThrow() as Promise<Row<T>>,
     );
   }
 
   async byName(name: string): Promise<Row<T> | undefined> {
-    return guard(name, async () =>
-      (this.ctx.db as unknown as Kysely<any>).selectFrom(this.t).selectAll().where('name', '=', name).executeTakeFirst() as Promise<Row<T> | undefined>,
+    return guard(
+      name,
+      async () =>
+        this.q
+          .selectFrom(this.t)
+          .selectAll()
+          .where('name', '=', name)
+          .executeTakeFirst() as Promise<Row<T> | undefined>,
     );
   }
 
   async deleteByName(name: string): Promise<boolean> {
     const r = await guard(name, async () =>
-      (this.ctx.db as unknown as Kysely<any>).deleteFrom(this.t).where('name', '=', name).executeTakeFirst(),
+      this.q.deleteFrom(this.t).where('name', '=', name).executeTakeFirst(),
     );
     return r.numDeletedRows > 0n;
   }

@@ -15,7 +15,11 @@ export interface PortFilter {
 export class PortBindingStore extends RowStore<'port_binding'> {
   async byName(logicalPort: string): Promise<PortBinding | undefined> {
     return guard(logicalPort, async () =>
-      this.ctx.db.selectFrom('port_binding').selectAll().where('logical_port', '=', logicalPort).executeTakeFirst(),
+      this.ctx.db
+        .selectFrom('port_binding')
+        .selectAll()
+        .where('logical_port', '=', logicalPort)
+        .executeTakeFirst(),
     );
   }
 
@@ -23,9 +27,14 @@ export class PortBindingStore extends RowStore<'port_binding'> {
     return guard(undefined, async () => {
       const db = this.ctx.db;
       let q = db.selectFrom('port_binding').selectAll();
-      if (filter.datapathKeys) q = q.where('datapath', 'in', datapathsWithKeys(db, filter.datapathKeys));
+      if (filter.datapathKeys)
+        q = q.where('datapath', 'in', datapathsWithKeys(db, filter.datapathKeys));
       if (filter.chassis !== undefined) {
-        q = q.where('chassis', 'in', db.selectFrom('chassis').select('uuid').where('name', '=', filter.chassis));
+        q = q.where(
+          'chassis',
+          'in',
+          db.selectFrom('chassis').select('uuid').where('name', '=', filter.chassis),
+        );
       }
       if (filter.types) q = q.where('type', '=', anyOf(filter.types));
       return q.orderBy('datapath').orderBy('tunnel_key').execute();
@@ -36,14 +45,30 @@ export class PortBindingStore extends RowStore<'port_binding'> {
    * Binds a port to a chassis and marks it up, as the controller of that chassis does when the
    * port appears locally. Taking a port bound elsewhere is allowed (a VM moved): the newest claim wins.
    */
-  async claim(logicalPort: string, chassisName: string, opts: { encap?: string | null; up?: boolean } = {}) {
+  async claim(
+    logicalPort: string,
+    chassisName: string,
+    opts: { encap?: string | null; up?: boolean } = {},
+  ) {
     return this.ctx.atomic((db) =>
       guard(logicalPort, async () => {
-        const chassis = await db.selectFrom('chassis').select('uuid').where('name', '=', chassisName).executeTakeFirst();
-        if (!chassis) throw new DbError('not-found', `sb: port_binding ${logicalPort}: chassis ${chassisName} does not exist`);
+        const chassis = await db
+          .selectFrom('chassis')
+          .select('uuid')
+          .where('name', '=', chassisName)
+          .executeTakeFirst();
+        if (!chassis)
+          throw new DbError(
+            'not-found',
+            `sb: port_binding ${logicalPort}: chassis ${chassisName} does not exist`,
+          );
         const row = await db
           .updateTable('port_binding')
-          .set({ chassis: chassis.uuid, up: opts.up ?? true, ...(opts.encap === undefined ? {} : { encap: opts.encap }) })
+          .set({
+            chassis: chassis.uuid,
+            up: opts.up ?? true,
+            ...(opts.encap === undefined ? {} : { encap: opts.encap }),
+          })
           .where('logical_port', '=', logicalPort)
           .returningAll()
           .executeTakeFirst();
@@ -63,7 +88,11 @@ export class PortBindingStore extends RowStore<'port_binding'> {
         .updateTable('port_binding')
         .set({ chassis: null, encap: null, up: false })
         .where('logical_port', '=', logicalPort)
-        .where('chassis', 'in', this.ctx.db.selectFrom('chassis').select('uuid').where('name', '=', chassisName))
+        .where(
+          'chassis',
+          'in',
+          this.ctx.db.selectFrom('chassis').select('uuid').where('name', '=', chassisName),
+        )
         .executeTakeFirst(),
     );
     return r.numUpdatedRows > 0n;
@@ -71,9 +100,14 @@ export class PortBindingStore extends RowStore<'port_binding'> {
 
   async setUp(logicalPort: string, up: boolean): Promise<void> {
     const r = await guard(logicalPort, async () =>
-      this.ctx.db.updateTable('port_binding').set({ up }).where('logical_port', '=', logicalPort).executeTakeFirst(),
+      this.ctx.db
+        .updateTable('port_binding')
+        .set({ up })
+        .where('logical_port', '=', logicalPort)
+        .executeTakeFirst(),
     );
-    if (r.numUpdatedRows === 0n) throw new DbError('not-found', `sb: port_binding ${logicalPort}: no such port`);
+    if (r.numUpdatedRows === 0n)
+      throw new DbError('not-found', `sb: port_binding ${logicalPort}: no such port`);
   }
 
   /** The additional chassis of a port (multi-chassis binding during live migration). */
@@ -92,7 +126,10 @@ export class PortBindingStore extends RowStore<'port_binding'> {
   async setAdditionalChassis(portUuid: string, chassis: readonly string[]): Promise<void> {
     await this.ctx.atomic((db) =>
       guard(portUuid, async () => {
-        await db.deleteFrom('port_binding_additional_chassis').where('port_binding', '=', portUuid).execute();
+        await db
+          .deleteFrom('port_binding_additional_chassis')
+          .where('port_binding', '=', portUuid)
+          .execute();
         if (chassis.length > 0) {
           await db
             .insertInto('port_binding_additional_chassis')

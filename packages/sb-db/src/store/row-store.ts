@@ -13,6 +13,10 @@ const CHUNK = 2000;
 
 type Row<T extends UuidTable> = Selectable<SbDatabase[T]>;
 
+/** The query builder without table types, for code generic over the table name. */
+// biome-ignore lint/suspicious/noExplicitAny: kysely cannot follow a table name held in a type parameter
+export type UntypedDb = Kysely<any>;
+
 /**
  * Plain row operations by uuid for one table; entity stores add what their callers need. The
  * query builder is untyped inside (kysely cannot follow a table name held in a type parameter);
@@ -24,8 +28,8 @@ export class RowStore<T extends UuidTable> {
     readonly table: T,
   ) {}
 
-  protected get q(): Kysely<any> {
-    return this.ctx.db as unknown as Kysely<any>;
+  protected get q(): UntypedDb {
+    return this.ctx.db as unknown as UntypedDb;
   }
 
   /** The table name as the untyped builder takes it. */
@@ -34,7 +38,15 @@ export class RowStore<T extends UuidTable> {
   }
 
   async get(uuid: string): Promise<Row<T> | undefined> {
-    return guard(uuid, async () => this.q.selectFrom(this.t).selectAll().where('uuid', '=', uuid).executeTakeFirst() as Promise<Row<T> | undefined>);
+    return guard(
+      uuid,
+      async () =>
+        this.q
+          .selectFrom(this.t)
+          .selectAll()
+          .where('uuid', '=', uuid)
+          .executeTakeFirst() as Promise<Row<T> | undefined>,
+    );
   }
 
   /** Like get, but a missing row is a 'not-found' error naming the table and uuid. */
@@ -45,12 +57,20 @@ export class RowStore<T extends UuidTable> {
   }
 
   async list(): Promise<Row<T>[]> {
-    return guard(undefined, async () => this.q.selectFrom(this.t).selectAll().orderBy('uuid').execute() as Promise<Row<T>[]>);
+    return guard(
+      undefined,
+      async () =>
+        this.q.selectFrom(this.t).selectAll().orderBy('uuid').execute() as Promise<Row<T>[]>,
+    );
   }
 
   async insert(row: Insertable<SbDatabase[T]>): Promise<Row<T>> {
-    return guard(describeRow(row), async () =>
-      this.q.insertInto(this.t).values(row).returningAll().executeTakeFirstOrThrow() as Promise<Row<T>>,
+    return guard(
+      describeRow(row),
+      async () =>
+        this.q.insertInto(this.t).values(row).returningAll().executeTakeFirstOrThrow() as Promise<
+          Row<T>
+        >,
     );
   }
 
@@ -60,12 +80,15 @@ export class RowStore<T extends UuidTable> {
     return this.ctx.atomic((db) => this.insertManyIn(db, rows));
   }
 
-  protected async insertManyIn(db: Kysely<SbDatabase>, rows: readonly Insertable<SbDatabase[T]>[]): Promise<string[]> {
+  protected async insertManyIn(
+    db: Kysely<SbDatabase>,
+    rows: readonly Insertable<SbDatabase[T]>[],
+  ): Promise<string[]> {
     const out: string[] = [];
     for (let i = 0; i < rows.length; i += CHUNK) {
       const part = rows.slice(i, i + CHUNK);
       const got = await guard(part.length === 1 ? describeRow(part[0]) : undefined, async () =>
-        (db as unknown as Kysely<any>).insertInto(this.t).values(part).returning('uuid').execute(),
+        (db as unknown as UntypedDb).insertInto(this.t).values(part).returning('uuid').execute(),
       );
       for (const r of got) out.push(r.uuid as string);
     }
@@ -73,8 +96,15 @@ export class RowStore<T extends UuidTable> {
   }
 
   async update(uuid: string, patch: Updateable<SbDatabase[T]>): Promise<Row<T>> {
-    const row = await guard(uuid, async () =>
-      this.q.updateTable(this.t).set(patch as object).where('uuid', '=', uuid).returningAll().executeTakeFirst() as Promise<Row<T> | undefined>,
+    const row = await guard(
+      uuid,
+      async () =>
+        this.q
+          .updateTable(this.t)
+          .set(patch as object)
+          .where('uuid', '=', uuid)
+          .returningAll()
+          .executeTakeFirst() as Promise<Row<T> | undefined>,
     );
     if (!row) throw new DbError('not-found', `sb: ${this.table} ${uuid}: no such row`);
     return row;
@@ -82,7 +112,9 @@ export class RowStore<T extends UuidTable> {
 
   /** Deletes one row; false if it did not exist. */
   async delete(uuid: string): Promise<boolean> {
-    const r = await guard(uuid, async () => this.q.deleteFrom(this.t).where('uuid', '=', uuid).executeTakeFirst());
+    const r = await guard(uuid, async () =>
+      this.q.deleteFrom(this.t).where('uuid', '=', uuid).executeTakeFirst(),
+    );
     return r.numDeletedRows > 0n;
   }
 
@@ -94,7 +126,10 @@ export class RowStore<T extends UuidTable> {
   protected async deleteManyIn(db: Kysely<SbDatabase>, uuids: readonly string[]): Promise<number> {
     if (uuids.length === 0) return 0;
     const r = await guard(undefined, async () =>
-      (db as unknown as Kysely<any>).deleteFrom(this.t).where('uuid', '=', anyOf(uuids)).executeTakeFirst(),
+      (db as unknown as UntypedDb)
+        .deleteFrom(this.t)
+        .where('uuid', '=', anyOf(uuids))
+        .executeTakeFirst(),
     );
     return Number(r.numDeletedRows);
   }

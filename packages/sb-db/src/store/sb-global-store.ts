@@ -8,7 +8,9 @@ export class SbGlobalStore {
   constructor(private readonly ctx: StoreContext) {}
 
   async get(): Promise<SbGlobal> {
-    const row = await guard(undefined, async () => this.ctx.db.selectFrom('sb_global').selectAll().executeTakeFirst());
+    const row = await guard(undefined, async () =>
+      this.ctx.db.selectFrom('sb_global').selectAll().executeTakeFirst(),
+    );
     if (!row) throw new DbError('not-found', 'sb: sb_global: the row is missing (run sbctl init)');
     return row;
   }
@@ -19,7 +21,10 @@ export class SbGlobalStore {
 
   /** Records the nb_cfg that northd has written into SB (and when, in ms since the epoch). */
   async setNbCfg(nbCfg: number, timestamp?: number): Promise<void> {
-    await this.update({ nb_cfg: nbCfg, ...(timestamp === undefined ? {} : { nb_cfg_timestamp: timestamp }) });
+    await this.update({
+      nb_cfg: nbCfg,
+      ...(timestamp === undefined ? {} : { nb_cfg_timestamp: timestamp }),
+    });
   }
 
   async update(patch: Updateable<SbGlobalTable>): Promise<SbGlobal> {

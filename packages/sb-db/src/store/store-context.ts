@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import { sbError } from '../sb-error.js';
 import type { SbDatabase } from '../sb-database.js';
+import { sbError } from '../sb-error.js';
 
 /**
  * What every entity store works with: the query builder (the pool's, or an open transaction's)
