@@ -1,7 +1,24 @@
-import type { FlowSink } from '../../lflow.js';
 import type { RouterInput } from '../../inputs/inputs.js';
+import type { FlowSink } from '../../lflow.js';
+import { buildAdmission } from './admission.js';
+import { buildArpRequest } from './arp-request.js';
+import { buildArpResolve } from './arp-resolve.js';
+import { buildDefaults } from './defaults.js';
+import { buildDelivery } from './delivery.js';
+import { buildIpInput } from './ip-input.js';
+import { buildNeighbor } from './neighbor.js';
+import { buildRouting } from './routing.js';
 
 export type RouterBuilder = (input: RouterInput, sink: FlowSink) => void;
 
 /** The router pipeline, one builder per feature, each in its own file. */
-export const ROUTER_BUILDERS: ReadonlyArray<readonly [name: string, build: RouterBuilder]> = [];
+export const ROUTER_BUILDERS: ReadonlyArray<readonly [name: string, build: RouterBuilder]> = [
+  ['lr-admission', buildAdmission],
+  ['lr-neighbor', buildNeighbor],
+  ['lr-ip-input', buildIpInput],
+  ['lr-routing', buildRouting],
+  ['lr-arp-resolve', buildArpResolve],
+  ['lr-arp-request', buildArpRequest],
+  ['lr-delivery', buildDelivery],
+  ['lr-defaults', buildDefaults],
+];

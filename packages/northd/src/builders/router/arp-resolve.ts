@@ -1,0 +1,45 @@
+import type { RouterInput, RouterPortInput } from '../../inputs/inputs.js';
+import type { FlowSink } from '../../lflow.js';
+import type { LportAddresses } from '../../net/addresses.js';
+import { REG_NEXT_HOP_IPV4, REG_NEXT_HOP_IPV6 } from './registers.js';
+import { ipv6Networks, q } from './util.js';
+
+/**
+ * lr_in_arp_resolve (ovn-northd(8) "ARP/ND Resolution"): the next hop's MAC into eth.dst.
+ * Neighbours known from NB are resolved statically: ports with addresses on the switch behind a
+ * router port (a "router" port there stands for another router's port), and a router port joined
+ * directly by peer. Other next hops are looked up in the MAC bindings (get_arp/get_nd), which
+ * leaves eth.dst zero when unknown, for arp_request to resolve.
+ */
+export function buildArpResolve(input: RouterInput, sink: FlowSink): void {
+  // Multicast already has its outport; nothing to resolve.
+  sink.add('lr_in_arp_resolve', 500, 'ip4.mcast || ip6.mcast', 'next;');
+  sink.add('lr_in_arp_resolve', 0, 'ip4', `get_arp(outport, ${REG_NEXT_HOP_IPV4}); next;`);
+  sink.add('lr_in_arp_resolve', 0, 'ip6', `get_nd(outport, ${REG_NEXT_HOP_IPV6}); next;`);
+
+  for (const p of input.ports) {
+    if (p.peerSwitch) {
+      for (const n of p.peerSwitch.neighbours) {
+        // A virtual port's owner moves between hosts: OVN leaves it to dynamic bindings.
+        if (n.port.type === 'virtual') continue;
+        for (const a of n.addresses) staticBinding(p, a, sink, { table: 'logical_switch_port', uuid: n.port.uuid });
+      }
+    }
+    if (p.peerRouterPort) {
+      const peer = p.peerRouterPort;
+      // The peer has a link-local address too, derived from its MAC (as OVN gives every port).
+      const v6 = ipv6Networks({ ...p, addresses: peer.addresses });
+      staticBinding(p, { ...peer.addresses, ipv6: v6 }, sink, { table: 'logical_router_port', uuid: peer.row.uuid });
+    }
+  }
+}
+
+function staticBinding(p: RouterPortInput, a: LportAddresses, sink: FlowSink, source: { table: string; uuid: string }): void {
+  const out = q(p.row.name);
+  for (const ip of a.ipv4) {
+    sink.add('lr_in_arp_resolve', 100, `outport == ${out} && ${REG_NEXT_HOP_IPV4} == ${ip.addr}`, `eth.dst = ${a.mac}; next;`, source);
+  }
+  for (const ip of a.ipv6) {
+    sink.add('lr_in_arp_resolve', 100, `outport == ${out} && ${REG_NEXT_HOP_IPV6} == ${ip.addr}`, `eth.dst = ${a.mac}; next;`, source);
+  }
+}
