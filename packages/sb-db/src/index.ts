@@ -24,6 +24,7 @@ export { type OvnRow, readOvnRows } from './ovn-rows.js';
 export type { SbPool } from './pool.js';
 export type * from './sb-database.js';
 export { sbError } from './sb-error.js';
+export { followSbFeed, sbFeedReader } from './sb-feed.js';
 export type {
   ChassisRegistration,
   ChassisStore,

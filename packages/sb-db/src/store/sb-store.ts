@@ -1,5 +1,5 @@
 import { createKysely } from '@ovn-ts/db';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { SB_SCHEMA } from '../names.js';
 import type { SbPool } from '../pool.js';
 import type { SbDatabase } from '../sb-database.js';
@@ -95,6 +95,29 @@ export class SbStore {
   /** The store over an existing kysely instance or transaction (already scoped to schema sb). */
   static over(db: Kysely<SbDatabase>, inTransaction = db.isTransaction): SbStore {
     return new SbStore(db, inTransaction);
+  }
+
+  /**
+   * Runs `fn` over one consistent, read-only view of SB and returns, with its result, the number of
+   * the last feed commit in that view: a controller loads its state here and then follows the
+   * feed from `seq` without missing or repeating a change.
+   */
+  async snapshot<T>(fn: (view: SbStore) => Promise<T>): Promise<{ seq: number; value: T }> {
+    try {
+      return await this.db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .setAccessMode('read only')
+        .execute(async (trx) => {
+          // The first statement fixes the snapshot; feed_state is read in it.
+          const r = await sql<{
+            last_seq: number;
+          }>`SELECT last_seq FROM ${sql.id(SB_SCHEMA, 'feed_state')}`.execute(trx);
+          return { seq: r.rows[0]!.last_seq, value: await fn(new SbStore(trx, true)) };
+        });
+    } catch (err) {
+      throw sbError(err);
+    }
   }
 
   /**
