@@ -110,3 +110,13 @@ export function parseKeyValues(object: string, args: readonly string[]): Record<
   }
   return out;
 }
+
+/** The network with its prefix length always written: 10.0.0.5/24 → 10.0.0.0/24, 10.0.0.5/32 → 10.0.0.5/32. */
+export function networkWithLength(c: Cidr): string {
+  return `${networkOf({ ...c, prefix: c.prefix })}`.replace(/\/\d+$/, '') + `/${c.prefix}`;
+}
+
+/** True when no bits are set right of the prefix (what PostgreSQL's cidr type demands). */
+export function hasNoHostBits(c: Cidr): boolean {
+  return networkWithLength(c) === `${ipaddr.parse(c.ip).toString()}/${c.prefix}`;
+}
