@@ -1,10 +1,43 @@
 import type { FlowSink } from '../../lflow.js';
 import type { SwitchInput } from '../../inputs/inputs.js';
+import { buildAclHints } from './acl-hints.js';
+import { buildAcls } from './acl.js';
+import { buildArpNdResponder } from './arp-nd-responder.js';
+import { buildPassThrough } from './defaults.js';
+import { buildDhcp } from './dhcp.js';
+import { buildFdb } from './fdb.js';
+import { buildL2Lookup } from './l2-lookup.js';
+import { buildPortSecurityIp } from './port-security-ip.js';
+import { buildPortSecurityL2 } from './port-security-l2.js';
+import { buildPortSecurityNd } from './port-security-nd.js';
+import { buildPreAcl } from './pre-acl.js';
+import { buildPreLb } from './pre-lb.js';
+import { buildPreStateful } from './pre-stateful.js';
+import { buildStateful } from './stateful.js';
 
 export type SwitchBuilder = (input: SwitchInput, sink: FlowSink) => void;
 
 /**
  * The switch pipeline, one builder per feature, each in its own file. Order does not matter for
- * the result (flows are identified by stage, priority, match and actions), only for readability.
+ * the result (flows are identified by stage, priority, match and actions), only for readability:
+ * here it follows the pipeline.
  */
-export const SWITCH_BUILDERS: ReadonlyArray<readonly [name: string, build: SwitchBuilder]> = [];
+export const SWITCH_BUILDERS: ReadonlyArray<readonly [name: string, build: SwitchBuilder]> = [
+  ['ls-port-security-l2', buildPortSecurityL2],
+  ['ls-port-security-ip', buildPortSecurityIp],
+  ['ls-port-security-nd', buildPortSecurityNd],
+  ['ls-fdb', buildFdb],
+  ['ls-pre-acl', buildPreAcl],
+  ['ls-pre-lb', buildPreLb],
+  ['ls-pre-stateful', buildPreStateful],
+  ['ls-acl-hints', buildAclHints],
+  ['ls-acl', buildAcls],
+  ['ls-stateful', buildStateful],
+  ['ls-arp-nd-responder', buildArpNdResponder],
+  ['ls-dhcp', buildDhcp],
+  ['ls-l2-lookup', buildL2Lookup],
+  ['ls-pass-through', buildPassThrough],
+];
+
+export { type SwitchMulticastGroup, switchMulticastGroups } from './multicast-groups.js';
+export { REGBIT_CONNTRACK_COMMIT, MC_FLOOD, MC_UNKNOWN } from './registers.js';

@@ -1,0 +1,25 @@
+// Test-only helpers for the switch builders' golden and behavioural tests.
+import { deriveSwitch } from '../../inputs/derive.js';
+import type { Diagnostic, LFlow } from '../../lflow.js';
+import type { Stage } from '../../stages.js';
+import { formatFlows } from '../../testing/format-flows.js';
+import type { NbFixture } from '../../testing/nb-fixture.js';
+import { buildDatapath } from '../build.js';
+
+/** All flows and diagnostics of switch `sw` of the fixture. */
+export function buildSwitch(fx: NbFixture, sw: string): { flows: LFlow[]; diagnostics: Diagnostic[] } {
+  const input = deriveSwitch(fx.model, fx.id(sw));
+  if (!input) throw new Error(`no switch ${sw}`);
+  return buildDatapath(input);
+}
+
+/** Golden text of the switch's flows in `stages`. */
+export function golden(fx: NbFixture, sw: string, stages: readonly Stage[]): string {
+  return formatFlows(buildSwitch(fx, sw).flows, { stages });
+}
+
+/** Golden lines as an array (easier to read in table-driven expectations). */
+export function goldenLines(fx: NbFixture, sw: string, stages: readonly Stage[]): string[] {
+  const text = golden(fx, sw, stages);
+  return text ? text.split('\n') : [];
+}
