@@ -88,7 +88,9 @@ export interface PunctuationToken extends TokenBase {
 export type Token = TextToken | IntegerToken | MaskedIntegerToken | PunctuationToken;
 export type TokenType = Token['type'];
 
-const MAX_HEX_BITS = 128;
+// OVN holds constants in a 1024-bit buffer, so a too-wide hex constant lexes and is then refused
+// with its width by the type check ("141-bit constant is not compatible with 128-bit field").
+const MAX_HEX_BITS = 1024;
 
 function isDigit(c: string): boolean {
   return c >= '0' && c <= '9';

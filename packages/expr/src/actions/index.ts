@@ -1,0 +1,20 @@
+// The action half of @ovn-ts/expr: parse, validate and format OVN logical actions.
+
+export * from './ast.js';
+export { exprActions } from './cli-command.js';
+export * from './dhcp-options.js';
+export {
+  type ActionEnv,
+  OVN_PIPELINE_LENGTHS,
+  type ResolvedActionEnv,
+  resolveActionEnv,
+} from './env.js';
+export {
+  formatAction,
+  formatActionConstant,
+  formatActionConstantSet,
+  formatActionField,
+  formatActions,
+} from './format-actions.js';
+export { formatLbKey, type LbKey, parseLbKey } from './lb-key.js';
+export { andPrereqs, type ParsedActions, parseActions } from './parse-actions.js';
