@@ -7,3 +7,6 @@ export * from './net/addresses.js';
 export { buildDatapath } from './builders/build.js';
 export { SWITCH_BUILDERS, type SwitchBuilder } from './builders/switch/index.js';
 export { ROUTER_BUILDERS, type RouterBuilder } from './builders/router/index.js';
+export { NorthdEngine, type KnownKeys, type EngineStats } from './engine/engine.js';
+export type * from './engine/desired.js';
+export { KeyAllocator, KeysExhausted, DATAPATH_KEYS, PORT_KEYS, MC_FLOOD, MC_UNKNOWN } from './engine/keys.js';

@@ -1,0 +1,80 @@
+import type { RouterInput, SwitchInput } from '../inputs/inputs.js';
+import type { DesiredMulticastGroup, DesiredPort } from './desired.js';
+import { MC_FLOOD, MC_UNKNOWN } from './keys.js';
+
+/** Port bindings and multicast groups of a switch; `portKey` allocates a port's tunnel key. */
+export function switchBindings(
+  sw: SwitchInput,
+  portKey: (name: string) => number,
+): { ports: DesiredPort[]; multicastGroups: DesiredMulticastGroup[] } {
+  const ports: DesiredPort[] = [];
+  const flood: string[] = [];
+  const unknown: string[] = [];
+  for (const p of sw.ports) {
+    const r = p.row;
+    const type = r.type === 'router' ? 'patch' : r.type;
+    const options: Record<string, string> = { ...r.options };
+    if (r.type === 'router') {
+      delete options['router-port'];
+      if (r.options?.['router-port']) options.peer = r.options['router-port'];
+    }
+    ports.push({
+      logicalPort: r.name,
+      datapath: sw.row.uuid,
+      key: portKey(r.name),
+      type,
+      mac: r.addresses ?? [],
+      portSecurity: r.port_security ?? [],
+      options,
+      parentPort: r.parent_name ?? null,
+      tag: r.tag ?? r.tag_request ?? null,
+      nbUuid: r.uuid,
+    });
+    if (p.enabled) {
+      flood.push(r.name);
+      if (p.unknown || r.type === 'localnet') unknown.push(r.name);
+    }
+  }
+  const multicastGroups: DesiredMulticastGroup[] = [
+    { datapath: sw.row.uuid, name: MC_FLOOD.name, key: MC_FLOOD.key, ports: flood },
+  ];
+  if (unknown.length) {
+    multicastGroups.push({ datapath: sw.row.uuid, name: MC_UNKNOWN.name, key: MC_UNKNOWN.key, ports: unknown });
+  }
+  return { ports, multicastGroups };
+}
+
+/**
+ * Port bindings of a router: each router port is a patch port to its switch's "router" port (or to
+ * a peer router port). Ports whose name a switch port already uses are left out (`taken`), since
+ * SB has one namespace for logical ports.
+ */
+export function routerBindings(
+  lr: RouterInput,
+  portKey: (name: string) => number,
+  taken: (name: string) => boolean,
+): { ports: DesiredPort[]; conflicts: string[] } {
+  const ports: DesiredPort[] = [];
+  const conflicts: string[] = [];
+  for (const p of lr.ports) {
+    const r = p.row;
+    if (taken(r.name)) {
+      conflicts.push(r.name);
+      continue;
+    }
+    const peer = p.peerSwitch?.port.name ?? p.peerRouterPort?.row.name;
+    ports.push({
+      logicalPort: r.name,
+      datapath: lr.row.uuid,
+      key: portKey(r.name),
+      type: 'patch',
+      mac: [[r.mac, ...r.networks].join(' ')],
+      portSecurity: [],
+      options: { ...r.options, ...(peer && { peer }) },
+      parentPort: null,
+      tag: null,
+      nbUuid: r.uuid,
+    });
+  }
+  return { ports, conflicts };
+}
