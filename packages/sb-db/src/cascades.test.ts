@@ -120,4 +120,15 @@ describe('deletes cascade as OVN references imply', () => {
     await t.sb.datapaths.update(s.dp, { tunnel_key: 40 });
     expect((await t.sb.fdb.listWhere([40])).map((f) => f.mac)).toEqual(['0a:00:00:00:00:06']);
   });
+
+  test('deleting a meter deletes its bands', async () => {
+    const m = await t.sb.meters.insert({ name: 'acl-log', unit: 'pktps' });
+    await t.sb.meterBands.insertMany([
+      { meter: m.uuid, rate: 100 },
+      { meter: m.uuid, rate: 200, burst_size: 10 },
+    ]);
+    expect(await count('meter_band')).toBe(2);
+    await t.sb.meters.delete(m.uuid);
+    expect(await count('meter_band')).toBe(0);
+  });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findCatalogColumn, findCatalogTable, SB_CATALOG } from './column-catalog.js';
-import { SB_TABLES } from './migrations/003-tables.js';
 import { readOvnRows } from './ovn-rows.js';
+import { SB_TABLES } from './sb-tables.js';
 import { openSbTestDb, type SbTestDb } from './test-support.js';
 
 let t: SbTestDb;

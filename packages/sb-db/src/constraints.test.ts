@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CHECK_PROBLEMS } from './constraint-problems.js';
-import { SB_TABLES } from './migrations/003-tables.js';
 import { sbError } from './sb-error.js';
+import { SB_TABLES } from './sb-tables.js';
 import { openSbTestDb, type SbTestDb } from './test-support.js';
 
 let t: SbTestDb;
@@ -245,6 +245,55 @@ describe('the SB schema refuses bad data from plain SQL', () => {
       `INSERT INTO sb.gateway_chassis (name, port_binding, priority) SELECT 'gw', uuid, 32768 FROM sb.port_binding`,
       () => [],
       'priority_range',
+    ],
+    [
+      'meter unit bps',
+      `INSERT INTO sb.meter (name, unit) VALUES ('m', 'bps')`,
+      () => [],
+      'meter_unit_known',
+    ],
+    [
+      'meter band rate 0',
+      `WITH m AS (INSERT INTO sb.meter (name, unit) VALUES ('m', 'pktps') RETURNING uuid)
+       INSERT INTO sb.meter_band (meter, rate) SELECT uuid, 0 FROM m`,
+      () => [],
+      'rate_range',
+    ],
+    [
+      'BFD source port below the dynamic range',
+      `INSERT INTO sb.bfd (src_port, disc, logical_port, dst_ip, min_tx, min_rx, detect_mult) VALUES (4000, 1, 'p1', '10.0.0.1', 1000, 1000, 3)`,
+      () => [],
+      'src_port_range',
+    ],
+    [
+      'BFD status unknown',
+      `INSERT INTO sb.bfd (src_port, disc, logical_port, dst_ip, min_tx, min_rx, detect_mult, status) VALUES (49152, 1, 'p1', '10.0.0.1', 1000, 1000, 3, 'flapping')`,
+      () => [],
+      'bfd_status_known',
+    ],
+    [
+      'IPv6 querier address in ip4_src',
+      `INSERT INTO sb.ip_multicast (datapath, ip4_src) VALUES ($1, 'fe80::1')`,
+      () => [dp],
+      'ip4_src_is_ipv4_host',
+    ],
+    [
+      'two ip_multicast rows for one datapath',
+      `INSERT INTO sb.ip_multicast (datapath) VALUES ($1), ($1)`,
+      () => [dp],
+      'ip_multicast_datapath_unique',
+    ],
+    [
+      'controller event of an unknown type',
+      `INSERT INTO sb.controller_event (event_type, seq_num) VALUES ('port_down', 1)`,
+      () => [],
+      'event_type_known',
+    ],
+    [
+      'static MAC binding of a missing port',
+      `INSERT INTO sb.static_mac_binding (logical_port, ip, mac, datapath) VALUES ('nope', '10.0.0.1', '0a:00:00:00:00:01', $1)`,
+      () => [dp],
+      'static_mac_binding_port_fk',
     ],
   ];
   test.each(cases)('%s', async (_what, sql, params, constraint) => {

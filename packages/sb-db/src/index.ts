@@ -17,7 +17,6 @@ export {
   type DhcpV6Type,
 } from './dhcp-catalog.js';
 export { initSb } from './init.js';
-export { SB_TABLES } from './migrations/003-tables.js';
 export { SB_MIGRATIONS } from './migrations/index.js';
 export { SB_CHANNEL, SB_SCHEMA } from './names.js';
 export { type OvnRow, readOvnRows } from './ovn-rows.js';
@@ -25,6 +24,7 @@ export type { SbPool } from './pool.js';
 export type * from './sb-database.js';
 export { sbError } from './sb-error.js';
 export { followSbFeed, sbFeedReader } from './sb-feed.js';
+export { SB_TABLES } from './sb-tables.js';
 export type {
   ChassisRegistration,
   ChassisStore,

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DHCPV4_CATALOG, DHCPV6_CATALOG } from './dhcp-catalog.js';
 import { initSb } from './init.js';
 import { feedSql } from './migrations/001-feed.js';
-import { SB_TABLES } from './migrations/003-tables.js';
 import { SB_MIGRATIONS } from './migrations/index.js';
 import type { SbPool } from './pool.js';
+import { SB_TABLES } from './sb-tables.js';
 
 let db: TestDatabase;
 let pool: SbPool;

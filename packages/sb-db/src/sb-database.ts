@@ -248,6 +248,69 @@ export interface LoadBalancerDatapathTable {
   datapath: Ref;
 }
 
+export interface MeterTable {
+  uuid: Id;
+  name: string;
+  unit: 'kbps' | 'pktps';
+}
+
+export interface MeterBandTable {
+  uuid: Id;
+  meter: Ref;
+  action: Generated<'drop'>;
+  rate: number;
+  burst_size: Generated<number>;
+}
+
+export interface ControllerEventTable {
+  uuid: Id;
+  event_type: 'empty_lb_backends';
+  event_info: MapCol;
+  chassis: Ref | null;
+  seq_num: number;
+}
+
+export interface IpMulticastTable {
+  uuid: Id;
+  datapath: Ref;
+  enabled: boolean | null;
+  querier: boolean | null;
+  eth_src: string | null;
+  ip4_src: string | null;
+  ip6_src: string | null;
+  table_size: number | null;
+  idle_timeout: number | null;
+  query_interval: number | null;
+  query_max_resp: number | null;
+  seq_no: Generated<number>;
+}
+
+export type BfdStatus = 'down' | 'init' | 'up' | 'admin_down';
+
+export interface BfdTable {
+  uuid: Id;
+  src_port: number;
+  disc: number;
+  logical_port: string;
+  dst_ip: string;
+  min_tx: number;
+  min_rx: number;
+  detect_mult: number;
+  status: Generated<BfdStatus>;
+  chassis_name: Generated<string>;
+  options: MapCol;
+  external_ids: MapCol;
+}
+
+export interface StaticMacBindingTable {
+  uuid: Id;
+  logical_port: string;
+  ip: string;
+  mac: string;
+  override_dynamic_mac: Generated<boolean>;
+  datapath: Ref;
+}
+
 /** The SB schema for kysely (tables live in PostgreSQL schema `sb`; see createSbKysely). */
 export interface SbDatabase {
   sb_global: SbGlobalTable;
@@ -275,6 +338,12 @@ export interface SbDatabase {
   dns_datapath: DnsDatapathTable;
   load_balancer: LoadBalancerTable;
   load_balancer_datapath: LoadBalancerDatapathTable;
+  meter: MeterTable;
+  meter_band: MeterBandTable;
+  controller_event: ControllerEventTable;
+  ip_multicast: IpMulticastTable;
+  bfd: BfdTable;
+  static_mac_binding: StaticMacBindingTable;
 }
 
 export type SbTableName = keyof SbDatabase;
@@ -305,3 +374,9 @@ export type Dhcpv6Option = Selectable<Dhcpv6OptionsTable>;
 export type Dns = Selectable<DnsTable>;
 export type LoadBalancer = Selectable<LoadBalancerTable>;
 export type NewLoadBalancer = Insertable<LoadBalancerTable>;
+export type Meter = Selectable<MeterTable>;
+export type MeterBand = Selectable<MeterBandTable>;
+export type ControllerEvent = Selectable<ControllerEventTable>;
+export type IpMulticast = Selectable<IpMulticastTable>;
+export type Bfd = Selectable<BfdTable>;
+export type StaticMacBinding = Selectable<StaticMacBindingTable>;

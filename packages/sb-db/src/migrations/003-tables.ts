@@ -16,8 +16,8 @@ const range = (col: string, lo: number | string, hi: number | string) =>
   `CONSTRAINT ${col}_range CHECK (${col} BETWEEN ${lo} AND ${hi})`;
 const notEmpty = (col: string) => `CONSTRAINT ${col}_not_empty CHECK (${col} <> '')`;
 
-/** Tables in creation order; all of them go under the feed. */
-export const SB_TABLES = [
+/** The tables this migration creates, in order; all of them go under the feed. */
+export const TABLES_V3 = [
   'sb_global',
   'chassis',
   'chassis_private',
@@ -273,5 +273,5 @@ CREATE TABLE load_balancer_datapath (
   CONSTRAINT load_balancer_datapath_pk PRIMARY KEY (load_balancer, datapath)
 );
 
-${SB_TABLES.map((t) => `SELECT feed_attach('${t}');`).join('\n')}
+${TABLES_V3.map((t) => `SELECT feed_attach('${t}');`).join('\n')}
 `;

@@ -3,6 +3,7 @@ import { feedSql } from './001-feed.js';
 import { validatorsSql } from './002-validators.js';
 import { tablesSql } from './003-tables.js';
 import { dhcpCatalogSql } from './004-dhcp-catalog.js';
+import { moreTablesSql } from './005-more-tables.js';
 
 /** The SB schema's history. Append only: a released migration never changes. */
 export const SB_MIGRATIONS: readonly Migration[] = [
@@ -10,4 +11,9 @@ export const SB_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'validators', sql: validatorsSql },
   { version: 3, name: 'tables', sql: tablesSql },
   { version: 4, name: 'dhcp option catalogs', sql: dhcpCatalogSql },
+  {
+    version: 5,
+    name: 'meters, controller events, ip multicast, bfd, static mac bindings',
+    sql: moreTablesSql,
+  },
 ];

@@ -55,6 +55,12 @@ export class SbStore {
   readonly dhcpv6Options: RowStore<'dhcpv6_options'>;
   readonly dns: RowStore<'dns'>;
   readonly loadBalancers: LoadBalancerStore;
+  readonly meters: RowStore<'meter'>;
+  readonly meterBands: RowStore<'meter_band'>;
+  readonly controllerEvents: RowStore<'controller_event'>;
+  readonly ipMulticast: RowStore<'ip_multicast'>;
+  readonly bfd: RowStore<'bfd'>;
+  readonly staticMacBindings: RowStore<'static_mac_binding'>;
 
   private constructor(
     readonly db: Kysely<SbDatabase>,
@@ -85,6 +91,12 @@ export class SbStore {
     this.dhcpv6Options = new RowStore(ctx, 'dhcpv6_options');
     this.dns = new RowStore(ctx, 'dns');
     this.loadBalancers = new LoadBalancerStore(ctx, 'load_balancer');
+    this.meters = new RowStore(ctx, 'meter');
+    this.meterBands = new RowStore(ctx, 'meter_band');
+    this.controllerEvents = new RowStore(ctx, 'controller_event');
+    this.ipMulticast = new RowStore(ctx, 'ip_multicast');
+    this.bfd = new RowStore(ctx, 'bfd');
+    this.staticMacBindings = new RowStore(ctx, 'static_mac_binding');
   }
 
   /** The store over a pool (which its owner closes). */
