@@ -1,5 +1,60 @@
 // @ovn-ts/expr: OVN's match and action language (pure: no I/O, no clock).
+// Matches: parseMatch → annotate → simplify → normalize → compileMatches; evaluate at any stage.
+// (compileMatch / normalizeMatch run the whole pipeline on a text.) Actions: see ./actions.
 
+export { annotate, relationalPatterns, type SetEnv } from './annotate.js';
+export {
+  astAnd,
+  astBool,
+  astChassisResident,
+  astCompare,
+  astNot,
+  astOr,
+  type Constant,
+  type ConstantSet,
+  type FieldRef,
+  invertRelop,
+  type MatchAst,
+  type MatchAstKind,
+  type Relop,
+  turnRelop,
+} from './ast.js';
+export {
+  type ExprCommandEnv,
+  type ExprEnvArgs,
+  exprFlows,
+  exprParse,
+  formatCompiledMatches,
+  formatDatapathMatch,
+  parseExprEnvArgs,
+} from './cli-commands.js';
+export {
+  type CompiledMatches,
+  type CompileOptions,
+  type ConjunctionRef,
+  compileMatches,
+  type DatapathMatch,
+  evaluateMatches,
+  type FieldMatch,
+  flowCount,
+  resolveEnv,
+} from './compile.js';
+export {
+  andExpr,
+  boolExpr,
+  cmpExpr,
+  condExpr,
+  type EvalEnv,
+  type Expr,
+  type ExprKind,
+  evaluate,
+  formatExpr,
+  formatFieldValue,
+  negate,
+  orExpr,
+  type Packet,
+  strExpr,
+} from './core.js';
 export {
   describeTokenType,
   formatToken,
@@ -15,6 +70,17 @@ export {
   type TokenType,
   tokenize,
 } from './lexer.js';
+export { compileMatch, type MatchEnv, normalizeMatch, parseExpr } from './match.js';
+export {
+  type Clause,
+  formatNormalized,
+  type Normalized,
+  type NormalizeOptions,
+  normalize,
+  normalizedToExpr,
+  type StringConstraint,
+} from './normalize.js';
+export { type Level, parseMatch, symbolLevel } from './parser.js';
 export {
   attempt,
   type ExprError,
@@ -25,6 +91,7 @@ export {
   type Result,
   unwrap,
 } from './result.js';
+export { simplify } from './simplify.js';
 export {
   type BaseSegment,
   type CompositeSymbol,
@@ -51,6 +118,7 @@ export {
   type WriteScope,
   writeScope,
 } from './symbols.js';
+export type { MaskedValue, ValueSet } from './value-set.js';
 export {
   formatIpv4,
   formatIpv6,

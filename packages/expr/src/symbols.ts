@@ -44,6 +44,8 @@ export interface FieldSymbol extends SymbolBase {
   readonly format: ValueFormat;
   /** Absent: read-only. */
   readonly writable?: WriteScope | undefined;
+  /** The Open vSwitch field that stores it (ovs-fields(7)), for datapaths that use those names. */
+  readonly ovsName?: string | undefined;
 }
 
 export interface SubfieldSymbol extends SymbolBase {
@@ -387,7 +389,7 @@ function ovnSymbolDefs(): ExprSymbol[] {
   d.push(subfield('flags.network_id', 'flags', 28, 31));
 
   // Connection tracking.
-  d.push(field('ct_state', 32));
+  d.push(field('ct_state', 8));
   for (const [name, bit] of Object.entries(CT_STATE_BITS)) {
     d.push(
       subfield(`ct.${name}`, 'ct_state', bit, bit, name === 'trk' ? {} : { prereqs: 'ct.trk' }),
@@ -431,7 +433,7 @@ function ovnSymbolDefs(): ExprSymbol[] {
   d.push(field('ip.dscp', 6, { level: 'nominal', format: 'decimal', prereqs: 'ip', ...W }));
   d.push(field('ip.ecn', 2, { level: 'nominal', format: 'decimal', prereqs: 'ip', ...W }));
   d.push(field('ip.ttl', 8, { level: 'nominal', format: 'decimal', prereqs: 'ip', ...W }));
-  d.push(field('ip.frag', 8, { prereqs: 'ip' }));
+  d.push(field('ip.frag', 2, { prereqs: 'ip' }));
   d.push(predicate('ip.is_frag', 'ip.frag[0]'));
   d.push(predicate('ip.later_frag', 'ip.frag[1]'));
   d.push(predicate('ip.first_frag', 'ip.is_frag && !ip.later_frag'));
@@ -528,8 +530,50 @@ function ovnSymbolDefs(): ExprSymbol[] {
   d.push(field('icmp4.frag_mtu', 16, { level: 'nominal', format: 'decimal', ...W }));
   d.push(field('icmp6.frag_mtu', 32, { level: 'nominal', format: 'decimal', ...W }));
   d.push(field('icmp4.inner_ip4.src', 32, { level: 'nominal', format: 'ipv4' }));
-  return d;
+  return d.map((s) => {
+    if (s.kind !== 'field') return s;
+    const ovsName =
+      OVS_NAMES[s.name] ?? (/^(reg\d+|metadata|ct_\w+)$/.test(s.name) ? s.name : undefined);
+    return ovsName ? { ...s, ovsName } : s;
+  });
 }
+
+const OVS_NAMES: Readonly<Record<string, string>> = {
+  'eth.src': 'eth_src',
+  'eth.dst': 'eth_dst',
+  'eth.type': 'eth_type',
+  'vlan.tci': 'vlan_tci',
+  'ip.proto': 'ip_proto',
+  'ip.dscp': 'ip_dscp',
+  'ip.ecn': 'ip_ecn',
+  'ip.ttl': 'nw_ttl',
+  'ip.frag': 'ip_frag',
+  'ip4.src': 'ip_src',
+  'ip4.dst': 'ip_dst',
+  'ip6.src': 'ipv6_src',
+  'ip6.dst': 'ipv6_dst',
+  'ip6.label': 'ipv6_label',
+  'icmp4.type': 'icmp_type',
+  'icmp4.code': 'icmp_code',
+  'icmp6.type': 'icmpv6_type',
+  'icmp6.code': 'icmpv6_code',
+  'arp.op': 'arp_op',
+  'arp.spa': 'arp_spa',
+  'arp.sha': 'arp_sha',
+  'arp.tpa': 'arp_tpa',
+  'arp.tha': 'arp_tha',
+  'nd.target': 'nd_target',
+  'nd.sll': 'nd_sll',
+  'nd.tll': 'nd_tll',
+  'tcp.src': 'tcp_src',
+  'tcp.dst': 'tcp_dst',
+  'tcp.flags': 'tcp_flags',
+  'udp.src': 'udp_src',
+  'udp.dst': 'udp_dst',
+  'sctp.src': 'sctp_src',
+  'sctp.dst': 'sctp_dst',
+  'pkt.mark': 'pkt_mark',
+};
 
 function mustBuild(defs: readonly ExprSymbol[]): SymbolTable {
   const r = createSymbolTable(defs);
