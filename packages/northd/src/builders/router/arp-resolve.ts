@@ -1,8 +1,8 @@
 import type { RouterInput, RouterPortInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
-import type { LportAddresses } from '../../net/addresses.js';
+import { type LportAddresses, linkLocalFromMac, parseIp } from '../../net/addresses.js';
 import { REG_NEXT_HOP_IPV4, REG_NEXT_HOP_IPV6 } from './registers.js';
-import { ipv6Networks, q } from './util.js';
+import { q } from './util.js';
 
 /**
  * lr_in_arp_resolve (ovn-northd(8) "ARP/ND Resolution"): the next hop's MAC into eth.dst.
@@ -22,16 +22,24 @@ export function buildArpResolve(input: RouterInput, sink: FlowSink): void {
       for (const n of p.peerSwitch.neighbours) {
         // A virtual port's owner moves between hosts: OVN leaves it to dynamic bindings.
         if (n.port.type === 'virtual') continue;
-        for (const a of n.addresses) staticBinding(p, a, sink, { table: 'logical_switch_port', uuid: n.port.uuid });
+        for (const a of n.addresses) {
+          // A "router" port stands for another router's port, link-local address included.
+          const full = n.port.type === 'router' ? withLinkLocal(a) : a;
+          staticBinding(p, full, sink, { table: 'logical_switch_port', uuid: n.port.uuid });
+        }
       }
     }
     if (p.peerRouterPort) {
       const peer = p.peerRouterPort;
-      // The peer has a link-local address too, derived from its MAC (as OVN gives every port).
-      const v6 = ipv6Networks({ ...p, addresses: peer.addresses });
-      staticBinding(p, { ...peer.addresses, ipv6: v6 }, sink, { table: 'logical_router_port', uuid: peer.row.uuid });
+      staticBinding(p, withLinkLocal(peer.addresses), sink, { table: 'logical_router_port', uuid: peer.row.uuid });
     }
   }
+}
+
+/** A router port's addresses with the link-local one OVN gives every router port. */
+function withLinkLocal(a: LportAddresses): LportAddresses {
+  const lla = linkLocalFromMac(a.mac);
+  return a.ipv6.some((x) => x.addr === lla) ? a : { ...a, ipv6: [...a.ipv6, parseIp(`${lla}/64`)!] };
 }
 
 function staticBinding(p: RouterPortInput, a: LportAddresses, sink: FlowSink, source: { table: string; uuid: string }): void {

@@ -101,8 +101,8 @@ function routeActions(family: 4 | 6, nexthop: string, portAddr: string, p: Route
 }
 
 /**
- * Routes grouped by (policy, prefix), each group sorted by next hop, groups by prefix: a stable
- * order, so ECMP group and member ids do not depend on row order. Duplicate routes (same
+ * Routes grouped by (policy, prefix), each group sorted by next hop, groups by policy then
+ * prefix (numerically, IPv4 first): a stable order, so ECMP group and member ids do not depend on row order. Duplicate routes (same
  * policy, prefix and next hop) collapse into one, as in OVN.
  */
 function groupRoutes(routes: ResolvedRoute[]): { routes: ResolvedRoute[]; gid?: number }[] {
@@ -113,7 +113,12 @@ function groupRoutes(routes: ResolvedRoute[]): { routes: ResolvedRoute[]; gid?: 
     if (!g.some((x) => x.nexthop === r.nexthop)) g.push(r);
     groups.set(key, g);
   }
-  const out = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, g]) => g);
+  const out = [...groups.values()].sort(
+    (a, b) =>
+      Number(a[0]!.srcRoute) - Number(b[0]!.srcRoute) ||
+      compareIp(a[0]!.prefix.network, b[0]!.prefix.network) ||
+      a[0]!.prefix.plen - b[0]!.prefix.plen,
+  );
   let next = 0;
   return out.map((g) => {
     g.sort((a, b) => compareIp(a.nexthop, b.nexthop) || a.row.uuid.localeCompare(b.row.uuid));

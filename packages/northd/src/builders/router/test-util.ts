@@ -1,0 +1,45 @@
+// Shared by the router builder tests and the simulator tests: fixtures and a flow dump helper.
+import { deriveRouter } from '../../inputs/derive.js';
+import type { Diagnostic, LFlow } from '../../lflow.js';
+import type { Stage } from '../../stages.js';
+import { formatFlows } from '../../testing/format-flows.js';
+import { NbFixture } from '../../testing/nb-fixture.js';
+import { buildDatapath } from '../build.js';
+
+/** Flows and diagnostics of router `name`. */
+export function routerFlows(f: NbFixture, name: string): { flows: LFlow[]; diagnostics: Diagnostic[] } {
+  const input = deriveRouter(f.model, f.id(name));
+  if (!input) throw new Error(`no router ${name}`);
+  return buildDatapath(input);
+}
+
+/** Golden text of router `name`'s flows in `stages`. */
+export function routerGolden(f: NbFixture, name: string, stages: readonly Stage[]): string {
+  return formatFlows(routerFlows(f, name).flows, { stages });
+}
+
+/**
+ * The usual two-subnet topology: sw0 (10.0.0.0/24, vm1 10.0.0.2) and sw1 (20.0.0.0/24,
+ * vm2 20.0.0.2) joined by lr0 through lrp0 (…:ff:01, 10.0.0.1) and lrp1 (…:ff:02, 20.0.0.1).
+ */
+export function twoSubnets(): NbFixture {
+  const f = new NbFixture();
+  f.switch('sw0');
+  f.switch('sw1');
+  f.router('lr0');
+  f.routerPort('lr0', 'lrp0', '00:00:00:00:ff:01', ['10.0.0.1/24']);
+  f.routerPort('lr0', 'lrp1', '00:00:00:00:ff:02', ['20.0.0.1/24']);
+  f.connect('sw0', 'sw0-lr0', 'lrp0');
+  f.connect('sw1', 'sw1-lr0', 'lrp1');
+  f.port('sw0', 'vm1', { addresses: ['00:00:00:00:00:01 10.0.0.2'] });
+  f.port('sw1', 'vm2', { addresses: ['00:00:00:00:00:02 20.0.0.2'] });
+  return f;
+}
+
+/** Attaches a gateway chassis to router port `lrp`, making it a distributed gateway port. */
+export function gatewayChassis(f: NbFixture, lrp: string, chassis: string, priority = 1): void {
+  f.insert('gateway_chassis', { name: `${lrp}-${chassis}`, router_port_uuid: f.id(lrp), chassis_name: chassis, priority });
+}
+
+/** Golden text: lines joined, for readable table-driven expectations. */
+export const lines = (...ls: string[]): string => ls.join('\n');
