@@ -17,7 +17,7 @@ const STORAGE: Record<string, string[]> = {
   boolean: ['boolean'],
   uuid: ['uuid'],
   map: ['jsonb'],
-  set: ['ARRAY'],
+  'string-set': ['ARRAY'],
 };
 
 describe('column catalog', () => {
@@ -28,23 +28,20 @@ describe('column catalog', () => {
     const type = new Map(r.rows.map((x) => [`${x.table_name}.${x.column_name}`, x.data_type]));
     const problems: string[] = [];
     for (const table of SB_CATALOG) {
+      const own = table.table.replace(/^sb\./, '');
       for (const c of table.columns) {
-        const s = c.source;
-        if (s.kind === 'column') {
-          const dt = type.get(`${table.table}.${s.column}`);
-          if (!dt || !STORAGE[c.kind]!.includes(dt)) problems.push(`${table.ovn}.${c.ovn}: ${dt}`);
-        } else if (s.kind === 'link') {
-          if (
-            type.get(`${s.table}.${s.self}`) !== 'uuid' ||
-            type.get(`${s.table}.${s.other}`) !== 'uuid'
-          )
-            problems.push(`${table.ovn}.${c.ovn}: link ${s.table}`);
-        } else if (
-          !type.has(`${s.table}.${s.parent}`) ||
-          !type.has(`${table.table}.${s.key ?? 'uuid'}`)
-        ) {
-          problems.push(`${table.ovn}.${c.ovn}: children ${s.table}`);
+        const d = c.derived;
+        if (!d) {
+          const dt = type.get(`${own}.${c.column}`);
+          if (!dt || !STORAGE[c.kind]!.includes(dt))
+            problems.push(`${table.name}.${c.name}: ${dt}`);
+          continue;
         }
+        const other = d.table.replace(/^sb\./, '');
+        if (c.kind !== 'uuid' || type.get(`${other}.${d.pick ?? 'uuid'}`) !== 'uuid')
+          problems.push(`${table.name}.${c.name}: pick`);
+        if (type.get(`${other}.${d.fk}`) !== type.get(`${own}.${d.key ?? 'uuid'}`))
+          problems.push(`${table.name}.${c.name}: fk`);
       }
     }
     expect(problems).toEqual([]);
@@ -53,7 +50,7 @@ describe('column catalog', () => {
   test('every SB table with rows of its own is in the catalog; link tables are not', () => {
     const links = SB_TABLES.filter((x) =>
       SB_CATALOG.some((t) =>
-        t.columns.some((c) => c.source.kind === 'link' && c.source.table === x),
+        t.columns.some((c) => c.derived?.link && c.derived.table === `sb.${x}`),
       ),
     );
     expect(links.sort()).toEqual(
@@ -65,16 +62,16 @@ describe('column catalog', () => {
         'port_binding_additional_chassis',
       ].sort(),
     );
-    expect(SB_CATALOG.map((x) => x.table).sort()).toEqual(
+    expect(SB_CATALOG.map((x) => x.table.replace(/^sb\./, '')).sort()).toEqual(
       SB_TABLES.filter((x) => !links.includes(x)).sort(),
     );
   });
 
   test('tables are found as users type them', () => {
-    expect(findCatalogTable('Port_Binding')?.table).toBe('port_binding');
-    expect(findCatalogTable('port_binding')?.table).toBe('port_binding');
-    expect(findCatalogTable('port_b')?.table).toBe('port_binding');
-    expect(findCatalogTable('mac')?.table).toBe('mac_binding');
+    expect(findCatalogTable('Port_Binding')?.table).toBe('sb.port_binding');
+    expect(findCatalogTable('port-binding')?.table).toBe('sb.port_binding');
+    expect(findCatalogTable('port_b')?.table).toBe('sb.port_binding');
+    expect(findCatalogTable('mac')?.table).toBe('sb.mac_binding');
     expect(findCatalogTable('dhcp')).toBeUndefined(); // DHCP_Options or DHCPv6_Options?
     expect(findCatalogTable('nope')).toBeUndefined();
     const flow = findCatalogTable('Logical_Flow')!;

@@ -1,125 +1,112 @@
 /**
- * The SB tables as OVN names them, mapped onto ours: OVN table → our table, OVN column → where
- * its value lives and of what kind. The generic `sbctl list/find/get/set` commands work from
- * this, and readOvnRows (ovn-rows.ts) reads rows in OVN's shape with it.
+ * The SB schema in OVN's terms, for the generic database commands (sbctl list, get, find, set …):
+ * OVN table and column names, where each lives in our tables, and its kind. It has the shape of
+ * @ovn-ts/nb-db's catalog, so one implementation of the generic commands serves both databases.
  *
- * A value lives in a column of the row, in a link table (a set of references kept as rows), or in
- * child rows that point back (a set of strong references whose targets belong to this row, such
- * as Port_Binding.gateway_chassis). Columns marked `extension` are ovn-ts's own (flow provenance).
+ * Columns that OVSDB stores as reference sets but we keep as rows are `derived`: the rows of
+ * `derived.table` whose `fk` holds this row's uuid (or its `key` column, when given), each
+ * contributing its `pick` column (default: its uuid). Link tables (datapath groups, multicast
+ * group ports …) have `link: true`. Derived columns are read-only for the generic commands.
+ * Columns marked `extension` are ovn-ts's own (flow provenance), not in ovn-sb(5).
  */
-export type OvnKind = 'string' | 'integer' | 'boolean' | 'uuid' | 'set' | 'map';
-export type OvnScalarKind = 'string' | 'integer' | 'boolean' | 'uuid';
+export type ColumnKind =
+  | 'string'
+  | 'integer'
+  | 'boolean'
+  | 'uuid' // a single reference (or, derived, a set of them)
+  | 'string-set' // text[]
+  | 'inet-set'
+  | 'map'; // jsonb string map
 
-export type ColumnSource =
-  | { readonly kind: 'column'; readonly column: string }
-  | { readonly kind: 'link'; readonly table: string; readonly self: string; readonly other: string }
-  /** Child rows whose `parent` column holds this row's `key` (uuid unless said otherwise). */
-  | {
-      readonly kind: 'children';
-      readonly table: string;
-      readonly parent: string;
-      readonly key?: string;
-    };
+export interface DerivedColumn {
+  readonly table: string;
+  readonly fk: string;
+  readonly pick?: string;
+  readonly link?: boolean;
+  /** The column of this row that `fk` refers to, when it is not the uuid (Encap.chassis_name → name). */
+  readonly key?: string;
+}
 
 export interface CatalogColumn {
-  /** The OVN column name (ovn-sb(5)). */
-  readonly ovn: string;
-  readonly kind: OvnKind;
-  /** For a set, the kind of its elements. */
-  readonly element?: OvnScalarKind;
-  /** For uuid values (or sets of them), the OVN table they refer to. */
-  readonly ref?: string;
-  /** OVN's "optional" (0 or 1 value): null when empty. */
+  /** OVN's column name (ovn-sb(5)). */
+  readonly name: string;
+  /** Our column (absent for derived columns). */
+  readonly column?: string;
+  readonly derived?: DerivedColumn;
+  readonly kind: ColumnKind;
+  /** Optional columns (OVSDB `min: 0` scalars) are null when empty. */
   readonly optional?: boolean;
-  /** Written by sbctl set? False for values that live outside the row or that northd alone owns. */
-  readonly writable: boolean;
-  readonly source: ColumnSource;
-  /** Not in OVN's schema: an ovn-ts addition. */
+  /** Not for the generic commands to write: northd or a controller owns it, or it is derived. */
+  readonly readonly?: boolean;
+  /** For references, the OVN table they point into. */
+  readonly ref?: string;
+  /** An ovn-ts addition, not in ovn-sb(5). */
   readonly extension?: boolean;
 }
 
 export interface CatalogTable {
   /** OVN's table name, e.g. Port_Binding. */
-  readonly ovn: string;
-  /** Our table in schema sb. */
+  readonly name: string;
+  /** Our table, schema-qualified (sb.port_binding). */
   readonly table: string;
-  /** The column by which `sbctl get/list` also find a record, as ovn-sbctl does (e.g. a chassis name). */
+  /** The column users name rows by, as ovn-sbctl does (a chassis name, a logical port). */
   readonly nameColumn?: string;
-  /** Or the map key that names a record, as external_ids:name names a datapath. */
+  /** Or the map key that names a row, as external_ids:name names a datapath. */
   readonly nameMapKey?: readonly [map: string, key: string];
   readonly columns: readonly CatalogColumn[];
 }
 
-type Opt = {
-  optional?: boolean;
-  ref?: string;
-  writable?: boolean;
-  extension?: boolean;
-  column?: string;
-};
-const col = (ovn: string, kind: OvnScalarKind | 'map', o: Opt = {}): CatalogColumn => ({
-  ovn,
+type Opt = { optional?: boolean; ref?: string; readonly?: boolean; extension?: boolean };
+const col = (name: string, kind: ColumnKind, o: Opt = {}): CatalogColumn => ({
+  name,
+  column: name,
   kind,
-  writable: o.writable ?? true,
-  source: { kind: 'column', column: o.column ?? ovn },
   ...(o.optional ? { optional: true } : {}),
+  ...(o.readonly ? { readonly: true } : {}),
   ...(o.ref ? { ref: o.ref } : {}),
   ...(o.extension ? { extension: true } : {}),
 });
-const str = (ovn: string, o?: Opt) => col(ovn, 'string', o);
-const int = (ovn: string, o?: Opt) => col(ovn, 'integer', o);
-const bool = (ovn: string, o?: Opt) => col(ovn, 'boolean', o);
-const ref = (ovn: string, table: string, o?: Opt) =>
-  col(ovn, 'uuid', { ...o, ref: table, optional: o?.optional ?? true });
-const map = (ovn: string, o?: Opt) => col(ovn, 'map', o);
-const strings = (ovn: string, o: Opt = {}): CatalogColumn => ({
-  ovn,
-  kind: 'set',
-  element: 'string',
-  writable: o.writable ?? true,
-  source: { kind: 'column', column: o.column ?? ovn },
-});
+const str = (name: string, o?: Opt) => col(name, 'string', o);
+const int = (name: string, o?: Opt) => col(name, 'integer', o);
+const bool = (name: string, o?: Opt) => col(name, 'boolean', o);
+const map = (name: string, o?: Opt) => col(name, 'map', o);
+const strings = (name: string) => col(name, 'string-set');
+const ref = (name: string, table: string, o?: Opt) =>
+  col(name, 'uuid', { ...o, ref: table, optional: o?.optional ?? true });
+/** A set of references kept in link table `table` (this row in `self`, the target in `other`). */
 const linked = (
-  ovn: string,
+  name: string,
   refTable: string,
   table: string,
   self: string,
   other: string,
 ): CatalogColumn => ({
-  ovn,
-  kind: 'set',
-  element: 'uuid',
+  name,
+  kind: 'uuid',
+  derived: { table: `sb.${table}`, fk: self, pick: other, link: true },
+  readonly: true,
   ref: refTable,
-  writable: false,
-  source: { kind: 'link', table, self, other },
 });
+/** A set of references to rows owned by this one, which point back through `fk`. */
 const children = (
-  ovn: string,
+  name: string,
   refTable: string,
   table: string,
-  parent: string,
+  fk: string,
   key?: string,
 ): CatalogColumn => ({
-  ovn,
-  kind: 'set',
-  element: 'uuid',
-  ref: refTable,
-  writable: false,
-  source: { kind: 'children', table, parent, ...(key ? { key } : {}) },
-});
-const uuid = {
-  ovn: '_uuid',
+  name,
   kind: 'uuid',
-  writable: false,
-  source: { kind: 'column', column: 'uuid' },
-} as const;
+  derived: { table: `sb.${table}`, fk, ...(key ? { key } : {}) },
+  readonly: true,
+  ref: refTable,
+});
 
 export const SB_CATALOG: readonly CatalogTable[] = [
   {
-    ovn: 'SB_Global',
-    table: 'sb_global',
+    name: 'SB_Global',
+    table: 'sb.sb_global',
     columns: [
-      uuid,
       int('nb_cfg'),
       int('nb_cfg_timestamp'),
       map('options'),
@@ -128,11 +115,10 @@ export const SB_CATALOG: readonly CatalogTable[] = [
     ],
   },
   {
-    ovn: 'Chassis',
-    table: 'chassis',
+    name: 'Chassis',
+    table: 'sb.chassis',
     nameColumn: 'name',
     columns: [
-      uuid,
       str('name'),
       str('hostname'),
       children('encaps', 'Encap', 'encap', 'chassis_name', 'name'),
@@ -144,11 +130,10 @@ export const SB_CATALOG: readonly CatalogTable[] = [
     ],
   },
   {
-    ovn: 'Chassis_Private',
-    table: 'chassis_private',
+    name: 'Chassis_Private',
+    table: 'sb.chassis_private',
     nameColumn: 'name',
     columns: [
-      uuid,
       str('name'),
       ref('chassis', 'Chassis'),
       int('nb_cfg'),
@@ -157,16 +142,15 @@ export const SB_CATALOG: readonly CatalogTable[] = [
     ],
   },
   {
-    ovn: 'Encap',
-    table: 'encap',
-    columns: [uuid, str('type'), str('ip'), map('options'), str('chassis_name')],
+    name: 'Encap',
+    table: 'sb.encap',
+    columns: [str('type'), str('ip'), map('options'), str('chassis_name')],
   },
   {
-    ovn: 'Datapath_Binding',
-    table: 'datapath_binding',
+    name: 'Datapath_Binding',
+    table: 'sb.datapath_binding',
     nameMapKey: ['external_ids', 'name'],
     columns: [
-      uuid,
       int('tunnel_key'),
       str('type', { optional: true }),
       col('nb_uuid', 'uuid', { optional: true }),
@@ -174,11 +158,10 @@ export const SB_CATALOG: readonly CatalogTable[] = [
     ],
   },
   {
-    ovn: 'Port_Binding',
-    table: 'port_binding',
+    name: 'Port_Binding',
+    table: 'sb.port_binding',
     nameColumn: 'logical_port',
     columns: [
-      uuid,
       str('logical_port'),
       str('type'),
       ref('datapath', 'Datapath_Binding', { optional: false }),
@@ -207,40 +190,37 @@ export const SB_CATALOG: readonly CatalogTable[] = [
     ],
   },
   {
-    ovn: 'Gateway_Chassis',
-    table: 'gateway_chassis',
+    name: 'Gateway_Chassis',
+    table: 'sb.gateway_chassis',
     nameColumn: 'name',
     columns: [
-      uuid,
       str('name'),
       ref('chassis', 'Chassis'),
       int('priority'),
       map('options'),
       map('external_ids'),
-      ref('port_binding', 'Port_Binding', { optional: false, writable: false, extension: true }),
+      ref('port_binding', 'Port_Binding', { optional: false, readonly: true, extension: true }),
     ],
   },
   {
-    ovn: 'HA_Chassis_Group',
-    table: 'ha_chassis_group',
+    name: 'HA_Chassis_Group',
+    table: 'sb.ha_chassis_group',
     nameColumn: 'name',
     columns: [
-      uuid,
       str('name'),
       children('ha_chassis', 'HA_Chassis', 'ha_chassis', 'ha_chassis_group'),
       map('external_ids'),
     ],
   },
   {
-    ovn: 'HA_Chassis',
-    table: 'ha_chassis',
-    columns: [uuid, ref('chassis', 'Chassis'), int('priority'), map('external_ids')],
+    name: 'HA_Chassis',
+    table: 'sb.ha_chassis',
+    columns: [ref('chassis', 'Chassis'), int('priority'), map('external_ids')],
   },
   {
-    ovn: 'Logical_Flow',
-    table: 'logical_flow',
+    name: 'Logical_Flow',
+    table: 'sb.logical_flow',
     columns: [
-      uuid,
       ref('logical_datapath', 'Datapath_Binding'),
       ref('logical_dp_group', 'Logical_DP_Group'),
       str('pipeline'),
@@ -259,18 +239,16 @@ export const SB_CATALOG: readonly CatalogTable[] = [
     ],
   },
   {
-    ovn: 'Logical_DP_Group',
-    table: 'logical_dp_group',
+    name: 'Logical_DP_Group',
+    table: 'sb.logical_dp_group',
     columns: [
-      uuid,
       linked('datapaths', 'Datapath_Binding', 'logical_dp_group_datapath', 'dp_group', 'datapath'),
     ],
   },
   {
-    ovn: 'Multicast_Group',
-    table: 'multicast_group',
+    name: 'Multicast_Group',
+    table: 'sb.multicast_group',
     columns: [
-      uuid,
       ref('datapath', 'Datapath_Binding', { optional: false }),
       str('name'),
       int('tunnel_key'),
@@ -278,10 +256,9 @@ export const SB_CATALOG: readonly CatalogTable[] = [
     ],
   },
   {
-    ovn: 'MAC_Binding',
-    table: 'mac_binding',
+    name: 'MAC_Binding',
+    table: 'sb.mac_binding',
     columns: [
-      uuid,
       str('logical_port'),
       str('ip'),
       str('mac'),
@@ -290,39 +267,38 @@ export const SB_CATALOG: readonly CatalogTable[] = [
     ],
   },
   {
-    ovn: 'FDB',
-    table: 'fdb',
-    columns: [uuid, str('mac'), int('dp_key'), int('port_key'), int('timestamp')],
+    name: 'FDB',
+    table: 'sb.fdb',
+    columns: [str('mac'), int('dp_key'), int('port_key'), int('timestamp')],
   },
   {
-    ovn: 'Address_Set',
-    table: 'address_set',
+    name: 'Address_Set',
+    table: 'sb.address_set',
     nameColumn: 'name',
-    columns: [uuid, str('name'), strings('addresses'), map('options')],
+    columns: [str('name'), strings('addresses'), map('options')],
   },
   {
-    ovn: 'Port_Group',
-    table: 'port_group',
+    name: 'Port_Group',
+    table: 'sb.port_group',
     nameColumn: 'name',
-    columns: [uuid, str('name'), strings('ports')],
+    columns: [str('name'), strings('ports')],
   },
   {
-    ovn: 'DHCP_Options',
-    table: 'dhcp_options',
+    name: 'DHCP_Options',
+    table: 'sb.dhcp_options',
     nameColumn: 'name',
-    columns: [uuid, str('name'), int('code'), str('type')],
+    columns: [str('name'), int('code'), str('type')],
   },
   {
-    ovn: 'DHCPv6_Options',
-    table: 'dhcpv6_options',
+    name: 'DHCPv6_Options',
+    table: 'sb.dhcpv6_options',
     nameColumn: 'name',
-    columns: [uuid, str('name'), int('code'), str('type')],
+    columns: [str('name'), int('code'), str('type')],
   },
   {
-    ovn: 'DNS',
-    table: 'dns',
+    name: 'DNS',
+    table: 'sb.dns',
     columns: [
-      uuid,
       map('records'),
       linked('datapaths', 'Datapath_Binding', 'dns_datapath', 'dns', 'datapath'),
       map('options'),
@@ -330,11 +306,10 @@ export const SB_CATALOG: readonly CatalogTable[] = [
     ],
   },
   {
-    ovn: 'Load_Balancer',
-    table: 'load_balancer',
+    name: 'Load_Balancer',
+    table: 'sb.load_balancer',
     nameColumn: 'name',
     columns: [
-      uuid,
       str('name'),
       map('vips'),
       str('protocol', { optional: true }),
@@ -352,43 +327,30 @@ export const SB_CATALOG: readonly CatalogTable[] = [
     ],
   },
   {
-    ovn: 'Meter',
-    table: 'meter',
+    name: 'Meter',
+    table: 'sb.meter',
     nameColumn: 'name',
-    columns: [
-      uuid,
-      str('name'),
-      str('unit'),
-      children('bands', 'Meter_Band', 'meter_band', 'meter'),
-    ],
+    columns: [str('name'), str('unit'), children('bands', 'Meter_Band', 'meter_band', 'meter')],
   },
   {
-    ovn: 'Meter_Band',
-    table: 'meter_band',
+    name: 'Meter_Band',
+    table: 'sb.meter_band',
     columns: [
-      uuid,
       str('action'),
       int('rate'),
       int('burst_size'),
-      ref('meter', 'Meter', { optional: false, writable: false, extension: true }),
+      ref('meter', 'Meter', { optional: false, readonly: true, extension: true }),
     ],
   },
   {
-    ovn: 'Controller_Event',
-    table: 'controller_event',
-    columns: [
-      uuid,
-      str('event_type'),
-      map('event_info'),
-      ref('chassis', 'Chassis'),
-      int('seq_num'),
-    ],
+    name: 'Controller_Event',
+    table: 'sb.controller_event',
+    columns: [str('event_type'), map('event_info'), ref('chassis', 'Chassis'), int('seq_num')],
   },
   {
-    ovn: 'IP_Multicast',
-    table: 'ip_multicast',
+    name: 'IP_Multicast',
+    table: 'sb.ip_multicast',
     columns: [
-      uuid,
       ref('datapath', 'Datapath_Binding', { optional: false }),
       bool('enabled', { optional: true }),
       bool('querier', { optional: true }),
@@ -403,10 +365,9 @@ export const SB_CATALOG: readonly CatalogTable[] = [
     ],
   },
   {
-    ovn: 'BFD',
-    table: 'bfd',
+    name: 'BFD',
+    table: 'sb.bfd',
     columns: [
-      uuid,
       int('src_port'),
       int('disc'),
       str('logical_port'),
@@ -421,10 +382,9 @@ export const SB_CATALOG: readonly CatalogTable[] = [
     ],
   },
   {
-    ovn: 'Static_MAC_Binding',
-    table: 'static_mac_binding',
+    name: 'Static_MAC_Binding',
+    table: 'sb.static_mac_binding',
     columns: [
-      uuid,
       str('logical_port'),
       str('ip'),
       str('mac'),
@@ -434,23 +394,22 @@ export const SB_CATALOG: readonly CatalogTable[] = [
   },
 ];
 
-/**
- * The catalog entry for an OVN table name as a user types it: exact or case-insensitive, or an
- * unambiguous case-insensitive prefix (ovn-sbctl accepts `port_b` for Port_Binding).
- */
+/** Finds a table by OVN name as users type it: case-insensitive, `_`/`-` ignored, or a unique prefix. */
 export function findCatalogTable(name: string): CatalogTable | undefined {
-  const lower = name.toLowerCase();
-  const exact =
-    SB_CATALOG.find((t) => t.ovn === name) ?? SB_CATALOG.find((t) => t.ovn.toLowerCase() === lower);
-  if (exact) return exact;
-  const prefixed = SB_CATALOG.filter((t) => t.ovn.toLowerCase().startsWith(lower));
-  return prefixed.length === 1 ? prefixed[0] : undefined;
+  return pick(SB_CATALOG, name);
 }
 
-/** The catalog column for an OVN column name of a table (exact, then case-insensitive). */
+/** Finds a column of a table the same way. */
 export function findCatalogColumn(table: CatalogTable, name: string): CatalogColumn | undefined {
-  return (
-    table.columns.find((c) => c.ovn === name) ??
-    table.columns.find((c) => c.ovn.toLowerCase() === name.toLowerCase())
-  );
+  return pick(table.columns, name);
+}
+
+const norm = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
+
+function pick<T extends { name: string }>(items: readonly T[], wanted: string): T | undefined {
+  const key = norm(wanted);
+  const exact = items.find((i) => norm(i.name) === key);
+  if (exact) return exact;
+  const prefixed = items.filter((i) => norm(i.name).startsWith(key));
+  return prefixed.length === 1 && key !== '' ? prefixed[0] : undefined;
 }

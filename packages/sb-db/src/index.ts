@@ -1,11 +1,10 @@
 export {
   type CatalogColumn,
   type CatalogTable,
-  type ColumnSource,
+  type ColumnKind,
+  type DerivedColumn,
   findCatalogColumn,
   findCatalogTable,
-  type OvnKind,
-  type OvnScalarKind,
   SB_CATALOG,
 } from './column-catalog.js';
 export { CHECK_PROBLEMS } from './constraint-problems.js';
