@@ -114,15 +114,17 @@ function buildAcl(acl: AclInput, stateful: boolean, sink: FlowSink): void {
       return;
     case 'drop':
     case 'reject': {
-      const verdict = r.action === 'reject' ? rejectAction(stage) : 'drop;';
+      // `drop;` cannot follow other actions: a list that neither outputs nor continues drops.
+      const verdict = (before: string) =>
+        r.action === 'reject' ? `${before}${rejectAction(stage)}` : before ? `${before}/* drop */` : 'drop;';
       if (!stateful) {
-        add(r.match, `${log}${verdict}`);
+        add(r.match, verdict(log));
         return;
       }
-      add(`${REGBIT_ACL_HINT_DROP} == 1 && (${r.match})`, `${log}${verdict}`);
+      add(`${REGBIT_ACL_HINT_DROP} == 1 && (${r.match})`, verdict(log));
       // A connection allowed before is blocked now: mark it so that its replies stop as well
       // (conntrack is committed here, not in the stateful stage, as the packet goes no further).
-      add(`${REGBIT_ACL_HINT_BLOCK} == 1 && (${r.match})`, `${log}ct_commit { ct_mark.blocked = 1; }; ${verdict}`);
+      add(`${REGBIT_ACL_HINT_BLOCK} == 1 && (${r.match})`, verdict(`${log}ct_commit { ct_mark.blocked = 1; }; `));
       return;
     }
   }

@@ -1,8 +1,9 @@
 import type { SwitchInput, SwitchPortInput } from '../../inputs/inputs.js';
+import { checkedAcls } from './acl-parse.js';
 
 /** What several switch builders ask about a switch: computed once per input, not per builder. */
 export interface SwitchFacts {
-  /** Some ACL applies (directly or through a port group). */
+  /** Some ACL with a valid match applies (directly or through a port group). */
   readonly hasAcls: boolean;
   /** Some applying ACL is allow-related. */
   readonly hasStatefulAcl: boolean;
@@ -21,8 +22,11 @@ const cache = new WeakMap<SwitchInput, SwitchFacts>();
 export function switchFacts(input: SwitchInput): SwitchFacts {
   const hit = cache.get(input);
   if (hit) return hit;
-  const hasAcls = input.acls.length > 0;
-  const hasStatefulAcl = input.acls.some((a) => a.row.action === 'allow-related');
+  // An ACL whose match does not parse is left out as if it did not exist: it must not make the
+  // switch stateful either.
+  const acls = checkedAcls(input).filter((c) => c.ok);
+  const hasAcls = acls.length > 0;
+  const hasStatefulAcl = acls.some((c) => c.acl.row.action === 'allow-related');
   const hasLbVip = input.loadBalancers.some((lb) => Object.keys(lb.vips ?? {}).length > 0);
   const facts: SwitchFacts = {
     hasAcls,
