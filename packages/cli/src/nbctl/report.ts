@@ -74,7 +74,9 @@ export function classifyDatabaseError(err: unknown): DbFailure | undefined {
   }
   if (code.startsWith('23')) {
     const where = e.constraint ? ` [constraint ${e.constraint}${e.table ? ` on ${e.table}` : ''}]` : '';
-    return { kind: 'constraint', message: `${message}${e.detail ? ` (${e.detail})` : ''}${where}` };
+    // "Failing row contains (…)" dumps the whole row: noise next to the constraint's name.
+    const detail = e.detail && !e.detail.startsWith('Failing row contains') ? ` (${e.detail})` : '';
+    return { kind: 'constraint', message: `${message}${detail}${where}` };
   }
   if (code === '3F000' || code === '42P01') return { kind: 'schema', message };
   if (code.length === 5) return { kind: 'other', message };

@@ -6,6 +6,8 @@
 import type { GlobalOptions } from './command-line.js';
 import type { Output, RunContext } from './command.js';
 import { CommandFailure, NbctlError } from './errors.js';
+import { classifyDatabaseError, connectionMessage } from './report.js';
+import { describeUrl } from './url.js';
 import type { Planned } from './plan.js';
 import type { Session } from './session.js';
 
@@ -30,8 +32,20 @@ export async function runBatch(session: Session, planned: readonly Planned[], gl
     }
     const wantsWait = global.wait !== 'none' && planned.some((p) => p.spec.writes || p.spec.forcesWait);
     if (wantsWait && !global.dryRun) waitFor = await bumpNbCfg(session);
+  } catch (err) {
+    await session.query('ROLLBACK').catch(() => {});
+    const db = err instanceof CommandFailure ? undefined : classifyDatabaseError(err);
+    if (db?.kind === 'connection') throw new NbctlError('connection', connectionMessage(session.url, db.message, true));
+    throw err;
+  }
+  try {
     await session.query(global.dryRun ? 'ROLLBACK' : 'COMMIT');
   } catch (err) {
+    const db = classifyDatabaseError(err);
+    if (db?.kind === 'connection') {
+      // The server may or may not have committed before the connection went: say so.
+      throw new NbctlError('connection', `lost connection to ${describeUrl(session.url)} while committing: ${db.message} (the outcome is unknown)`);
+    }
     await session.query('ROLLBACK').catch(() => {});
     throw err;
   }

@@ -5,12 +5,32 @@
  */
 import type { WaitMode } from './command-line.js';
 import { NbctlError } from './errors.js';
+import { classifyDatabaseError } from './report.js';
+import { describeUrl } from './url.js';
 import type { Session } from './session.js';
 
 export const NB_FEED_CHANNEL = 'ovn_nb_changes';
 const POLL_MS = 500;
 
 export async function waitForCfg(
+  session: Session,
+  mode: Exclude<WaitMode, 'none'>,
+  target: number,
+  timeoutSeconds: number | undefined,
+): Promise<void> {
+  try {
+    await waitLoop(session, mode, target, timeoutSeconds);
+  } catch (err) {
+    const db = classifyDatabaseError(err);
+    if (db?.kind !== 'connection') throw err;
+    throw new NbctlError(
+      'connection',
+      `lost connection to ${describeUrl(session.url)} while waiting for nb_cfg ${target}: ${db.message} (the changes were committed)`,
+    );
+  }
+}
+
+async function waitLoop(
   session: Session,
   mode: Exclude<WaitMode, 'none'>,
   target: number,
