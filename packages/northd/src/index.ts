@@ -10,3 +10,4 @@ export { ROUTER_BUILDERS, type RouterBuilder } from './builders/router/index.js'
 export { NorthdEngine, type KnownKeys, type EngineStats } from './engine/engine.js';
 export type * from './engine/desired.js';
 export { KeyAllocator, KeysExhausted, DATAPATH_KEYS, PORT_KEYS, MC_FLOOD, MC_UNKNOWN } from './engine/keys.js';
+export { runNorthd, type NorthdOptions } from './daemon/northd.js';

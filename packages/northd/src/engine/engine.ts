@@ -76,6 +76,13 @@ export class NorthdEngine {
     this.stats.changesApplied += changes.length;
     const affected = new Affected();
     for (const c of changes) {
+      if (c.table === 'nb_global' && c.op === 'update') {
+        // nbctl --wait and northd itself bump the counters; only options change what northd builds.
+        const old = this.nb.globals();
+        this.nb.apply(c);
+        if (JSON.stringify(old?.options ?? {}) !== JSON.stringify(c.row.options ?? {})) affected.full = true;
+        continue;
+      }
       collectAffected(this.nb, c.table, this.nb.get(c.table as never, rowKeyOf(c)) as never, affected);
       this.nb.apply(c);
       collectAffected(this.nb, c.table, c.op === 'delete' ? c.row : (this.nb.get(c.table as never, rowKeyOf(c)) as never), affected);

@@ -1,0 +1,150 @@
+import type pg from 'pg';
+import type { KnownKeys } from '../engine/engine.js';
+
+export interface MirrorPort {
+  uuid: string;
+  datapath: string; // SB datapath uuid
+  key: number;
+  digest: string;
+}
+
+/**
+ * What northd last wrote to SB, kept in memory so that each run writes only the difference.
+ * Loaded from SB when northd becomes active (so a new leader continues where the old one stopped).
+ */
+export class SbMirror {
+  /** NB uuid → SB datapath row. */
+  readonly datapaths = new Map<string, { uuid: string; key: number; digest: string }>();
+  /** logical_port → SB port binding row. */
+  readonly ports = new Map<string, MirrorPort>();
+  /** `${datapath NB uuid}/${name}` → SB multicast group row. */
+  readonly multicastGroups = new Map<string, { uuid: string; digest: string }>();
+  /** datapath NB uuid → flow key → SB uuid. */
+  readonly flows = new Map<string, Map<string, string>>();
+  readonly addressSets = new Map<string, { uuid: string; digest: string }>();
+  readonly portGroups = new Map<string, { uuid: string; digest: string }>();
+  /** SB datapath uuid → NB uuid. */
+  readonly nbOfSb = new Map<string, string>();
+
+  static async load(client: pg.PoolClient | pg.Pool): Promise<SbMirror> {
+    const m = new SbMirror();
+    const dps = await client.query<{ uuid: string; tunnel_key: number; nb_uuid: string | null; type: string; name: string }>(
+      `SELECT uuid, tunnel_key, nb_uuid, type, coalesce(external_ids->>'name', '') AS name FROM sb.datapath_binding`,
+    );
+    for (const d of dps.rows) {
+      if (!d.nb_uuid) continue;
+      m.datapaths.set(d.nb_uuid, { uuid: d.uuid, key: d.tunnel_key, digest: datapathDigest(d.type, d.name, d.tunnel_key) });
+      m.nbOfSb.set(d.uuid, d.nb_uuid);
+      m.flows.set(d.nb_uuid, new Map());
+    }
+    const pbs = await client.query<{
+      uuid: string;
+      logical_port: string;
+      datapath: string;
+      tunnel_key: number;
+      type: string;
+      mac: string[];
+      port_security: string[];
+      options: Record<string, string>;
+      parent_port: string | null;
+      tag: number | null;
+      nb_uuid: string | null;
+    }>(
+      `SELECT uuid, logical_port, datapath, tunnel_key, type, mac, port_security, options, parent_port, tag,
+              external_ids->>'nb-uuid' AS nb_uuid
+         FROM sb.port_binding`,
+    );
+    for (const p of pbs.rows) {
+      const digest = portDigest({
+        type: p.type,
+        mac: p.mac,
+        portSecurity: p.port_security,
+        options: p.options,
+        parentPort: p.parent_port,
+        tag: p.tag,
+        nbUuid: p.nb_uuid ?? '',
+      });
+      m.ports.set(p.logical_port, { uuid: p.uuid, datapath: p.datapath, key: p.tunnel_key, digest });
+    }
+    const mcs = await client.query<{ uuid: string; datapath: string; name: string; tunnel_key: number; ports: string[] }>(
+      `SELECT g.uuid, g.datapath, g.name, g.tunnel_key,
+              coalesce(array_agg(pb.logical_port) FILTER (WHERE pb.logical_port IS NOT NULL), '{}') AS ports
+         FROM sb.multicast_group g
+         LEFT JOIN sb.multicast_group_port mp ON mp.multicast_group = g.uuid
+         LEFT JOIN sb.port_binding pb ON pb.uuid = mp.port_binding
+        GROUP BY g.uuid`,
+    );
+    for (const g of mcs.rows) {
+      const nb = m.nbOfSb.get(g.datapath);
+      if (nb) m.multicastGroups.set(`${nb}/${g.name}`, { uuid: g.uuid, digest: multicastDigest(g.tunnel_key, g.ports) });
+    }
+    const flows = await client.query<{
+      uuid: string;
+      logical_datapath: string;
+      stage: string;
+      priority: number;
+      match: string;
+      actions: string;
+      builder: string;
+      nb_uuid: string | null;
+    }>(
+      `SELECT uuid, logical_datapath, stage, priority, match, actions, builder, nb_uuid
+         FROM sb.logical_flow WHERE logical_datapath IS NOT NULL`,
+    );
+    for (const f of flows.rows) {
+      const nb = m.nbOfSb.get(f.logical_datapath);
+      if (nb) m.flows.get(nb)!.set(sbFlowKey({ ...f, nbUuid: f.nb_uuid ?? undefined }), f.uuid);
+    }
+    for (const [table, target] of [
+      ['address_set', m.addressSets],
+      ['port_group', m.portGroups],
+    ] as const) {
+      const col = table === 'address_set' ? 'addresses' : 'ports';
+      const rows = await client.query<{ uuid: string; name: string; items: string[] }>(
+        `SELECT uuid, name, ${col} AS items FROM sb.${table}`,
+      );
+      for (const r of rows.rows) target.set(r.name, { uuid: r.uuid, digest: JSON.stringify([...r.items].sort()) });
+    }
+    return m;
+  }
+
+  /** The tunnel keys SB holds, to seed the engine's allocators. */
+  knownKeys(): KnownKeys {
+    return {
+      datapaths: [...this.datapaths].map(([nbUuid, d]) => ({ nbUuid, key: d.key })),
+      ports: [...this.ports].flatMap(([logicalPort, p]) => {
+        const nb = this.nbOfSb.get(p.datapath);
+        return nb ? [{ datapathNbUuid: nb, logicalPort, key: p.key }] : [];
+      }),
+    };
+  }
+}
+
+export function datapathDigest(type: string, name: string, key: number): string {
+  return `${type}\u0000${name}\u0000${key}`;
+}
+
+/** What identifies a port binding's content, computed the same way from SB rows and desired ports. */
+export function portDigest(p: {
+  type: string;
+  mac: readonly string[];
+  portSecurity: readonly string[];
+  options: Readonly<Record<string, string>>;
+  parentPort: string | null;
+  tag: number | null;
+  nbUuid: string;
+}): string {
+  const options = Object.keys(p.options)
+    .sort()
+    .map((k) => [k, p.options[k]]);
+  return JSON.stringify([p.type, p.mac, p.portSecurity, options, p.parentPort, p.tag, p.nbUuid]);
+}
+
+export function multicastDigest(key: number, ports: readonly string[]): string {
+  return JSON.stringify([key, [...ports].sort()]);
+}
+
+/** A flow's identity in SB: content plus provenance (a flow that changes builder is rewritten). */
+export function sbFlowKey(f: { stage: string; priority: number; match: string; actions: string; builder: string; nbUuid?: string | undefined }): string {
+  return `${f.stage}\u0000${f.priority}\u0000${f.match}\u0000${f.actions}\u0000${f.builder}\u0000${f.nbUuid ?? ''}`;
+}

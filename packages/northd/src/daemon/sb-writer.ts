@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { DatapathResult, SbDelta } from '../engine/desired.js';
+import { stagePipeline, stageTable } from '../stages.js';
+import { datapathDigest, multicastDigest, portDigest, type SbMirror, sbFlowKey } from './sb-mirror.js';
+
+export interface WriteStats {
+  flowsInserted: number;
+  flowsDeleted: number;
+  portsWritten: number;
+  datapathsWritten: number;
+}
+
+const CHUNK = 20_000;
+
+/**
+ * Writes one engine delta to SB in one transaction, as the minimal set of row changes against
+ * what the mirror says SB holds, together with the nb_cfg it reflects. The mirror is updated only
+ * once the transaction has committed; if it fails, the caller reloads the mirror from SB.
+ */
+export async function writeSb(
+  pool: pg.Pool,
+  mirror: SbMirror,
+  delta: SbDelta,
+  nbCfg: number,
+  nowMs: number,
+): Promise<WriteStats> {
+  const after: Array<() => void> = [];
+  const stats: WriteStats = { flowsInserted: 0, flowsDeleted: 0, portsWritten: 0, datapathsWritten: 0 };
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const changedDps = new Set(delta.changed.map((r) => r.datapath.nbUuid));
+
+    // 1. Datapaths that are gone (their ports, groups and flows go with them by cascade).
+    const goneDps = delta.full ? [...mirror.datapaths.keys()].filter((k) => !changedDps.has(k)) : delta.removed;
+    const goneSb = goneDps.flatMap((k) => mirror.datapaths.get(k)?.uuid ?? []);
+    if (goneSb.length) {
+      await client.query('DELETE FROM sb.datapath_binding WHERE uuid = ANY($1::uuid[])', [goneSb]);
+      after.push(() => forgetDatapaths(mirror, goneDps));
+    }
+
+    // 2. Deletions inside changed datapaths come first, so keys and names are free for inserts.
+    const deletePorts: string[] = [];
+    const deleteGroups: string[] = [];
+    const deleteFlows: string[] = [];
+    const desiredPorts = new Set(delta.changed.flatMap((r) => r.ports.map((p) => p.logicalPort)));
+    for (const r of delta.changed) {
+      const dpSb = mirror.datapaths.get(r.datapath.nbUuid)?.uuid;
+      if (!dpSb) continue;
+      for (const [name, p] of mirror.ports) if (p.datapath === dpSb && !desiredPorts.has(name)) deletePorts.push(name);
+      const groups = new Set(r.multicastGroups.map((g) => `${r.datapath.nbUuid}/${g.name}`));
+      for (const [k, g] of mirror.multicastGroups) {
+        if (k.startsWith(`${r.datapath.nbUuid}/`) && !groups.has(k)) deleteGroups.push(g.uuid);
+      }
+      const want = new Set(r.flows.map((f) => sbFlowKey({ ...f, builder: f.provenance.builder, nbUuid: f.provenance.nbUuid })));
+      for (const [k, uuid] of mirror.flows.get(r.datapath.nbUuid) ?? []) if (!want.has(k)) deleteFlows.push(uuid);
+    }
+    if (deletePorts.length) {
+      const uuids = deletePorts.map((n) => mirror.ports.get(n)!.uuid);
+      await client.query('DELETE FROM sb.port_binding WHERE uuid = ANY($1::uuid[])', [uuids]);
+      after.push(() => deletePorts.forEach((n) => mirror.ports.delete(n)));
+    }
+    if (deleteGroups.length) await client.query('DELETE FROM sb.multicast_group WHERE uuid = ANY($1::uuid[])', [deleteGroups]);
+    for (let i = 0; i < deleteFlows.length; i += CHUNK) {
+      await client.query('DELETE FROM sb.logical_flow WHERE uuid = ANY($1::uuid[])', [deleteFlows.slice(i, i + CHUNK)]);
+    }
+    stats.flowsDeleted = deleteFlows.length;
+
+    // 3. Datapaths, then ports, groups and flows.
+    for (const r of delta.changed) await writeDatapath(client, mirror, r, after, stats);
+    await writePorts(client, mirror, delta.changed, after, stats);
+    await writeGroups(client, mirror, delta.changed, after);
+    stats.flowsInserted = await writeFlows(client, mirror, delta.changed, after);
+    const deleted = new Set(deleteFlows);
+    after.push(() => {
+      if (deleted.size === 0) return;
+      for (const r of delta.changed) {
+        const m = mirror.flows.get(r.datapath.nbUuid);
+        if (!m) continue;
+        for (const [k, uuid] of m) if (deleted.has(uuid)) m.delete(k);
+      }
+    });
+
+    // 4. Address sets and port groups (by name).
+    await writeNamedSets(client, mirror, 'address_set', 'addresses', delta.addressSets, delta.full, after);
+    await writeNamedSets(client, mirror, 'port_group', 'ports', delta.portGroups, delta.full, after);
+
+    await client.query('UPDATE sb.sb_global SET nb_cfg = $1, nb_cfg_timestamp = $2 WHERE nb_cfg <> $1', [nbCfg, nowMs]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+  for (const f of after) f();
+  return stats;
+}
+
+function forgetDatapaths(mirror: SbMirror, nbUuids: readonly string[]): void {
+  for (const nb of nbUuids) {
+    const dp = mirror.datapaths.get(nb);
+    if (!dp) continue;
+    mirror.datapaths.delete(nb);
+    mirror.nbOfSb.delete(dp.uuid);
+    mirror.flows.delete(nb);
+    for (const [name, p] of mirror.ports) if (p.datapath === dp.uuid) mirror.ports.delete(name);
+    for (const k of mirror.multicastGroups.keys()) if (k.startsWith(`${nb}/`)) mirror.multicastGroups.delete(k);
+  }
+}
+
+async function writeDatapath(client: pg.PoolClient, mirror: SbMirror, r: DatapathResult, after: Array<() => void>, stats: WriteStats) {
+  const d = r.datapath;
+  const type = d.kind === 'switch' ? 'logical-switch' : 'logical-router';
+  const digest = datapathDigest(type, d.name, d.key);
+  const have = mirror.datapaths.get(d.nbUuid);
+  if (have?.digest === digest) return;
+  const ext = JSON.stringify({ name: d.name, [d.kind === 'switch' ? 'logical-switch' : 'logical-router']: d.nbUuid });
+  stats.datapathsWritten++;
+  if (have) {
+    await client.query('UPDATE sb.datapath_binding SET tunnel_key = $2, type = $3, external_ids = $4 WHERE uuid = $1', [have.uuid, d.key, type, ext]);
+    after.push(() => mirror.datapaths.set(d.nbUuid, { ...have, key: d.key, digest }));
+  } else {
+    const uuid = randomUUID();
+    await client.query('INSERT INTO sb.datapath_binding (uuid, tunnel_key, type, nb_uuid, external_ids) VALUES ($1, $2, $3, $4, $5)', [uuid, d.key, type, d.nbUuid, ext]);
+    // Later steps of this same transaction need the uuid now; a failed transaction reloads the mirror.
+    mirror.datapaths.set(d.nbUuid, { uuid, key: d.key, digest });
+    mirror.nbOfSb.set(uuid, d.nbUuid);
+    mirror.flows.set(d.nbUuid, new Map());
+  }
+}
+
+async function writePorts(client: pg.PoolClient, mirror: SbMirror, changed: readonly DatapathResult[], after: Array<() => void>, stats: WriteStats) {
+  const ins: unknown[][] = [[], [], [], [], [], [], [], [], [], [], [], []];
+  for (const r of changed) {
+    const dpSb = mirror.datapaths.get(r.datapath.nbUuid)!.uuid;
+    for (const p of r.ports) {
+      const digest = portDigest({ ...p, nbUuid: p.nbUuid });
+      const have = mirror.ports.get(p.logicalPort);
+      if (have && have.digest === digest && have.datapath === dpSb && have.key === p.key) continue;
+      stats.portsWritten++;
+      const ext = JSON.stringify({ 'nb-uuid': p.nbUuid });
+      if (have) {
+        await client.query(
+          `UPDATE sb.port_binding SET datapath = $2, tunnel_key = $3, type = $4, mac = $5, port_security = $6,
+                  options = $7, parent_port = $8, tag = $9, external_ids = external_ids || $10::jsonb WHERE uuid = $1`,
+          [have.uuid, dpSb, p.key, p.type, p.mac, p.portSecurity, JSON.stringify(p.options), p.parentPort, p.tag, ext],
+        );
+        after.push(() => mirror.ports.set(p.logicalPort, { uuid: have.uuid, datapath: dpSb, key: p.key, digest }));
+      } else {
+        const uuid = randomUUID();
+        const cols = [uuid, p.logicalPort, dpSb, p.key, p.type, pgArray(p.mac), pgArray(p.portSecurity), JSON.stringify(p.options), p.parentPort, p.tag, ext, p.datapath];
+        cols.forEach((v, i) => ins[i]!.push(v));
+        mirror.ports.set(p.logicalPort, { uuid, datapath: dpSb, key: p.key, digest });
+      }
+    }
+  }
+  if (ins[0]!.length) {
+    await client.query(
+      `INSERT INTO sb.port_binding (uuid, logical_port, datapath, tunnel_key, type, mac, port_security, options, parent_port, tag, external_ids)
+       SELECT u, lp, dp, k, t, m::text[], ps::text[], o::jsonb, pp, tg, e::jsonb
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[])
+           AS x(u, lp, dp, k, t, m, ps, o, pp, tg, e)`,
+      ins.slice(0, 11),
+    );
+  }
+}
+
+async function writeGroups(client: pg.PoolClient, mirror: SbMirror, changed: readonly DatapathResult[], after: Array<() => void>) {
+  for (const r of changed) {
+    const dpSb = mirror.datapaths.get(r.datapath.nbUuid)!.uuid;
+    for (const g of r.multicastGroups) {
+      const k = `${r.datapath.nbUuid}/${g.name}`;
+      const digest = multicastDigest(g.key, g.ports);
+      const have = mirror.multicastGroups.get(k);
+      if (have?.digest === digest) continue;
+      let uuid = have?.uuid;
+      if (uuid) {
+        await client.query('UPDATE sb.multicast_group SET tunnel_key = $2 WHERE uuid = $1', [uuid, g.key]);
+        await client.query('DELETE FROM sb.multicast_group_port WHERE multicast_group = $1', [uuid]);
+      } else {
+        uuid = randomUUID();
+        await client.query('INSERT INTO sb.multicast_group (uuid, datapath, name, tunnel_key) VALUES ($1, $2, $3, $4)', [uuid, dpSb, g.name, g.key]);
+      }
+      const members = g.ports.flatMap((p) => mirror.ports.get(p)?.uuid ?? []);
+      if (members.length) {
+        await client.query('INSERT INTO sb.multicast_group_port (multicast_group, port_binding) SELECT $1, unnest($2::uuid[])', [uuid, members]);
+      }
+      const u = uuid;
+      after.push(() => mirror.multicastGroups.set(k, { uuid: u, digest }));
+    }
+  }
+}
+
+async function writeFlows(client: pg.PoolClient, mirror: SbMirror, changed: readonly DatapathResult[], after: Array<() => void>): Promise<number> {
+  const cols: unknown[][] = Array.from({ length: 11 }, () => []);
+  const added: Array<[string, string, string]> = [];
+  for (const r of changed) {
+    const dp = mirror.datapaths.get(r.datapath.nbUuid)!.uuid;
+    const have = mirror.flows.get(r.datapath.nbUuid)!;
+    const seen = new Set<string>();
+    for (const f of r.flows) {
+      const k = sbFlowKey({ ...f, builder: f.provenance.builder, nbUuid: f.provenance.nbUuid });
+      if (have.has(k) || seen.has(k)) continue;
+      seen.add(k);
+      const uuid = randomUUID();
+      const row = [uuid, dp, stagePipeline(f.stage), stageTable(f.stage), f.stage, f.priority, f.match, f.actions, f.provenance.nbUuid ?? null, f.provenance.nbTable ?? null, f.provenance.builder];
+      row.forEach((v, i) => cols[i]!.push(v));
+      added.push([r.datapath.nbUuid, k, uuid]);
+    }
+  }
+  for (let i = 0; i < added.length; i += CHUNK) {
+    await client.query(
+      `INSERT INTO sb.logical_flow (uuid, logical_datapath, pipeline, table_id, stage, priority, match, actions, nb_uuid, nb_table, builder)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::smallint[], $5::text[], $6::int[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::text[])`,
+      cols.map((c) => c.slice(i, i + CHUNK)),
+    );
+  }
+  after.push(() => {
+    for (const [dp, k, uuid] of added) mirror.flows.get(dp)?.set(k, uuid);
+  });
+  return added.length;
+}
+
+async function writeNamedSets(
+  client: pg.PoolClient,
+  mirror: SbMirror,
+  table: 'address_set' | 'port_group',
+  column: 'addresses' | 'ports',
+  d: SbDelta['addressSets'],
+  full: boolean,
+  after: Array<() => void>,
+) {
+  const target = table === 'address_set' ? mirror.addressSets : mirror.portGroups;
+  const remove = full ? [...target.keys()].filter((n) => !d.upsert.has(n)) : d.remove;
+  const gone = remove.flatMap((n) => target.get(n)?.uuid ?? []);
+  if (gone.length) await client.query(`DELETE FROM sb.${table} WHERE uuid = ANY($1::uuid[])`, [gone]);
+  after.push(() => remove.forEach((n) => target.delete(n)));
+  for (const [name, items] of d.upsert) {
+    const digest = JSON.stringify([...items].sort());
+    const have = target.get(name);
+    if (have?.digest === digest) continue;
+    const r = await client.query<{ uuid: string }>(
+      `INSERT INTO sb.${table} (name, ${column}) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET ${column} = excluded.${column} RETURNING uuid`,
+      [name, items],
+    );
+    const uuid = r.rows[0]!.uuid;
+    after.push(() => target.set(name, { uuid, digest }));
+  }
+}
+
+/** A text[] literal for unnest over an array of arrays (pg flattens nested JS arrays otherwise). */
+function pgArray(xs: readonly string[]): string {
+  return `{${xs.map((x) => `"${x.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
