@@ -14,11 +14,12 @@ function flow(priority: number, match: CompiledMatch, conj?: [number, number, nu
 }
 
 /** Small value domains so random flows and packets overlap often. */
-const ipArb = fc.integer({ min: 0, max: 7 }).map((i) => `10.0.0.${i}`);
+// Addresses above 128.0.0.0 catch signed/unsigned 32-bit mistakes.
+const ipArb = fc.integer({ min: 0, max: 7 }).map((i) => `200.0.0.${i}`);
 const matchArb = fc.record(
   {
     in_port: fc.integer({ min: 1, max: 3 }),
-    ip_src: fc.oneof(ipArb, fc.constantFrom('10.0.0.0/30', '10.0.0.4/30', '10.0.0.0/29')),
+    ip_src: fc.oneof(ipArb, fc.constantFrom('200.0.0.0/30', '200.0.0.4/30', '200.0.0.0/29', '128.0.0.0/1')),
     ip_dst: ipArb,
     reg0: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constant({ value: 1, mask: 1 })),
     tcp_dst: fc.integer({ min: 79, max: 81 }),
@@ -39,8 +40,8 @@ function makeKey(k: { in_port: number; src: number; dst: number; reg0: number; t
   const key = new Uint32Array(K.KEY_WORDS);
   key[K.K_IN_PORT] = k.in_port;
   key[K.K_ETH_TYPE] = 0x800;
-  key[K.K_IP4_SRC] = 0x0a000000 + k.src;
-  key[K.K_IP4_DST] = 0x0a000000 + k.dst;
+  key[K.K_IP4_SRC] = 0xc8000000 + k.src;
+  key[K.K_IP4_DST] = 0xc8000000 + k.dst;
   key[K.K_REG0] = k.reg0;
   if (k.tcp) {
     key[K.K_NW_PROTO] = 6;
@@ -96,14 +97,14 @@ describe('classifier against a brute-force reference', () => {
         (srcs, dsts, keys, withLower) => {
           const conjT = new FlowTable(0);
           const crossT = new FlowTable(0);
-          for (const s of srcs) conjT.insert(flow(100, compileMatch({ ip_src: `10.0.0.${s}` }), [[7, 1, 2]]));
-          for (const d of dsts) conjT.insert(flow(100, compileMatch({ ip_dst: `10.0.0.${d}` }), [[7, 2, 2]]));
+          for (const s of srcs) conjT.insert(flow(100, compileMatch({ ip_src: `200.0.0.${s}` }), [[7, 1, 2]]));
+          for (const d of dsts) conjT.insert(flow(100, compileMatch({ ip_dst: `200.0.0.${d}` }), [[7, 2, 2]]));
           const hit = flow(100, compileMatch({ conj_id: 7 }));
           conjT.insert(hit);
           const crossHits = new Set<Flow>();
           for (const s of srcs) {
             for (const d of dsts) {
-              const f = flow(100, compileMatch({ ip_src: `10.0.0.${s}`, ip_dst: `10.0.0.${d}` }));
+              const f = flow(100, compileMatch({ ip_src: `200.0.0.${s}`, ip_dst: `200.0.0.${d}` }));
               crossT.insert(f);
               crossHits.add(f);
             }

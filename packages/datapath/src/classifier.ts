@@ -42,7 +42,7 @@ class Subtable {
     const v = flow.match.value;
     for (let i = 0; i < idx.length; i++) {
       const w = idx[i]!;
-      if ((key[w]! & mw[i]!) !== v[w]) return false;
+      if ((key[w]! & mw[i]!) >>> 0 !== v[w]) return false;
     }
     return true;
   }

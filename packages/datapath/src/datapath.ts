@@ -680,7 +680,7 @@ function filterSelects(f: PreparedFilter, flow: Flow): boolean {
   for (let i = 0; i < K.KEY_WORDS; i++) {
     const fm = m.mask[i]!;
     if ((fm & ~flow.match.mask[i]!) !== 0) return false;
-    if ((flow.match.value[i]! & fm) !== m.value[i]) return false;
+    if ((flow.match.value[i]! & fm) >>> 0 !== m.value[i]) return false;
   }
   return true;
 }

@@ -69,6 +69,7 @@ export interface Libc {
   readonly koffi: KoffiModule;
   readonly socket: (domain: number, type: number, protocol: number) => number;
   readonly bind: (fd: number, addr: Uint8Array, len: number) => number;
+  readonly getsockname: (fd: number, addr: Uint8Array, len: Uint8Array) => number;
   readonly setsockopt: (fd: number, level: number, name: number, value: Uint8Array, len: number) => number;
   readonly ioctl: (fd: number, request: number, arg: Uint8Array) => number;
   readonly ioctlInt: (fd: number, request: number, arg: number) => number;
@@ -110,6 +111,7 @@ export function libc(): Libc {
     koffi,
     socket: f('int socket(int, int, int)'),
     bind: f('int bind(int, void *, uint32_t)'),
+    getsockname: f('int getsockname(int, void *, void *)'),
     setsockopt: f('int setsockopt(int, int, int, void *, uint32_t)'),
     ioctl: f('int ioctl(int, unsigned long, void *)'),
     ioctlInt: f('int ioctl(int, unsigned long, unsigned long)'),

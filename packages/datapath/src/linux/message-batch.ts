@@ -5,12 +5,15 @@
  * sent with no copy between the kernel's and our view of it.
  *
  * Layout (x86-64/aarch64 Linux): mmsghdr = msghdr (56 bytes) + msg_len (4) + padding = 64 bytes;
- * iovec = base pointer + length = 16 bytes.
+ * iovec = base pointer + length = 16 bytes. With `nameSize` each message also gets an address buffer
+ * (msg_name), e.g. a 16-byte sockaddr_in for UDP sources and destinations.
  */
 import { libc } from './libc.js';
 
 const MMSGHDR_SIZE = 64;
 const IOVEC_SIZE = 16;
+const MSG_NAME = 0;
+const MSG_NAMELEN = 8;
 const MSG_IOV = 16;
 const MSG_IOVLEN = 24;
 const MSG_LEN = 56;
@@ -23,15 +26,18 @@ export class MessageBatch {
   readonly view: Buffer;
   private readonly slotBase: number;
   private readonly iovBase: number;
+  private readonly nameBase: number;
   private freed = false;
 
   constructor(
     readonly count: number,
     readonly slotSize: number,
+    readonly nameSize = 0,
   ) {
     const c = libc();
     this.iovBase = count * MMSGHDR_SIZE;
-    this.slotBase = this.iovBase + count * IOVEC_SIZE;
+    this.nameBase = this.iovBase + count * IOVEC_SIZE;
+    this.slotBase = this.nameBase + count * nameSize;
     const total = this.slotBase + count * slotSize;
     const ptr = c.malloc(total);
     if (!ptr) throw new Error(`message batch: cannot allocate ${total} bytes`);
@@ -47,6 +53,10 @@ export class MessageBatch {
       this.view.writeBigUInt64LE(1n, h + MSG_IOVLEN);
       this.view.writeBigUInt64LE(base + BigInt(this.slotBase + i * slotSize), iov);
       this.view.writeBigUInt64LE(BigInt(slotSize), iov + 8);
+      if (nameSize > 0) {
+        this.view.writeBigUInt64LE(base + BigInt(this.nameBase + i * nameSize), h + MSG_NAME);
+        this.view.writeUInt32LE(nameSize, h + MSG_NAMELEN);
+      }
     }
   }
 
@@ -66,9 +76,18 @@ export class MessageBatch {
     this.view.writeUInt32LE(length, this.iovBase + i * IOVEC_SIZE + 8);
   }
 
-  /** Offer every slot at full capacity again (before a recvmmsg). */
+  /** Offer every slot (and address buffer) at full capacity again (before a recvmmsg). */
   resetLengths(): void {
-    for (let i = 0; i < this.count; i++) this.setLength(i, this.slotSize);
+    for (let i = 0; i < this.count; i++) {
+      this.setLength(i, this.slotSize);
+      if (this.nameSize > 0) this.view.writeUInt32LE(this.nameSize, i * MMSGHDR_SIZE + MSG_NAMELEN);
+    }
+  }
+
+  /** The address buffer of message `i` (source on receive, destination on send). */
+  name(i: number): Buffer {
+    const start = this.nameBase + i * this.nameSize;
+    return this.view.subarray(start, start + this.nameSize);
   }
 
   /** Pointer to the header of message `i` (to send a suffix of the batch after a partial sendmmsg). */

@@ -1,62 +1,25 @@
 /**
- * A tunnel port: Ethernet frames carried in Geneve or VXLAN over UDP (node:dgram), as OVN joins
- * chassis. On receive the VNI becomes `tunId`, the outer source address `remoteIp`, and OVN's Geneve
- * option `geneveOption`; on transmit the engine's TunnelMetadata chooses all three (the remote address
- * falls back to the port's configured peer).
- *
- * Offloads: between two ovn-ts datapaths a frame's pending checksum and TSO state ride in our own
- * Geneve option (offload-option.ts), so a 64 KiB TCP segment crosses as one datagram. VXLAN, or Geneve
- * with `carryOffloads: false`, cannot carry that state: pending checksums are completed in software and
- * TSO frames larger than the peer can take are dropped and counted (no software segmentation yet).
+ * A tunnel port over node:dgram: portable (no native module), one JS event per datagram. The Linux
+ * shell (udp-tunnel-port.ts) batches with recvmmsg/sendmmsg and is the one to use for traffic; this one
+ * serves where koffi is unavailable and as a cross-check of the shared encapsulation code.
  */
 import dgram from 'node:dgram';
 import { frameOffload, setFrameOffload } from '../linux/frame-offload.js';
-import { isPlain, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE } from '../linux/virtio-net-header.js';
 import type { DeliverFn, PortIo, PortIoStats, TunnelMetadata } from '../port.js';
-import { completeChecksum } from './checksum-completion.js';
-import {
-  decodeGeneve,
-  ETH_P_TEB,
-  findOvnGeneveOption,
-  GENEVE_UDP_PORT,
-  type GeneveOption,
-  geneveHeaderLength,
-  ovnGeneveOption,
-  writeGeneveHeader,
-} from './geneve-codec.js';
-import { findOffloadGeneveOption, offloadGeneveOption } from './offload-option.js';
-import { decodeVxlan, VXLAN_HEADER_LEN, VXLAN_UDP_PORT, writeVxlanHeader } from './vxlan-codec.js';
+import { GENEVE_UDP_PORT } from './geneve-codec.js';
+import { decapsulate, type Encapsulation, encapsulateInto, MAX_UDP_PAYLOAD } from './tunnel-encap.js';
+import type { TunnelPortOptions } from './tunnel-port-options.js';
+import { VXLAN_UDP_PORT } from './vxlan-codec.js';
 
-export type Encapsulation = 'geneve' | 'vxlan';
-
-export interface UdpTunnelPortOptions {
-  readonly encapsulation: Encapsulation;
-  /** Local address to bind, e.g. '127.0.0.1'. */
-  readonly localIp: string;
-  /** Local UDP port; default 6081 (Geneve) or 4789 (VXLAN); 0 picks a free one. */
-  readonly localPort?: number;
-  /** Peer used when the engine's metadata names none. */
-  readonly remoteIp?: string;
-  /** Peer's UDP port; default the encapsulation's standard port. */
-  readonly remotePort?: number;
-  /** Geneve only: carry checksum/TSO state in our offload option (peer must be ovn-ts). Default true. */
-  readonly carryOffloads?: boolean;
-  /** Socket buffer sizes (capped by net.core.[rw]mem_max). Default 4 MiB. */
-  readonly bufferBytes?: number;
-  readonly onError?: (err: unknown) => void;
-}
-
-/** Largest UDP payload over IPv4. */
-const MAX_UDP_PAYLOAD = 65507;
-
-export class UdpTunnelPort implements PortIo {
+export class DgramTunnelPort implements PortIo {
   readonly kind: Encapsulation;
   readonly tunnel = true;
   readonly localPort: number;
   private deliver: DeliverFn | undefined;
   private readonly remotePort: number;
-  private readonly carryOffloads: boolean;
+  private readonly config: { kind: Encapsulation; carryOffloads: boolean };
   private readonly onError: (err: unknown) => void;
+  private readonly scratch = Buffer.allocUnsafeSlow(MAX_UDP_PAYLOAD);
   private pendingFrames: Uint8Array[] = [];
   private pendingMeta: TunnelMetadata[] = [];
   private flushScheduled = false;
@@ -70,19 +33,19 @@ export class UdpTunnelPort implements PortIo {
 
   private constructor(
     private readonly socket: dgram.Socket,
-    private readonly options: UdpTunnelPortOptions,
+    private readonly options: TunnelPortOptions,
   ) {
     this.kind = options.encapsulation;
     this.localPort = socket.address().port;
     this.remotePort = options.remotePort ?? (options.encapsulation === 'geneve' ? GENEVE_UDP_PORT : VXLAN_UDP_PORT);
-    this.carryOffloads = options.encapsulation === 'geneve' && (options.carryOffloads ?? true);
+    this.config = { kind: this.kind, carryOffloads: this.kind === 'geneve' && (options.carryOffloads ?? true) };
     this.onError = options.onError ?? ((err) => console.error(`${this.name}:`, err));
     socket.on('message', this.receive);
     socket.on('error', this.onError);
   }
 
   /** Bind the UDP socket; the port receives once the engine starts it. */
-  static async open(options: UdpTunnelPortOptions): Promise<UdpTunnelPort> {
+  static async open(options: TunnelPortOptions): Promise<DgramTunnelPort> {
     const bytes = options.bufferBytes ?? 4 << 20;
     const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: bytes, sendBufferSize: bytes });
     const port = options.localPort ?? (options.encapsulation === 'geneve' ? GENEVE_UDP_PORT : VXLAN_UDP_PORT);
@@ -96,7 +59,7 @@ export class UdpTunnelPort implements PortIo {
       socket.close();
       throw new Error(`${options.encapsulation} port ${options.localIp}:${port}: bind: ${err.message}`);
     });
-    return new UdpTunnelPort(socket, options);
+    return new DgramTunnelPort(socket, options);
   }
 
   get name(): string {
@@ -110,32 +73,24 @@ export class UdpTunnelPort implements PortIo {
 
   private receive = (msg: Buffer, rinfo: dgram.RemoteInfo): void => {
     if (!this.deliver || this.closed) return;
-    let frame: Uint8Array;
-    let meta: TunnelMetadata;
+    let d: ReturnType<typeof decapsulate>;
     try {
-      if (this.kind === 'geneve') {
-        const d = decodeGeneve(msg);
-        if (d.header.protocol !== ETH_P_TEB) throw new Error(`protocol 0x${d.header.protocol.toString(16)} is not Ethernet`);
-        frame = d.payload;
-        const opt = findOvnGeneveOption(d.header.options);
-        meta = { tunId: BigInt(d.header.vni), remoteIp: rinfo.address, localIp: this.options.localIp, ...(opt === undefined ? {} : { geneveOption: opt }) };
-        const off = findOffloadGeneveOption(d.header.options);
-        if (off) setFrameOffload(frame, off);
-      } else {
-        const d = decodeVxlan(msg);
-        frame = d.payload;
-        meta = { tunId: BigInt(d.vni), remoteIp: rinfo.address, localIp: this.options.localIp };
-      }
-      if (frame.length < 14) throw new Error(`inner frame of ${frame.length} bytes`);
+      d = decapsulate(msg, this.kind);
     } catch (err) {
       this.rxErrors += 1;
       if (this.rxErrors <= 10) this.onError(new Error(`${this.name}: bad datagram from ${rinfo.address}:${rinfo.port}: ${(err as Error).message}`));
       return;
     }
+    if (d.offload) setFrameOffload(d.frame, d.offload);
     this.rxPackets += 1;
-    this.rxBytes += frame.length;
-    this.pendingFrames.push(frame);
-    this.pendingMeta.push(meta);
+    this.rxBytes += d.frame.length;
+    this.pendingFrames.push(d.frame);
+    this.pendingMeta.push({
+      tunId: BigInt(d.tunId),
+      remoteIp: rinfo.address,
+      localIp: this.options.localIp,
+      ...(d.geneveOption === undefined ? {} : { geneveOption: d.geneveOption }),
+    });
     // Datagrams that arrive in one event-loop turn are handed to the engine as one batch.
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -155,15 +110,17 @@ export class UdpTunnelPort implements PortIo {
   transmit(frames: readonly Uint8Array[], meta?: readonly (TunnelMetadata | undefined)[]): void {
     if (this.closed) return;
     for (let i = 0; i < frames.length; i++) {
-      const datagram = this.encapsulate(frames[i]!, meta?.[i]);
+      const frame = frames[i]!;
       const remote = meta?.[i]?.remoteIp ?? this.options.remoteIp;
-      if (!datagram || !remote) {
+      const r = encapsulateInto(this.scratch, frame, meta?.[i], frameOffload(frame), this.config);
+      if (!r.ok || !remote) {
         this.txDropped += 1;
         continue;
       }
-      this.socket.send(datagram, this.remotePort, remote, this.sent);
+      // send() is asynchronous: it gets its own copy of the datagram.
+      this.socket.send(Buffer.from(this.scratch.subarray(0, r.length)), this.remotePort, remote, this.sent);
       this.txPackets += 1;
-      this.txBytes += frames[i]!.length;
+      this.txBytes += frame.length;
     }
   }
 
@@ -173,30 +130,6 @@ export class UdpTunnelPort implements PortIo {
       this.txPackets -= 1;
     }
   };
-
-  /** The datagram for one frame, or undefined when it cannot be sent (counted by the caller). */
-  private encapsulate(frame: Uint8Array, meta: TunnelMetadata | undefined): Buffer | undefined {
-    const vni = Number((meta?.tunId ?? 0n) & 0xffffffn);
-    let off = frameOffload(frame);
-    if (off && isPlain(off)) off = undefined;
-    const options: GeneveOption[] = [];
-    if (this.kind === 'geneve') {
-      if (meta?.geneveOption !== undefined) options.push(ovnGeneveOption(meta.geneveOption));
-      if (off && this.carryOffloads) options.push(offloadGeneveOption(off));
-    }
-    const hl = this.kind === 'geneve' ? geneveHeaderLength(options) : VXLAN_HEADER_LEN;
-    if (hl + frame.length > MAX_UDP_PAYLOAD) return undefined;
-    const out = Buffer.allocUnsafe(hl + frame.length);
-    if (this.kind === 'geneve') writeGeneveHeader(out, 0, { vni, protocol: ETH_P_TEB, oam: false, options });
-    else writeVxlanHeader(out, 0, vni);
-    out.set(frame, hl);
-    if (off && !this.carryOffloads) {
-      // The peer cannot take pending state: a TSO frame is too big for its wire, a pending checksum is finished here.
-      if (off.gsoType !== VIRTIO_NET_HDR_GSO_NONE) return undefined;
-      if (off.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) completeChecksum(out.subarray(hl), off.csumStart, off.csumOffset);
-    }
-    return out;
-  }
 
   stats(): PortIoStats & { readonly rxErrors: number } {
     return {

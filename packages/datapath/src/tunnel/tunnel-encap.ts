@@ -1,0 +1,129 @@
+/**
+ * Encapsulation and decapsulation of one frame for a tunnel port, shared by the socket shells: the
+ * Geneve or VXLAN header from the engine's TunnelMetadata (and the frame's offload state), and back.
+ * Pure: bytes in, bytes out. The Geneve writer here is a specialised, allocation-free form of
+ * geneve-codec's generic one (the tests check they agree byte for byte).
+ */
+import { isPlain, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE, type VirtioNetHeader } from '../linux/virtio-net-header.js';
+import type { TunnelMetadata } from '../port.js';
+import { completeChecksum } from './checksum-completion.js';
+import { decodeGeneve, ETH_P_TEB, findOvnGeneveOption, OVN_GENEVE_CLASS, OVN_GENEVE_TYPE } from './geneve-codec.js';
+import { findOffloadGeneveOption, OFFLOAD_GENEVE_CLASS, OFFLOAD_GENEVE_TYPE } from './offload-option.js';
+import { decodeVxlan, VXLAN_HEADER_LEN, writeVxlanHeader } from './vxlan-codec.js';
+
+export type Encapsulation = 'geneve' | 'vxlan';
+
+/** Largest UDP payload over IPv4. */
+export const MAX_UDP_PAYLOAD = 65507;
+
+export interface EncapConfig {
+  readonly kind: Encapsulation;
+  /** Geneve only: carry offload state in our option (the peer is ovn-ts). */
+  readonly carryOffloads: boolean;
+}
+
+export type EncapResult =
+  | { readonly ok: true; readonly length: number }
+  | { readonly ok: false; readonly reason: 'too-big' | 'tso-needs-offload-option' };
+
+/**
+ * Write the tunnel header and the frame into `out` (which must hold MAX_UDP_PAYLOAD bytes, or at least
+ * header + frame). The VNI is the low 24 bits of tunId.
+ */
+export function encapsulateInto(
+  out: Uint8Array,
+  frame: Uint8Array,
+  meta: TunnelMetadata | undefined,
+  offload: VirtioNetHeader | undefined,
+  config: EncapConfig,
+): EncapResult {
+  const vni = Number((meta?.tunId ?? 0n) & 0xffffffn);
+  const off = offload && !isPlain(offload) ? offload : undefined;
+  let hl: number;
+  if (config.kind === 'geneve') {
+    const ovn = meta?.geneveOption;
+    const carry = off !== undefined && config.carryOffloads;
+    hl = 8 + (ovn === undefined ? 0 : 8) + (carry ? 16 : 0);
+    if (hl + frame.length > Math.min(out.length, MAX_UDP_PAYLOAD)) return { ok: false, reason: 'too-big' };
+    out[0] = (hl - 8) / 4;
+    // Both options we write are critical (type bit 0x80): the C bit says so.
+    out[1] = ovn !== undefined || carry ? 0x40 : 0;
+    out[2] = ETH_P_TEB >> 8;
+    out[3] = ETH_P_TEB & 0xff;
+    out[4] = vni >> 16;
+    out[5] = (vni >> 8) & 0xff;
+    out[6] = vni & 0xff;
+    out[7] = 0;
+    let p = 8;
+    if (ovn !== undefined) {
+      out[p] = OVN_GENEVE_CLASS >> 8;
+      out[p + 1] = OVN_GENEVE_CLASS & 0xff;
+      out[p + 2] = OVN_GENEVE_TYPE;
+      out[p + 3] = 1;
+      out[p + 4] = ovn >>> 24;
+      out[p + 5] = (ovn >>> 16) & 0xff;
+      out[p + 6] = (ovn >>> 8) & 0xff;
+      out[p + 7] = ovn & 0xff;
+      p += 8;
+    }
+    if (carry) {
+      out[p] = OFFLOAD_GENEVE_CLASS >> 8;
+      out[p + 1] = OFFLOAD_GENEVE_CLASS & 0xff;
+      out[p + 2] = OFFLOAD_GENEVE_TYPE;
+      out[p + 3] = 3;
+      out[p + 4] = off.flags;
+      out[p + 5] = off.gsoType;
+      out[p + 6] = off.hdrLen >> 8;
+      out[p + 7] = off.hdrLen & 0xff;
+      out[p + 8] = off.gsoSize >> 8;
+      out[p + 9] = off.gsoSize & 0xff;
+      out[p + 10] = off.csumStart >> 8;
+      out[p + 11] = off.csumStart & 0xff;
+      out[p + 12] = off.csumOffset >> 8;
+      out[p + 13] = off.csumOffset & 0xff;
+      out[p + 14] = 0;
+      out[p + 15] = 0;
+      p += 16;
+    }
+  } else {
+    hl = VXLAN_HEADER_LEN;
+    if (hl + frame.length > Math.min(out.length, MAX_UDP_PAYLOAD)) return { ok: false, reason: 'too-big' };
+    writeVxlanHeader(out, 0, vni);
+  }
+  out.set(frame, hl);
+  if (off && !(config.kind === 'geneve' && config.carryOffloads)) {
+    // The peer cannot take pending state: a TSO frame would exceed its wire; a pending checksum is finished here.
+    if (off.gsoType !== VIRTIO_NET_HDR_GSO_NONE) return { ok: false, reason: 'tso-needs-offload-option' };
+    if (off.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) completeChecksum(out.subarray(hl, hl + frame.length), off.csumStart, off.csumOffset);
+  }
+  return { ok: true, length: hl + frame.length };
+}
+
+export interface Decapsulated {
+  /** The inner frame, a view into the datagram. */
+  readonly frame: Uint8Array;
+  readonly tunId: number;
+  readonly geneveOption: number | undefined;
+  readonly offload: VirtioNetHeader | undefined;
+}
+
+/** Parse one tunnel datagram; throws (GeneveError/VxlanError/Error) on anything malformed. */
+export function decapsulate(datagram: Uint8Array, kind: Encapsulation): Decapsulated {
+  let d: Decapsulated;
+  if (kind === 'geneve') {
+    const g = decodeGeneve(datagram);
+    if (g.header.protocol !== ETH_P_TEB) throw new Error(`geneve: protocol 0x${g.header.protocol.toString(16)} is not Ethernet`);
+    const options = g.header.options;
+    d = {
+      frame: g.payload,
+      tunId: g.header.vni,
+      geneveOption: options.length === 0 ? undefined : findOvnGeneveOption(options),
+      offload: options.length === 0 ? undefined : findOffloadGeneveOption(options),
+    };
+  } else {
+    const v = decodeVxlan(datagram);
+    d = { frame: v.payload, tunId: v.vni, geneveOption: undefined, offload: undefined };
+  }
+  if (d.frame.length < 14) throw new Error(`${kind}: inner frame of ${d.frame.length} bytes is shorter than an Ethernet header`);
+  return d;
+}
