@@ -16,7 +16,7 @@ export {
   type DhcpV6Type,
 } from './dhcp-catalog.js';
 export { initSb } from './init.js';
-export { SB_MIGRATIONS } from './migrations/index.js';
+export { SB_MIGRATIONS, SB_MIGRATIONS as sbMigrations } from './migrations/index.js';
 export { SB_CHANNEL, SB_SCHEMA } from './names.js';
 export { type OvnRow, readOvnRows } from './ovn-rows.js';
 export type { SbPool } from './pool.js';

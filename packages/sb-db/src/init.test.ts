@@ -37,6 +37,13 @@ describe('initSb', () => {
     expect(globals.rowCount).toBe(1);
   });
 
+  test('init recreates a deleted sb_global row without touching the rest', async () => {
+    await pool.query(`DELETE FROM sb.sb_global`);
+    await initSb(pool);
+    const g = await pool.query(`SELECT nb_cfg FROM sb.sb_global`);
+    expect(g.rows).toEqual([{ nb_cfg: 0 }]);
+  });
+
   test('concurrent runs serialise: the schema is created exactly once', async () => {
     const other = await createTestDatabase('sbinit2');
     const p = createPool(other.url, { max: 6 });

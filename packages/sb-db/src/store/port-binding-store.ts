@@ -8,6 +8,8 @@ export interface PortFilter {
   readonly datapathKeys?: readonly number[];
   /** Only ports bound to this chassis (by name). */
   readonly chassis?: string;
+  /** Only ports whose requested_chassis is this chassis (by name): the ones it should bind. */
+  readonly requestedChassis?: string;
   readonly types?: readonly PortBindingType[];
 }
 
@@ -35,6 +37,13 @@ export class PortBindingStore extends RowStore<'port_binding'> {
           'in',
           db.selectFrom('chassis').select('uuid').where('name', '=', filter.chassis),
         );
+      }
+      if (filter.requestedChassis !== undefined) {
+        const chassis = db
+          .selectFrom('chassis')
+          .select('uuid')
+          .where('name', '=', filter.requestedChassis);
+        q = q.where('requested_chassis', 'in', chassis);
       }
       if (filter.types) q = q.where('type', '=', anyOf(filter.types));
       return q.orderBy('datapath').orderBy('tunnel_key').execute();
