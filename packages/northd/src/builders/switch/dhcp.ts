@@ -35,7 +35,8 @@ export function buildDhcp(input: SwitchInput, sink: FlowSink): void {
       }
       continue;
     }
-    portFlows(p, opts, server, sink);
+    // Only where a reply can be generated (OVN adds it for every port with the options).
+    if (!portFlows(p, opts, server, sink)) continue;
     sink.add(
       'ls_out_acl',
       34000,
@@ -59,13 +60,16 @@ function serverOf(opts: DhcpOptions): Server | undefined {
   return { ip: o.server_id!, mac: o.server_mac!, cidr };
 }
 
-function portFlows(p: SwitchPortInput, opts: DhcpOptions, server: Server, sink: FlowSink): void {
+/** Adds the port's offer and response flows; false if none of its addresses is in the cidr. */
+function portFlows(p: SwitchPortInput, opts: DhcpOptions, server: Server, sink: FlowSink): boolean {
   const key = portKey(p.row.name);
   const src = lspSource(p);
+  let offered = false;
   for (const a of p.addresses) {
     // The first of the entry's addresses inside the cidr is the one offered.
     const offer = a.ipv4.find((ip) => inSubnet(ip.addr, server.cidr));
     if (!offer) continue;
+    offered = true;
     const options: Record<string, string> = { ...opts.options, netmask: netmask(server.cidr.plen) };
     delete options.server_mac; // a server setting, not a DHCP option
     const hostname = p.row.options?.hostname;
@@ -98,6 +102,7 @@ function portFlows(p: SwitchPortInput, opts: DhcpOptions, server: Server, sink: 
       src,
     );
   }
+  return offered;
 }
 
 function ip4ToInt(addr: string): number {

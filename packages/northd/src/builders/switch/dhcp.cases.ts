@@ -1,0 +1,52 @@
+// Golden cases for native DHCPv4 (ovn-northd(8): "DHCP option processing", "DHCP responses",
+// and the to-lport ACL exemption for DHCP replies).
+import type { GoldenCase } from './golden-case.js';
+
+const M1 = '00:00:00:00:00:01';
+const SMAC = '00:00:00:00:ff:01';
+const STAGES = ['ls_in_dhcp_options', 'ls_in_dhcp_response', 'ls_out_acl'] as const;
+
+export const DHCP_CASES: readonly GoldenCase[] = [
+  {
+    name: 'a VM port with an address in the cidr gets offers, replies straight back, and an egress ACL exemption',
+    setup: (fx) => {
+      fx.switch('sw0');
+      const opts = fx.insert('dhcp_options', {
+        cidr: '10.0.0.0/24',
+        options: { server_id: '10.0.0.254', server_mac: SMAC, lease_time: '3600', router: '10.0.0.254' },
+      });
+      fx.port('sw0', 'p1', { addresses: [`${M1} 10.0.0.5`], dhcpv4_options: opts.uuid });
+      // Its address is outside the cidr: nothing to offer.
+      fx.port('sw0', 'p2', { addresses: ['00:00:00:00:00:02 192.168.0.5'], dhcpv4_options: opts.uuid });
+      // Disabled: no DHCP.
+      fx.port('sw0', 'p3', { addresses: ['00:00:00:00:00:03 10.0.0.6'], dhcpv4_options: opts.uuid, enabled: false });
+    },
+    stages: STAGES,
+    expected: [
+      // Options sorted by name; server_mac dropped (not a DHCP option); netmask from the cidr.
+      `ls_in_dhcp_options (priority=100), match=(inport == "p1" && eth.src == ${M1} && ip4.src == 0.0.0.0 && ip4.dst == 255.255.255.255 && udp.src == 68 && udp.dst == 67), action=(reg0[3] = put_dhcp_opts(offerip = 10.0.0.5, lease_time = 3600, netmask = 255.255.255.0, router = 10.0.0.254, server_id = 10.0.0.254); next;)`,
+      // Renewal: from the offered address, to the server or broadcast.
+      `ls_in_dhcp_options (priority=100), match=(inport == "p1" && eth.src == ${M1} && ip4.src == 10.0.0.5 && ip4.dst == {10.0.0.254, 255.255.255.255} && udp.src == 68 && udp.dst == 67), action=(reg0[3] = put_dhcp_opts(offerip = 10.0.0.5, lease_time = 3600, netmask = 255.255.255.0, router = 10.0.0.254, server_id = 10.0.0.254); next;)`,
+      'ls_in_dhcp_options (priority=0), match=(1), action=(next;)',
+      `ls_in_dhcp_response (priority=100), match=(inport == "p1" && eth.src == ${M1} && ip4 && udp.src == 68 && udp.dst == 67 && reg0[3]), action=(eth.dst = eth.src; eth.src = ${SMAC}; ip4.src = 10.0.0.254; udp.src = 67; udp.dst = 68; outport = inport; flags.loopback = 1; output;)`,
+      'ls_in_dhcp_response (priority=0), match=(1), action=(next;)',
+      'ls_out_acl (priority=65535), match=(1), action=(next;)',
+      `ls_out_acl (priority=34000), match=(outport == "p1" && eth.src == ${SMAC} && ip4.src == 10.0.0.254 && udp && udp.src == 67 && udp.dst == 68), action=(next;)`,
+    ],
+  },
+  {
+    name: 'options without the required keys are reported once and give no flows',
+    setup: (fx) => {
+      fx.switch('sw0');
+      const opts = fx.insert('dhcp_options', { cidr: '10.0.0.0/24', options: { server_id: '10.0.0.254', server_mac: SMAC } });
+      fx.port('sw0', 'p1', { addresses: [`${M1} 10.0.0.5`], dhcpv4_options: opts.uuid });
+      fx.port('sw0', 'p2', { addresses: ['00:00:00:00:00:02 10.0.0.6'], dhcpv4_options: opts.uuid });
+    },
+    stages: ['ls_in_dhcp_options', 'ls_in_dhcp_response'],
+    expected: [
+      'ls_in_dhcp_options (priority=0), match=(1), action=(next;)',
+      'ls_in_dhcp_response (priority=0), match=(1), action=(next;)',
+    ],
+    diagnostics: ['dhcp_options: DHCP_Options 10.0.0.0/24: cidr must be IPv4 and options must set server_id, server_mac, lease_time'],
+  },
+];
