@@ -95,7 +95,7 @@ describe('switch ports', () => {
   });
 
   test('lsp-del by name and by UUID; --if-exists', async () => {
-    const [{ uuid }] = await kit.query<{ uuid: string }>("SELECT uuid::text FROM nb.logical_switch_port WHERE name = 'c1'");
+    const { uuid } = (await kit.query<{ uuid: string }>("SELECT uuid::text FROM nb.logical_switch_port WHERE name = 'c1'"))[0]!;
     await kit.ok('lsp-del', uuid);
     await kit.ok('lsp-del', 'p0');
     expect(await kit.query("SELECT name FROM nb.logical_switch_port WHERE name IN ('c1', 'p0')")).toEqual([]);

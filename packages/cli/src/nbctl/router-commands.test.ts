@@ -23,7 +23,7 @@ describe('routers and router ports', () => {
       "SELECT mac::text, networks::text[], peer FROM nb.logical_router_port WHERE name = 'lrp0'",
     );
     expect(row).toEqual({ mac: '00:11:22:33:44:55', networks: ['192.168.0.1/24', '2001:db8::1/64'], peer: 'lrp9' });
-    const [{ uuid }] = await kit.query<{ uuid: string }>("SELECT uuid::text FROM nb.logical_router_port WHERE name = 'lrp0'");
+    const { uuid } = (await kit.query<{ uuid: string }>("SELECT uuid::text FROM nb.logical_router_port WHERE name = 'lrp0'"))[0]!;
     expect(await kit.ok('lrp-list', 'lr0')).toEqual([`${uuid} (lrp0)`]);
   });
 
