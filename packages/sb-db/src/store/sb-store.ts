@@ -128,7 +128,7 @@ export class SbStore {
           return { seq: r.rows[0]!.last_seq, value: await fn(new SbStore(trx, true)) };
         });
     } catch (err) {
-      throw sbError(err);
+      throw fromDatabase(err);
     }
   }
 
@@ -141,7 +141,15 @@ export class SbStore {
     try {
       return await this.db.transaction().execute((trx) => fn(new SbStore(trx, true)));
     } catch (err) {
-      throw sbError(err);
+      throw fromDatabase(err);
     }
   }
+}
+
+/**
+ * Errors from the database (pg errors and socket errors carry a string `code`) become DbErrors;
+ * anything else the caller's function threw passes through untouched.
+ */
+function fromDatabase(err: unknown): unknown {
+  return typeof (err as { code?: unknown } | null)?.code === 'string' ? sbError(err) : err;
 }
