@@ -2,6 +2,8 @@
 // Matches: parseMatch → annotate → simplify → normalize → compileMatches; evaluate at any stage.
 // (compileMatch / normalizeMatch run the whole pipeline on a text.) Actions: see ./actions.
 
+// Actions: parseActions → (validated tree, prerequisites) → formatActions; exprActions for the CLI.
+export * from './actions/index.js';
 export { annotate, relationalPatterns, type SetEnv } from './annotate.js';
 export {
   astAnd,

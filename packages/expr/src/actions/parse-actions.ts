@@ -26,6 +26,7 @@ import {
 } from './parse-misc.js';
 import { parseTriggerEvent } from './parse-options.js';
 import { ActionParser, MAX_NESTED_ACTION_DEPTH } from './parser.js';
+import { andPrereqs } from './prereqs.js';
 
 export interface ParsedActions {
   readonly actions: readonly Action[];
@@ -45,13 +46,6 @@ export function parseActions(input: string, env?: ActionEnv): Result<ParsedActio
     const actions = parseActionList(p, 'end');
     return { actions, prereqs: p.prereqs, prereqMatch: andPrereqs(p.prereqs) };
   });
-}
-
-/** ANDs prerequisite expressions, parenthesizing any that is not a bare name. */
-export function andPrereqs(prereqs: readonly string[]): string | undefined {
-  if (prereqs.length === 0) return undefined;
-  if (prereqs.length === 1) return prereqs[0];
-  return prereqs.map((e) => (/^[A-Za-z_][\w.]*$/.test(e) ? e : `(${e})`)).join(' && ');
 }
 
 /** Actions up to `sentinel`. `drop;` alone is the empty list; it can't be combined. */
