@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { runCli } from '../common/cli-error.js';
+import { requireDbUrl, runCli } from '../common/cli-error.js';
 
 /** `ovn-ts <command>`: the daemons and tools of the stack. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -18,6 +18,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       .action(async (o: { dataDir: string; port?: number; once?: boolean }) => {
         const { runSandbox } = await import('./sandbox-command.js');
         await runSandbox(o, (line) => process.stdout.write(`${line}\n`));
+      });
+
+    program
+      .command('northd')
+      .description('compile NB into SB; several may run: one is active, the others wait to take over')
+      .option('--nb <url>', 'NB database URL (default: $OVN_NB_DB)')
+      .option('--sb <url>', 'SB database URL (default: $OVN_SB_DB)')
+      .option('--lock-poll-ms <ms>', 'how often a standby tries to take over', (v) => Number.parseInt(v, 10), 200)
+      .action(async (o: { nb?: string; sb?: string; lockPollMs: number }) => {
+        const nbUrl = requireDbUrl(o.nb, 'OVN_NB_DB', 'NB');
+        const sbUrl = requireDbUrl(o.sb, 'OVN_SB_DB', 'SB');
+        const { runNorthd } = await import('@ovn-ts/northd');
+        const ac = new AbortController();
+        process.once('SIGINT', () => ac.abort());
+        process.once('SIGTERM', () => ac.abort());
+        await runNorthd({ nbUrl, sbUrl, signal: ac.signal, lockPollMs: o.lockPollMs });
       });
 
     await program.parseAsync([...argv], { from: 'user' });
