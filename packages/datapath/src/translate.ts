@@ -381,13 +381,12 @@ export class Translator {
       : undefined;
     const holder = { copy: false };
     const dirty = this.env.dirty;
-    const depth = this.depth;
+    this.trace?.push({ kind: 'output', depth: this.depth, port: no });
     this.emit(
       (p: PacketCtx) => {
         const f = holder.copy ? p.frame.slice() : p.frame;
         if (p.traceOutputs) {
           p.traceOutputs.push({ port: no, frame: f.slice() });
-          p.trace?.push({ kind: 'output', depth, port: no });
           return;
         }
         if (port.tx.length === 0) dirty.push(port);
@@ -415,9 +414,8 @@ export class Translator {
           flow: this.curFlow,
         }
       : undefined;
-    const depth = this.depth;
+    this.trace?.push({ kind: 'punt', depth: this.depth, reason, pause });
     this.emit((p: PacketCtx) => {
-      p.trace?.push({ kind: 'punt', depth, reason, pause });
       const pin: PacketIn = {
         reason,
         table,
@@ -445,8 +443,15 @@ export class Translator {
     const zone = a.zoneRef ? Number(bitsOf(this.key, a.zoneRef)) : a.zone;
     const req: CtRequest = { zone, commit: a.commit, nat: a.nat, mark: a.mark, label: a.label };
     const peekReq: CtRequest = { ...req, peek: true };
-    const depth = this.depth;
     const recirc = a.table >= 0;
+    // The ct outcome is known only when the op runs; reserve the event's place in the trace now.
+    const slot: { -readonly [P in keyof Extract<TraceEvent, { kind: 'ct' }>]: Extract<TraceEvent, { kind: 'ct' }>[P] } | undefined = this.trace
+      ? { kind: 'ct', depth: this.depth, zone, commit: a.commit, stateBefore: this.key[K.K_CT_STATE]!, stateAfter: 0, mark: 0, recircTable: recirc ? a.table : undefined }
+      : undefined;
+    if (slot) {
+      this.trace!.push(slot);
+      if (recirc) this.trace!.push({ kind: 'recirc', depth: 0, table: a.table });
+    }
     const snap = this.key.slice();
     const table = a.table;
     this.emit((p: PacketCtx) => {
@@ -462,9 +467,10 @@ export class Translator {
         k[K.K_RECIRC] = table + 1;
         p.recirc = true;
       }
-      if (p.trace) {
-        p.trace.push({ kind: 'ct', depth, zone, commit: a.commit, stateBefore: before, stateAfter: r.state, mark: r.mark, recircTable: recirc ? table : undefined });
-        if (recirc) p.trace.push({ kind: 'recirc', depth: 0, table });
+      if (slot) {
+        slot.stateBefore = before;
+        slot.stateAfter = r.state;
+        slot.mark = r.mark;
       }
     }, a.nat !== undefined);
     if (recirc) {

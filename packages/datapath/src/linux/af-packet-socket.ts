@@ -8,6 +8,7 @@ import {
   check,
   EAGAIN,
   EINTR,
+  ENETDOWN,
   ENOBUFS,
   ETH_P_ALL,
   interfaceIndex,
@@ -113,6 +114,8 @@ export class AfPacketSocket {
     if (n >= 0) return n;
     const errno = c.errno();
     if (errno === EAGAIN || errno === EINTR) return 0;
+    // The interface went down (or away): the error is reported once; keep waiting for it to come back.
+    if (errno === ENETDOWN) return 0;
     throw sysError(`af_packet ${this.ifname}`, 'recvmmsg', errno);
   }
 

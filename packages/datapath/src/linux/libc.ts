@@ -56,6 +56,7 @@ export const TUN_F_TSO_ECN = 0x08;
 
 export const EINTR = 4;
 export const EAGAIN = 11;
+export const ENETDOWN = 100;
 export const ENOBUFS = 105;
 
 /** struct ifreq is 40 bytes on 64-bit Linux: a 16-byte name, then a union. */

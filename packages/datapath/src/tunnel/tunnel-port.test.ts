@@ -1,8 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { frameOffload, setFrameOffload } from '../linux/frame-offload.js';
-import { VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE, VIRTIO_NET_HDR_GSO_TCPV4 } from '../linux/virtio-net-header.js';
+import {
+  VIRTIO_NET_HDR_F_NEEDS_CSUM,
+  VIRTIO_NET_HDR_GSO_NONE,
+  VIRTIO_NET_HDR_GSO_TCPV4,
+} from '../linux/virtio-net-header.js';
 import type { TunnelMetadata } from '../port.js';
-import { type Encapsulation, UdpTunnelPort } from './udp-tunnel-port.js';
+import { DgramTunnelPort } from './dgram-tunnel-port.js';
+import type { Encapsulation } from './tunnel-encap.js';
+import type { TunnelPortOptions } from './tunnel-port-options.js';
+import { UdpTunnelPort } from './udp-tunnel-port.js';
+
+type AnyTunnelPort = UdpTunnelPort | DgramTunnelPort;
 
 interface Received {
   frame: Uint8Array;
@@ -10,37 +19,60 @@ interface Received {
   offload: ReturnType<typeof frameOffload>;
 }
 
-const open: UdpTunnelPort[] = [];
+const open: AnyTunnelPort[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((p) => p.close()));
 });
 
-/** Sender on 127.0.0.1, receiver on 127.0.0.2, both on free ports; resolves the receiver's first batch. */
-async function pair(encapsulation: Encapsulation, carryOffloads = true) {
-  const rx = await UdpTunnelPort.open({ encapsulation, localIp: '127.0.0.2', localPort: 0 });
-  const tx = await UdpTunnelPort.open({ encapsulation, localIp: '127.0.0.1', localPort: 0, remoteIp: '127.0.0.2', remotePort: rx.localPort, carryOffloads });
-  open.push(rx, tx);
-  tx.start(() => {});
-  const received = new Promise<Received[]>((resolve) => {
-    rx.start((frames, meta) => resolve(frames.map((f, i) => ({ frame: Uint8Array.from(f), meta: meta?.[i], offload: frameOffload(f) }))));
-  });
-  return { tx, rx, received };
-}
+describe.each([
+  ['recvmmsg shell', (o: TunnelPortOptions): Promise<AnyTunnelPort> => UdpTunnelPort.open(o)],
+  ['node:dgram shell', (o: TunnelPortOptions): Promise<AnyTunnelPort> => DgramTunnelPort.open(o)],
+])('tunnel port over loopback (%s)', (_shell, openPort) => {
+  /** Sender on 127.0.0.1, receiver on 127.0.0.2, both on free ports; resolves the receiver's first batch. */
+  async function pair(encapsulation: Encapsulation, carryOffloads = true) {
+    const rx = await openPort({ encapsulation, localIp: '127.0.0.2', localPort: 0 });
+    const tx = await openPort({
+      encapsulation,
+      localIp: '127.0.0.1',
+      localPort: 0,
+      remoteIp: '127.0.0.2',
+      remotePort: rx.localPort,
+      carryOffloads,
+    });
+    open.push(rx, tx);
+    tx.start(() => {});
+    const received = new Promise<Received[]>((resolve) => {
+      rx.start((frames, meta) =>
+        resolve(
+          frames.map((f, i) => ({
+            frame: Uint8Array.from(f),
+            meta: meta?.[i],
+            offload: frameOffload(f),
+          })),
+        ),
+      );
+    });
+    return { tx, rx, received };
+  }
 
-function frame(len: number): Uint8Array {
-  const f = new Uint8Array(len);
-  for (let i = 0; i < len; i++) f[i] = i & 0xff;
-  return f;
-}
+  function frame(len: number): Uint8Array {
+    const f = new Uint8Array(len);
+    for (let i = 0; i < len; i++) f[i] = i & 0xff;
+    return f;
+  }
 
-describe('udp tunnel port over loopback', () => {
   it('carries a frame with VNI and OVN option through Geneve', async () => {
     const { tx, received } = await pair('geneve');
     const f = frame(60);
     tx.transmit([f], [{ tunId: 0x00abcdn, geneveOption: (3 << 16) | 4 }]);
     const [r] = await received;
     expect([...r!.frame]).toEqual([...f]);
-    expect(r!.meta).toEqual({ tunId: 0xabcdn, geneveOption: (3 << 16) | 4, remoteIp: '127.0.0.1', localIp: '127.0.0.2' });
+    expect(r!.meta).toEqual({
+      tunId: 0xabcdn,
+      geneveOption: (3 << 16) | 4,
+      remoteIp: '127.0.0.1',
+      localIp: '127.0.0.2',
+    });
     expect(tx.stats().txPackets).toBe(1);
   });
 
@@ -53,10 +85,18 @@ describe('udp tunnel port over loopback', () => {
   });
 
   it('sends to the remote address named in the metadata rather than the default', async () => {
-    const rx = await UdpTunnelPort.open({ encapsulation: 'geneve', localIp: '127.0.0.3', localPort: 0 });
-    const tx = await UdpTunnelPort.open({ encapsulation: 'geneve', localIp: '127.0.0.1', localPort: 0, remoteIp: '127.0.0.2', remotePort: rx.localPort });
+    const rx = await openPort({ encapsulation: 'geneve', localIp: '127.0.0.3', localPort: 0 });
+    const tx = await openPort({
+      encapsulation: 'geneve',
+      localIp: '127.0.0.1',
+      localPort: 0,
+      remoteIp: '127.0.0.2',
+      remotePort: rx.localPort,
+    });
     open.push(rx, tx);
-    const got = new Promise<readonly (TunnelMetadata | undefined)[] | undefined>((resolve) => rx.start((_f, m) => resolve(m)));
+    const got = new Promise<readonly (TunnelMetadata | undefined)[] | undefined>((resolve) =>
+      rx.start((_f, m) => resolve(m)),
+    );
     tx.start(() => {});
     tx.transmit([frame(64)], [{ tunId: 1n, remoteIp: '127.0.0.3' }]);
     expect((await got)?.[0]?.tunId).toBe(1n);
@@ -65,7 +105,14 @@ describe('udp tunnel port over loopback', () => {
   it('keeps a TSO frame whole and its offload state between ovn-ts datapaths', async () => {
     const { tx, received } = await pair('geneve');
     const big = frame(30000);
-    const tso = { flags: VIRTIO_NET_HDR_F_NEEDS_CSUM, gsoType: VIRTIO_NET_HDR_GSO_TCPV4, hdrLen: 66, gsoSize: 1448, csumStart: 34, csumOffset: 16 };
+    const tso = {
+      flags: VIRTIO_NET_HDR_F_NEEDS_CSUM,
+      gsoType: VIRTIO_NET_HDR_GSO_TCPV4,
+      hdrLen: 66,
+      gsoSize: 1448,
+      csumStart: 34,
+      csumOffset: 16,
+    };
     setFrameOffload(big, tso);
     tx.transmit([big], [{ tunId: 2n }]);
     const [r] = await received;
@@ -78,7 +125,14 @@ describe('udp tunnel port over loopback', () => {
     const f = frame(80);
     f[40] = 0;
     f[41] = 0;
-    setFrameOffload(f, { flags: VIRTIO_NET_HDR_F_NEEDS_CSUM, gsoType: VIRTIO_NET_HDR_GSO_NONE, hdrLen: 0, gsoSize: 0, csumStart: 34, csumOffset: 6 });
+    setFrameOffload(f, {
+      flags: VIRTIO_NET_HDR_F_NEEDS_CSUM,
+      gsoType: VIRTIO_NET_HDR_GSO_NONE,
+      hdrLen: 0,
+      gsoSize: 0,
+      csumStart: 34,
+      csumOffset: 6,
+    });
     tx.transmit([f], [{ tunId: 2n }]);
     const [r] = await received;
     expect(r!.offload).toBeUndefined();
@@ -90,7 +144,7 @@ describe('udp tunnel port over loopback', () => {
   });
 
   it('drops and counts frames it cannot send: no remote, or too large for one datagram', async () => {
-    const p = await UdpTunnelPort.open({ encapsulation: 'geneve', localIp: '127.0.0.1', localPort: 0 });
+    const p = await openPort({ encapsulation: 'geneve', localIp: '127.0.0.1', localPort: 0 });
     open.push(p);
     p.start(() => {});
     p.transmit([frame(60)], [{ tunId: 1n }]);
@@ -100,10 +154,10 @@ describe('udp tunnel port over loopback', () => {
   });
 
   it('names the address in a bind failure', async () => {
-    const a = await UdpTunnelPort.open({ encapsulation: 'vxlan', localIp: '127.0.0.1', localPort: 0 });
+    const a = await openPort({ encapsulation: 'vxlan', localIp: '127.0.0.1', localPort: 0 });
     open.push(a);
-    await expect(UdpTunnelPort.open({ encapsulation: 'vxlan', localIp: '127.0.0.1', localPort: a.localPort })).rejects.toThrow(
-      new RegExp(`vxlan port 127.0.0.1:${a.localPort}: bind`),
-    );
+    await expect(
+      openPort({ encapsulation: 'vxlan', localIp: '127.0.0.1', localPort: a.localPort }),
+    ).rejects.toThrow(new RegExp(`127.0.0.1:${a.localPort}: bind`));
   });
 });
