@@ -1,0 +1,535 @@
+// The logical pipeline simulator: runs a packet through the logical flows of a set of datapaths,
+// as ovn-trace does, and records every step. Pure: the world and options in, a trace out.
+//
+// Map: simulate() sets up a Run; Run.table() finds the matching flow of one stage and runs its
+// actions (Run.exec); `next` moves to another table, `output` from ingress to egress (toEgress,
+// which also fans out multicast groups), `output` from egress leaves the datapath (deliver: a
+// patched port continues into the peer datapath). Generator actions (arp { … } …) and clone
+// run their nested actions on a new packet in a branch of the trace.
+
+import { evaluate, type EvalEnv, LOGICAL_FLAG_BITS, ovnSymbolTable } from '@ovn-ts/expr';
+import { type Pipeline, type Stage, stageAt } from '../stages.js';
+import { Conntrack, type CtEntry, endpoint, rewrite, setCtState, tuple } from './conntrack.js';
+import { type Action, type ActionField, type ActionOf, type CompiledFlow, compileFlow } from './expr-bridge.js';
+import { describeIp, type GeneratorName, generate } from './generate.js';
+import { readField, stringBase, writeField } from './packet.js';
+import type { MacBinding, Outcome, SimDatapath, SimPacket, SimWorld, StageRef, TraceStep } from './types.js';
+
+export interface SimOptions {
+  /** Connection state that outlives one run (pass the same one to trace a reply). */
+  readonly conntrack?: Conntrack;
+  /** Picks a member for select(); default: a hash of the packet's addresses and ports. */
+  readonly select?: (members: readonly { id: number; weight: number }[], packet: SimPacket) => number;
+  readonly isChassisResident?: (port: string) => boolean;
+  /** Flow executions before the run is cut short as a loop (default 10000). */
+  readonly maxFlows?: number;
+}
+
+export interface SimStart {
+  readonly datapath: string;
+  readonly inport: string;
+  readonly packet: SimPacket;
+}
+
+const GENERATORS = new Set<string>([
+  'arp', 'nd_ns', 'nd_na', 'nd_na_router', 'icmp4', 'icmp4_error', 'icmp6', 'icmp6_error', 'tcp_reset', 'sctp_abort', 'reject',
+]);
+const MCAST_KEY_BASE = 32768n;
+const LOOPBACK_BIT = 1n << BigInt(LOGICAL_FLAG_BITS.loopback);
+
+interface Datapath {
+  readonly dp: SimDatapath;
+  readonly byStage: Map<Stage, CompiledFlow[]>;
+  readonly keys: Map<string, bigint>;
+  readonly names: Map<bigint, string>;
+  readonly env: EvalEnv;
+}
+
+/** Runs `start.packet` in at `start.inport` of `start.datapath`. */
+export function simulate(world: SimWorld, start: SimStart, opts: SimOptions = {}): {
+  steps: TraceStep[];
+  outcomes: Outcome[];
+  macBindings: MacBinding[];
+} {
+  const run = new Run(world, opts);
+  const steps: TraceStep[] = [];
+  const dp = run.datapath(start.datapath);
+  const key = dp.keys.get(start.inport);
+  if (key === undefined) throw new Error(`sim: ${start.datapath} has no port ${start.inport}`);
+  const pkt: SimPacket = new Map(start.packet);
+  pkt.set('reg14', key);
+  steps.push({ kind: 'pipeline', datapath: dp.dp.name, pipeline: 'ingress', inport: start.inport });
+  run.table(dp, 'ingress', 0, pkt, steps);
+  return { steps, outcomes: run.outcomes, macBindings: run.macBindings };
+}
+
+/** What the actions of one flow did to the packet's journey. */
+interface Flow {
+  continued: boolean;
+  replaced: boolean;
+}
+
+class Run {
+  readonly outcomes: Outcome[] = [];
+  readonly macBindings: MacBinding[];
+  private readonly dps = new Map<string, Datapath>();
+  private readonly conntrack: Conntrack;
+  private readonly fdb = new Map<string, Map<bigint, bigint>>();
+  private readonly stack: bigint[] = [];
+  private budget: number;
+
+  constructor(
+    world: SimWorld,
+    private readonly opts: SimOptions,
+  ) {
+    this.macBindings = [...(world.macBindings ?? [])];
+    this.conntrack = opts.conntrack ?? new Conntrack();
+    this.budget = opts.maxFlows ?? 10000;
+    for (const dp of world.datapaths) this.dps.set(dp.name, this.index(dp));
+  }
+
+  private index(dp: SimDatapath): Datapath {
+    const byStage = new Map<Stage, CompiledFlow[]>();
+    for (const f of dp.flows) {
+      const list = byStage.get(f.stage) ?? [];
+      list.push(compileFlow(f));
+      byStage.set(f.stage, list);
+    }
+    // Highest priority first; among equals the earlier flow wins (OVN leaves that undefined).
+    for (const list of byStage.values()) list.sort((a, b) => b.flow.priority - a.flow.priority);
+    const keys = new Map<string, bigint>();
+    dp.ports.forEach((p, i) => keys.set(p.name, BigInt(i + 1)));
+    Object.keys(dp.multicastGroups ?? {}).forEach((g, i) => keys.set(g, MCAST_KEY_BASE + BigInt(i)));
+    const names = new Map([...keys].map(([n, k]) => [k, n]));
+    const env: EvalEnv = { ports: keys, isChassisResident: this.opts.isChassisResident };
+    return { dp, byStage, keys, names, env };
+  }
+
+  datapath(name: string): Datapath {
+    const d = this.dps.get(name);
+    if (!d) throw new Error(`sim: no datapath ${name}`);
+    return d;
+  }
+
+  private drop(at: StageRef | undefined, datapath: string, reason: string, steps: TraceStep[]): void {
+    const outcome: Outcome = at ? { kind: 'dropped', at, datapath, reason } : { kind: 'dropped', datapath, reason };
+    this.outcomes.push(outcome);
+    steps.push({ kind: 'outcome', outcome });
+  }
+
+  /** Runs table `table` of `pipeline` on the packet: the highest-priority matching flow. */
+  table(d: Datapath, pipeline: Pipeline, table: number, pkt: SimPacket, steps: TraceStep[]): void {
+    const stage = stageAt(d.dp.kind, pipeline, table);
+    if (!stage) {
+      this.drop(undefined, d.dp.name, `${pipeline} table ${table} does not exist`, steps);
+      return;
+    }
+    const at: StageRef = { datapath: d.dp.name, pipeline, stage, table };
+    if (--this.budget < 0) {
+      this.drop(at, d.dp.name, 'too many flows: the packet loops', steps);
+      return;
+    }
+    const hit = (d.byStage.get(stage) ?? []).find((f) => evaluate(f.match, pkt, d.env, ovnSymbolTable));
+    if (!hit) {
+      steps.push({ kind: 'no-match', at });
+      this.drop(at, d.dp.name, `no flow matched in ${stage}`, steps);
+      return;
+    }
+    steps.push({ kind: 'flow', at, flow: hit.flow });
+    const state: Flow = { continued: false, replaced: false };
+    this.exec(hit.actions, d, at, pkt, steps, state);
+    if (!state.continued && !state.replaced) {
+      this.drop(at, d.dp.name, hit.actions.length === 0 ? 'drop' : 'no next or output', steps);
+    }
+  }
+
+  /** Runs an action list on `pkt` in the context of the flow at `at`. */
+  private exec(actions: readonly Action[], d: Datapath, at: StageRef, pkt: SimPacket, steps: TraceStep[], state: Flow): void {
+    const note = (text: string) => steps.push({ kind: 'note', text });
+    for (const a of actions) {
+      switch (a.kind) {
+        case 'next':
+          state.continued = true;
+          this.table(d, a.pipeline, a.table, pkt, steps);
+          break;
+        case 'simple':
+          this.simple(a, d, at, pkt, steps, state);
+          break;
+        case 'load':
+          if (a.value.kind === 'string') this.setPort(d, a.dst, a.value.value, pkt, note);
+          else this.write(pkt, a.dst, a.value.value);
+          break;
+        case 'move':
+          this.write(pkt, a.dst, this.read(pkt, a.src));
+          break;
+        case 'exchange': {
+          const va = this.read(pkt, a.a);
+          this.write(pkt, a.a, this.read(pkt, a.b));
+          this.write(pkt, a.b, va);
+          break;
+        }
+        case 'push':
+          this.stack.push(this.read(pkt, a.field));
+          break;
+        case 'pop':
+          this.write(pkt, a.field, this.stack.pop() ?? 0n);
+          break;
+        case 'nested':
+          if (a.name === 'clone') {
+            const copy: SimPacket = new Map(pkt);
+            const branch: TraceStep[] = [];
+            steps.push({ kind: 'branch', label: 'clone', steps: branch });
+            const inner: Flow = { continued: false, replaced: false };
+            this.exec(a.actions, d, at, copy, branch, inner);
+            if (!inner.continued && !inner.replaced) this.drop(at, d.dp.name, 'clone ends without output', branch);
+          } else if (a.name === 'ct_commit') {
+            this.exec(a.actions, d, at, pkt, steps, state);
+            this.commit(d, pkt, note);
+          } else if (GENERATORS.has(a.name)) {
+            this.generated(a.name as GeneratorName, a.actions, d, at, pkt, steps);
+            state.replaced = true;
+          }
+          break;
+        case 'ct_next':
+          this.ctNext(d, pkt, note);
+          state.continued = true;
+          this.table(d, at.pipeline, at.table + 1, pkt, steps);
+          break;
+        case 'ct_commit_to_zone':
+        case 'ct_commit_nat':
+          this.commit(d, pkt, note);
+          state.continued = true;
+          this.table(d, at.pipeline, at.table + 1, pkt, steps);
+          break;
+        case 'ct_nat':
+          this.ctNat(d, a, pkt, note);
+          state.continued = true;
+          this.table(d, at.pipeline, at.table + 1, pkt, steps);
+          break;
+        case 'ct_lb':
+          this.ctLb(d, a, pkt, note);
+          state.continued = true;
+          this.table(d, at.pipeline, at.table + 1, pkt, steps);
+          break;
+        case 'select': {
+          const id = this.opts.select ? this.opts.select(a.members, pkt) : hashPick(a.members, pkt);
+          note(`select: member ${id} of ${a.members.map((m) => m.id).join(', ')}`);
+          this.write(pkt, a.dst, BigInt(id));
+          // select() forwards to the next table itself (its group buckets resubmit).
+          state.continued = true;
+          this.table(d, at.pipeline, at.table + 1, pkt, steps);
+          break;
+        }
+        case 'get_arp':
+        case 'get_nd': {
+          const port = this.portName(d, pkt, a.port);
+          const ip = this.ipText(pkt, a.ip, a.kind === 'get_nd');
+          const b = this.binding(d.dp.name, port, ip);
+          pkt.set('eth.dst', b ? BigInt(`0x${b.mac.replaceAll(':', '')}`) : 0n);
+          note(b ? `${a.kind}: ${ip} on "${port}" is ${b.mac}` : `${a.kind}: ${ip} on "${port}" is unknown (eth.dst = 00:00:00:00:00:00)`);
+          break;
+        }
+        case 'put_arp':
+        case 'put_nd': {
+          const port = this.portName(d, pkt, a.port);
+          const ip = this.ipText(pkt, a.ip, a.kind === 'put_nd');
+          const mac = macText(this.read(pkt, a.mac));
+          const i = this.macBindings.findIndex((b) => b.datapath === d.dp.name && b.port === port && b.ip === ip);
+          const b: MacBinding = { datapath: d.dp.name, port, ip, mac };
+          if (i >= 0) this.macBindings[i] = b;
+          else this.macBindings.push(b);
+          note(`${a.kind}: learnt ${ip} is ${mac} on "${port}"`);
+          break;
+        }
+        case 'lookup_arp':
+        case 'lookup_nd': {
+          const port = this.portName(d, pkt, a.port);
+          const ip = this.ipText(pkt, a.ip, a.kind === 'lookup_nd');
+          const mac = macText(this.read(pkt, a.mac));
+          this.write(pkt, a.dst, this.binding(d.dp.name, port, ip)?.mac === mac ? 1n : 0n);
+          break;
+        }
+        case 'lookup_arp_ip':
+        case 'lookup_nd_ip': {
+          const port = this.portName(d, pkt, a.port);
+          const ip = this.ipText(pkt, a.ip, a.kind === 'lookup_nd_ip');
+          this.write(pkt, a.dst, this.binding(d.dp.name, port, ip) ? 1n : 0n);
+          break;
+        }
+        case 'put_fdb': {
+          const fdb = this.fdb.get(d.dp.name) ?? new Map<bigint, bigint>();
+          fdb.set(this.read(pkt, a.mac), this.read(pkt, a.port));
+          this.fdb.set(d.dp.name, fdb);
+          break;
+        }
+        case 'get_fdb':
+        case 'get_remote_fdb':
+          this.write(pkt, a.dst, this.fdb.get(d.dp.name)?.get(this.read(pkt, a.mac)) ?? 0n);
+          break;
+        case 'lookup_fdb':
+          this.write(pkt, a.dst, this.fdb.get(d.dp.name)?.get(this.read(pkt, a.mac)) === this.read(pkt, a.port) ? 1n : 0n);
+          break;
+        case 'fwd_group': {
+          const child = a.childPorts[0];
+          if (child) this.setPort(d, { kind: 'fieldRef', name: 'outport', ofs: 0, nBits: 0, width: 0 }, child, pkt, note);
+          state.continued = true;
+          this.output(d, at, pkt, steps);
+          break;
+        }
+        case 'result':
+        case 'put_dhcp_opts':
+        case 'put_dhcpv6_opts':
+        case 'put_nd_ra_opts':
+        case 'dhcp_relay_req_chk':
+        case 'dhcp_relay_resp_chk':
+        case 'check_pkt_larger':
+        case 'chk_evpn_arp':
+          // Services the simulator does not model answer "no": the flows' fallbacks run.
+          note(`${a.kind === 'result' ? a.name : a.kind}: not simulated, result 0`);
+          this.write(pkt, a.dst, 0n);
+          break;
+        default:
+          note(`${a.kind}: no effect in simulation`);
+      }
+    }
+  }
+
+  private simple(a: ActionOf<'simple'>, d: Datapath, at: StageRef, pkt: SimPacket, steps: TraceStep[], state: Flow): void {
+    switch (a.name) {
+      case 'output':
+        state.continued = true;
+        this.output(d, at, pkt, steps);
+        return;
+      case 'dec_ttl': {
+        const ttl = pkt.get('ip.ttl') ?? 0n;
+        if (ttl === 0n) {
+          state.replaced = true;
+          this.drop(at, d.dp.name, 'ip.ttl-- on TTL 0', steps);
+          return;
+        }
+        pkt.set('ip.ttl', ttl - 1n);
+        return;
+      }
+      case 'ct_clear':
+        for (const f of ['ct_state', 'ct_mark', 'ct_label']) pkt.delete(f);
+        return;
+      default:
+        steps.push({ kind: 'note', text: `${a.name}: no effect in simulation` });
+    }
+  }
+
+  /** `output`: from ingress to the egress of the same datapath; from egress out of the port. */
+  private output(d: Datapath, at: StageRef, pkt: SimPacket, steps: TraceStep[]): void {
+    if (at.pipeline === 'ingress') this.toEgress(d, at, pkt, steps);
+    else this.deliver(d, at, pkt, steps);
+  }
+
+  private toEgress(d: Datapath, at: StageRef, pkt: SimPacket, steps: TraceStep[]): void {
+    const key = pkt.get('reg15') ?? 0n;
+    const name = d.names.get(key);
+    if (!name) {
+      this.drop(at, d.dp.name, key === 0n ? 'output with no outport' : `outport key ${key} is no port`, steps);
+      return;
+    }
+    const members = d.dp.multicastGroups?.[name];
+    if (members) {
+      for (const m of members) {
+        const copy: SimPacket = new Map(pkt);
+        copy.set('reg15', d.keys.get(m)!);
+        const branch: TraceStep[] = [];
+        steps.push({ kind: 'branch', label: `multicast "${name}" → "${m}"`, steps: branch });
+        this.unicastEgress(d, at, copy, m, branch);
+      }
+      return;
+    }
+    this.unicastEgress(d, at, pkt, name, steps);
+  }
+
+  private unicastEgress(d: Datapath, at: StageRef, pkt: SimPacket, outport: string, steps: TraceStep[]): void {
+    const inKey = pkt.get('reg14') ?? 0n;
+    // A packet does not go back out of the port it came in on, unless flags.loopback says so.
+    if (inKey === d.keys.get(outport) && ((pkt.get('reg10') ?? 0n) & LOOPBACK_BIT) === 0n) {
+      this.drop(at, d.dp.name, `outport "${outport}" is the inport (no flags.loopback)`, steps);
+      return;
+    }
+    const inport = d.names.get(inKey) ?? '';
+    steps.push({ kind: 'pipeline', datapath: d.dp.name, pipeline: 'egress', inport, outport });
+    this.table(d, 'egress', 0, pkt, steps);
+  }
+
+  private deliver(d: Datapath, at: StageRef, pkt: SimPacket, steps: TraceStep[]): void {
+    const name = d.names.get(pkt.get('reg15') ?? 0n);
+    const port = d.dp.ports.find((p) => p.name === name);
+    if (!name || !port) {
+      this.drop(at, d.dp.name, 'egress output to no port', steps);
+      return;
+    }
+    if (!port.peer) {
+      const outcome: Outcome = { kind: 'delivered', datapath: d.dp.name, port: name, packet: new Map(pkt) };
+      this.outcomes.push(outcome);
+      steps.push({ kind: 'outcome', outcome });
+      return;
+    }
+    // Through a patch port: a fresh logical context on the peer datapath.
+    const peer = this.datapath(port.peer.datapath);
+    const next: SimPacket = new Map();
+    for (const [k, v] of pkt) if (k !== 'metadata' && !/^reg\d+$/.test(k) && !k.startsWith('ct_')) next.set(k, v);
+    const key = peer.keys.get(port.peer.port);
+    if (key === undefined) {
+      this.drop(at, d.dp.name, `patch peer ${port.peer.datapath}/${port.peer.port} does not exist`, steps);
+      return;
+    }
+    next.set('reg14', key);
+    steps.push({ kind: 'pipeline', datapath: peer.dp.name, pipeline: 'ingress', inport: port.peer.port });
+    this.table(peer, 'ingress', 0, next, steps);
+  }
+
+  private generated(name: GeneratorName, actions: readonly Action[], d: Datapath, at: StageRef, pkt: SimPacket, steps: TraceStep[]): void {
+    const branch: TraceStep[] = [];
+    steps.push({ kind: 'branch', label: `${name} { … }`, steps: branch });
+    const fresh = generate(name, pkt);
+    if (!fresh) {
+      this.drop(at, d.dp.name, `${name} does not apply to this packet`, branch);
+      return;
+    }
+    const inner: Flow = { continued: false, replaced: false };
+    this.exec(actions, d, at, fresh, branch, inner);
+    if (!inner.continued && !inner.replaced) this.drop(at, d.dp.name, `${name} packet not sent`, branch);
+  }
+
+  // Fields.
+
+  private read(pkt: SimPacket, f: ActionField): bigint {
+    const base = stringBase(f.name);
+    if (base) return pkt.get(base) ?? 0n;
+    return readField(pkt, f.name, f.ofs, f.nBits);
+  }
+
+  private write(pkt: SimPacket, f: ActionField, v: bigint): void {
+    const base = stringBase(f.name);
+    if (base) pkt.set(base, v);
+    else writeField(pkt, f.name, v, f.ofs, f.nBits);
+  }
+
+  private setPort(d: Datapath, f: ActionField, port: string, pkt: SimPacket, note: (t: string) => void): void {
+    const key = d.keys.get(port);
+    if (key === undefined) note(`${f.name} = "${port}": no such port on ${d.dp.name}`);
+    this.write(pkt, f, key ?? 0n);
+  }
+
+  private portName(d: Datapath, pkt: SimPacket, f: ActionField): string {
+    const k = this.read(pkt, f);
+    return d.names.get(k) ?? `#${k}`;
+  }
+
+  private ipText(pkt: SimPacket, f: ActionField, v6: boolean): string {
+    const scratch: SimPacket = new Map([[v6 ? 'ip6.dst' : 'ip4.dst', this.read(pkt, f)]]);
+    return describeIp(scratch, v6 ? 'ip6.dst' : 'ip4.dst');
+  }
+
+  private binding(datapath: string, port: string, ip: string): MacBinding | undefined {
+    return this.macBindings.find((b) => b.datapath === datapath && b.port === port && b.ip === ip);
+  }
+
+  // Connection tracking.
+
+  private ctNext(d: Datapath, pkt: SimPacket, note: (t: string) => void): void {
+    const hit = this.conntrack.lookup(d.dp.name, pkt);
+    if (!hit) {
+      setCtState(pkt, ['new']);
+      note('ct: new connection');
+      return;
+    }
+    setCtState(pkt, hit.reply ? ['est', 'rpl'] : ['est'], hit.entry);
+    note(`ct: established${hit.reply ? ', reply' : ''}`);
+  }
+
+  private commit(d: Datapath, pkt: SimPacket, note: (t: string) => void): void {
+    const t = tuple(pkt);
+    if (!t) return;
+    const hit = this.conntrack.lookup(d.dp.name, pkt);
+    const entry = hit?.entry ?? this.conntrack.commit(d.dp.name, { orig: t.key, reply: t.reversed, mark: 0n, label: 0n });
+    entry.mark = pkt.get('ct_mark') ?? 0n;
+    entry.label = pkt.get('ct_label') ?? 0n;
+    note('ct_commit');
+  }
+
+  private ctNat(d: Datapath, a: ActionOf<'ct_nat'>, pkt: SimPacket, note: (t: string) => void): void {
+    const dnat = a.name.startsWith('ct_dnat');
+    const hit = this.conntrack.lookup(d.dp.name, pkt);
+    if (hit) return this.applyNat(hit.entry, hit.reply, pkt, note);
+    if (!a.ip) {
+      setCtState(pkt, ['new']);
+      return;
+    }
+    const to = { ip: a.ip.value, port: BigInt(a.portRange?.lo ?? 0) };
+    this.newNat(d, pkt, dnat ? { dnat: to } : { snat: to }, note);
+  }
+
+  private ctLb(d: Datapath, a: ActionOf<'ct_lb'>, pkt: SimPacket, note: (t: string) => void): void {
+    const hit = this.conntrack.lookup(d.dp.name, pkt);
+    if (hit) return this.applyNat(hit.entry, hit.reply, pkt, note);
+    if (a.backends.length === 0) {
+      setCtState(pkt, ['new']);
+      return;
+    }
+    const members = a.backends.map((_, i) => ({ id: i, weight: 1 }));
+    const b = a.backends[this.opts.select ? this.opts.select(members, pkt) : hashPick(members, pkt)]!;
+    this.newNat(d, pkt, { dnat: { ip: b.ip.value, port: BigInt(b.l4Port) } }, note);
+  }
+
+  private newNat(d: Datapath, pkt: SimPacket, nat: { dnat?: { ip: bigint; port: bigint }; snat?: { ip: bigint; port: bigint } }, note: (t: string) => void): void {
+    const before = tuple(pkt);
+    if (!before) return;
+    if (nat.dnat) rewrite(pkt, 'dst', nat.dnat);
+    if (nat.snat) rewrite(pkt, 'src', nat.snat);
+    const after = tuple(pkt)!;
+    const entry = this.conntrack.commit(d.dp.name, { orig: before.key, reply: after.reversed, mark: 0n, label: 0n, ...nat });
+    setCtState(pkt, ['new', ...(nat.dnat ? (['dnat'] as const) : []), ...(nat.snat ? (['snat'] as const) : [])], entry);
+    note(`ct: new connection, ${nat.dnat ? 'dnat' : 'snat'} to ${describeEndpoint(pkt, nat.dnat ? 'dst' : 'src')}`);
+  }
+
+  /** An established connection's NAT: forward packets as first rewritten, replies undone. */
+  private applyNat(entry: CtEntry, reply: boolean, pkt: SimPacket, note: (t: string) => void): void {
+    const [, osrc, osport, odst, odport] = entry.orig.split('|').map((x) => BigInt(x));
+    if (reply) {
+      if (entry.dnat) rewrite(pkt, 'src', { ip: odst!, port: odport! });
+      if (entry.snat) rewrite(pkt, 'dst', { ip: osrc!, port: osport! });
+    } else {
+      if (entry.dnat) rewrite(pkt, 'dst', entry.dnat);
+      if (entry.snat) rewrite(pkt, 'src', entry.snat);
+    }
+    setCtState(pkt, reply ? ['est', 'rpl'] : ['est'], entry);
+    note(`ct: established${reply ? ', reply' : ''}${entry.dnat || entry.snat ? ', NAT applied' : ''}`);
+  }
+}
+
+function describeEndpoint(pkt: SimPacket, which: 'src' | 'dst'): string {
+  const v4 = (pkt.get('eth.type') ?? 0n) === 0x800n;
+  const e = endpoint(pkt, which);
+  const ip = describeIp(pkt, v4 ? `ip4.${which}` : `ip6.${which}`);
+  return e.port ? `${ip}:${e.port}` : ip;
+}
+
+function macText(v: bigint): string {
+  return v
+    .toString(16)
+    .padStart(12, '0')
+    .match(/../g)!
+    .join(':');
+}
+
+/** A member by weight, chosen by an FNV-1a hash of the connection tuple: stable per flow. */
+function hashPick(members: readonly { id: number; weight: number }[], pkt: SimPacket): number {
+  const t = tuple(pkt)?.key ?? '';
+  let h = 0x811c9dc5;
+  for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193) >>> 0;
+  const total = members.reduce((n, m) => n + m.weight, 0);
+  let x = h % Math.max(total, 1);
+  for (const m of members) {
+    if (x < m.weight) return m.id;
+    x -= m.weight;
+  }
+  return members[0]?.id ?? 0;
+}
+
