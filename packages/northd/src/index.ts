@@ -11,3 +11,5 @@ export { NorthdEngine, type KnownKeys, type EngineStats } from './engine/engine.
 export type * from './engine/desired.js';
 export { KeyAllocator, KeysExhausted, DATAPATH_KEYS, PORT_KEYS, MC_FLOOD, MC_UNKNOWN } from './engine/keys.js';
 export { runNorthd, type NorthdOptions } from './daemon/northd.js';
+export { generateTopology, SCALES, INSERT_ORDER, vmPort, topoUuid, type TopologyScale } from './testing/topology.js';
+export { loadTopology } from './testing/load-topology.js';
