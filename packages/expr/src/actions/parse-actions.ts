@@ -90,17 +90,23 @@ const KEYWORDS: Readonly<Record<string, (p: ActionParser) => Action>> = {
   ct_clear: () => ({ kind: 'simple', name: 'ct_clear' }),
   // clone's inner actions act on the same packet, in the default write scope.
   clone: (p) => parseNested(p, 'clone', undefined, 'any'),
-  arp: (p) => parseNested(p, 'arp', 'ip'),
+  // arp, nd_ns and igmp take ovn-sb(5)'s documented prerequisites (lib/actions.c uses the
+  // looser `ip` for the first two and none for igmp): an ARP request is for an IPv4 next hop,
+  // a neighbour solicitation for an IPv6 one.
+  arp: (p) => parseNested(p, 'arp', 'ip4'),
   icmp4: (p) => parseNested(p, 'icmp4', 'ip4'),
   icmp4_error: (p) => parseNested(p, 'icmp4_error', 'ip4'),
   icmp6: (p) => parseNested(p, 'icmp6', 'ip6'),
   icmp6_error: (p) => parseNested(p, 'icmp6_error', 'ip6'),
-  igmp: () => ({ kind: 'simple', name: 'igmp' }),
+  igmp: (p) => {
+    p.addPrereq('igmp');
+    return { kind: 'simple', name: 'igmp' };
+  },
   tcp_reset: (p) => parseNested(p, 'tcp_reset', 'tcp'),
   sctp_abort: (p) => parseNested(p, 'sctp_abort', 'sctp'),
   nd_na: (p) => parseNested(p, 'nd_na', 'nd_ns'),
   nd_na_router: (p) => parseNested(p, 'nd_na_router', 'nd_ns'),
-  nd_ns: (p) => parseNested(p, 'nd_ns', 'ip'),
+  nd_ns: (p) => parseNested(p, 'nd_ns', 'ip6'),
   reject: (p) => parseNested(p, 'reject', undefined),
   get_arp: (p) => parseGetMacBind(p, 'get_arp'),
   put_arp: (p) => parsePutMacBind(p, 'put_arp'),

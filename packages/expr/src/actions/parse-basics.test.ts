@@ -136,6 +136,8 @@ const testSymbols = createSymbolTable([
   ...ovnSymbolDefinitions(),
   field('big', 64, { writable: 'any' }),
   stringField('big_string', 'big', { writable: 'any' }),
+  field('bad_prereq', 32, { writable: 'any', prereqs: 'xyzzy' }),
+  field('self_recurse', 32, { writable: 'any', prereqs: 'self_recurse != 0' }),
 ]);
 if (!testSymbols.ok) throw new Error(testSymbols.error.message);
 
@@ -163,6 +165,19 @@ describe('copying fields', () => {
         'error String fields outport and big_string are incompatible for assignment.',
       ],
       ['big_string = "lsp";', 'ok big_string = "lsp";'],
+      // A field whose own prerequisites are broken can't be used.
+      [
+        'bad_prereq = 123;',
+        "error Error parsing expression `xyzzy' encountered as prerequisite or predicate of " +
+          "initial expression: Syntax error at `xyzzy' expecting field name.",
+      ],
+      [
+        'self_recurse = 123;',
+        "error Error parsing expression `self_recurse != 0' encountered as prerequisite or " +
+          "predicate of initial expression: Error parsing expression `self_recurse != 0' " +
+          'encountered as prerequisite or predicate of initial expression: Recursive expansion ' +
+          "of symbol `self_recurse'.",
+      ],
     ],
     { ...env, symbols: testSymbols.value },
   );

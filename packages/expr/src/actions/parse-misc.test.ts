@@ -27,14 +27,14 @@ describe('nested actions', () => {
     // arp & co build a new packet: the inner prerequisites are about that packet, not this one.
     [
       'arp { eth.dst = ff:ff:ff:ff:ff:ff; arp.op = 2; output; }; output;',
-      'ok arp { eth.dst = ff:ff:ff:ff:ff:ff; arp.op = 2; output; }; output; [prereqs: ip]',
+      'ok arp { eth.dst = ff:ff:ff:ff:ff:ff; arp.op = 2; output; }; output; [prereqs: ip4]',
     ],
-    ['arp { };', 'ok arp { drop; }; [prereqs: ip]'],
+    ['arp { };', 'ok arp { drop; }; [prereqs: ip4]'],
     [
       'nd_ns { nd.target = xxreg0; output; };',
-      'ok nd_ns { nd.target = xxreg0; output; }; [prereqs: ip]',
+      'ok nd_ns { nd.target = xxreg0; output; }; [prereqs: ip6]',
     ],
-    ['nd_ns { };', 'ok nd_ns { drop; }; [prereqs: ip]'],
+    ['nd_ns { };', 'ok nd_ns { drop; }; [prereqs: ip6]'],
     [
       'nd_na { eth.src = 0a:00:00:00:00:01; nd.tll = 0a:00:00:00:00:01; outport = inport; inport = ""; /* back out */ output; };',
       'ok nd_na { eth.src = 0a:00:00:00:00:01; nd.tll = 0a:00:00:00:00:01; outport = inport; inport = ""; output; }; [prereqs: nd_ns]',
@@ -282,7 +282,7 @@ describe('ports, groups and services', () => {
     ['handle_dhcpv6_reply;', 'ok handle_dhcpv6_reply;'],
     ['handle_bfd_msg();', 'ok handle_bfd_msg();'],
     ['handle_bfd_msg;', "error Syntax error at `;' expecting `('."],
-    ['igmp;', 'ok igmp;'],
+    ['igmp;', 'ok igmp; [prereqs: igmp]'],
     ['mac_cache_use;', 'ok mac_cache_use;'],
     ['flood_remote;', 'ok flood_remote;'],
     ['flood_remote();', "error Syntax error at `(' expecting `;'."],

@@ -6,8 +6,9 @@
 // Result. Messages follow OVN's wording so that tools and people see the same text.
 
 import { type Token, TokenStream } from '../lexer.js';
+import { parseExpr } from '../match.js';
 import { ExprFailure } from '../result.js';
-import { type ExprSymbol, type WriteScope, writeScope } from '../symbols.js';
+import { type ExprSymbol, type SymbolTable, type WriteScope, writeScope } from '../symbols.js';
 import { bitLength, formatWidth } from '../values.js';
 import type { ActionConstant, ActionConstantSet, ActionField } from './ast.js';
 import type { ResolvedActionEnv } from './env.js';
@@ -126,7 +127,11 @@ export class ActionParser {
     if (sym.kind === 'predicate') {
       this.ts.error(`Predicate symbol ${sym.name} used where lvalue required.`, t);
     }
-    if (sym.prereqs) this.addPrereq(sym.prereqs);
+    if (sym.prereqs) {
+      const problem = prereqProblem(this.env.symbols, sym.prereqs);
+      if (problem) this.ts.error(problem, t);
+      this.addPrereq(sym.prereqs);
+    }
     return { kind: 'fieldRef', name: sym.name, ofs, nBits, width };
   }
 
@@ -229,6 +234,23 @@ export class ActionParser {
       }
     }
   }
+}
+
+// Whether each prerequisite text of a symbol table parses and expands (per table, computed once).
+const prereqProblems = new WeakMap<SymbolTable, Map<string, string | undefined>>();
+
+/** Like OVN, a field whose prerequisites are broken can't be used: says why, or undefined. */
+function prereqProblem(symtab: SymbolTable, prereqs: string): string | undefined {
+  let known = prereqProblems.get(symtab);
+  if (!known) prereqProblems.set(symtab, (known = new Map()));
+  if (known.has(prereqs)) return known.get(prereqs);
+  const r = parseExpr(prereqs, {}, symtab);
+  const problem = r.ok
+    ? undefined
+    : `Error parsing expression \`${prereqs}' encountered as prerequisite or predicate of ` +
+      `initial expression: ${r.error.message}`;
+  known.set(prereqs, problem);
+  return problem;
 }
 
 /** The minimum width a constant needs: its mask's, its address family's, or its value's. */

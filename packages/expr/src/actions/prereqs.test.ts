@@ -18,7 +18,7 @@ describe('prerequisites', () => {
 
   it('of a new packet built by arp { } do not constrain the flow', () => {
     const r = parseActions('arp { tcp.dst = 1; vlan.pcp = 2; };');
-    expect(r.ok && r.value.prereqs).toEqual(['ip']);
+    expect(r.ok && r.value.prereqs).toEqual(['ip4']);
   });
 
   it('are parenthesized when not bare names', () => {
