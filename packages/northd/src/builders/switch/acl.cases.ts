@@ -155,6 +155,7 @@ export const ACL_CASES: readonly GoldenCase[] = [
     setup: (fx) => {
       twoPorts(fx);
       fx.portGroup('pg1', ['p1']);
+      fx.addressSet('as_web', ['10.0.0.0/24']);
       fx.acl({ portGroup: 'pg1' }, 'to-lport', 100, 'outport == @pg1 && ip4.src == $as_web', 'allow-related');
       fx.acl({ portGroup: 'pg1' }, 'to-lport', 50, 'outport == @pg1', 'reject');
     },
