@@ -8,7 +8,12 @@ import type { DeliverFn, PortIo, PortIoStats, TunnelMetadata } from '../port.js'
 import { AfPacketSocket, type AfPacketSocketOptions } from './af-packet-socket.js';
 import { FdReader } from './fd-reader.js';
 import { frameOffload, setFrameOffload } from './frame-offload.js';
-import { decodeVirtioNetHeader, encodeVirtioNetHeader, isPlain, NO_OFFLOAD } from './virtio-net-header.js';
+import {
+  decodeVirtioNetHeader,
+  encodeVirtioNetHeader,
+  isPlain,
+  NO_OFFLOAD,
+} from './virtio-net-header.js';
 
 export interface AfPacketPortOptions extends AfPacketSocketOptions {
   /** Batches drained per wake-up before yielding to the event loop. Default 8. */
@@ -45,7 +50,12 @@ export class AfPacketPort implements PortIo {
   start(deliver: DeliverFn): void {
     if (this.deliver) throw new Error(`af_packet ${this.ifname}: already started`);
     this.deliver = deliver;
-    this.reader = new FdReader(`af_packet ${this.ifname}`, this.socket.fd, this.drain, this.onError);
+    this.reader = new FdReader(
+      `af_packet ${this.ifname}`,
+      this.socket.fd,
+      this.drain,
+      this.onError,
+    );
     this.reader.start();
   }
 
@@ -63,7 +73,8 @@ export class AfPacketPort implements PortIo {
         const len = s.rxLength(i);
         if (len < hl + 14) continue; // runt: not even an Ethernet header
         const frame = slot.subarray(hl, len);
-        if (hl > 0 && (slot[0] !== 0 || slot[1] !== 0)) setFrameOffload(frame, decodeVirtioNetHeader(slot));
+        if (hl > 0 && (slot[0] !== 0 || slot[1] !== 0))
+          setFrameOffload(frame, decodeVirtioNetHeader(slot));
         frames.push(frame);
         this.rxBytes += frame.length;
       }
@@ -124,4 +135,3 @@ export class AfPacketPort implements PortIo {
     this.socket.close();
   }
 }
-

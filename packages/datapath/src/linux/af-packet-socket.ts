@@ -11,8 +11,8 @@ import {
   ENETDOWN,
   ENOBUFS,
   ETH_P_ALL,
-  interfaceIndex,
   intArg,
+  interfaceIndex,
   libc,
   MSG_DONTWAIT,
   PACKET_ADD_MEMBERSHIP,
@@ -68,16 +68,41 @@ export class AfPacketSocket {
     const batch = options.batch ?? 64;
     this.ifindex = interfaceIndex(ifname);
     // Protocol 0 at creation: receive nothing until bound, so no frame of another interface slips in.
-    this.fd = check(object, 'socket', c.socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    this.fd = check(
+      object,
+      'socket',
+      c.socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, 0),
+    );
     try {
-      if (this.vnetHeader) check(object, 'PACKET_VNET_HDR', c.setsockopt(this.fd, SOL_PACKET, PACKET_VNET_HDR, intArg(1), 4));
+      if (this.vnetHeader)
+        check(
+          object,
+          'PACKET_VNET_HDR',
+          c.setsockopt(this.fd, SOL_PACKET, PACKET_VNET_HDR, intArg(1), 4),
+        );
       // Our own transmissions and the host's are not input to the switch.
-      check(object, 'PACKET_IGNORE_OUTGOING', c.setsockopt(this.fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, intArg(1), 4));
+      check(
+        object,
+        'PACKET_IGNORE_OUTGOING',
+        c.setsockopt(this.fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, intArg(1), 4),
+      );
       // The switch is the only user of the interface: skip the qdisc layer on transmit.
-      check(object, 'PACKET_QDISC_BYPASS', c.setsockopt(this.fd, SOL_PACKET, PACKET_QDISC_BYPASS, intArg(1), 4));
+      check(
+        object,
+        'PACKET_QDISC_BYPASS',
+        c.setsockopt(this.fd, SOL_PACKET, PACKET_QDISC_BYPASS, intArg(1), 4),
+      );
       const bytes = options.bufferBytes ?? 4 << 20;
-      check(object, 'SO_RCVBUFFORCE', c.setsockopt(this.fd, SOL_SOCKET, SO_RCVBUFFORCE, intArg(bytes), 4));
-      check(object, 'SO_SNDBUFFORCE', c.setsockopt(this.fd, SOL_SOCKET, SO_SNDBUFFORCE, intArg(bytes), 4));
+      check(
+        object,
+        'SO_RCVBUFFORCE',
+        c.setsockopt(this.fd, SOL_SOCKET, SO_RCVBUFFORCE, intArg(bytes), 4),
+      );
+      check(
+        object,
+        'SO_SNDBUFFORCE',
+        c.setsockopt(this.fd, SOL_SOCKET, SO_SNDBUFFORCE, intArg(bytes), 4),
+      );
       const sll = Buffer.alloc(20);
       sll.writeUInt16LE(AF_PACKET, 0);
       sll.writeUInt16BE(ETH_P_ALL, 2);
@@ -87,7 +112,11 @@ export class AfPacketSocket {
         const mreq = Buffer.alloc(16); // struct packet_mreq
         mreq.writeInt32LE(this.ifindex, 0);
         mreq.writeUInt16LE(PACKET_MR_PROMISC, 4);
-        check(object, 'PACKET_ADD_MEMBERSHIP', c.setsockopt(this.fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq, mreq.length));
+        check(
+          object,
+          'PACKET_ADD_MEMBERSHIP',
+          c.setsockopt(this.fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq, mreq.length),
+        );
       }
       const slot = this.vnetHeader ? SLOT_BYTES : SMALL_SLOT_BYTES;
       this.rx = new MessageBatch(batch, slot);

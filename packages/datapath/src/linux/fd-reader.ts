@@ -20,7 +20,7 @@ export class FdReader {
   private readonly done: Promise<void>;
 
   constructor(
-    private readonly name: string,
+    name: string,
     fd: number,
     private readonly drain: DrainFn,
     private readonly onError: (err: unknown) => void,
@@ -40,7 +40,10 @@ export class FdReader {
   }
 
   private step = (): void => {
-    if (this.closing) return this.finish();
+    if (this.closing) {
+      this.finish();
+      return;
+    }
     let more: boolean;
     try {
       more = this.drain();
@@ -48,7 +51,10 @@ export class FdReader {
       this.onError(err);
       more = false;
     }
-    if (this.closing) return this.finish();
+    if (this.closing) {
+      this.finish();
+      return;
+    }
     if (more) {
       setImmediate(this.step);
       return;

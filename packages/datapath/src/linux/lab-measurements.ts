@@ -13,7 +13,11 @@ export interface CommandResult {
 }
 
 /** Run a command to completion without blocking the event loop. */
-export function runAsync(cmd: string, args: readonly string[], timeoutMs = 60_000): Promise<CommandResult> {
+export function runAsync(
+  cmd: string,
+  args: readonly string[],
+  timeoutMs = 60_000,
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -57,13 +61,36 @@ export function parsePing(output: string): PingResult {
 }
 
 /** Ping `to` from inside `from`'s namespace. */
-export async function ping(from: LabHost, toIp: string, count = 5, intervalS = 0.2, waitS = 2): Promise<PingResult> {
-  const r = await runAsync('ip', ['netns', 'exec', from.ns, 'ping', '-c', String(count), '-i', String(intervalS), '-W', String(waitS), '-n', toIp]);
+export async function ping(
+  from: LabHost,
+  toIp: string,
+  count = 5,
+  intervalS = 0.2,
+  waitS = 2,
+): Promise<PingResult> {
+  const r = await runAsync('ip', [
+    'netns',
+    'exec',
+    from.ns,
+    'ping',
+    '-c',
+    String(count),
+    '-i',
+    String(intervalS),
+    '-W',
+    String(waitS),
+    '-n',
+    toIp,
+  ]);
   return parsePing(r.stdout);
 }
 
 /** Ping until one reply comes back (ARP and datapath start-up settle), up to `attempts` tries. */
-export async function pingUntilReachable(from: LabHost, toIp: string, attempts = 20): Promise<boolean> {
+export async function pingUntilReachable(
+  from: LabHost,
+  toIp: string,
+  attempts = 20,
+): Promise<boolean> {
   for (let i = 0; i < attempts; i++) {
     if ((await ping(from, toIp, 1, 0.2, 1)).received === 1) return true;
   }
@@ -81,8 +108,13 @@ export async function ensureBenchTools(): Promise<void> {
   if (!(await hasCommand('ethtool'))) missing.push('ethtool');
   if (missing.length === 0) return;
   await runAsync('apt-get', ['update', '-qq'], 300_000);
-  const r = await runAsync('sh', ['-c', `DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`], 300_000);
-  if (r.code !== 0) throw new Error(`bench: cannot install ${missing.join(', ')}: ${r.stderr.trim()}`);
+  const r = await runAsync(
+    'sh',
+    ['-c', `DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`],
+    300_000,
+  );
+  if (r.code !== 0)
+    throw new Error(`bench: cannot install ${missing.join(', ')}: ${r.stderr.trim()}`);
 }
 
 /** Turn segmentation and checksum offloads of a lab host's veth pair on or off (both ends). */
@@ -95,7 +127,9 @@ export async function setOffloads(host: LabHost, on: boolean): Promise<void> {
 
 /** Start an iperf3 server in `host`'s namespace for one test; resolves when it listens. */
 async function iperfServer(host: LabHost, port: number): Promise<{ stop(): void }> {
-  const child = spawn('ip', ['netns', 'exec', host.ns, 'iperf3', '-s', '-1', '-p', String(port)], { stdio: 'ignore' });
+  const child = spawn('ip', ['netns', 'exec', host.ns, 'iperf3', '-s', '-1', '-p', String(port)], {
+    stdio: 'ignore',
+  });
   // iperf3 has no readiness signal; poll the listening socket.
   for (let i = 0; i < 50; i++) {
     const r = await runAsync('ip', ['netns', 'exec', host.ns, 'ss', '-Hltn', `sport = :${port}`]);
@@ -106,11 +140,35 @@ async function iperfServer(host: LabHost, port: number): Promise<{ stop(): void 
 }
 
 /** TCP throughput from `client` to `server` in Gb/s (iperf3, received bytes). */
-export async function tcpThroughput(client: LabHost, server: LabHost, seconds: number, port = 5201): Promise<number> {
+export async function tcpThroughput(
+  client: LabHost,
+  server: LabHost,
+  seconds: number,
+  port = 5201,
+): Promise<number> {
   const srv = await iperfServer(server, port);
   try {
-    const r = await runAsync('ip', ['netns', 'exec', client.ns, 'iperf3', '-c', server.ip, '-p', String(port), '-t', String(seconds), '-J'], (seconds + 30) * 1000);
-    const j = JSON.parse(r.stdout) as { end?: { sum_received?: { bits_per_second: number } }; error?: string };
+    const r = await runAsync(
+      'ip',
+      [
+        'netns',
+        'exec',
+        client.ns,
+        'iperf3',
+        '-c',
+        server.ip,
+        '-p',
+        String(port),
+        '-t',
+        String(seconds),
+        '-J',
+      ],
+      (seconds + 30) * 1000,
+    );
+    const j = JSON.parse(r.stdout) as {
+      end?: { sum_received?: { bits_per_second: number } };
+      error?: string;
+    };
     if (!j.end?.sum_received) throw new Error(`iperf3 tcp: ${j.error ?? r.stderr.trim()}`);
     return j.end.sum_received.bits_per_second / 1e9;
   } finally {
@@ -119,17 +177,42 @@ export async function tcpThroughput(client: LabHost, server: LabHost, seconds: n
 }
 
 /** 64-byte UDP frames received per second at `server` when `client` sends as fast as it can. */
-export async function udpPacketRate(client: LabHost, server: LabHost, seconds: number, port = 5202): Promise<number> {
+export async function udpPacketRate(
+  client: LabHost,
+  server: LabHost,
+  seconds: number,
+  port = 5202,
+): Promise<number> {
   // 18 bytes of payload + 8 UDP + 20 IPv4 + 14 Ethernet = 60 bytes, 64 with the FCS.
   const payload = 18;
   const srv = await iperfServer(server, port);
   try {
     const r = await runAsync(
       'ip',
-      ['netns', 'exec', client.ns, 'iperf3', '-c', server.ip, '-p', String(port), '-u', '-l', String(payload), '-b', '0', '-t', String(seconds), '-J'],
+      [
+        'netns',
+        'exec',
+        client.ns,
+        'iperf3',
+        '-c',
+        server.ip,
+        '-p',
+        String(port),
+        '-u',
+        '-l',
+        String(payload),
+        '-b',
+        '0',
+        '-t',
+        String(seconds),
+        '-J',
+      ],
       (seconds + 30) * 1000,
     );
-    const j = JSON.parse(r.stdout) as { end?: { sum_received?: { bytes: number; seconds: number } }; error?: string };
+    const j = JSON.parse(r.stdout) as {
+      end?: { sum_received?: { bytes: number; seconds: number } };
+      error?: string;
+    };
     const s = j.end?.sum_received;
     if (!s) throw new Error(`iperf3 udp: ${j.error ?? r.stderr.trim()}`);
     return s.bytes / payload / s.seconds;

@@ -71,7 +71,13 @@ export interface Libc {
   readonly socket: (domain: number, type: number, protocol: number) => number;
   readonly bind: (fd: number, addr: Uint8Array, len: number) => number;
   readonly getsockname: (fd: number, addr: Uint8Array, len: Uint8Array) => number;
-  readonly setsockopt: (fd: number, level: number, name: number, value: Uint8Array, len: number) => number;
+  readonly setsockopt: (
+    fd: number,
+    level: number,
+    name: number,
+    value: Uint8Array,
+    len: number,
+  ) => number;
   readonly ioctl: (fd: number, request: number, arg: Uint8Array) => number;
   readonly ioctlInt: (fd: number, request: number, arg: number) => number;
   readonly open: (path: string, flags: number) => number;
@@ -79,7 +85,13 @@ export interface Libc {
   readonly read: (fd: number, buf: unknown, len: number) => number;
   readonly write: (fd: number, buf: unknown, len: number) => number;
   /** `vec` is the address of the first mmsghdr (see MessageBatch). */
-  readonly recvmmsg: (fd: number, vec: bigint, vlen: number, flags: number, timeout: null) => number;
+  readonly recvmmsg: (
+    fd: number,
+    vec: bigint,
+    vlen: number,
+    flags: number,
+    timeout: null,
+  ) => number;
   readonly sendmmsg: (fd: number, vec: bigint, vlen: number, flags: number) => number;
   readonly poll: Fn;
   readonly eventfd: (initval: number, flags: number) => number;
@@ -103,7 +115,8 @@ let cached: Libc | undefined;
 /** Bind libc once per process (or worker). */
 export function libc(): Libc {
   if (cached) return cached;
-  if (process.platform !== 'linux') throw new Error(`libc: kernel-backed ports need Linux, not ${process.platform}`);
+  if (process.platform !== 'linux')
+    throw new Error(`libc: kernel-backed ports need Linux, not ${process.platform}`);
   const koffi = require('koffi') as KoffiModule;
   const lib = koffi.load('libc.so.6');
   const f = (sig: string): Fn => lib.func(sig);
@@ -155,7 +168,8 @@ export function intArg(value: number): Buffer {
 
 /** struct ifreq with the interface name filled in. */
 export function ifreq(name: string): Buffer {
-  if (Buffer.byteLength(name) >= IFNAMSIZ) throw new Error(`interface ${name}: name longer than ${IFNAMSIZ - 1} bytes`);
+  if (Buffer.byteLength(name) >= IFNAMSIZ)
+    throw new Error(`interface ${name}: name longer than ${IFNAMSIZ - 1} bytes`);
   const b = Buffer.alloc(IFREQ_SIZE);
   b.write(name, 0, 'latin1');
   return b;

@@ -85,7 +85,8 @@ export class NetnsLab {
   private destroyed = false;
 
   constructor(readonly label: string) {
-    if (process.getuid?.() !== 0) throw new Error(`netns lab ${label}: needs root (network namespaces, veth)`);
+    if (process.getuid?.() !== 0)
+      throw new Error(`netns lab ${label}: needs root (network namespaces, veth)`);
     sweepStaleLabs();
     labCounter += 1;
     // Interface names: "ot" + pid + kind + number stays under 15 bytes for any pid below 2^22.
@@ -100,7 +101,9 @@ export class NetnsLab {
     const ns = `${NS_PREFIX}${this.id}-${this.label}-${name}`;
     const rootIf = `ot${this.id}r${n}`;
     const nsIf = 'eth0';
-    const mac = options.mac ?? `02:00:00:00:${(n >> 8).toString(16).padStart(2, '0')}:${(n & 0xff).toString(16).padStart(2, '0')}`;
+    const mac =
+      options.mac ??
+      `02:00:00:00:${(n >> 8).toString(16).padStart(2, '0')}:${(n & 0xff).toString(16).padStart(2, '0')}`;
     run('ip', ['netns', 'add', ns]);
     this.namespaces.push(ns);
     run('ip', ['link', 'add', rootIf, 'type', 'veth', 'peer', 'name', nsIf, 'netns', ns]);
@@ -132,11 +135,18 @@ export class NetnsLab {
     this.namespaces.push(ns);
     run('ip', ['link', 'set', ifname, 'netns', ns]);
     run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-    const mac = options.mac ?? `02:00:00:01:00:${(this.hostCounter & 0xff).toString(16).padStart(2, '0')}`;
+    const mac =
+      options.mac ?? `02:00:00:01:00:${(this.hostCounter & 0xff).toString(16).padStart(2, '0')}`;
     run('ip', ['-n', ns, 'link', 'set', ifname, 'address', mac]);
     run('ip', ['-n', ns, 'addr', 'add', options.cidr, 'dev', ifname]);
     run('ip', ['-n', ns, 'link', 'set', ifname, 'up']);
-    const host: LabHost = { ns, rootIf: ifname, nsIf: ifname, ip: options.cidr.split('/')[0]!, mac };
+    const host: LabHost = {
+      ns,
+      rootIf: ifname,
+      nsIf: ifname,
+      ip: options.cidr.split('/')[0]!,
+      mac,
+    };
     this.hosts.push(host);
     return host;
   }
@@ -173,7 +183,10 @@ export class NetnsLab {
 }
 
 /** Run `body` with a fresh lab and always tear it down. */
-export async function withNetnsLab<T>(label: string, body: (lab: NetnsLab) => Promise<T>): Promise<T> {
+export async function withNetnsLab<T>(
+  label: string,
+  body: (lab: NetnsLab) => Promise<T>,
+): Promise<T> {
   const lab = new NetnsLab(label);
   try {
     return await body(lab);

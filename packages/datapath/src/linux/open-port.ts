@@ -11,8 +11,18 @@ import { AfPacketPort } from './af-packet-port.js';
 import { TapPort } from './tap-port.js';
 
 export type PortSpec =
-  | { readonly kind: 'af_packet'; readonly ifname: string; readonly vnetHeader?: boolean; readonly batch?: number }
-  | { readonly kind: 'tap'; readonly ifname: string; readonly vnetHeader?: boolean; readonly batch?: number }
+  | {
+      readonly kind: 'af_packet';
+      readonly ifname: string;
+      readonly vnetHeader?: boolean;
+      readonly batch?: number;
+    }
+  | {
+      readonly kind: 'tap';
+      readonly ifname: string;
+      readonly vnetHeader?: boolean;
+      readonly batch?: number;
+    }
   | {
       readonly kind: 'geneve' | 'vxlan';
       readonly localIp: string;

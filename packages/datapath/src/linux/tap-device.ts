@@ -21,9 +21,9 @@ import {
   O_RDWR,
   sysError,
   TUN_F_CSUM,
+  TUN_F_TSO_ECN,
   TUN_F_TSO4,
   TUN_F_TSO6,
-  TUN_F_TSO_ECN,
   TUNSETIFF,
   TUNSETOFFLOAD,
   TUNSETVNETHDRSZ,
@@ -46,15 +46,27 @@ export class TapDevice {
     const c = libc();
     this.vnetHeader = options.vnetHeader ?? true;
     const object = `tap ${name || '(new)'}`;
-    this.fd = check(object, 'open /dev/net/tun', c.open('/dev/net/tun', O_RDWR | O_NONBLOCK | O_CLOEXEC));
+    this.fd = check(
+      object,
+      'open /dev/net/tun',
+      c.open('/dev/net/tun', O_RDWR | O_NONBLOCK | O_CLOEXEC),
+    );
     try {
       const req = ifreq(name);
       req.writeUInt16LE(IFF_TAP | IFF_NO_PI | (this.vnetHeader ? IFF_VNET_HDR : 0), IFNAMSIZ);
       check(object, 'TUNSETIFF', c.ioctl(this.fd, TUNSETIFF, req));
       this.ifname = req.toString('latin1', 0, IFNAMSIZ).replace(/\0.*$/s, '');
       if (this.vnetHeader) {
-        check(object, 'TUNSETVNETHDRSZ', c.ioctl(this.fd, TUNSETVNETHDRSZ, intArg(VIRTIO_NET_HDR_LEN)));
-        check(object, 'TUNSETOFFLOAD', c.ioctlInt(this.fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN));
+        check(
+          object,
+          'TUNSETVNETHDRSZ',
+          c.ioctl(this.fd, TUNSETVNETHDRSZ, intArg(VIRTIO_NET_HDR_LEN)),
+        );
+        check(
+          object,
+          'TUNSETOFFLOAD',
+          c.ioctlInt(this.fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN),
+        );
       }
     } catch (err) {
       c.close(this.fd);

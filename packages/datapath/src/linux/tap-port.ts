@@ -6,7 +6,12 @@ import type { DeliverFn, PortIo, PortIoStats, TunnelMetadata } from '../port.js'
 import { FdReader } from './fd-reader.js';
 import { frameOffload, setFrameOffload } from './frame-offload.js';
 import { TapDevice, type TapDeviceOptions } from './tap-device.js';
-import { decodeVirtioNetHeader, encodeVirtioNetHeader, isPlain, NO_OFFLOAD } from './virtio-net-header.js';
+import {
+  decodeVirtioNetHeader,
+  encodeVirtioNetHeader,
+  isPlain,
+  NO_OFFLOAD,
+} from './virtio-net-header.js';
 
 export interface TapPortOptions extends TapDeviceOptions {
   /** Frames read per batch. Default 64. */
@@ -35,7 +40,9 @@ export class TapPort implements PortIo {
   constructor(name: string, options: TapPortOptions = {}) {
     this.device = new TapDevice(name, options);
     const region = Buffer.allocUnsafeSlow((options.batch ?? 64) * SLOT_BYTES);
-    this.slots = Array.from({ length: options.batch ?? 64 }, (_, i) => region.subarray(i * SLOT_BYTES, (i + 1) * SLOT_BYTES));
+    this.slots = Array.from({ length: options.batch ?? 64 }, (_, i) =>
+      region.subarray(i * SLOT_BYTES, (i + 1) * SLOT_BYTES),
+    );
     this.onError = options.onError ?? ((err) => console.error(`tap ${this.device.ifname}:`, err));
   }
 
@@ -59,7 +66,8 @@ export class TapPort implements PortIo {
       if (len === 0) break;
       if (len < hl + 14) continue;
       const frame = slot.subarray(hl, len);
-      if (hl > 0 && (slot[0] !== 0 || slot[1] !== 0)) setFrameOffload(frame, decodeVirtioNetHeader(slot));
+      if (hl > 0 && (slot[0] !== 0 || slot[1] !== 0))
+        setFrameOffload(frame, decodeVirtioNetHeader(slot));
       frames.push(frame);
       this.rxBytes += frame.length;
     }
@@ -91,7 +99,13 @@ export class TapPort implements PortIo {
   }
 
   stats(): PortIoStats {
-    return { rxPackets: this.rxPackets, rxBytes: this.rxBytes, txPackets: this.txPackets, txBytes: this.txBytes, txDropped: this.txDropped };
+    return {
+      rxPackets: this.rxPackets,
+      rxBytes: this.rxBytes,
+      txPackets: this.txPackets,
+      txBytes: this.txBytes,
+      txDropped: this.txDropped,
+    };
   }
 
   async close(): Promise<void> {

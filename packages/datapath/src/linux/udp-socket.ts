@@ -58,11 +58,23 @@ export class UdpSocket {
   ) {
     const c = libc();
     const object = `udp ${localIp}:${port}`;
-    this.fd = check(object, 'socket', c.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    this.fd = check(
+      object,
+      'socket',
+      c.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0),
+    );
     try {
       const bytes = options.bufferBytes ?? 4 << 20;
-      check(object, 'SO_RCVBUFFORCE', c.setsockopt(this.fd, SOL_SOCKET, SO_RCVBUFFORCE, intArg(bytes), 4));
-      check(object, 'SO_SNDBUFFORCE', c.setsockopt(this.fd, SOL_SOCKET, SO_SNDBUFFORCE, intArg(bytes), 4));
+      check(
+        object,
+        'SO_RCVBUFFORCE',
+        c.setsockopt(this.fd, SOL_SOCKET, SO_RCVBUFFORCE, intArg(bytes), 4),
+      );
+      check(
+        object,
+        'SO_SNDBUFFORCE',
+        c.setsockopt(this.fd, SOL_SOCKET, SO_SNDBUFFORCE, intArg(bytes), 4),
+      );
       const sin = Buffer.alloc(SOCKADDR_IN);
       sin.writeUInt16LE(AF_INET, 0);
       sin.writeUInt16BE(port, 2);

@@ -47,7 +47,9 @@ export function isPlain(h: VirtioNetHeader): boolean {
 
 export function decodeVirtioNetHeader(bytes: Uint8Array, offset = 0): VirtioNetHeader {
   if (bytes.length - offset < VIRTIO_NET_HDR_LEN) {
-    throw new Error(`virtio-net header: need ${VIRTIO_NET_HDR_LEN} bytes, have ${bytes.length - offset}`);
+    throw new Error(
+      `virtio-net header: need ${VIRTIO_NET_HDR_LEN} bytes, have ${bytes.length - offset}`,
+    );
   }
   const v = new DataView(bytes.buffer, bytes.byteOffset + offset, VIRTIO_NET_HDR_LEN);
   return {
@@ -62,7 +64,9 @@ export function decodeVirtioNetHeader(bytes: Uint8Array, offset = 0): VirtioNetH
 
 export function encodeVirtioNetHeader(h: VirtioNetHeader, out: Uint8Array, offset = 0): void {
   if (out.length - offset < VIRTIO_NET_HDR_LEN) {
-    throw new Error(`virtio-net header: need ${VIRTIO_NET_HDR_LEN} bytes of room, have ${out.length - offset}`);
+    throw new Error(
+      `virtio-net header: need ${VIRTIO_NET_HDR_LEN} bytes of room, have ${out.length - offset}`,
+    );
   }
   const v = new DataView(out.buffer, out.byteOffset + offset, VIRTIO_NET_HDR_LEN);
   v.setUint8(0, h.flags);

@@ -32,7 +32,9 @@ describe('checksum completion', () => {
         completeChecksum(f, 34, 6);
         const udpLen = 8 + payload.length;
         // Receiver's check: pseudo-header + whole UDP segment sums to all ones.
-        const total = onesSum([10, 0, 0, 1, 10, 0, 0, 2, 0, 17, udpLen >> 8, udpLen & 0xff]) + onesSum([...f.subarray(34)]);
+        const total =
+          onesSum([10, 0, 0, 1, 10, 0, 0, 2, 0, 17, udpLen >> 8, udpLen & 0xff]) +
+          onesSum([...f.subarray(34)]);
         expect((total & 0xffff) + (total >>> 16)).toBe(0xffff);
         expect(f[40]! | f[41]!).not.toBe(0);
       }),

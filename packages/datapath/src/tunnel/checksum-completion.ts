@@ -8,7 +8,9 @@
 export function completeChecksum(frame: Uint8Array, csumStart: number, csumOffset: number): void {
   const field = csumStart + csumOffset;
   if (csumStart >= frame.length || field + 2 > frame.length) {
-    throw new Error(`checksum completion: start ${csumStart} + offset ${csumOffset} lies outside a ${frame.length}-byte frame`);
+    throw new Error(
+      `checksum completion: start ${csumStart} + offset ${csumOffset} lies outside a ${frame.length}-byte frame`,
+    );
   }
   let sum = 0;
   let i = csumStart;

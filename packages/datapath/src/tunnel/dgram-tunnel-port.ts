@@ -7,7 +7,12 @@ import dgram from 'node:dgram';
 import { frameOffload, setFrameOffload } from '../linux/frame-offload.js';
 import type { DeliverFn, PortIo, PortIoStats, TunnelMetadata } from '../port.js';
 import { GENEVE_UDP_PORT } from './geneve-codec.js';
-import { decapsulate, type Encapsulation, encapsulateInto, MAX_UDP_PAYLOAD } from './tunnel-encap.js';
+import {
+  decapsulate,
+  type Encapsulation,
+  encapsulateInto,
+  MAX_UDP_PAYLOAD,
+} from './tunnel-encap.js';
 import type { TunnelPortOptions } from './tunnel-port-options.js';
 import { VXLAN_UDP_PORT } from './vxlan-codec.js';
 
@@ -37,8 +42,12 @@ export class DgramTunnelPort implements PortIo {
   ) {
     this.kind = options.encapsulation;
     this.localPort = socket.address().port;
-    this.remotePort = options.remotePort ?? (options.encapsulation === 'geneve' ? GENEVE_UDP_PORT : VXLAN_UDP_PORT);
-    this.config = { kind: this.kind, carryOffloads: this.kind === 'geneve' && (options.carryOffloads ?? true) };
+    this.remotePort =
+      options.remotePort ?? (options.encapsulation === 'geneve' ? GENEVE_UDP_PORT : VXLAN_UDP_PORT);
+    this.config = {
+      kind: this.kind,
+      carryOffloads: this.kind === 'geneve' && (options.carryOffloads ?? true),
+    };
     this.onError = options.onError ?? ((err) => console.error(`${this.name}:`, err));
     socket.on('message', this.receive);
     socket.on('error', this.onError);
@@ -47,8 +56,13 @@ export class DgramTunnelPort implements PortIo {
   /** Bind the UDP socket; the port receives once the engine starts it. */
   static async open(options: TunnelPortOptions): Promise<DgramTunnelPort> {
     const bytes = options.bufferBytes ?? 4 << 20;
-    const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: bytes, sendBufferSize: bytes });
-    const port = options.localPort ?? (options.encapsulation === 'geneve' ? GENEVE_UDP_PORT : VXLAN_UDP_PORT);
+    const socket = dgram.createSocket({
+      type: 'udp4',
+      recvBufferSize: bytes,
+      sendBufferSize: bytes,
+    });
+    const port =
+      options.localPort ?? (options.encapsulation === 'geneve' ? GENEVE_UDP_PORT : VXLAN_UDP_PORT);
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind({ address: options.localIp, port, exclusive: true }, () => {
@@ -57,7 +71,9 @@ export class DgramTunnelPort implements PortIo {
       });
     }).catch((err: Error) => {
       socket.close();
-      throw new Error(`${options.encapsulation} port ${options.localIp}:${port}: bind: ${err.message}`);
+      throw new Error(
+        `${options.encapsulation} port ${options.localIp}:${port}: bind: ${err.message}`,
+      );
     });
     return new DgramTunnelPort(socket, options);
   }
@@ -78,7 +94,12 @@ export class DgramTunnelPort implements PortIo {
       d = decapsulate(msg, this.kind);
     } catch (err) {
       this.rxErrors += 1;
-      if (this.rxErrors <= 10) this.onError(new Error(`${this.name}: bad datagram from ${rinfo.address}:${rinfo.port}: ${(err as Error).message}`));
+      if (this.rxErrors <= 10)
+        this.onError(
+          new Error(
+            `${this.name}: bad datagram from ${rinfo.address}:${rinfo.port}: ${(err as Error).message}`,
+          ),
+        );
       return;
     }
     if (d.offload) setFrameOffload(d.frame, d.offload);
@@ -118,7 +139,12 @@ export class DgramTunnelPort implements PortIo {
         continue;
       }
       // send() is asynchronous: it gets its own copy of the datagram.
-      this.socket.send(Buffer.from(this.scratch.subarray(0, r.length)), this.remotePort, remote, this.sent);
+      this.socket.send(
+        Buffer.from(this.scratch.subarray(0, r.length)),
+        this.remotePort,
+        remote,
+        this.sent,
+      );
       this.txPackets += 1;
       this.txBytes += frame.length;
     }

@@ -51,11 +51,14 @@ function optionsLength(options: readonly GeneveOption[]): number {
   let len = 0;
   for (const o of options) {
     if (o.data.length % 4 !== 0 || o.data.length > 124) {
-      throw new GeneveError(`geneve option ${o.optClass.toString(16)}/${o.type.toString(16)}: data length ${o.data.length} is not a multiple of 4 up to 124`);
+      throw new GeneveError(
+        `geneve option ${o.optClass.toString(16)}/${o.type.toString(16)}: data length ${o.data.length} is not a multiple of 4 up to 124`,
+      );
     }
     len += 4 + o.data.length;
   }
-  if (len > GENEVE_MAX_OPTIONS_LEN) throw new GeneveError(`geneve: options take ${len} bytes, more than ${GENEVE_MAX_OPTIONS_LEN}`);
+  if (len > GENEVE_MAX_OPTIONS_LEN)
+    throw new GeneveError(`geneve: options take ${len} bytes, more than ${GENEVE_MAX_OPTIONS_LEN}`);
   return len;
 }
 
@@ -70,7 +73,8 @@ export function writeGeneveHeader(out: Uint8Array, offset: number, header: Genev
     throw new GeneveError(`geneve: VNI ${header.vni} does not fit in 24 bits`);
   }
   const optLen = optionsLength(header.options);
-  if (out.length - offset < GENEVE_BASE_LEN + optLen) throw new GeneveError('geneve: output buffer too small for the header');
+  if (out.length - offset < GENEVE_BASE_LEN + optLen)
+    throw new GeneveError('geneve: output buffer too small for the header');
   const critical = header.options.some((o) => (o.type & 0x80) !== 0);
   out[offset] = optLen / 4; // version 0
   out[offset + 1] = (header.oam ? 0x80 : 0) | (critical ? 0x40 : 0);
@@ -103,12 +107,18 @@ export function encodeGeneve(header: GeneveHeader, frame: Uint8Array): Uint8Arra
 
 /** Parse a UDP payload as Geneve. Options' data are views into `datagram`. */
 export function decodeGeneve(datagram: Uint8Array): DecodedGeneve {
-  if (datagram.length < GENEVE_BASE_LEN) throw new GeneveError(`geneve: datagram of ${datagram.length} bytes is shorter than the header`);
+  if (datagram.length < GENEVE_BASE_LEN)
+    throw new GeneveError(
+      `geneve: datagram of ${datagram.length} bytes is shorter than the header`,
+    );
   const version = datagram[0]! >> 6;
   if (version !== 0) throw new GeneveError(`geneve: unsupported version ${version}`);
   const optLen = (datagram[0]! & 0x3f) * 4;
   const end = GENEVE_BASE_LEN + optLen;
-  if (datagram.length < end) throw new GeneveError(`geneve: options run past the end of the datagram (${end} > ${datagram.length})`);
+  if (datagram.length < end)
+    throw new GeneveError(
+      `geneve: options run past the end of the datagram (${end} > ${datagram.length})`,
+    );
   const options: GeneveOption[] = [];
   let p = GENEVE_BASE_LEN;
   while (p < end) {
@@ -144,7 +154,11 @@ export function ovnGeneveOption(value: number): GeneveOption {
 /** The value of OVN's option among `options`, if present. */
 export function findOvnGeneveOption(options: readonly GeneveOption[]): number | undefined {
   for (const o of options) {
-    if (o.optClass === OVN_GENEVE_CLASS && o.type === OVN_GENEVE_TYPE && o.data.length === OVN_GENEVE_LEN) {
+    if (
+      o.optClass === OVN_GENEVE_CLASS &&
+      o.type === OVN_GENEVE_TYPE &&
+      o.data.length === OVN_GENEVE_LEN
+    ) {
       return ((o.data[0]! << 24) | (o.data[1]! << 16) | (o.data[2]! << 8) | o.data[3]!) >>> 0;
     }
   }

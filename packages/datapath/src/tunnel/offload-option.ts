@@ -27,9 +27,16 @@ export function offloadGeneveOption(h: VirtioNetHeader): GeneveOption {
   return { optClass: OFFLOAD_GENEVE_CLASS, type: OFFLOAD_GENEVE_TYPE, data };
 }
 
-export function findOffloadGeneveOption(options: readonly GeneveOption[]): VirtioNetHeader | undefined {
+export function findOffloadGeneveOption(
+  options: readonly GeneveOption[],
+): VirtioNetHeader | undefined {
   for (const o of options) {
-    if (o.optClass !== OFFLOAD_GENEVE_CLASS || o.type !== OFFLOAD_GENEVE_TYPE || o.data.length !== OFFLOAD_LEN) continue;
+    if (
+      o.optClass !== OFFLOAD_GENEVE_CLASS ||
+      o.type !== OFFLOAD_GENEVE_TYPE ||
+      o.data.length !== OFFLOAD_LEN
+    )
+      continue;
     const v = new DataView(o.data.buffer, o.data.byteOffset, OFFLOAD_LEN);
     return {
       flags: v.getUint8(0),

@@ -4,11 +4,26 @@
  * Pure: bytes in, bytes out. The Geneve writer here is a specialised, allocation-free form of
  * geneve-codec's generic one (the tests check they agree byte for byte).
  */
-import { isPlain, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE, type VirtioNetHeader } from '../linux/virtio-net-header.js';
+import {
+  isPlain,
+  VIRTIO_NET_HDR_F_NEEDS_CSUM,
+  VIRTIO_NET_HDR_GSO_NONE,
+  type VirtioNetHeader,
+} from '../linux/virtio-net-header.js';
 import type { TunnelMetadata } from '../port.js';
 import { completeChecksum } from './checksum-completion.js';
-import { decodeGeneve, ETH_P_TEB, findOvnGeneveOption, OVN_GENEVE_CLASS, OVN_GENEVE_TYPE } from './geneve-codec.js';
-import { findOffloadGeneveOption, OFFLOAD_GENEVE_CLASS, OFFLOAD_GENEVE_TYPE } from './offload-option.js';
+import {
+  decodeGeneve,
+  ETH_P_TEB,
+  findOvnGeneveOption,
+  OVN_GENEVE_CLASS,
+  OVN_GENEVE_TYPE,
+} from './geneve-codec.js';
+import {
+  findOffloadGeneveOption,
+  OFFLOAD_GENEVE_CLASS,
+  OFFLOAD_GENEVE_TYPE,
+} from './offload-option.js';
 import { decodeVxlan, VXLAN_HEADER_LEN, writeVxlanHeader } from './vxlan-codec.js';
 
 export type Encapsulation = 'geneve' | 'vxlan';
@@ -44,7 +59,8 @@ export function encapsulateInto(
     const ovn = meta?.geneveOption;
     const carry = off !== undefined && config.carryOffloads;
     hl = 8 + (ovn === undefined ? 0 : 8) + (carry ? 16 : 0);
-    if (hl + frame.length > Math.min(out.length, MAX_UDP_PAYLOAD)) return { ok: false, reason: 'too-big' };
+    if (hl + frame.length > Math.min(out.length, MAX_UDP_PAYLOAD))
+      return { ok: false, reason: 'too-big' };
     out[0] = (hl - 8) / 4;
     // Both options we write are critical (type bit 0x80): the C bit says so.
     out[1] = ovn !== undefined || carry ? 0x40 : 0;
@@ -87,14 +103,17 @@ export function encapsulateInto(
     }
   } else {
     hl = VXLAN_HEADER_LEN;
-    if (hl + frame.length > Math.min(out.length, MAX_UDP_PAYLOAD)) return { ok: false, reason: 'too-big' };
+    if (hl + frame.length > Math.min(out.length, MAX_UDP_PAYLOAD))
+      return { ok: false, reason: 'too-big' };
     writeVxlanHeader(out, 0, vni);
   }
   out.set(frame, hl);
   if (off && !(config.kind === 'geneve' && config.carryOffloads)) {
     // The peer cannot take pending state: a TSO frame would exceed its wire; a pending checksum is finished here.
-    if (off.gsoType !== VIRTIO_NET_HDR_GSO_NONE) return { ok: false, reason: 'tso-needs-offload-option' };
-    if (off.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) completeChecksum(out.subarray(hl, hl + frame.length), off.csumStart, off.csumOffset);
+    if (off.gsoType !== VIRTIO_NET_HDR_GSO_NONE)
+      return { ok: false, reason: 'tso-needs-offload-option' };
+    if (off.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+      completeChecksum(out.subarray(hl, hl + frame.length), off.csumStart, off.csumOffset);
   }
   return { ok: true, length: hl + frame.length };
 }
@@ -112,7 +131,8 @@ export function decapsulate(datagram: Uint8Array, kind: Encapsulation): Decapsul
   let d: Decapsulated;
   if (kind === 'geneve') {
     const g = decodeGeneve(datagram);
-    if (g.header.protocol !== ETH_P_TEB) throw new Error(`geneve: protocol 0x${g.header.protocol.toString(16)} is not Ethernet`);
+    if (g.header.protocol !== ETH_P_TEB)
+      throw new Error(`geneve: protocol 0x${g.header.protocol.toString(16)} is not Ethernet`);
     const options = g.header.options;
     d = {
       frame: g.payload,
@@ -124,6 +144,9 @@ export function decapsulate(datagram: Uint8Array, kind: Encapsulation): Decapsul
     const v = decodeVxlan(datagram);
     d = { frame: v.payload, tunId: v.vni, geneveOption: undefined, offload: undefined };
   }
-  if (d.frame.length < 14) throw new Error(`${kind}: inner frame of ${d.frame.length} bytes is shorter than an Ethernet header`);
+  if (d.frame.length < 14)
+    throw new Error(
+      `${kind}: inner frame of ${d.frame.length} bytes is shorter than an Ethernet header`,
+    );
   return d;
 }

@@ -23,8 +23,8 @@ import { decapsulate, type Encapsulation, encapsulateInto } from './tunnel-encap
 import type { TunnelPortOptions } from './tunnel-port-options.js';
 import { VXLAN_UDP_PORT } from './vxlan-codec.js';
 
-export type { TunnelPortOptions } from './tunnel-port-options.js';
 export type { Encapsulation } from './tunnel-encap.js';
+export type { TunnelPortOptions } from './tunnel-port-options.js';
 
 export class UdpTunnelPort implements PortIo {
   readonly kind: Encapsulation;
@@ -53,10 +53,17 @@ export class UdpTunnelPort implements PortIo {
   private constructor(private readonly options: TunnelPortOptions) {
     this.kind = options.encapsulation;
     const std = this.kind === 'geneve' ? GENEVE_UDP_PORT : VXLAN_UDP_PORT;
-    this.socket = new UdpSocket(options.localIp, options.localPort ?? std, options.bufferBytes === undefined ? {} : { bufferBytes: options.bufferBytes });
+    this.socket = new UdpSocket(
+      options.localIp,
+      options.localPort ?? std,
+      options.bufferBytes === undefined ? {} : { bufferBytes: options.bufferBytes },
+    );
     this.remotePort = options.remotePort ?? std;
     this.defaultRemote = options.remoteIp === undefined ? undefined : ipv4ToInt(options.remoteIp);
-    this.config = { kind: this.kind, carryOffloads: this.kind === 'geneve' && (options.carryOffloads ?? true) };
+    this.config = {
+      kind: this.kind,
+      carryOffloads: this.kind === 'geneve' && (options.carryOffloads ?? true),
+    };
     this.onError = options.onError ?? ((err) => console.error(`${this.name}:`, err));
   }
 
@@ -105,15 +112,29 @@ export class UdpTunnelPort implements PortIo {
           d = decapsulate(s.rxSlot(i).subarray(0, s.rxLength(i)), this.kind);
         } catch (err) {
           this.rxErrors += 1;
-          if (this.rxErrors <= 10) this.onError(new Error(`${this.name}: bad datagram from ${intToIpv4(s.rxSourceIp(i))}:${s.rxSourcePort(i)}: ${(err as Error).message}`));
+          if (this.rxErrors <= 10)
+            this.onError(
+              new Error(
+                `${this.name}: bad datagram from ${intToIpv4(s.rxSourceIp(i))}:${s.rxSourcePort(i)}: ${(err as Error).message}`,
+              ),
+            );
           continue;
         }
         if (d.offload) setFrameOffload(d.frame, d.offload);
         frames.push(d.frame);
         meta.push(
           d.geneveOption === undefined
-            ? { tunId: BigInt(d.tunId), remoteIp: this.text(s.rxSourceIp(i)), localIp: this.options.localIp }
-            : { tunId: BigInt(d.tunId), remoteIp: this.text(s.rxSourceIp(i)), localIp: this.options.localIp, geneveOption: d.geneveOption },
+            ? {
+                tunId: BigInt(d.tunId),
+                remoteIp: this.text(s.rxSourceIp(i)),
+                localIp: this.options.localIp,
+              }
+            : {
+                tunId: BigInt(d.tunId),
+                remoteIp: this.text(s.rxSourceIp(i)),
+                localIp: this.options.localIp,
+                geneveOption: d.geneveOption,
+              },
         );
         this.rxBytes += d.frame.length;
       }
@@ -153,7 +174,10 @@ export class UdpTunnelPort implements PortIo {
         const frame = frames[i + k]!;
         const m = meta?.[i + k];
         const remote = this.remoteOf(m);
-        const r = remote === undefined ? undefined : encapsulateInto(s.txSlot(queued), frame, m, frameOffload(frame), this.config);
+        const r =
+          remote === undefined
+            ? undefined
+            : encapsulateInto(s.txSlot(queued), frame, m, frameOffload(frame), this.config);
         if (remote === undefined || !r?.ok) {
           this.txDropped += 1;
           continue;

@@ -10,11 +10,15 @@ describe('vxlan codec', () => {
 
   it('round-trips any VNI and payload', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 0xffffff }), fc.uint8Array({ maxLength: 100 }), (vni, payload) => {
-        const d = decodeVxlan(encodeVxlan(vni, payload));
-        expect(d.vni).toBe(vni);
-        expect([...d.payload]).toEqual([...payload]);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 0xffffff }),
+        fc.uint8Array({ maxLength: 100 }),
+        (vni, payload) => {
+          const d = decodeVxlan(encodeVxlan(vni, payload));
+          expect(d.vni).toBe(vni);
+          expect([...d.payload]).toEqual([...payload]);
+        },
+      ),
     );
   });
 

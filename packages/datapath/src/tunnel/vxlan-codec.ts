@@ -14,8 +14,10 @@ const VXLAN_FLAG_I = 0x08;
 export class VxlanError extends Error {}
 
 export function writeVxlanHeader(out: Uint8Array, offset: number, vni: number): number {
-  if (!Number.isInteger(vni) || vni < 0 || vni > 0xffffff) throw new VxlanError(`vxlan: VNI ${vni} does not fit in 24 bits`);
-  if (out.length - offset < VXLAN_HEADER_LEN) throw new VxlanError('vxlan: output buffer too small for the header');
+  if (!Number.isInteger(vni) || vni < 0 || vni > 0xffffff)
+    throw new VxlanError(`vxlan: VNI ${vni} does not fit in 24 bits`);
+  if (out.length - offset < VXLAN_HEADER_LEN)
+    throw new VxlanError('vxlan: output buffer too small for the header');
   out[offset] = VXLAN_FLAG_I;
   out[offset + 1] = 0;
   out[offset + 2] = 0;
@@ -34,9 +36,14 @@ export function encodeVxlan(vni: number, frame: Uint8Array): Uint8Array {
   return out;
 }
 
-export function decodeVxlan(datagram: Uint8Array): { readonly vni: number; readonly payload: Uint8Array } {
-  if (datagram.length < VXLAN_HEADER_LEN) throw new VxlanError(`vxlan: datagram of ${datagram.length} bytes is shorter than the header`);
-  if ((datagram[0]! & VXLAN_FLAG_I) === 0) throw new VxlanError('vxlan: I flag clear, VNI not valid');
+export function decodeVxlan(datagram: Uint8Array): {
+  readonly vni: number;
+  readonly payload: Uint8Array;
+} {
+  if (datagram.length < VXLAN_HEADER_LEN)
+    throw new VxlanError(`vxlan: datagram of ${datagram.length} bytes is shorter than the header`);
+  if ((datagram[0]! & VXLAN_FLAG_I) === 0)
+    throw new VxlanError('vxlan: I flag clear, VNI not valid');
   return {
     vni: (datagram[4]! << 16) | (datagram[5]! << 8) | datagram[6]!,
     payload: datagram.subarray(VXLAN_HEADER_LEN),
