@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { actionField, actionInteger, loadAction, nestedAction, simpleAction } from './ast.js';
 import { exprActions } from './cli-command.js';
+import { validateActions } from './parse-actions.js';
 
 describe('exprActions', () => {
   it('prints the canonical form of valid actions', () => {
@@ -30,6 +32,24 @@ describe('exprActions', () => {
     expect(exprActions('next(4);', { table: 0 })).toBe('ok next(4);');
     expect(exprActions('next;', { pipeline: 'egress', table: 15 })).toBe(
       'error "next" action cannot advance beyond table 16.',
+    );
+  });
+});
+
+describe('validateActions', () => {
+  it('checks trees built in code', () => {
+    const ok = validateActions([
+      nestedAction('ct_commit', [loadAction(actionField('ct_mark', 32), actionInteger(1n))]),
+      simpleAction('output'),
+    ]);
+    expect(ok.ok && ok.value.prereqs).toEqual(['ip']);
+    const bad = validateActions([loadAction(actionField('ct_mark', 32), actionInteger(1n))]);
+    expect(bad.ok ? 'ok' : bad.error.message).toBe('Field ct_mark is not modifiable.');
+    const wide = validateActions([
+      loadAction(actionField('reg0', 32, 0, 8), actionInteger(1n << 40n)),
+    ]);
+    expect(wide.ok ? 'ok' : wide.error.message).toBe(
+      '41-bit constant is not compatible with 32-bit field reg0.',
     );
   });
 });

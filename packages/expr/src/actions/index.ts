@@ -17,5 +17,5 @@ export {
   formatActions,
 } from './format-actions.js';
 export { formatLbKey, type LbKey, parseLbKey } from './lb-key.js';
-export { type ParsedActions, parseActions } from './parse-actions.js';
+export { type ParsedActions, parseActions, validateActions } from './parse-actions.js';
 export { andPrereqs, matchWithPrereqs, parsePrereqs } from './prereqs.js';

@@ -7,6 +7,7 @@ import { attempt, type Result } from '../result.js';
 import type { WriteScope } from '../symbols.js';
 import type { Action, NestedActionName } from './ast.js';
 import { type ActionEnv, resolveActionEnv } from './env.js';
+import { formatActions } from './format-actions.js';
 import { parseSetAction } from './parse-assignment.js';
 import { parseCtCommitToZone, parseCtLb, parseCtNat, parseCtNext } from './parse-ct.js';
 import { parseGetMacBind, parsePutFdb, parsePutMacBind } from './parse-mac-binding.js';
@@ -46,6 +47,17 @@ export function parseActions(input: string, env?: ActionEnv): Result<ParsedActio
     const actions = parseActionList(p, 'end');
     return { actions, prereqs: p.prereqs, prereqMatch: andPrereqs(p.prereqs) };
   });
+}
+
+/**
+ * Validates a tree built in code (rather than parsed) against an environment: its canonical
+ * text must parse there. Returns the re-parsed tree with its prerequisites.
+ */
+export function validateActions(
+  actions: readonly Action[],
+  env?: ActionEnv,
+): Result<ParsedActions> {
+  return parseActions(formatActions(actions), env);
 }
 
 /** Actions up to `sentinel`. `drop;` alone is the empty list; it can't be combined. */
