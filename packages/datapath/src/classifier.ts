@@ -28,7 +28,8 @@ class Subtable {
       h = Math.imul(h ^ (key[idx[i]!]! & mw[i]!), 0x01000193);
       h ^= h >>> 13;
     }
-    return h;
+    // Keep it a small integer (Smi) so Map lookups neither allocate nor hash a heap number.
+    return h & 0x3fffffff;
   }
 
   /** value words are already masked, so they hash like a masked key. */

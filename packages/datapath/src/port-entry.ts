@@ -26,11 +26,11 @@ export class PortEntry {
     readonly no: number,
     readonly name: string,
     readonly io: PortIo,
-  ) {}
-
-  get tunnel(): boolean {
-    return this.io.tunnel === true;
+  ) {
+    this.tunnel = io.tunnel ?? (io.kind === 'geneve' || io.kind === 'vxlan');
   }
+
+  readonly tunnel: boolean;
 
   stats(): PortStats {
     return {

@@ -6,8 +6,10 @@
  * Ethernet frame (destination MAC first), without FCS.
  *
  * Ownership: a port may reuse the buffers it hands to `deliver` once `deliver` returns (the engine copies
- * what it keeps). Buffers passed to `transmit` belong to the engine only for the duration of the call; a
- * port that queues them must copy them.
+ * what it keeps). While `deliver` runs, the engine may rewrite a delivered frame's bytes in place (header
+ * rewrites without a copy are what make the fast path fast). Buffers passed to `transmit` belong to the
+ * port only for the duration of the call; a port that queues them must copy them. `transmit` is called
+ * before `deliver` returns, once per port per batch.
  */
 
 /**
@@ -37,7 +39,7 @@ export type DeliverFn = (frames: readonly Uint8Array[], meta?: readonly (TunnelM
 export interface PortIo {
   /** 'memory' | 'tap' | 'af_packet' | 'geneve' | 'vxlan' (free text for other backends). */
   readonly kind: string;
-  /** True for Geneve/VXLAN: the engine fills and reads TunnelMetadata for this port. */
+  /** True for Geneve/VXLAN (assumed for kind 'geneve'/'vxlan'): the engine reads and fills TunnelMetadata. */
   readonly tunnel?: boolean;
   /** Begin receiving; the port calls `deliver` for every batch it reads. Called once, when the port is added. */
   start(deliver: DeliverFn): void;

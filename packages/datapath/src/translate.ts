@@ -83,6 +83,7 @@ export class Translator {
   private groups: Group[] = [];
   private stack: bigint[] = [];
   private frames: Frame[] = [];
+  private readonly framePool: Frame[] = [];
   private depth = 0;
   private resubmits = 0;
   private halted = false;
@@ -106,8 +107,8 @@ export class Translator {
     this.tables = [];
     this.matched = [];
     this.groups = [];
-    this.stack = [];
-    this.frames = [];
+    this.stack.length = 0;
+    this.frames.length = 0;
     this.depth = 0;
     this.resubmits = 0;
     this.halted = false;
@@ -124,7 +125,7 @@ export class Translator {
       this.executeList(start.actions, 0);
     } else {
       const c = start.continuation;
-      this.stack = [...c.stack];
+      this.stack.push(...c.stack);
       this.curTable = c.table;
       this.curFlow = c.flow;
       // Innermost frame first: in a recursive interpreter the inner list finishes before the outer resumes.
@@ -207,7 +208,12 @@ export class Translator {
   }
 
   private executeList(actions: readonly CAction[], from: number): void {
-    const frame: Frame = { actions, index: from };
+    // Frames are pooled by depth: a translation allocates them only the first time a depth is reached.
+    const depth = this.frames.length;
+    let frame = this.framePool[depth];
+    if (!frame) this.framePool[depth] = frame = { actions, index: from };
+    frame.actions = actions;
+    frame.index = from;
     this.frames.push(frame);
     for (let i = from; i < actions.length && !this.halted; i++) {
       frame.index = i;
@@ -479,6 +485,11 @@ export class Translator {
     }
   }
 
+  private changed(w: number, n: number): boolean {
+    for (let i = 0; i < n; i++) if (this.key[w + i] !== this.committed[w + i]) return true;
+    return false;
+  }
+
   /** Emits rewrite ops for every header field whose key value differs from what the packet holds. */
   private commit(): void {
     const k = this.key;
@@ -494,10 +505,7 @@ export class Translator {
     const et = c[K.K_ETH_TYPE]!;
     const proto = c[K.K_NW_PROTO]!;
     const v6 = et === K.ETH_TYPE_IPV6;
-    const changed = (w: number, n = 1): boolean => {
-      for (let i = 0; i < n; i++) if (k[w + i] !== c[w + i]) return true;
-      return false;
-    };
+    const changed = (w: number, n = 1): boolean => this.changed(w, n);
     // VLAN first: pushing or popping a tag moves every later offset.
     if (changed(K.K_VLAN_TCI)) {
       const had = (c[K.K_VLAN_TCI]! & K.VLAN_PRESENT) !== 0;

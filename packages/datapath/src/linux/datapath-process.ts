@@ -1,0 +1,58 @@
+/**
+ * A datapath in a process of its own, for tests and benchmarks that need two switches on one machine
+ * (two chassis joined by a tunnel) or a switch off the test runner's event loop. Run the compiled file:
+ *
+ *   node packages/datapath/dist/linux/datapath-process.js '<config JSON>'
+ *
+ * The config names the ports (PortSpec, see open-port.ts) with their port numbers and the flows to
+ * install (FlowSpec as JSON: numbers or strings for field values). The process prints one line
+ * `{"ready":true}` once every port is open and every flow installed, then reads commands, one per line,
+ * on stdin: `stats` prints one JSON line (datapath, port and flow counters); `exit` (or stdin closing)
+ * closes the ports and ends the process.
+ */
+import { createInterface } from 'node:readline';
+import { Datapath } from '../datapath.js';
+import type { FlowSpec } from '../flow-mod.js';
+import { openPort, type PortSpec } from './open-port.js';
+
+export interface DatapathProcessConfig {
+  readonly ports: readonly { readonly name: string; readonly port: number; readonly spec: PortSpec }[];
+  readonly flows: readonly FlowSpec[];
+}
+
+function jsonSafe(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+}
+
+async function main(): Promise<void> {
+  const arg = process.argv[2];
+  if (!arg) throw new Error('datapath-process: missing config JSON argument');
+  const config = JSON.parse(arg) as DatapathProcessConfig;
+  const dp = new Datapath({ now: () => Date.now() });
+  for (const p of config.ports) dp.addPort(p.name, await openPort(p.spec), { port: p.port });
+  dp.addFlows(config.flows);
+  let closing = false;
+  const shutdown = async (): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    await dp.close();
+    process.exit(0);
+  };
+  const rl = createInterface({ input: process.stdin });
+  rl.on('line', (line) => {
+    const cmd = line.trim();
+    if (cmd === 'stats') {
+      process.stdout.write(`${JSON.stringify(jsonSafe({ stats: dp.stats(), ports: dp.portStats(), flows: dp.flowStats() }))}\n`);
+    } else if (cmd === 'exit') {
+      void shutdown();
+    }
+  });
+  rl.on('close', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+  process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`datapath-process: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
