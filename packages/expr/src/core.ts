@@ -86,6 +86,11 @@ export function negate(e: Expr): Expr {
     case 'bool':
       return boolExpr(!e.value);
     case 'cmp':
+      // A single-bit test negates to the other value: `f[b] != 1` is `f[b] == 0`.
+      if ((e.mask & (e.mask - 1n)) === 0n && e.mask !== 0n) {
+        return cmpExpr(e.field, e.value ^ e.mask, e.mask, e.eq);
+      }
+      return { ...e, eq: !e.eq };
     case 'str':
     case 'cond':
       return { ...e, eq: !e.eq };
@@ -184,7 +189,8 @@ export function formatFieldValue(
   const width = s && s.kind !== 'predicate' && s.kind !== 'string' ? s.width : 128;
   const format = s && 'format' in s ? s.format : 'hex';
   if (mask === ones(width)) return formatValue(value, format);
-  return formatMasked(value, mask, format);
+  // Masks read better in hex than in decimal.
+  return formatMasked(value, mask, format === 'decimal' ? 'hex' : format);
 }
 
 function formatLeaf(symtab: SymbolTable, e: Expr): string {

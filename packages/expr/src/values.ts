@@ -199,8 +199,7 @@ export function formatValue(v: bigint, format: ValueFormat): string {
 
 /**
  * Formats `value/mask` so that the lexer reads it back identically: IPv4 and IPv6 masks that are
- * CIDR prefixes print as `/N`, other masks in the value's own format. A decimal value with a
- * partial mask prints in hex (`5/0x7` would not re-lex: decimal values need decimal masks).
+ * CIDR prefixes print as `/N`, other masks in the value's own format (as OVN's lexer prints).
  */
 export function formatMasked(value: bigint, mask: bigint, format: ValueFormat): string {
   if (format === 'ipv4' || format === 'ipv6') {
@@ -209,6 +208,5 @@ export function formatMasked(value: bigint, mask: bigint, format: ValueFormat): 
     if (p >= 0) return `${formatValue(value, format)}/${p}`;
     return `${formatValue(value, format)}/${formatValue(mask, format)}`;
   }
-  if (format === 'decimal') format = 'hex';
   return `${formatValue(value, format)}/${formatValue(mask, format)}`;
 }
