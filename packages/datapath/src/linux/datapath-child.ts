@@ -12,15 +12,31 @@ import type { DatapathProcessConfig } from './datapath-process.js';
 export function datapathProcessScript(): string {
   const here = fileURLToPath(import.meta.url);
   // From src/linux (tests run the TypeScript) the compiled twin lives in ../../dist/linux.
-  const script = here.endsWith('.ts') ? resolve(dirname(here), '../../dist/linux/datapath-process.js') : resolve(dirname(here), 'datapath-process.js');
-  if (!existsSync(script)) throw new Error(`datapath process: ${script} is missing; build first (pnpm exec tsc -b packages/datapath)`);
+  const script = here.endsWith('.ts')
+    ? resolve(dirname(here), '../../dist/linux/datapath-process.js')
+    : resolve(dirname(here), 'datapath-process.js');
+  if (!existsSync(script))
+    throw new Error(
+      `datapath process: ${script} is missing; build first (pnpm exec tsc -b packages/datapath)`,
+    );
   return script;
 }
 
 export interface ChildStats {
   readonly stats: { readonly packets: number; readonly drops: number };
-  readonly ports: readonly { readonly port: number; readonly name: string; readonly rxPackets: number; readonly txPackets: number }[];
-  readonly flows: readonly { readonly table: number; readonly priority: number; readonly match: string; readonly actions: string; readonly packets: number }[];
+  readonly ports: readonly {
+    readonly port: number;
+    readonly name: string;
+    readonly rxPackets: number;
+    readonly txPackets: number;
+  }[];
+  readonly flows: readonly {
+    readonly table: number;
+    readonly priority: number;
+    readonly match: string;
+    readonly actions: string;
+    readonly packets: number;
+  }[];
 }
 
 export class DatapathChild {
@@ -49,7 +65,9 @@ export class DatapathChild {
   }
 
   static async start(config: DatapathProcessConfig): Promise<DatapathChild> {
-    const child = spawn(process.execPath, [datapathProcessScript(), JSON.stringify(config)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [datapathProcessScript(), JSON.stringify(config)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const c = new DatapathChild(child);
     const first = await Promise.race([c.nextLine(), c.exited.then((code) => `exit ${code}`)]);
     if (first !== '{"ready":true}') {

@@ -16,7 +16,11 @@ import type { FlowSpec } from '../flow-mod.js';
 import { openPort, type PortSpec } from './open-port.js';
 
 export interface DatapathProcessConfig {
-  readonly ports: readonly { readonly name: string; readonly port: number; readonly spec: PortSpec }[];
+  readonly ports: readonly {
+    readonly name: string;
+    readonly port: number;
+    readonly spec: PortSpec;
+  }[];
   readonly flows: readonly FlowSpec[];
 }
 
@@ -42,7 +46,9 @@ async function main(): Promise<void> {
   rl.on('line', (line) => {
     const cmd = line.trim();
     if (cmd === 'stats') {
-      process.stdout.write(`${JSON.stringify(jsonSafe({ stats: dp.stats(), ports: dp.portStats(), flows: dp.flowStats() }))}\n`);
+      process.stdout.write(
+        `${JSON.stringify(jsonSafe({ stats: dp.stats(), ports: dp.portStats(), flows: dp.flowStats() }))}\n`,
+      );
     } else if (cmd === 'exit') {
       void shutdown();
     }
