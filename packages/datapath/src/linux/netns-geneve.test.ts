@@ -1,0 +1,173 @@
+/**
+ * Evidence that two datapaths in separate processes join over Geneve the way OVN chassis do:
+ * ns1 <-> datapath A <=> Geneve over loopback UDP (127.0.0.1 <-> 127.0.0.2) <=> datapath B <-> ns2.
+ * The flows put the datapath key in tun_id and OVN's port keys in the Geneve option on the way out,
+ * and match both on the way in. The processes run the compiled package, built first.
+ */
+import { execFileSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { output, setField } from '../actions.js';
+import type { FlowSpec } from '../flow-mod.js';
+import { DatapathChild } from './datapath-child.js';
+import { ping, pingUntilReachable } from './lab-measurements.js';
+import { NetnsLab } from './netns-lab.js';
+
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+beforeAll(() => {
+  execFileSync('pnpm', ['exec', 'tsc', '-b', packageDir], {
+    cwd: resolve(packageDir, '../..'),
+    stdio: 'inherit',
+  });
+}, 120_000);
+
+let lab: NetnsLab | undefined;
+const children: DatapathChild[] = [];
+
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((c) => c.stop()));
+  lab?.destroy();
+  lab = undefined;
+});
+
+const DATAPATH_KEY = 5;
+/** OVN's option value: ingress logical port key << 16 | egress logical port key. */
+const opt = (ingress: number, egress: number): number => (ingress << 16) | egress;
+
+/** Flows of one chassis: local port 1, tunnel port 2; `local`/`remote` are the logical port keys. */
+function chassisFlows(local: number, remote: number): FlowSpec[] {
+  return [
+    {
+      match: { in_port: 1 },
+      actions: [
+        setField('tun_id', DATAPATH_KEY),
+        setField('tun_metadata0', opt(local, remote)),
+        output(2),
+      ],
+    },
+    {
+      match: { in_port: 2, tun_id: DATAPATH_KEY, tun_metadata0: opt(remote, local) },
+      actions: [output(1)],
+    },
+  ];
+}
+
+describe('two datapath processes joined by a tunnel', () => {
+  it.each(['geneve', 'vxlan'] as const)(
+    'ping crosses %s between two namespaces',
+    async (encapsulation) => {
+      lab = new NetnsLab(encapsulation.slice(0, 3));
+      const h1 = lab.addHost('h1', { cidr: '10.0.0.1/24' });
+      const h2 = lab.addHost('h2', { cidr: '10.0.0.2/24' });
+      const portA = 20000 + Math.floor(Math.random() * 20000);
+      const portB = portA + 1;
+      // VXLAN has no option: its flows match and set tun_id only.
+      const flows = (local: number, remote: number): FlowSpec[] =>
+        encapsulation === 'geneve'
+          ? chassisFlows(local, remote)
+          : [
+              { match: { in_port: 1 }, actions: [setField('tun_id', DATAPATH_KEY), output(2)] },
+              { match: { in_port: 2, tun_id: DATAPATH_KEY }, actions: [output(1)] },
+            ];
+      const a = await DatapathChild.start({
+        ports: [
+          { name: 'h1', port: 1, spec: { kind: 'af_packet', ifname: h1.rootIf } },
+          {
+            name: 'tun',
+            port: 2,
+            spec: {
+              kind: encapsulation,
+              localIp: '127.0.0.1',
+              localPort: portA,
+              remoteIp: '127.0.0.2',
+              remotePort: portB,
+            },
+          },
+        ],
+        flows: flows(1, 2),
+      });
+      children.push(a);
+      const b = await DatapathChild.start({
+        ports: [
+          { name: 'h2', port: 1, spec: { kind: 'af_packet', ifname: h2.rootIf } },
+          {
+            name: 'tun',
+            port: 2,
+            spec: {
+              kind: encapsulation,
+              localIp: '127.0.0.2',
+              localPort: portB,
+              remoteIp: '127.0.0.1',
+              remotePort: portA,
+            },
+          },
+        ],
+        flows: flows(2, 1),
+      });
+      children.push(b);
+
+      expect(await pingUntilReachable(h1, h2.ip)).toBe(true);
+      expect((await ping(h1, h2.ip, 3, 0.2)).received).toBe(3);
+      expect((await ping(h2, h1.ip, 3, 0.2)).received).toBe(3);
+
+      // Both directions were decapsulated by the flow that matches the tunnel key (and option).
+      for (const child of [a, b]) {
+        const s = await child.stats();
+        const fromTunnel = s.flows.find((f) => f.match.includes('tun_id'))!;
+        expect(fromTunnel.packets).toBeGreaterThanOrEqual(6);
+        expect(s.ports.find((p) => p.name === 'tun')!.rxPackets).toBeGreaterThanOrEqual(6);
+      }
+    },
+  );
+
+  it('drops tunnel traffic whose Geneve option names other logical ports', async () => {
+    lab = new NetnsLab('gopt');
+    const h1 = lab.addHost('h1', { cidr: '10.0.0.1/24' });
+    const h2 = lab.addHost('h2', { cidr: '10.0.0.2/24' });
+    const portA = 20000 + Math.floor(Math.random() * 20000);
+    const portB = portA + 1;
+    const a = await DatapathChild.start({
+      ports: [
+        { name: 'h1', port: 1, spec: { kind: 'af_packet', ifname: h1.rootIf } },
+        {
+          name: 'tun',
+          port: 2,
+          spec: {
+            kind: 'geneve',
+            localIp: '127.0.0.1',
+            localPort: portA,
+            remoteIp: '127.0.0.2',
+            remotePort: portB,
+          },
+        },
+      ],
+      flows: chassisFlows(1, 2),
+    });
+    children.push(a);
+    // B expects ingress key 7, which A never sends: nothing reaches h2.
+    const b = await DatapathChild.start({
+      ports: [
+        { name: 'h2', port: 1, spec: { kind: 'af_packet', ifname: h2.rootIf } },
+        {
+          name: 'tun',
+          port: 2,
+          spec: {
+            kind: 'geneve',
+            localIp: '127.0.0.2',
+            localPort: portB,
+            remoteIp: '127.0.0.1',
+            remotePort: portA,
+          },
+        },
+      ],
+      flows: chassisFlows(2, 7),
+    });
+    children.push(b);
+    expect((await ping(h1, h2.ip, 2, 0.2, 1)).received).toBe(0);
+    const s = await b.stats();
+    expect(s.ports.find((p) => p.name === 'tun')!.rxPackets).toBeGreaterThan(0);
+    expect(s.flows.find((f) => f.match.includes('tun_id'))!.packets).toBe(0);
+  });
+});
