@@ -3,17 +3,13 @@ import type { FlowSink } from '../../lflow.js';
 import type { SwitchStage } from '../../stages.js';
 
 /**
- * Stages of OVN's switch pipeline whose features ovn-ts does not build yet (QoS, load-balancer
- * VIP selection, hairpin, DNS, external ports). A logical table drops what it does not match,
- * so each still needs its priority-0 pass-through for packets to traverse the pipeline.
+ * Stages of OVN's switch pipeline whose features ovn-ts does not build yet (QoS, DNS, external
+ * ports). A logical table drops what it does not match, so each still needs its priority-0
+ * pass-through for packets to traverse the pipeline.
  */
 const PASS_THROUGH: readonly SwitchStage[] = [
   'ls_in_qos_mark',
   'ls_in_qos_meter',
-  'ls_in_lb',
-  'ls_in_pre_hairpin',
-  'ls_in_nat_hairpin',
-  'ls_in_hairpin',
   'ls_in_dns_lookup',
   'ls_in_dns_response',
   'ls_in_external_port',

@@ -8,6 +8,7 @@ import { ARP_ND_RESPONDER_CASES } from './arp-nd-responder.cases.js';
 import { DHCP_CASES } from './dhcp.cases.js';
 import type { GoldenCase } from './golden-case.js';
 import { L2_LOOKUP_CASES } from './l2-lookup.cases.js';
+import { LB_CASES } from './lb.cases.js';
 import { PORT_SECURITY_CASES } from './port-security.cases.js';
 import { buildSwitch } from './test-helpers.js';
 
@@ -17,6 +18,7 @@ const ALL: readonly GoldenCase[] = [
   ...ARP_ND_RESPONDER_CASES,
   ...L2_LOOKUP_CASES,
   ...DHCP_CASES,
+  ...LB_CASES,
 ];
 
 /** The address sets and port groups of the fixture, as the SB would hold them. */

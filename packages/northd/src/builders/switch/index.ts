@@ -7,6 +7,8 @@ import { buildPassThrough } from './defaults.js';
 import { buildDhcp } from './dhcp.js';
 import { buildFdb } from './fdb.js';
 import { buildL2Lookup } from './l2-lookup.js';
+import { buildLbHairpin } from './lb-hairpin.js';
+import { buildLoadBalancing } from './lb.js';
 import { buildPortSecurityIp } from './port-security-ip.js';
 import { buildPortSecurityL2 } from './port-security-l2.js';
 import { buildPortSecurityNd } from './port-security-nd.js';
@@ -32,7 +34,9 @@ export const SWITCH_BUILDERS: ReadonlyArray<readonly [name: string, build: Switc
   ['ls-pre-stateful', buildPreStateful],
   ['ls-acl-hints', buildAclHints],
   ['ls-acl', buildAcls],
+  ['ls-lb', buildLoadBalancing],
   ['ls-stateful', buildStateful],
+  ['ls-lb-hairpin', buildLbHairpin],
   ['ls-arp-nd-responder', buildArpNdResponder],
   ['ls-dhcp', buildDhcp],
   ['ls-l2-lookup', buildL2Lookup],

@@ -12,6 +12,8 @@ export const REGBIT_CONNTRACK_COMMIT = 'reg0[1]';
 export const REGBIT_CONNTRACK_NAT = 'reg0[2]';
 /** DHCP options → DHCP response: put_dhcp_opts built a reply. */
 export const REGBIT_DHCP_OPTS_RESULT = 'reg0[3]';
+/** Pre-hairpin → hairpin: the packet is a load-balanced connection back to its own source. */
+export const REGBIT_HAIRPIN = 'reg0[6]';
 /** ACL hint: the packet may match an allow ACL and its connection must be committed. */
 export const REGBIT_ACL_HINT_ALLOW_NEW = 'reg0[7]';
 /** ACL hint: the packet may match an allow ACL; its connection is already committed. */
@@ -22,6 +24,8 @@ export const REGBIT_ACL_HINT_DROP = 'reg0[9]';
 export const REGBIT_ACL_HINT_BLOCK = 'reg0[10]';
 /** Lookup FDB → put FDB: the (inport, eth.src) pair is already learnt. */
 export const REGBIT_LKUP_FDB = 'reg0[11]';
+/** Pre-hairpin → NAT hairpin: the packet is a reply of a hairpinned connection. */
+export const REGBIT_HAIRPIN_REPLY = 'reg0[12]';
 /** ACL → stateful: commit the ACL's label (REG_LABEL) into ct_label.label. */
 export const REGBIT_ACL_LABEL = 'reg0[13]';
 /** The label of the ACL that allowed the packet. */
