@@ -103,6 +103,22 @@ describe('switch ports', () => {
     expect((await kit.nbctl('--if-exists', 'lsp-del', 'p0')).code).toBe(0);
   });
 
+  test('lsp-add followed by setters of the same port (fused into one insert) gives the same result', async () => {
+    await kit.ok('lsp-add', 'sw1', 'f1', '--', 'lsp-set-addresses', 'f1', '00:00:00:00:00:f1 10.0.0.241', '--', 'lsp-set-port-security', 'f1', '00:00:00:00:00:f1');
+    expect(await kit.query("SELECT addresses, port_security FROM nb.logical_switch_port WHERE name = 'f1'")).toEqual([
+      { addresses: ['00:00:00:00:00:f1 10.0.0.241'], port_security: ['00:00:00:00:00:f1'] },
+    ]);
+    // The port exists now: --may-exist makes the add a no-op and the setters update it.
+    await kit.ok('--may-exist', 'lsp-add', 'sw1', 'f1', '--', 'lsp-set-addresses', 'f1', 'unknown');
+    expect(await kit.ok('lsp-get-addresses', 'f1')).toEqual(['unknown']);
+    const dup = await kit.nbctl('lsp-add', 'sw1', 'f1', '--', 'lsp-set-addresses', 'f1', 'dynamic');
+    expect(dup.err).toBe('nbctl: lsp-add: f1: port already exists\n');
+    expect(await kit.ok('lsp-get-addresses', 'f1')).toEqual(['unknown']);
+    // A second setter of the same column still wins, as it would run after the first.
+    await kit.ok('lsp-add', 'sw1', 'f2', '--', 'lsp-set-addresses', 'f2', 'unknown', '--', 'lsp-set-addresses', 'f2', 'dynamic');
+    expect(await kit.ok('lsp-get-addresses', 'f2')).toEqual(['dynamic']);
+  });
+
   test('deleting a switch deletes its ports', async () => {
     await kit.ok('ls-add', 'tmp', '--', 'lsp-add', 'tmp', 'tp1', '--', 'lsp-add', 'tmp', 'tp2');
     await kit.ok('ls-del', 'tmp');

@@ -9,6 +9,7 @@ import { CommandFailure, NbctlError } from './errors.js';
 import { classifyDatabaseError, connectionMessage } from './report.js';
 import { describeUrl } from './url.js';
 import type { Planned } from './plan.js';
+import { runFusedPortAdd } from './port-add-fusion.js';
 import type { Session } from './session.js';
 
 export interface BatchResult {
@@ -23,8 +24,15 @@ export async function runBatch(session: Session, planned: readonly Planned[], gl
   let waitFor: number | undefined;
   await session.query('BEGIN');
   try {
-    for (const { spec, plan, raw } of planned) {
+    for (let i = 0; i < planned.length; i++) {
+      const { spec, plan, raw } = planned[i]!;
       try {
+        const fused = spec.name === 'lsp-add' ? await runFusedPortAdd(ctx, planned, i) : undefined;
+        if (fused) {
+          outputs.push(...fused);
+          i += fused.length - 1;
+          continue;
+        }
         outputs.push((await spec.run(ctx, plan)) ?? []);
       } catch (err) {
         throw new CommandFailure(raw.name, err);
