@@ -69,7 +69,8 @@ function summary(steps: readonly TraceStep[], out: string[], indent: string): vo
         pad = `${indent}${'    '.repeat(open)}`;
         break;
       case 'flow':
-        out.push(`${pad}${s.flow.actions}`);
+        // Plain pass-through flows say nothing a reader needs.
+        if (s.flow.actions !== 'next;') out.push(`${pad}${s.flow.actions}`);
         break;
       case 'no-match':
         out.push(`${pad}/* no match in ${s.at.stage} */`);

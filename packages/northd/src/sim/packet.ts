@@ -140,7 +140,8 @@ export function describePacket(
   for (const [name, s] of symtab.symbols) if (s.kind === 'string') strings.set(s.field, name);
   for (const f of symtab.baseFields) {
     const v = pkt.get(f.name);
-    if (v === undefined || v === 0n) continue;
+    // Header fields show even when zero (icmp4.type 0 is an echo reply); metadata only when set.
+    if (v === undefined || (v === 0n && (/^reg\d+$/.test(f.name) || f.name === 'metadata' || f.name.startsWith('ct_')))) continue;
     const str = strings.get(f.name);
     out[str ?? f.name] = str ? (portName(v) ?? String(v)) : formatValue(v, f.format);
   }

@@ -101,7 +101,8 @@ class Run {
     dp.ports.forEach((p, i) => keys.set(p.name, BigInt(i + 1)));
     Object.keys(dp.multicastGroups ?? {}).forEach((g, i) => keys.set(g, MCAST_KEY_BASE + BigInt(i)));
     const names = new Map([...keys].map(([n, k]) => [k, n]));
-    const env: EvalEnv = { ports: keys, isChassisResident: this.opts.isChassisResident };
+    // "none" is OVN's name for no port (key 0): what get_fdb leaves when the MAC is unknown.
+    const env: EvalEnv = { ports: new Map([...keys, ['none', 0n]]), isChassisResident: this.opts.isChassisResident };
     return { dp, byStage, keys, names, env };
   }
 

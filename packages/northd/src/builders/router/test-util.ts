@@ -4,13 +4,20 @@ import type { Diagnostic, LFlow } from '../../lflow.js';
 import type { Stage } from '../../stages.js';
 import { formatFlows } from '../../testing/format-flows.js';
 import { NbFixture } from '../../testing/nb-fixture.js';
+import { compileFlow } from '../../sim/expr-bridge.js';
 import { buildDatapath } from '../build.js';
 
-/** Flows and diagnostics of router `name`. */
+/**
+ * Flows and diagnostics of router `name`. Every flow's match and actions must parse and validate
+ * with the expression package (this throws, naming the flow, if one does not): so every golden
+ * case also checks all the flows of its router, not only the stages it shows.
+ */
 export function routerFlows(f: NbFixture, name: string): { flows: LFlow[]; diagnostics: Diagnostic[] } {
   const input = deriveRouter(f.model, f.id(name));
   if (!input) throw new Error(`no router ${name}`);
-  return buildDatapath(input);
+  const built = buildDatapath(input);
+  for (const flow of built.flows) compileFlow(flow);
+  return built;
 }
 
 /** Golden text of router `name`'s flows in `stages`. */
