@@ -18,7 +18,7 @@ const LRP1 = '00:00:00:00:ff:02';
 function run(f: NbFixture, from: { datapath: string; inport: string }, pkt: SimPacket, opts: SimOptions = {}, macBindings: MacBinding[] = []) {
   const r = simulate(worldFromNb(f.model, macBindings), { ...from, packet: pkt }, opts);
   const delivered = r.outcomes.filter((o): o is Extract<Outcome, { kind: 'delivered' }> => o.kind === 'delivered');
-  const fields = delivered.map((o) => ({ port: o.port, ...describePacket(o.packet) }));
+  const fields: Record<string, string>[] = delivered.map((o) => ({ port: o.port, ...describePacket(o.packet) }));
   return { ...r, delivered, fields, text: formatTrace(r.steps) };
 }
 
