@@ -9,6 +9,7 @@ import { Datapath } from '../datapath.js';
 import { AfPacketPort } from './af-packet-port.js';
 import { ping, pingUntilReachable } from './lab-measurements.js';
 import { NetnsLab } from './netns-lab.js';
+import { TapPort } from './tap-port.js';
 
 let lab: NetnsLab | undefined;
 let dp: Datapath | undefined;
@@ -59,5 +60,24 @@ describe('one datapath between two namespaces', () => {
     expect((await ping(h2, h1.ip, 3, 0.2)).received).toBe(3);
     const toH1 = dp.flowStats().find((f) => f.match.includes(h1.mac))!;
     expect(toH1.packets).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('a TAP port beside an AF_PACKET port', () => {
+  it('forwards ping between a namespace on a TAP device and one on a veth', async () => {
+    lab = new NetnsLab('tap');
+    const tap = new TapPort(lab.interfaceName());
+    dp = new Datapath({ now: () => Date.now() });
+    dp.addPort('tap', tap, { port: 1 });
+    const h1 = lab.adoptInterface('h1', tap.ifname, { cidr: '10.0.0.1/24' });
+    const h2 = lab.addHost('h2', { cidr: '10.0.0.2/24' });
+    dp.addPort('veth', new AfPacketPort(h2.rootIf), { port: 2 });
+    dp.addFlows([
+      { match: { in_port: 1 }, actions: [output(2)] },
+      { match: { in_port: 2 }, actions: [output(1)] },
+    ]);
+    expect(await pingUntilReachable(h1, h2.ip)).toBe(true);
+    expect((await ping(h2, h1.ip, 3, 0.2)).received).toBe(3);
+    expect(tap.stats().rxPackets).toBeGreaterThanOrEqual(4);
   });
 });
