@@ -197,4 +197,55 @@ describe('conntrack: NAT', () => {
     expect((r.b[14 + 20 + 4]! << 8) | r.b[14 + 20 + 5]!).toBe(5);
     expect(verifyChecksums(r.b)).toEqual({ ipHeader: true, l4: true });
   });
+
+  it('un-NATs an ICMP error about a SNATed connection, quoted header included', () => {
+    const t = new Conntrack();
+    const snat = req({ commit: true, nat: { kind: 'src', ipMin: '192.0.2.1', portMin: 2000, portMax: 2000 } });
+    const out = run(t, udp('10.0.0.1', '198.51.100.7', 5000, 53), snat);
+    expect(out.key[K.K_TP_SRC]).toBe(2000);
+    // A router on the way answers the translated packet (as it saw it on the wire).
+    const quoted = out.b.slice(14, 14 + 28);
+    const err = icmp('203.0.113.254', '192.0.2.1', 11, 0, quoted);
+    const r = run(t, err, req({ nat: {} }));
+    expect(r.state).toBe(TRK | REL | RPL | DNAT);
+    expect(formatIp4(r.key[K.K_IP4_DST]!)).toBe('10.0.0.1');
+    expect(formatIp4(r.key[K.K_IP4_SRC]!)).toBe('203.0.113.254');
+    expect(verifyChecksums(r.b)).toEqual({ ipHeader: true, l4: true });
+    // The quoted header is the client's own packet again, with a valid header checksum.
+    const inner = r.b.subarray(14 + 20 + 8);
+    const original = udp('10.0.0.1', '198.51.100.7', 5000, 53).subarray(14, 14 + 28);
+    expect([...inner.subarray(0, 20)]).toEqual([...original.subarray(0, 20)]);
+    expect([...inner.subarray(20, 24)]).toEqual([...original.subarray(20, 24)]);
+  });
+
+});
+
+describe('conntrack: IPv6', () => {
+  const tcp6 = (src: string, dst: string, sport: number, dport: number, flags: number) =>
+    buildPacket({ eth, ip6: { src, dst }, tcp: { sport, dport, flags } });
+  const echo6 = (src: string, dst: string, type: number, id: number) => buildPacket({ eth, ip6: { src, dst }, icmp: { type, id, seq: 1 } });
+
+  it('tracks TCP and ICMPv6 echo', () => {
+    const t = new Conntrack();
+    expect(run(t, tcp6('fd00::1', 'fd00::2', 1000, 22, TCP_SYN), req({ commit: true })).state).toBe(TRK | NEW);
+    expect(run(t, tcp6('fd00::2', 'fd00::1', 22, 1000, TCP_SYN | TCP_ACK), req()).state).toBe(TRK | EST | RPL);
+    expect(run(t, echo6('fd00::1', 'fd00::2', 128, 3), req({ commit: true })).state).toBe(TRK | NEW);
+    expect(run(t, echo6('fd00::2', 'fd00::1', 129, 3), req()).state).toBe(TRK | EST | RPL);
+    // An IPv4 connection whose addresses equal IPv6 ::1 and ::2 numerically is a different connection.
+    run(t, tcp('0.0.0.1', '0.0.0.2', 1000, 22, TCP_SYN), req({ commit: true }));
+    expect(run(t, tcp6('::2', '::1', 22, 1000, TCP_SYN | TCP_ACK), req()).state).toBe(TRK | INV);
+    expect(run(t, tcp('0.0.0.2', '0.0.0.1', 22, 1000, TCP_SYN | TCP_ACK), req()).state).toBe(TRK | EST | RPL);
+  });
+
+  it('SNAT66 with checksums kept', () => {
+    const t = new Conntrack();
+    const a = run(t, tcp6('fd00::1', '2001:db8::7', 1000, 443, TCP_SYN), req({ commit: true, nat: { kind: 'src', ipMin: '2001:db8:ffff::1' } }));
+    expect(a.state).toBe(TRK | NEW | SNAT);
+    expect(verifyChecksums(a.b).l4).toBe(true);
+    const r = run(t, tcp6('2001:db8::7', '2001:db8:ffff::1', 443, 1000, TCP_SYN | TCP_ACK), req({ nat: {} }));
+    expect(r.state).toBe(TRK | EST | RPL | DNAT);
+    expect(r.key[K.K_IP6_DST + 3]).toBe(1);
+    expect(r.key[K.K_IP6_DST]).toBe(0xfd000000);
+    expect(verifyChecksums(r.b).l4).toBe(true);
+  });
 });

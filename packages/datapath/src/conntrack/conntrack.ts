@@ -267,14 +267,29 @@ export class Conntrack {
     const icmpProto = t.proto === (t.v6 ? K.IPPROTO_ICMPV6 : K.IPPROTO_ICMP);
     if (icmpProto && isIcmpError(t.v6, key[K.K_TP_SRC]!)) {
       const inner = innerTuple(b, off, t.v6);
-      const e = inner ? this.find(zone, inner, now) : undefined;
-      if (!e) {
+      // The quoted packet is either in its untranslated form (found as is) or in its translated
+      // form, which is the inverse of the other direction's tuple.
+      let conn: Conn | undefined;
+      let innerDir: 0 | 1 = 0;
+      if (inner) {
+        const direct = this.find(zone, inner, now);
+        const inv = direct ? undefined : this.find(zone, invert(inner), now);
+        if (direct) {
+          conn = direct.conn;
+          innerDir = direct.dir;
+        } else if (inv) {
+          conn = inv.conn;
+          innerDir = inv.dir === 0 ? 1 : 0;
+        }
+      }
+      if (!conn || !inner) {
         res.state |= K.CS_INV;
         return res;
       }
-      // The quoted packet went in direction e.dir, so the error travels the other way.
-      res.state |= K.CS_REL | (e.dir === 0 ? K.CS_RPL : 0);
-      this.fill(res, e.conn);
+      // The error travels against the quoted packet's direction.
+      res.state |= K.CS_REL | (innerDir === 0 ? K.CS_RPL : 0);
+      this.fill(res, conn);
+      if (req.nat && conn.nat && !req.peek) res.state |= this.translateRelated(key, b, off, inner, innerDir === 0 ? conn.orig : conn.reply);
       return res;
     }
     let e = this.find(zone, t, now);
@@ -417,6 +432,64 @@ export class Conntrack {
     setIp6Addr(b, off, which === 'src' ? 8 : 24, w, proto);
     const base = which === 'src' ? K.K_IP6_SRC : K.K_IP6_DST;
     for (let i = 0; i < 4; i++) key[base + i] = w[i]!;
+  }
+
+  /**
+   * Un-translates an ICMP error about a NATed connection: the quoted header goes back to the form its
+   * sender used (`want`), the outer destination to that sender, and an outer source that was the
+   * translated peer to the untranslated one. The ICMP checksum covers the quoted bytes, so it is
+   * adjusted over the whole quoted region; the quoted transport checksum is left alone (receivers do
+   * not check it, and the quote is usually truncated).
+   */
+  private translateRelated(key: Uint32Array, b: Uint8Array, off: Int32Array, cur: Tuple, want: Tuple): number {
+    const v6 = want.v6;
+    const l4 = off[O_L4]!;
+    const p = l4 + 8;
+    const end = b.length;
+    const before = onesSum(b, p, end);
+    const w32 = (at: number, v: number): void => {
+      b[at] = v >>> 24;
+      b[at + 1] = (v >>> 16) & 255;
+      b[at + 2] = (v >>> 8) & 255;
+      b[at + 3] = v & 255;
+    };
+    const putAddr = (at: number, a: bigint): void => {
+      if (!v6) w32(at, Number(a));
+      else for (let i = 0; i < 4; i++) w32(at + 4 * i, Number((a >> BigInt(32 * (3 - i))) & 0xffffffffn));
+    };
+    let q: number;
+    if (!v6) {
+      const ihl = (b[p]! & 15) * 4;
+      const oldHdr = onesSum(b, p, p + ihl);
+      putAddr(p + 12, want.src);
+      putAddr(p + 16, want.dst);
+      adjustChecksum(b, p + 10, oldHdr, onesSum(b, p, p + ihl));
+      q = p + ihl;
+    } else {
+      putAddr(p + 8, want.src);
+      putAddr(p + 24, want.dst);
+      q = p + 40;
+    }
+    if (q + 8 <= end) {
+      if (want.icmp === ICMP_REQ || want.icmp === ICMP_REP) write16(b, q + 4, want.sport);
+      else if (want.proto === K.IPPROTO_TCP || want.proto === K.IPPROTO_UDP) {
+        write16(b, q, want.sport);
+        write16(b, q + 2, want.dport);
+      }
+    }
+    adjustChecksum(b, l4 + 2, before, onesSum(b, p, end));
+    const proto = key[K.K_NW_PROTO]!;
+    const outer = packetTuple(key, b, off)!;
+    let bits = 0;
+    if (outer.dst !== want.src) {
+      this.setAddr(key, b, off, v6, 'dst', want.src, proto);
+      bits |= K.CS_DNAT;
+    }
+    if (outer.src === cur.dst && cur.dst !== want.dst) {
+      this.setAddr(key, b, off, v6, 'src', want.dst, proto);
+      bits |= K.CS_SNAT;
+    }
+    return bits;
   }
 
   /** Removes expired connections; returns how many. */
