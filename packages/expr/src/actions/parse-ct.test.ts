@@ -162,6 +162,11 @@ describe('load balancing', () => {
       'ct_lb_mark(backends=10.0.0.10:80; hash_fields="eth_src"; force_snat);',
       'ok ct_lb_mark(backends=10.0.0.10:80; hash_fields="eth_src"; force_snat); [prereqs: ip]',
     ],
+    ['ct_lb_mark(backends=10.0.0.10:80;);', "error Syntax error at `)' expecting `;'."],
+    [
+      'ct_lb_mark(backends=10.0.0.10:80; hash_fields="ip_src"; );',
+      "error Syntax error at `)' expecting `;'.",
+    ],
     ['ct_lb_mark(10.0.0.10:80);', "error Syntax error at `10.0.0.10' expecting backends."],
     ['ct_lb_mark(backends 10.0.0.10);', "error Syntax error at `10.0.0.10' expecting `='."],
     ['ct_lb_mark(backends=10.0.0.10:);', "error Syntax error at `)' expecting port number."],

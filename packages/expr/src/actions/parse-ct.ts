@@ -129,6 +129,8 @@ export function parseCtLb(p: ActionParser, name: CtLbAction['name']): Action {
       if (more) {
         if (p.matchId('skip_snat')) flag = 'skip_snat';
         else if (p.matchId('force_snat')) flag = 'force_snat';
+        // OVN reads past the `)` only after an argument, so `…; )` ends up short of the `;`.
+        else p.syntaxError("expecting `;'");
       }
       p.expect(')');
     }

@@ -164,6 +164,10 @@ describe('check_pkt_larger', () => {
     ],
     ['reg0[6] = check_pkt_larger(x);', "error Syntax error at `x' expecting `;'."],
     ['reg0[6] = check_pkt_larger(;', "error Syntax error at `;' expecting packet length."],
+    [
+      'reg0[6] = check_pkt_larger(65536);',
+      "error Syntax error at `65536' expecting packet length.",
+    ],
   ]);
 });
 

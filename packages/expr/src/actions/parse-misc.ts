@@ -320,7 +320,9 @@ export function parseCheckPktLarger(p: ActionParser, dst: ActionField): Action {
   p.ts.next();
   p.expect('(');
   const length = p.smallInt();
-  if (length === undefined || length > 0xffff) return stopped(p, 'expecting packet length');
+  if (length === undefined) return stopped(p, 'expecting packet length');
+  // OVN keeps 16 bits of the length; refuse what it would silently truncate.
+  if (length > 0xffff) p.syntaxError('expecting packet length');
   p.ts.next();
   p.expect(')');
   return { kind: 'check_pkt_larger', dst, length };
