@@ -49,4 +49,23 @@ export const DHCP_CASES: readonly GoldenCase[] = [
     ],
     diagnostics: ['dhcp_options: DHCP_Options 10.0.0.0/24: cidr must be IPv4 and options must set server_id, server_mac, lease_time'],
   },
+  {
+    name: 'an option put_dhcp_opts does not know is reported; that port gets no DHCP flows',
+    setup: (fx) => {
+      fx.switch('sw0');
+      const opts = fx.insert('dhcp_options', {
+        cidr: '10.0.0.0/24',
+        options: { server_id: '10.0.0.254', server_mac: SMAC, lease_time: '3600', bogus_option: '1' },
+      });
+      fx.port('sw0', 'p1', { addresses: [`${M1} 10.0.0.5`], dhcpv4_options: opts.uuid });
+    },
+    stages: STAGES,
+    expected: [
+      'ls_in_dhcp_options (priority=0), match=(1), action=(next;)',
+      'ls_in_dhcp_response (priority=0), match=(1), action=(next;)',
+      'ls_out_acl (priority=65535), match=(1), action=(next;)',
+    ],
+    // OVN's put_dhcp_opts parser: "expecting %s option name" with %s = DHCPv4 (lib/actions.c).
+    diagnostics: ['dhcp_options: DHCP_Options 10.0.0.0/24: options: Syntax error at `bogus_option\' expecting DHCPv4 option name.'],
+  },
 ];

@@ -1,7 +1,9 @@
+import { parseActions } from '@ovn-ts/expr';
 import type { DhcpOptions } from '@ovn-ts/nb-db';
 import type { SwitchInput, SwitchPortInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { type IpAddress, parseIp } from '../../net/addresses.js';
+import { stageTable } from '../../stages.js';
 import { lspSource } from './port-security-addrs.js';
 import { REGBIT_DHCP_OPTS_RESULT, portKey } from './registers.js';
 import { switchFacts } from './switch-facts.js';
@@ -20,23 +22,25 @@ const REQUIRED = ['server_id', 'server_mac', 'lease_time'] as const;
 export function buildDhcp(input: SwitchInput, sink: FlowSink): void {
   sink.add('ls_in_dhcp_options', 0, '1', 'next;');
   sink.add('ls_in_dhcp_response', 0, '1', 'next;');
+  // One report per DHCP_Options row, however many ports share it.
   const reported = new Set<string>();
+  const report = (opts: DhcpOptions, problem: string) => {
+    if (reported.has(opts.uuid)) return;
+    reported.add(opts.uuid);
+    sink.report({ table: 'dhcp_options', uuid: opts.uuid }, `DHCP_Options ${opts.cidr}: ${problem}`);
+  };
   for (const p of input.ports) {
     const opts = p.dhcpv4;
     if (!opts || !p.enabled || p.row.type !== '') continue;
     const server = serverOf(opts);
     if (!server) {
-      if (!reported.has(opts.uuid)) {
-        reported.add(opts.uuid);
-        sink.report(
-          { table: 'dhcp_options', uuid: opts.uuid },
-          `DHCP_Options ${opts.cidr}: cidr must be IPv4 and options must set ${REQUIRED.join(', ')}`,
-        );
-      }
+      report(opts, `cidr must be IPv4 and options must set ${REQUIRED.join(', ')}`);
       continue;
     }
     // Only where a reply can be generated (OVN adds it for every port with the options).
-    if (!portFlows(p, opts, server, sink)) continue;
+    const offered = portFlows(p, opts, server, sink);
+    if (typeof offered === 'string') report(opts, offered);
+    if (offered !== true) continue;
     sink.add(
       'ls_out_acl',
       34000,
@@ -60,8 +64,13 @@ function serverOf(opts: DhcpOptions): Server | undefined {
   return { ip: o.server_id!, mac: o.server_mac!, cidr };
 }
 
-/** Adds the port's offer and response flows; false if none of its addresses is in the cidr. */
-function portFlows(p: SwitchPortInput, opts: DhcpOptions, server: Server, sink: FlowSink): boolean {
+const OPTIONS_ENV = { pipeline: 'ingress', table: stageTable('ls_in_dhcp_options') } as const;
+
+/**
+ * Adds the port's offer and response flows: true if it has an address in the cidr, false if
+ * not, or the problem with the options (a value put_dhcp_opts refuses) and no flows.
+ */
+function portFlows(p: SwitchPortInput, opts: DhcpOptions, server: Server, sink: FlowSink): boolean | string {
   const key = portKey(p.row.name);
   const src = lspSource(p);
   let offered = false;
@@ -78,6 +87,9 @@ function portFlows(p: SwitchPortInput, opts: DhcpOptions, server: Server, sink: 
       .sort()
       .map((k) => `${k} = ${options[k]}`);
     const put = `${REGBIT_DHCP_OPTS_RESULT} = put_dhcp_opts(offerip = ${offer.addr}, ${list.join(', ')}); next;`;
+    // Option names and values come from the user: the controller would refuse a bad one.
+    const checked = parseActions(put, OPTIONS_ENV);
+    if (!checked.ok) return `options: ${checked.error.message}`;
     const from = `inport == ${key} && eth.src == ${a.mac}`;
     sink.add(
       'ls_in_dhcp_options',

@@ -1,7 +1,10 @@
 // Every flow of every golden case must be valid OVN: its match parses and annotates (address
-// sets and port groups resolved against the case's NB rows) with the expression package.
-import { parseExpr, type SetEnv } from '@ovn-ts/expr';
+// sets and port groups resolved against the case's NB rows) and its actions parse and validate
+// where the flow sits (pipeline and table; `next(table=N)` bounded by our pipelines' lengths)
+// with the expression package.
+import { parseActions, parseExpr, type SetEnv } from '@ovn-ts/expr';
 import { describe, expect, test } from 'vitest';
+import { SWITCH_EGRESS, SWITCH_INGRESS, stagePipeline, stageTable } from '../../stages.js';
 import { NbFixture } from '../../testing/nb-fixture.js';
 import { ACL_CASES } from './acl.cases.js';
 import { ARP_ND_RESPONDER_CASES } from './arp-nd-responder.cases.js';
@@ -21,6 +24,8 @@ const ALL: readonly GoldenCase[] = [
   ...LB_CASES,
 ];
 
+const LENGTHS = { ingress: SWITCH_INGRESS.length, egress: SWITCH_EGRESS.length };
+
 /** The address sets and port groups of the fixture, as the SB would hold them. */
 function setEnv(fx: NbFixture): SetEnv {
   const m = fx.model;
@@ -37,6 +42,13 @@ function setEnv(fx: NbFixture): SetEnv {
 }
 
 describe('every flow of every golden case is valid OVN', () => {
+  test('the validation does refuse what is invalid', () => {
+    // A drop combined with other actions, and a table past the end of our ingress pipeline.
+    expect(parseActions('ct_commit { ct_mark.blocked = 1; }; drop;').ok).toBe(false);
+    expect(parseActions('next(pipeline=ingress, table=26);', { pipelineLengths: LENGTHS }).ok).toBe(false);
+    expect(parseExpr('ip4.src == $nowhere', {}).ok).toBe(false);
+  });
+
   for (const c of ALL) {
     test(c.name, () => {
       const fx = new NbFixture();
@@ -47,6 +59,8 @@ describe('every flow of every golden case is valid OVN', () => {
       for (const f of flows) {
         const m = parseExpr(f.match, env);
         if (!m.ok) bad.push(`${f.stage} ${f.priority} match (${f.match}): ${m.error.message}`);
+        const a = parseActions(f.actions, { pipeline: stagePipeline(f.stage), table: stageTable(f.stage), pipelineLengths: LENGTHS });
+        if (!a.ok) bad.push(`${f.stage} ${f.priority} actions (${f.actions}): ${a.error.message}`);
       }
       expect(bad).toEqual([]);
       // Every pipeline stage has a flow, so no packet falls off an empty table by accident.
