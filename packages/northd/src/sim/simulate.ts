@@ -137,6 +137,11 @@ class Run {
       return;
     }
     steps.push({ kind: 'flow', at, flow: hit.flow });
+    // Two matching flows of one priority: OVN leaves the winner undefined; say so.
+    const rival = (d.byStage.get(stage) ?? []).find(
+      (f) => f !== hit && f.flow.priority === hit.flow.priority && evaluate(f.match, pkt, d.env, ovnSymbolTable),
+    );
+    if (rival) steps.push({ kind: 'note', text: `ambiguous: "${rival.flow.match}" matches at the same priority too` });
     const state: Flow = { continued: false, replaced: false };
     this.exec(hit.actions, d, at, pkt, steps, state);
     if (!state.continued && !state.replaced) {
