@@ -37,6 +37,13 @@ export interface ChildStats {
     readonly actions: string;
     readonly packets: number;
   }[];
+  /** Each port's own counters, by port name (drops at the socket show here). */
+  readonly io: Readonly<Record<string, { readonly txDropped: number } | undefined>>;
+}
+
+/** Frames the child's ports could not send. */
+export function droppedByPorts(s: ChildStats): number {
+  return Object.values(s.io).reduce((n, io) => n + (io?.txDropped ?? 0), 0);
 }
 
 export class DatapathChild {

@@ -7,12 +7,13 @@
  * The config names the ports (PortSpec, see open-port.ts) with their port numbers and the flows to
  * install (FlowSpec as JSON: numbers or strings for field values). The process prints one line
  * `{"ready":true}` once every port is open and every flow installed, then reads commands, one per line,
- * on stdin: `stats` prints one JSON line (datapath, port and flow counters); `exit` (or stdin closing)
+ * on stdin: `stats` prints one JSON line (datapath, port, flow and port-I/O counters); `exit` (or stdin closing)
  * closes the ports and ends the process.
  */
 import { createInterface } from 'node:readline';
 import { Datapath } from '../datapath.js';
 import type { FlowSpec } from '../flow-mod.js';
+import type { PortIo, PortIoStats } from '../port.js';
 import { openPort, type PortSpec } from './open-port.js';
 
 export interface DatapathProcessConfig {
@@ -33,7 +34,17 @@ async function main(): Promise<void> {
   if (!arg) throw new Error('datapath-process: missing config JSON argument');
   const config = JSON.parse(arg) as DatapathProcessConfig;
   const dp = new Datapath({ now: () => Date.now() });
-  for (const p of config.ports) dp.addPort(p.name, await openPort(p.spec), { port: p.port });
+  const ios = new Map<string, PortIo>();
+  for (const p of config.ports) {
+    const io = await openPort(p.spec);
+    ios.set(p.name, io);
+    dp.addPort(p.name, io, { port: p.port });
+  }
+  // The ports' own counters (drops at the socket) beside the datapath's.
+  const ioStats = () =>
+    Object.fromEntries(
+      [...ios].map(([name, io]) => [name, (io as { stats?: () => PortIoStats }).stats?.()]),
+    );
   dp.addFlows(config.flows);
   let closing = false;
   const shutdown = async (): Promise<void> => {
@@ -47,7 +58,7 @@ async function main(): Promise<void> {
     const cmd = line.trim();
     if (cmd === 'stats') {
       process.stdout.write(
-        `${JSON.stringify(jsonSafe({ stats: dp.stats(), ports: dp.portStats(), flows: dp.flowStats() }))}\n`,
+        `${JSON.stringify(jsonSafe({ stats: dp.stats(), ports: dp.portStats(), flows: dp.flowStats(), io: ioStats() }))}\n`,
       );
     } else if (cmd === 'exit') {
       void shutdown();
