@@ -232,3 +232,32 @@ describe('behaviour: packets through tables', () => {
     expect(Datapath).toBeDefined();
   });
 });
+
+describe('behaviour: conjunctive ACL', () => {
+  it('allows traffic from one address set to another without the cross product', () => {
+    const { dp, ports } = testbed(2);
+    const srcs = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
+    const dsts = ['10.0.1.1', '10.0.1.2'];
+    dp.bundle([
+      ...srcs.map((s) => ({ kind: 'add' as const, flow: { priority: 100, match: { ip_src: s }, actions: [A.conjunction(1, 1, 3)] } })),
+      ...dsts.map((d) => ({ kind: 'add' as const, flow: { priority: 100, match: { ip_dst: d }, actions: [A.conjunction(1, 2, 3)] } })),
+      { kind: 'add', flow: { priority: 100, match: { eth_type: 0x800, ip_proto: 6, tcp_dst: 22 }, actions: [A.conjunction(1, 3, 3)] } },
+      { kind: 'add', flow: { priority: 100, match: { conj_id: 1 }, actions: [A.output(2)] } },
+      { kind: 'add', flow: { priority: 1, actions: [A.drop('default deny')] } },
+    ]);
+    let passed = 0;
+    for (const s of [...srcs, '10.0.0.9']) {
+      for (const d of [...dsts, '10.0.1.9']) {
+        for (const dport of [22, 80]) {
+          ports[0]!.inject([tcp4({ src: s, dst: d, dport })]);
+          const n = ports[1]!.take().length;
+          const allowed = srcs.includes(s) && dsts.includes(d) && dport === 22;
+          expect(n).toBe(allowed ? 1 : 0);
+          passed += n;
+        }
+      }
+    }
+    expect(passed).toBe(srcs.length * dsts.length);
+    expect(dp.trace(tcp4({ src: '10.0.0.9', dst: '10.0.1.1', dport: 22 }), 1).dropReason).toBe('default deny');
+  });
+});

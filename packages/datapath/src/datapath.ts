@@ -418,6 +418,7 @@ export class Datapath {
     const frame = Uint8Array.from(po.packet);
     this.run(() => {
       const p = this.ctx;
+      p.now = this.now();
       this.loadKey(p, frame, po.inPort ?? K.PORT_CONTROLLER, undefined);
       this.runPasses(p, { kind: 'actions', actions: cactions });
     });
@@ -441,6 +442,7 @@ export class Datapath {
     }
     this.run(() => {
       const p = this.ctx;
+      p.now = this.now();
       p.frame = frame;
       p.key.set(key);
       p.key.fill(0, K.HEADER_FIRST, K.HEADER_END);

@@ -1,4 +1,4 @@
-import { output, resubmit, setField } from '../actions.js';
+import { ct, output, resubmit, setField } from '../actions.js';
 import { Datapath } from '../datapath.js';
 import type { FlowSpec } from '../flow-mod.js';
 import { MemoryPort } from '../memory-port.js';
@@ -88,6 +88,29 @@ export async function runMemoryBench(options: { ms?: number } = {}): Promise<Rec
     if (counter.n === 0) throw new Error('memory bench: nothing was forwarded');
     const s = dp.stats();
     result.cachedHitRatio = Number((s.cacheHits / Math.max(1, s.cacheHits + s.cacheMisses)).toFixed(4));
+  }
+
+  // Stateful path: every packet takes ct(zone, table=1) and a second pass (established UDP flows).
+  {
+    const { dp, in1, counter } = setup();
+    dp.addFlows([
+      { table: 0, priority: 10, match: { eth_type: 0x800 }, actions: [ct({ zone: 5, table: 1 })] },
+      { table: 1, priority: 20, match: { ct_state: '+trk+est', in_port: 1 }, actions: [output(2)] },
+      { table: 1, priority: 10, match: { ct_state: '+trk+new', in_port: 1 }, actions: [ct({ commit: true, zone: 5 }), output(2)] },
+    ]);
+    const fs: Uint8Array[] = [];
+    for (let i = 0; i < 256; i++) {
+      fs.push(buildPacket({ eth: { src: '00:00:00:00:00:01', dst: '00:00:00:00:00:02' }, ip4: { src: '10.0.0.1', dst: '10.0.1.1' }, udp: { sport: 1024 + i, dport: 53 }, payload: new Uint8Array(18) }));
+    }
+    const batches: Uint8Array[][] = [];
+    for (let i = 0; i < fs.length; i += BATCH) batches.push(fs.slice(i, i + BATCH));
+    for (const b of batches) in1.inject(b); // commit the connections
+    pump(in1, batches, ms / 4);
+    counter.n = 0;
+    const r = pump(in1, batches, ms);
+    result.conntrackPps = Math.round(r.wall);
+    result.conntrackPpsPerCpuSecond = Math.round(r.cpu);
+    if (counter.n === 0) throw new Error('memory bench: nothing was forwarded (conntrack)');
   }
 
   // Flow insert rate and cache misses with 10,000 flows: a /32 route per destination, every packet new.
