@@ -1,0 +1,144 @@
+// End-to-end behaviour of the switch pipeline with the logical pipeline simulator: a packet enters
+// at a port, runs through every ingress and egress stage, and is delivered or dropped.
+import { describe, expect, test } from 'vitest';
+import { Conntrack } from '../../sim/conntrack.js';
+import { formatTrace } from '../../sim/format-trace.js';
+import { arpRequest, describePacket, l4Packet, packet } from '../../sim/packet.js';
+import { simulate } from '../../sim/simulate.js';
+import type { Outcome, SimPacket, TraceStep } from '../../sim/types.js';
+import { worldFromNb } from '../../sim/world.js';
+import { NbFixture } from '../../testing/nb-fixture.js';
+
+const M1 = '00:00:00:00:00:01';
+const M2 = '00:00:00:00:00:02';
+const M3 = '00:00:00:00:00:03';
+const MU = '00:00:00:00:00:0a';
+
+/** sw0: p1 (port security), p2 (web server), p3 (disabled), pu (takes unknown MACs). */
+function lan(acls: (fx: NbFixture) => void = () => {}): NbFixture {
+  const fx = new NbFixture();
+  fx.switch('sw0');
+  fx.port('sw0', 'p1', { addresses: [`${M1} 10.0.0.1`], port_security: [`${M1} 10.0.0.1`] });
+  fx.port('sw0', 'p2', { addresses: [`${M2} 10.0.0.2`] });
+  fx.port('sw0', 'p3', { addresses: [`${M3} 10.0.0.3`], enabled: false });
+  fx.port('sw0', 'pu', { addresses: ['unknown'] });
+  acls(fx);
+  return fx;
+}
+
+/** Stateful policy: p2 takes HTTP only (telnet rejected); p1 takes no new IP connections. */
+const policy = (fx: NbFixture) => {
+  fx.acl({ switch: 'sw0' }, 'to-lport', 1000, 'outport == "p2" && tcp.dst == 80', 'allow-related');
+  fx.acl({ switch: 'sw0' }, 'to-lport', 950, 'outport == "p2" && tcp.dst == 23', 'reject');
+  fx.acl({ switch: 'sw0' }, 'to-lport', 900, 'outport == "p2" && ip4', 'drop');
+  fx.acl({ switch: 'sw0' }, 'to-lport', 800, 'outport == "p1" && ip4', 'drop');
+};
+
+function run(fx: NbFixture, inport: string, pkt: SimPacket, conntrack = new Conntrack()) {
+  const r = simulate(worldFromNb(fx.model), { datapath: 'sw0', inport, packet: pkt }, { conntrack });
+  const delivered = r.outcomes.filter((o): o is Extract<Outcome, { kind: 'delivered' }> => o.kind === 'delivered');
+  const dropped = r.outcomes.filter((o): o is Extract<Outcome, { kind: 'dropped' }> => o.kind === 'dropped');
+  return {
+    to: delivered.map((o) => o.port).sort(),
+    delivered,
+    droppedAt: dropped.map((o) => o.at?.stage ?? o.reason),
+    trace: formatTrace(r.steps),
+    steps: r.steps,
+  };
+}
+
+/** Flows matched in `stage` along the trace (all branches). */
+function matched(steps: readonly TraceStep[], stage: string): string[] {
+  const out: string[] = [];
+  for (const s of steps) {
+    if (s.kind === 'flow' && s.at.stage === stage) out.push(`${s.flow.priority} ${s.flow.match}`);
+    if (s.kind === 'branch') out.push(...matched(s.steps, stage));
+  }
+  return out;
+}
+
+const tcp = (from: { mac: string; ip: string }, to: { mac: string; ip: string }, sport: number, dport: number) =>
+  l4Packet({ proto: 'tcp', ethSrc: from.mac, ethDst: to.mac, src: from.ip, dst: to.ip, sport, dport });
+const H1 = { mac: M1, ip: '10.0.0.1' };
+const H2 = { mac: M2, ip: '10.0.0.2' };
+
+describe('switching', () => {
+  test('unicast to a known MAC reaches that port only', () => {
+    const r = run(lan(), 'p1', tcp(H1, H2, 40000, 22));
+    expect(r.to).toEqual(['p2']);
+    expect(matched(r.steps, 'ls_in_l2_lkup')).toEqual([`50 eth.dst == ${M2}`]);
+  });
+
+  test('broadcast floods to every enabled port but the sender', () => {
+    const r = run(lan(), 'p1', arpRequest({ sha: M1, spa: '10.0.0.1', tpa: '10.0.0.99' }));
+    expect(r.to).toEqual(['p2', 'pu']);
+  });
+
+  test('an unknown destination goes to the port taking unknown MACs', () => {
+    const r = run(lan(), 'p1', tcp(H1, { mac: '00:00:00:00:00:99', ip: '10.0.0.99' }, 40000, 80));
+    expect(r.to).toEqual(['pu']);
+    expect(matched(r.steps, 'ls_in_l2_unknown')).toEqual(['50 outport == "none"']);
+  });
+
+  test('spoofed sources and disabled ports are dropped at admission', () => {
+    expect(run(lan(), 'p1', tcp({ mac: M2, ip: '10.0.0.1' }, H2, 1, 2)).droppedAt).toEqual(['ls_in_port_sec_l2']);
+    expect(run(lan(), 'p1', tcp({ mac: M1, ip: '10.0.0.7' }, H2, 1, 2)).droppedAt).toEqual(['ls_in_port_sec_ip']);
+    expect(run(lan(), 'p3', tcp({ mac: M3, ip: '10.0.0.3' }, H2, 1, 2)).droppedAt).toEqual(['ls_in_port_sec_l2']);
+  });
+
+  test('a frame to a disabled port is not delivered', () => {
+    const r = run(lan(), 'p1', tcp(H1, { mac: M3, ip: '10.0.0.3' }, 1, 2));
+    expect(r.to).toEqual([]);
+    expect(r.droppedAt).toEqual(['ls_out_port_sec_l2']);
+  });
+
+  test('ARP for a known address is answered by the switch, back to the asker', () => {
+    const r = run(lan(), 'p1', arpRequest({ sha: M1, spa: '10.0.0.1', tpa: '10.0.0.2' }));
+    expect(r.to).toEqual(['p1']);
+    expect(describePacket(r.delivered[0]!.packet)).toEqual(
+      expect.objectContaining({ 'eth.src': M2, 'eth.dst': M1, 'arp.op': '2', 'arp.sha': M2, 'arp.spa': '10.0.0.2', 'arp.tpa': '10.0.0.1' }),
+    );
+  });
+});
+
+describe('stateful ACLs', () => {
+  test('an allowed connection is delivered and its reply comes back through a dropping ACL', () => {
+    const fx = lan(policy);
+    const ct = new Conntrack();
+    const there = run(fx, 'p1', tcp(H1, H2, 40000, 80), ct);
+    expect(there.to).toEqual(['p2']);
+    // Committed in the egress stateful stage.
+    expect(matched(there.steps, 'ls_out_stateful')).toEqual(['100 reg0[1] == 1 && reg0[13] == 0']);
+    const back = run(fx, 'p2', tcp(H2, H1, 80, 40000), ct);
+    expect(back.to).toEqual(['p1']);
+    expect(matched(back.steps, 'ls_out_acl')).toEqual([
+      '65532 ct.est && !ct.rel && !ct.new && !ct.inv && ct.rpl && ct_mark.blocked == 0',
+    ]);
+  });
+
+  test('the same packet without a connection is dropped by p1\'s ACL', () => {
+    const r = run(lan(policy), 'p2', tcp(H2, H1, 80, 40000));
+    expect(r.to).toEqual([]);
+    expect(r.droppedAt).toEqual(['ls_out_acl']);
+  });
+
+  test('other traffic to p2 is dropped; telnet is rejected: the answer goes back through ingress L2 lookup', () => {
+    expect(run(lan(policy), 'p1', tcp(H1, H2, 40000, 22)).droppedAt).toEqual(['ls_out_acl']);
+    const r = run(lan(policy), 'p1', tcp(H1, H2, 40000, 23));
+    // A new connection on a stateful switch: the drop/reject hint (reg0[9]) guards the reject.
+    expect(matched(r.steps, 'ls_out_acl')).toEqual(['1950 reg0[9] == 1 && (outport == "p2" && tcp.dst == 23)']);
+    // The reset re-enters the ingress pipeline at L2 lookup (table 24), with in/out ports swapped.
+    // (`reject` swaps Ethernet and IP addresses itself, ovn-sb(5); the simulator's generator does
+    // not yet, so where the reset is delivered is not asserted here.)
+    const branch = r.steps.find((s): s is Extract<TraceStep, { kind: 'branch' }> => s.kind === 'branch');
+    expect(branch?.steps.find((s) => s.kind === 'flow')).toEqual(
+      expect.objectContaining({ at: expect.objectContaining({ stage: 'ls_in_l2_lkup', table: 24 }) }),
+    );
+  });
+
+  test('unknown-MAC traffic from a learning port still works with no ACLs (MAC learnt, not flooded back)', () => {
+    const r = run(lan(), 'pu', packet({ 'eth.src': MU, 'eth.dst': M1, 'eth.type': 0x800, 'ip4.src': '10.0.0.10', 'ip4.dst': '10.0.0.1' }));
+    expect(r.to).toEqual(['p1']);
+    expect(matched(r.steps, 'ls_in_put_fdb')).toEqual(['100 inport == "pu" && reg0[11] == 0']);
+  });
+});
