@@ -251,7 +251,8 @@ export const dbCommands: AnyCommand[] = [
       for (const a of assignments) mustBeWritable(table, a.column);
       return { table, record: args[1]!, assignments };
     },
-    async run({ tx }, p) {
+    async run({ tx, memo }, p) {
+      memo.clear(); // a name may change: forget the batch's name → uuid lookups
       const uuid = (await resolveRecord(tx, p.table, p.record))!;
       const types = await columnSqlTypes(tx, p.table);
       const params: unknown[] = [uuid];
@@ -368,7 +369,8 @@ export const dbCommands: AnyCommand[] = [
       }
       return { table, record: args[1]!, columns };
     },
-    async run({ tx }, p) {
+    async run({ tx, memo }, p) {
+      memo.clear();
       const uuid = (await resolveRecord(tx, p.table, p.record))!;
       const sets = p.columns.map((c) => {
         const col = c.catalog!.column!;
@@ -392,7 +394,8 @@ export const dbCommands: AnyCommand[] = [
       for (const a of assignments) mustBeWritable(table, a.column);
       return { table, assignments };
     },
-    async run({ tx }, p) {
+    async run({ tx, memo }, p) {
+      memo.clear(); // a new row may share a name that was unique so far
       const types = await columnSqlTypes(tx, p.table);
       // Map keys given one by one (external_ids:a=1 external_ids:b=2) gather into one value.
       const values = new Map<DbColumn, unknown>();

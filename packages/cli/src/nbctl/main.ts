@@ -12,7 +12,7 @@ import { CommandFailure, usageError } from './errors.js';
 import { helpText } from './help.js';
 import { renderOutput } from './output-format.js';
 import { planBatch } from './plan.js';
-import { commandRegistry } from './registry.js';
+import { loadCommands } from './registry.js';
 import { reportError } from './report.js';
 import { runBatch } from './run-batch.js';
 import { openSession, type Session } from './session.js';
@@ -40,9 +40,8 @@ export async function main(
   let session: Session | undefined;
   try {
     const line = parseCommandLine(argv);
-    const registry = commandRegistry();
     if (line.global.help) {
-      io.out(helpText(registry));
+      io.out(helpText(await loadCommands()));
       return 0;
     }
     if (line.global.version) {
@@ -50,13 +49,15 @@ export async function main(
       return 0;
     }
     if (line.commands.length === 0) throw usageError('missing command name (use --help for help)');
+    const registry = await loadCommands(line.commands.map((c) => c.name));
     const used = new Set(line.commands.map((c) => registry.get(c.name)));
     await Promise.all([...used].map((spec) => spec?.preload?.()));
     const planned = planBatch(line.commands, registry);
 
     url = line.global.db ?? env.OVN_NB_DB;
     if (!url) throw usageError('no database given: use --db URL or set OVN_NB_DB');
-    session = await openSession(url);
+    // --timeout bounds the whole run, as in ovn-nbctl: connecting included.
+    session = await openSession(url, Math.min(10_000, (line.global.timeout ?? 10) * 1000));
     for (const { spec, plan, raw } of planned) {
       if (!spec.beforeTransaction) continue;
       try {

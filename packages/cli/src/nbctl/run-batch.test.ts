@@ -56,3 +56,12 @@ describe('one transaction per invocation', () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+describe('names resolved earlier in a batch', () => {
+  test('a switch renamed by a generic set is not found under its old name later in the batch', async () => {
+    await kit.ok('ls-add', 'old');
+    const r = await kit.nbctl('lsp-add', 'old', 'q1', '--', 'set', 'Logical_Switch', 'old', 'name=new', '--', 'lsp-add', 'old', 'q2');
+    expect(r.err).toBe('nbctl: lsp-add: old: switch not found\n');
+    expect(await kit.query("SELECT name FROM nb.logical_switch_port WHERE name LIKE 'q%'")).toEqual([]);
+  });
+});
