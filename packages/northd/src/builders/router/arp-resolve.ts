@@ -2,7 +2,8 @@ import type { RouterInput, RouterPortInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { type LportAddresses, linkLocalFromMac, parseIp } from '../../net/addresses.js';
 import { REG_NEXT_HOP_IPV4, REG_NEXT_HOP_IPV6 } from './registers.js';
-import { q } from './util.js';
+import { snatExternalIps } from './nat-rules.js';
+import { ipv6Networks, portSource, q } from './util.js';
 
 /**
  * lr_in_arp_resolve (ovn-northd(8) "ARP/ND Resolution"): the next hop's MAC into eth.dst.
@@ -16,6 +17,18 @@ export function buildArpResolve(input: RouterInput, sink: FlowSink): void {
   sink.add('lr_in_arp_resolve', 500, 'ip4.mcast || ip6.mcast', 'next;');
   sink.add('lr_in_arp_resolve', 0, 'ip4', `get_arp(outport, ${REG_NEXT_HOP_IPV4}); next;`);
   sink.add('lr_in_arp_resolve', 0, 'ip6', `get_nd(outport, ${REG_NEXT_HOP_IPV6}); next;`);
+
+  // A router address SNAT also uses is let through ip_input for unSNAT; if the destination is
+  // still that address here, unSNAT found no connection: drop (priority 2, above the lookups).
+  const snat = snatExternalIps(input);
+  for (const p of input.ports) {
+    for (const family of [4, 6] as const) {
+      const own = (family === 4 ? p.addresses.ipv4 : ipv6Networks(p)).filter((a) => snat.has(a.addr));
+      if (own.length) {
+        sink.add('lr_in_arp_resolve', 2, `ip${family}.dst == {${own.map((a) => a.addr).join(', ')}}`, 'drop;', portSource(p));
+      }
+    }
+  }
 
   for (const p of input.ports) {
     if (p.peerSwitch) {

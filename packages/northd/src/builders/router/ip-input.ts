@@ -1,6 +1,7 @@
 import type { RouterInput, RouterPortInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { solicitedNode } from '../../net/addresses.js';
+import { snatExternalIps } from './nat-rules.js';
 import { REG_INPORT_ETH_ADDR, REGBIT_EGRESS_LOOPBACK } from './registers.js';
 import { crPort, enabledPorts, ipv6Networks, isGatewayPort, portSource, q, set } from './util.js';
 
@@ -37,13 +38,16 @@ export function buildIpInput(input: RouterInput, sink: FlowSink): void {
   sink.add(STAGE, 29, 'ip.ttl == {0, 1}', 'drop;');
   sink.add(STAGE, 0, '1', 'next;');
 
+  // Router addresses that SNAT also uses take replies to SNATed traffic: not dropped here
+  // (arp_resolve drops them if unSNAT did not change the destination).
+  const snat = snatExternalIps(input);
   for (const p of ports) {
-    ipv4Host(p, hasGateway, sink);
-    ipv6Host(p, sink);
+    ipv4Host(p, hasGateway, snat, sink);
+    ipv6Host(p, snat, sink);
   }
 }
 
-function ipv4Host(p: RouterPortInput, hasGateway: boolean, sink: FlowSink): void {
+function ipv4Host(p: RouterPortInput, hasGateway: boolean, snat: ReadonlySet<string>, sink: FlowSink): void {
   const v4 = p.addresses.ipv4;
   const src = portSource(p);
   const name = q(p.row.name);
@@ -92,7 +96,8 @@ function ipv4Host(p: RouterPortInput, hasGateway: boolean, sink: FlowSink): void
       );
     }
   }
-  if (v4.length) sink.add(STAGE, 60, `ip4.dst == {${v4.map((a) => a.addr).join(', ')}}`, 'drop;', src);
+  const dropped = v4.filter((a) => !snat.has(a.addr));
+  if (dropped.length) sink.add(STAGE, 60, `ip4.dst == {${dropped.map((a) => a.addr).join(', ')}}`, 'drop;', src);
 
   // ICMP time exceeded, from the address of the sender's subnet if it is on one (31), else
   // from the port's first address (30). The error goes straight back out of the inport.
@@ -113,7 +118,7 @@ function ipv4Host(p: RouterPortInput, hasGateway: boolean, sink: FlowSink): void
   }
 }
 
-function ipv6Host(p: RouterPortInput, sink: FlowSink): void {
+function ipv6Host(p: RouterPortInput, snat: ReadonlySet<string>, sink: FlowSink): void {
   const v6 = ipv6Networks(p);
   const src = portSource(p);
   const name = q(p.row.name);
@@ -136,5 +141,6 @@ function ipv6Host(p: RouterPortInput, sink: FlowSink): void {
       src,
     );
   }
-  sink.add(STAGE, 60, `ip6.dst == {${v6.map((a) => a.addr).join(', ')}}`, 'drop;', src);
+  const dropped = v6.filter((a) => !snat.has(a.addr));
+  if (dropped.length) sink.add(STAGE, 60, `ip6.dst == {${dropped.map((a) => a.addr).join(', ')}}`, 'drop;', src);
 }

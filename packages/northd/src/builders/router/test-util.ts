@@ -50,3 +50,29 @@ export function gatewayChassis(f: NbFixture, lrp: string, chassis: string, prior
 
 /** Golden text: lines joined, for readable table-driven expectations. */
 export const lines = (...ls: string[]): string => ls.join('\n');
+
+/**
+ * A gateway router gr0 (options:chassis=hv1): lrp-int (…:ff:01, 10.0.0.1/24) on sw0 with vm1
+ * 10.0.0.2 and vm3 10.0.0.3, lrp-ext (…:ff:ee, 172.16.0.1/24) on ext with outside 172.16.0.50
+ * and a catch-all port "upstream"; a default route via 172.16.0.254.
+ */
+export function gatewayRouter(): NbFixture {
+  const f = new NbFixture();
+  f.switch('sw0');
+  f.switch('ext');
+  f.router('gr0', { options: { chassis: 'hv1' } });
+  f.routerPort('gr0', 'lrp-int', '00:00:00:00:ff:01', ['10.0.0.1/24']);
+  f.routerPort('gr0', 'lrp-ext', '00:00:00:00:ff:ee', ['172.16.0.1/24']);
+  f.connect('sw0', 'sw0-gr0', 'lrp-int');
+  f.connect('ext', 'ext-gr0', 'lrp-ext');
+  f.port('sw0', 'vm1', { addresses: ['00:00:00:00:00:01 10.0.0.2'] });
+  f.port('sw0', 'vm3', { addresses: ['00:00:00:00:00:03 10.0.0.3'] });
+  f.port('ext', 'outside', { addresses: ['00:00:00:00:00:50 172.16.0.50'] });
+  f.route('gr0', '0.0.0.0/0', '172.16.0.254');
+  return f;
+}
+
+/** Adds a NAT rule to router `lr`. */
+export function nat(f: NbFixture, lr: string, type: 'snat' | 'dnat' | 'dnat_and_snat', external: string, logical: string) {
+  return f.insert('nat', { router_uuid: f.id(lr), type, external_ip: external, logical_ip: logical });
+}

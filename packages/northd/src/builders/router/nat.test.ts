@@ -1,0 +1,90 @@
+import { describe, expect, test } from 'vitest';
+import type { Stage } from '../../stages.js';
+import { gatewayRouter, lines, nat, routerFlows, routerGolden, twoSubnets } from './test-util.js';
+
+const NAT_STAGES: Stage[] = ['lr_in_unsnat', 'lr_in_dnat', 'lr_out_undnat', 'lr_out_post_undnat', 'lr_out_snat'];
+
+// ovn-northd(8), gateway routers: unSNAT replies to SNAT external IPs (90), DNAT external IPs
+// (100, with flags.loopback: the reply may leave by the port it came in on), unDNAT all IP in
+// egress (50; ND excepted at 100), commit new connections after unDNAT (post_undnat 50), SNAT by
+// logical prefix (priority = prefix length + 1: a host rule /32 = 33 beats a /24 = 25).
+describe('NAT on a gateway router', () => {
+  test('snat, dnat_and_snat and dnat rules', () => {
+    const f = gatewayRouter();
+    nat(f, 'gr0', 'snat', '172.16.0.100', '10.0.0.0/24');
+    nat(f, 'gr0', 'dnat_and_snat', '172.16.0.110', '10.0.0.2');
+    nat(f, 'gr0', 'dnat', '172.16.0.120', '10.0.0.3');
+    expect(routerGolden(f, 'gr0', NAT_STAGES)).toBe(
+      lines(
+        'lr_in_unsnat (priority=90), match=(ip && ip4.dst == 172.16.0.100), action=(ct_snat;)',
+        'lr_in_unsnat (priority=90), match=(ip && ip4.dst == 172.16.0.110), action=(ct_snat;)',
+        'lr_in_unsnat (priority=0), match=(1), action=(next;)',
+        'lr_in_dnat (priority=100), match=(ip && ip4.dst == 172.16.0.110), action=(flags.loopback = 1; ct_dnat(10.0.0.2);)',
+        'lr_in_dnat (priority=100), match=(ip && ip4.dst == 172.16.0.120), action=(flags.loopback = 1; ct_dnat(10.0.0.3);)',
+        'lr_in_dnat (priority=0), match=(1), action=(next;)',
+        'lr_out_undnat (priority=100), match=(nd || nd_rs || nd_ra), action=(next;)',
+        'lr_out_undnat (priority=50), match=(ip), action=(flags.loopback = 1; ct_dnat;)',
+        'lr_out_undnat (priority=0), match=(1), action=(next;)',
+        'lr_out_post_undnat (priority=50), match=(ip && ct.new), action=(ct_commit { }; next;)',
+        'lr_out_post_undnat (priority=0), match=(1), action=(next;)',
+        'lr_out_snat (priority=120), match=(nd_ns), action=(next;)',
+        'lr_out_snat (priority=33), match=(ip && ip4.src == 10.0.0.2 && (!ct.trk || !ct.rpl)), action=(ct_snat(172.16.0.110);)',
+        'lr_out_snat (priority=25), match=(ip && ip4.src == 10.0.0.0/24 && (!ct.trk || !ct.rpl)), action=(ct_snat(172.16.0.100);)',
+        'lr_out_snat (priority=0), match=(1), action=(next;)',
+      ),
+    );
+    // The external IPs are answered for on every port, like the router's own addresses.
+    const arp = routerGolden(f, 'gr0', ['lr_in_ip_input'])
+      .split('\n')
+      .filter((l) => l.includes('arp.tpa == 172.16.0.1'));
+    const reply =
+      'eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; arp.tha = arp.sha; arp.sha = xreg0[0..47]; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;';
+    expect(arp).toEqual([
+      `lr_in_ip_input (priority=90), match=(inport == "lrp-ext" && arp.op == 1 && arp.tpa == 172.16.0.1 && arp.spa == 172.16.0.0/24), action=(${reply})`,
+      `lr_in_ip_input (priority=90), match=(inport == "lrp-ext" && arp.op == 1 && arp.tpa == 172.16.0.100), action=(${reply})`,
+      `lr_in_ip_input (priority=90), match=(inport == "lrp-ext" && arp.op == 1 && arp.tpa == 172.16.0.110), action=(${reply})`,
+      `lr_in_ip_input (priority=90), match=(inport == "lrp-ext" && arp.op == 1 && arp.tpa == 172.16.0.120), action=(${reply})`,
+      `lr_in_ip_input (priority=90), match=(inport == "lrp-int" && arp.op == 1 && arp.tpa == 172.16.0.100), action=(${reply})`,
+      `lr_in_ip_input (priority=90), match=(inport == "lrp-int" && arp.op == 1 && arp.tpa == 172.16.0.110), action=(${reply})`,
+      `lr_in_ip_input (priority=90), match=(inport == "lrp-int" && arp.op == 1 && arp.tpa == 172.16.0.120), action=(${reply})`,
+    ]);
+  });
+
+  test('SNAT to a router address: ip_input lets replies to it through; arp_resolve drops what unSNAT left', () => {
+    const f = gatewayRouter();
+    nat(f, 'gr0', 'snat', '172.16.0.1', '10.0.0.0/24');
+    const text = routerGolden(f, 'gr0', ['lr_in_ip_input', 'lr_in_arp_resolve']).split('\n');
+    expect(text.filter((l) => /priority=(60|2)\)/.test(l))).toEqual([
+      'lr_in_ip_input (priority=60), match=(ip4.dst == {10.0.0.1}), action=(drop;)',
+      'lr_in_ip_input (priority=60), match=(ip6.dst == {fe80::200:ff:fe00:ff01}), action=(drop;)',
+      'lr_in_ip_input (priority=60), match=(ip6.dst == {fe80::200:ff:fe00:ffee}), action=(drop;)',
+      'lr_in_arp_resolve (priority=2), match=(ip4.dst == {172.16.0.1}), action=(drop;)',
+    ]);
+    // No extra ARP flow: the router address is answered already.
+    expect(text.filter((l) => l.includes('arp.tpa == 172.16.0.1)'))).toEqual([]);
+  });
+
+  test('bad rules and NAT on distributed routers are reported, not built', () => {
+    const f = gatewayRouter();
+    const bad = [
+      nat(f, 'gr0', 'dnat', '172.16.0.130', '10.0.0.0/24'),
+      nat(f, 'gr0', 'snat', '172.16.0.0/24', '10.0.0.0/24'),
+      nat(f, 'gr0', 'snat', '172.16.0.140', 'fd00::/64'),
+    ];
+    const gr = routerFlows(f, 'gr0');
+    expect(gr.diagnostics.map((d) => [d.nbUuid, d.problem])).toEqual([
+      [bad[0]!.uuid, 'dnat needs a single logical_ip, not the network 10.0.0.0/24'],
+      [bad[1]!.uuid, 'bad external_ip "172.16.0.0/24"'],
+      [bad[2]!.uuid, 'external_ip and logical_ip are of different families'],
+    ]);
+    expect(gr.flows.filter((fl) => NAT_STAGES.includes(fl.stage) && fl.priority > 0)).toEqual([]);
+
+    const d = twoSubnets();
+    const row = nat(d, 'lr0', 'snat', '20.0.0.100', '10.0.0.0/24');
+    const lr = routerFlows(d, 'lr0');
+    expect(lr.diagnostics).toEqual([
+      { nbTable: 'nat', nbUuid: row.uuid, builder: 'lr-nat', problem: 'NAT on distributed routers is not supported yet (set options:chassis for a gateway router)' },
+    ]);
+    expect(lr.flows.filter((fl) => NAT_STAGES.includes(fl.stage) && fl.priority > 0)).toEqual([]);
+  });
+});
