@@ -136,7 +136,7 @@ describe('stateful ACLs', () => {
     );
   });
 
-  test('unknown-MAC traffic from a learning port still works with no ACLs (MAC learnt, not flooded back)', () => {
+  test('a port taking unknown MACs without port security has its source MAC learnt (put_fdb)', () => {
     const r = run(lan(), 'pu', packet({ 'eth.src': MU, 'eth.dst': M1, 'eth.type': 0x800, 'ip4.src': '10.0.0.10', 'ip4.dst': '10.0.0.1' }));
     expect(r.to).toEqual(['p1']);
     expect(matched(r.steps, 'ls_in_put_fdb')).toEqual(['100 inport == "pu" && reg0[11] == 0']);
