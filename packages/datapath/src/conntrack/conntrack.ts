@@ -106,6 +106,14 @@ function echoKind(v6: boolean, type: number): number {
   return ICMP_NONE;
 }
 
+/** tupleKey() of an IPv4 TCP/UDP/SCTP packet straight from the key words; undefined for anything else. */
+function fastKey(zone: number, key: Uint32Array): string | undefined {
+  if (key[K.K_ETH_TYPE] !== K.ETH_TYPE_IP) return undefined;
+  const proto = key[K.K_NW_PROTO]!;
+  if (proto !== K.IPPROTO_TCP && proto !== K.IPPROTO_UDP && proto !== K.IPPROTO_SCTP) return undefined;
+  return `${zone}|4|${proto}|${key[K.K_IP4_SRC]}|${key[K.K_IP4_DST]}|${key[K.K_TP_SRC]}|${key[K.K_TP_DST]}|${ICMP_NONE}`;
+}
+
 /** The tuple of a packet from its key (and the echo identifier from its bytes). */
 function packetTuple(key: Uint32Array, b: Uint8Array, off: Int32Array): Tuple | undefined {
   const et = key[K.K_ETH_TYPE]!;
@@ -163,6 +171,7 @@ function innerTuple(b: Uint8Array, off: Int32Array, v6: boolean): Tuple | undefi
 export class Conntrack {
   private readonly table = new Map<string, { conn: Conn; dir: 0 | 1 }>();
   private readonly timeouts: CtTimeouts;
+  private readonly res: CtResult = { state: 0, zone: 0, mark: 0, label: new Uint32Array(4), conn: undefined };
   /** Connections refused because NAT found no free address/port. */
   natFailures = 0;
 
@@ -182,7 +191,11 @@ export class Conntrack {
   }
 
   private find(zone: number, t: Tuple, now: number): { conn: Conn; dir: 0 | 1 } | undefined {
-    const e = this.table.get(tupleKey(zone, t));
+    return this.findKey(tupleKey(zone, t), now);
+  }
+
+  private findKey(k: string, now: number): { conn: Conn; dir: 0 | 1 } | undefined {
+    const e = this.table.get(k);
     if (e && e.conn.expires <= now) {
       this.delete(e.conn);
       return undefined;
@@ -253,14 +266,28 @@ export class Conntrack {
    */
   process(key: Uint32Array, b: Uint8Array, off: Int32Array, req: CtRequest, now: number): CtResult {
     const zone = req.zone;
-    const res: CtResult = { state: K.CS_TRK, zone, mark: 0, label: new Uint32Array(4), conn: undefined };
-    const t = packetTuple(key, b, off);
-    if (!t) {
+    // One result object, reused: callers read it before the next call.
+    const res = this.res;
+    res.state = K.CS_TRK;
+    res.zone = zone;
+    res.mark = 0;
+    res.label.fill(0);
+    res.conn = undefined;
+    if ((key[K.K_NW_FRAG]! & K.FRAG_ANY) !== 0 && (key[K.K_ETH_TYPE] === K.ETH_TYPE_IP || key[K.K_ETH_TYPE] === K.ETH_TYPE_IPV6)) {
+      // No reassembly here: fragments cannot be tracked.
       res.state |= K.CS_INV;
       return res;
     }
-    if ((key[K.K_NW_FRAG]! & K.FRAG_ANY) !== 0) {
-      // No reassembly here: fragments cannot be tracked.
+    // Fast path: an IPv4 TCP/UDP packet of a known connection needs no tuple object, only its key string.
+    const fast = fastKey(zone, key);
+    let e = fast === undefined ? undefined : this.findKey(fast, now);
+    if (e && e.conn.tcp && e.dir === 0 && tcpCanOpen(key[K.K_TCP_FLAGS]!)) {
+      // A SYN may reopen a finished connection: the general path below handles it.
+      e = undefined;
+    }
+    if (e) return this.established(e, key, b, off, req, now);
+    const t = packetTuple(key, b, off);
+    if (!t) {
       res.state |= K.CS_INV;
       return res;
     }
@@ -292,7 +319,7 @@ export class Conntrack {
       if (req.nat && conn.nat && !req.peek) res.state |= this.translateRelated(key, b, off, inner, innerDir === 0 ? conn.orig : conn.reply);
       return res;
     }
-    let e = this.find(zone, t, now);
+    e = this.find(zone, t, now);
     const flags = key[K.K_TCP_FLAGS]!;
     if (e && e.conn.tcp && e.dir === 0 && tcpCanOpen(flags) && (e.conn.tcp.state === 'time_wait' || e.conn.tcp.state === 'closed')) {
       // A new SYN reuses the tuple of a finished connection.
@@ -343,6 +370,13 @@ export class Conntrack {
       if (nat && req.nat) res.state |= this.translate(key, b, off, conn, 0);
       return res;
     }
+    return this.established(e, key, b, off, req, now);
+  }
+
+  /** A packet of an existing connection: state machine, ct_state, expiry, exec, NAT. */
+  private established(e: { conn: Conn; dir: 0 | 1 }, key: Uint32Array, b: Uint8Array, off: Int32Array, req: CtRequest, now: number): CtResult {
+    const res = this.res;
+    const flags = key[K.K_TCP_FLAGS]!;
     const { conn, dir } = e;
     if (conn.tcp) {
       const probe: TcpTrack = { state: conn.tcp.state, fins: conn.tcp.fins };
