@@ -42,7 +42,9 @@ const aclSpec = fc.record({
 
 const hex = (n: number) => n.toString(16).padStart(2, '0');
 
-function fixture(ports: PortSpec[], acls: fc.infer<typeof aclSpec>[], lb: boolean, reverse: boolean): NbFixture {
+type AclSpec = typeof aclSpec extends fc.Arbitrary<infer T> ? T : never;
+
+function fixture(ports: PortSpec[], acls: AclSpec[], lb: boolean, reverse: boolean): NbFixture {
   const fx = new NbFixture();
   fx.switch('sw0');
   fx.addressSet('as1', ['10.0.0.1', '10.0.0.2']);
