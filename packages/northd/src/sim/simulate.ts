@@ -197,13 +197,13 @@ class Run {
           }
           break;
         case 'ct_next':
-          this.ctNext(d, pkt, note);
+          this.ctNext(d, a.zone, pkt, note);
           state.continued = true;
           this.table(d, at.pipeline, at.table + 1, pkt, steps);
           break;
         case 'ct_commit_to_zone':
         case 'ct_commit_nat':
-          this.commit(d, pkt, note);
+          this.commit(d, pkt, note, a.zone);
           state.continued = true;
           this.table(d, at.pipeline, at.table + 1, pkt, steps);
           break;
@@ -439,8 +439,8 @@ class Run {
 
   // Connection tracking.
 
-  private ctNext(d: Datapath, pkt: SimPacket, note: (t: string) => void): void {
-    const hit = this.conntrack.lookup(d.dp.name, pkt);
+  private ctNext(d: Datapath, zone: 'dnat' | 'snat', pkt: SimPacket, note: (t: string) => void): void {
+    const hit = this.conntrack.lookup(zoneOf(d, zone), pkt);
     if (!hit) {
       setCtState(pkt, ['new']);
       note('ct: new connection');
@@ -450,11 +450,12 @@ class Run {
     note(`ct: established${hit.reply ? ', reply' : ''}`);
   }
 
-  private commit(d: Datapath, pkt: SimPacket, note: (t: string) => void): void {
+  private commit(d: Datapath, pkt: SimPacket, note: (t: string) => void, zone: 'dnat' | 'snat' = 'dnat'): void {
     const t = tuple(pkt);
     if (!t) return;
-    const hit = this.conntrack.lookup(d.dp.name, pkt);
-    const entry = hit?.entry ?? this.conntrack.commit(d.dp.name, { orig: t.key, reply: t.reversed, mark: 0n, label: 0n });
+    const z = zoneOf(d, zone);
+    const hit = this.conntrack.lookup(z, pkt);
+    const entry = hit?.entry ?? this.conntrack.commit(z, { orig: t.key, reply: t.reversed, mark: 0n, label: 0n });
     entry.mark = pkt.get('ct_mark') ?? 0n;
     entry.label = pkt.get('ct_label') ?? 0n;
     note('ct_commit');
@@ -462,18 +463,21 @@ class Run {
 
   private ctNat(d: Datapath, a: ActionOf<'ct_nat'>, pkt: SimPacket, note: (t: string) => void): void {
     const dnat = a.name.startsWith('ct_dnat');
-    const hit = this.conntrack.lookup(d.dp.name, pkt);
+    const zone = zoneOf(d, dnat ? 'dnat' : 'snat');
+    const hit = this.conntrack.lookup(zone, pkt);
     if (hit) return this.applyNat(hit.entry, hit.reply, pkt, note);
     if (!a.ip) {
       setCtState(pkt, ['new']);
+      note(`${a.name}: new connection, nothing to undo`);
       return;
     }
     const to = { ip: a.ip.value, port: BigInt(a.portRange?.lo ?? 0) };
-    this.newNat(d, pkt, dnat ? { dnat: to } : { snat: to }, note);
+    this.newNat(zone, pkt, dnat ? { dnat: to } : { snat: to }, note);
   }
 
   private ctLb(d: Datapath, a: ActionOf<'ct_lb'>, pkt: SimPacket, note: (t: string) => void): void {
-    const hit = this.conntrack.lookup(d.dp.name, pkt);
+    const zone = zoneOf(d);
+    const hit = this.conntrack.lookup(zone, pkt);
     if (hit) return this.applyNat(hit.entry, hit.reply, pkt, note);
     if (a.backends.length === 0) {
       setCtState(pkt, ['new']);
@@ -481,16 +485,16 @@ class Run {
     }
     const members = a.backends.map((_, i) => ({ id: i, weight: 1 }));
     const b = a.backends[this.opts.select ? this.opts.select(members, pkt) : hashPick(members, pkt)]!;
-    this.newNat(d, pkt, { dnat: { ip: b.ip.value, port: BigInt(b.l4Port) } }, note);
+    this.newNat(zone, pkt, { dnat: { ip: b.ip.value, port: BigInt(b.l4Port) } }, note);
   }
 
-  private newNat(d: Datapath, pkt: SimPacket, nat: { dnat?: { ip: bigint; port: bigint }; snat?: { ip: bigint; port: bigint } }, note: (t: string) => void): void {
+  private newNat(zone: string, pkt: SimPacket, nat: { dnat?: { ip: bigint; port: bigint }; snat?: { ip: bigint; port: bigint } }, note: (t: string) => void): void {
     const before = tuple(pkt);
     if (!before) return;
     if (nat.dnat) rewrite(pkt, 'dst', nat.dnat);
     if (nat.snat) rewrite(pkt, 'src', nat.snat);
     const after = tuple(pkt)!;
-    const entry = this.conntrack.commit(d.dp.name, { orig: before.key, reply: after.reversed, mark: 0n, label: 0n, ...nat });
+    const entry = this.conntrack.commit(zone, { orig: before.key, reply: after.reversed, mark: 0n, label: 0n, ...nat });
     setCtState(pkt, ['new', ...(nat.dnat ? (['dnat'] as const) : []), ...(nat.snat ? (['snat'] as const) : [])], entry);
     note(`ct: new connection, ${nat.dnat ? 'dnat' : 'snat'} to ${describeEndpoint(pkt, nat.dnat ? 'dst' : 'src')}`);
   }
@@ -508,6 +512,15 @@ class Run {
     setCtState(pkt, reply ? ['est', 'rpl'] : ['est'], entry);
     note(`ct: established${reply ? ', reply' : ''}${entry.dnat || entry.snat ? ', NAT applied' : ''}`);
   }
+}
+
+/**
+ * The conntrack zone an action uses. A router has two (OVN's DNAT and SNAT zones): ct_dnat,
+ * ct_lb_mark, ct_commit and ct_next use the DNAT zone unless told otherwise, ct_snat the SNAT
+ * zone. A switch has one.
+ */
+function zoneOf(d: Datapath, zone: 'dnat' | 'snat' = 'dnat'): string {
+  return d.dp.kind === 'router' ? `${d.dp.name}/${zone}` : d.dp.name;
 }
 
 function describeEndpoint(pkt: SimPacket, which: 'src' | 'dst'): string {
