@@ -84,6 +84,11 @@ export class DatapathChild {
     return c;
   }
 
+  /** The process id (to read its CPU time, for instance). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   private nextLine(): Promise<string> {
     const l = this.lines.shift();
     if (l !== undefined) return Promise.resolve(l);

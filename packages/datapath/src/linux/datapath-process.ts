@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { Datapath } from '../datapath.js';
 import type { FlowSpec } from '../flow-mod.js';
 import type { PortIo, PortIoStats } from '../port.js';
+import { useDedicatedIoLoop } from './dedicated-io-loop.js';
 import { openPort, type PortSpec } from './open-port.js';
 
 export interface DatapathProcessConfig {
@@ -23,6 +24,8 @@ export interface DatapathProcessConfig {
     readonly spec: PortSpec;
   }[];
   readonly flows: readonly FlowSpec[];
+  /** Block in poll() on the main thread (dedicated-io-loop.ts). Default true: this process only switches. */
+  readonly dedicatedIoLoop?: boolean;
 }
 
 function jsonSafe(value: unknown): unknown {
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
   const arg = process.argv[2];
   if (!arg) throw new Error('datapath-process: missing config JSON argument');
   const config = JSON.parse(arg) as DatapathProcessConfig;
+  if (config.dedicatedIoLoop ?? true) useDedicatedIoLoop();
   const dp = new Datapath({ now: () => Date.now() });
   const ios = new Map<string, PortIo>();
   for (const p of config.ports) {
