@@ -39,7 +39,9 @@ const SINGLE = Number(opts.single);
 function nbctl(url: string, args: readonly string[]): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, [BIN, '--db', url, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, '--db', url, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
@@ -57,7 +59,8 @@ const median = (xs: readonly number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-const mac = (i: number) => `0a:00:00:${((i >> 16) & 0xff).toString(16).padStart(2, '0')}:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`;
+const mac = (i: number) =>
+  `0a:00:00:${((i >> 16) & 0xff).toString(16).padStart(2, '0')}:${((i >> 8) & 0xff).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`;
 const ip = (i: number) => `10.${(i >> 16) & 0xff}.${(i >> 8) & 0xff}.${i & 0xff}`;
 
 /** One invocation's arguments: `count` ports with addresses and port security, from `first`. */
@@ -66,12 +69,27 @@ function portBatch(first: number, count: number): string[] {
   for (let i = first; i < first + count; i++) {
     const addr = `${mac(i)} ${ip(i)}`;
     if (args.length > 0) args.push('--');
-    args.push('lsp-add', 'sw0', `p${i}`, '--', 'lsp-set-addresses', `p${i}`, addr, '--', 'lsp-set-port-security', `p${i}`, addr);
+    args.push(
+      'lsp-add',
+      'sw0',
+      `p${i}`,
+      '--',
+      'lsp-set-addresses',
+      `p${i}`,
+      addr,
+      '--',
+      'lsp-set-port-security',
+      `p${i}`,
+      addr,
+    );
   }
   return args;
 }
 
-async function freshDatabase(admin: string, tag: string): Promise<{ url: string; drop: () => Promise<void> }> {
+async function freshDatabase(
+  admin: string,
+  tag: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `nbctl_bench_${tag}_${process.pid}`;
   await dropDatabase(admin, name);
   await ensureDatabase(admin, name);
@@ -84,7 +102,9 @@ async function countPorts(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM nb.logical_switch_port')).rows[0]!.n;
+    return (
+      await client.query<{ n: number }>('SELECT count(*)::int AS n FROM nb.logical_switch_port')
+    ).rows[0]!.n;
   } finally {
     await client.end();
   }
@@ -117,7 +137,8 @@ async function main(): Promise<void> {
       const db = await freshDatabase(admin, `load${run}`);
       await nbctl(db.url, ['ls-add', 'sw0']);
       const start = performance.now();
-      for (let b = 0; b < batches; b++) await nbctl(db.url, portBatch(b * BATCH, Math.min(BATCH, PORTS - b * BATCH)));
+      for (let b = 0; b < batches; b++)
+        await nbctl(db.url, portBatch(b * BATCH, Math.min(BATCH, PORTS - b * BATCH)));
       loads.push(performance.now() - start);
       const n = await countPorts(db.url);
       if (n !== PORTS) throw new Error(`expected ${PORTS} ports after the load, found ${n}`);
@@ -138,7 +159,10 @@ async function main(): Promise<void> {
     };
     const table = new Table({ head: ['measure', 'value'], style: { head: [], border: [] } });
     table.push(
-      [`one ls-add (process start included), median of ${singles.length}`, `${figures.lsAddMs} ms (min ${figures.lsAddMinMs} ms)`],
+      [
+        `one ls-add (process start included), median of ${singles.length}`,
+        `${figures.lsAddMs} ms (min ${figures.lsAddMinMs} ms)`,
+      ],
       [
         `${PORTS} ports with addresses + port security, ${batches} invocations × ${BATCH}, median of ${RUNS}`,
         `${figures.loadMs} ms (${figures.loadPortsPerSecond} ports/s, ${figures.loadMsPerInvocation} ms per invocation)`,

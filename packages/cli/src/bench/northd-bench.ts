@@ -33,7 +33,10 @@ interface ScaleResult {
 
 /** Waits for SB commits (NOTIFY on a persistent connection) and tells when one satisfies a test. */
 class SbWatcher {
-  private waiters: Array<{ test: (seq: number) => Promise<boolean>; resolve: (t: number) => void }> = [];
+  private waiters: Array<{
+    test: (seq: number) => Promise<boolean>;
+    resolve: (t: number) => void;
+  }> = [];
   private constructor(
     readonly client: pg.Client,
     readonly pool: pg.Pool,
@@ -85,18 +88,27 @@ async function benchScale(adminUrl: string, scale: TopologyScale): Promise<Scale
   await initNb(pool);
   await initSb(pool);
   const nbRows = await loadTopology(pool, scale);
-  const cfg = (await pool.query<{ nb_cfg: number }>('UPDATE nb.nb_global SET nb_cfg = nb_cfg + 1 RETURNING nb_cfg')).rows[0]!.nb_cfg;
+  const cfg = (
+    await pool.query<{ nb_cfg: number }>(
+      'UPDATE nb.nb_global SET nb_cfg = nb_cfg + 1 RETURNING nb_cfg',
+    )
+  ).rows[0]!.nb_cfg;
 
-  const child = spawn(process.execPath, [OVN_TS, 'northd', '--nb', url, '--sb', url], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [OVN_TS, 'northd', '--nb', url, '--sb', url], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const t0 = performance.now();
-  while ((await pool.query<{ sb_cfg: number }>('SELECT sb_cfg FROM nb.nb_global')).rows[0]!.sb_cfg < cfg) {
+  while (
+    (await pool.query<{ sb_cfg: number }>('SELECT sb_cfg FROM nb.nb_global')).rows[0]!.sb_cfg < cfg
+  ) {
     if (child.exitCode !== null) throw new Error(`northd exited: ${stderr}`);
     await new Promise((r) => setTimeout(r, 5));
   }
   const fullCompileMs = performance.now() - t0;
-  const lflows = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM sb.logical_flow')).rows[0]!.n;
+  const lflows = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM sb.logical_flow'))
+    .rows[0]!.n;
 
   const watcher = await SbWatcher.open(url, pool);
   const nb = new pg.Client({ connectionString: url });
@@ -105,7 +117,9 @@ async function benchScale(adminUrl: string, scale: TopologyScale): Promise<Scale
   for (let i = 0; i < 50; i++) {
     const s = (i * 7) % scale.switches;
     const vm = vmPort(s, 900 + i);
-    const seen = watcher.next((seq) => watcher.commitHas(seq, 'port_binding', 'logical_port', vm.name));
+    const seen = watcher.next((seq) =>
+      watcher.commitHas(seq, 'port_binding', 'logical_port', vm.name),
+    );
     await nb.query(
       `INSERT INTO nb.logical_switch_port (name, switch_uuid, addresses, port_security)
        SELECT $1, uuid, ARRAY[$2], ARRAY[$2] FROM nb.logical_switch WHERE name = $3`,
@@ -161,8 +175,26 @@ async function main() {
     await server.stop();
   }
   printTable(
-    ['scale', 'NB rows', 'lflows', 'full compile ms', 'add port p50 ms', 'add port p95 ms', 'recompute ms', 'peak RSS MB'],
-    results.map((r) => [r.scale, r.nbRows, r.lflows, r.fullCompileMs, r.addPortMedianMs, r.addPortP95Ms, r.recomputeMs, r.peakRssMb]),
+    [
+      'scale',
+      'NB rows',
+      'lflows',
+      'full compile ms',
+      'add port p50 ms',
+      'add port p95 ms',
+      'recompute ms',
+      'peak RSS MB',
+    ],
+    results.map((r) => [
+      r.scale,
+      r.nbRows,
+      r.lflows,
+      r.fullCompileMs,
+      r.addPortMedianMs,
+      r.addPortP95Ms,
+      r.recomputeMs,
+      r.peakRssMb,
+    ]),
   );
   console.log(JSON.stringify(Object.fromEntries(results.map((r) => [r.scale, r]))));
 }

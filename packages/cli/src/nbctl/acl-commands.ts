@@ -27,7 +27,11 @@ interface Owner {
 
 /** The switch or port group an ACL command is about, as ovn-nbctl resolves it. */
 async function resolveOwner(tx: Tx, id: string, type: EntityType): Promise<Owner> {
-  const owner = (column: Owner['column'], r: { uuid: string; name: string }): Owner => ({ column, uuid: r.uuid, name: r.name });
+  const owner = (column: Owner['column'], r: { uuid: string; name: string }): Owner => ({
+    column,
+    uuid: r.uuid,
+    name: r.name,
+  });
   if (type === 'switch') return owner('switch_uuid', (await lookup(tx, SWITCH, id))!);
   if (type === 'port-group') return owner('port_group_uuid', (await lookup(tx, PORT_GROUP, id))!);
   const pg = await lookup(tx, PORT_GROUP, id, { mustExist: false });
@@ -80,21 +84,34 @@ export const aclCommands = [
     },
     writes: true,
     parse(args, opts) {
-      const [entity, direction, prio, match, verdict] = args as [string, string, string, string, string];
-      if (!DIRECTIONS.includes(direction)) throw invalid(entity, `direction must be from-lport or to-lport, not "${direction}"`);
+      const [entity, direction, prio, match, verdict] = args as [
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      if (!DIRECTIONS.includes(direction))
+        throw invalid(entity, `direction must be from-lport or to-lport, not "${direction}"`);
       const priority = checkInt(entity, prio, 'priority', 0, 32767);
       if (match.trim() === '') throw invalid(entity, 'match must not be empty');
-      if (!VERDICTS.includes(verdict)) throw invalid(entity, `verdict must be one of ${VERDICTS.join(', ')}, not "${verdict}"`);
+      if (!VERDICTS.includes(verdict))
+        throw invalid(entity, `verdict must be one of ${VERDICTS.join(', ')}, not "${verdict}"`);
       const severity = opts.value('severity');
       if (severity !== undefined && !SEVERITIES.includes(severity)) {
-        throw invalid(entity, `severity must be one of ${SEVERITIES.join(', ')}, not "${severity}"`);
+        throw invalid(
+          entity,
+          `severity must be one of ${SEVERITIES.join(', ')}, not "${severity}"`,
+        );
       }
       const name = opts.value('name');
-      if (name !== undefined && name.length > 63) throw invalid(entity, `ACL name "${name}" is longer than 63 characters`);
+      if (name !== undefined && name.length > 63)
+        throw invalid(entity, `ACL name "${name}" is longer than 63 characters`);
       const label = opts.value('label');
       const tier = opts.value('tier');
       // --name, --severity and --meter only make sense for logged ACLs, so they turn logging on.
-      const log = opts.has('log') || name !== undefined || severity !== undefined || opts.has('meter');
+      const log =
+        opts.has('log') || name !== undefined || severity !== undefined || opts.has('meter');
       return {
         entity,
         type: checkType(opts.value('type')),
@@ -120,7 +137,11 @@ export const aclCommands = [
       );
       if (dup.length > 0) {
         if (p.mayExist) return;
-        throw objectError('exists', p.entity, `the same ACL already exists (${p.direction} ${p.priority} (${p.match}) ${p.verdict})`);
+        throw objectError(
+          'exists',
+          p.entity,
+          `the same ACL already exists (${p.direction} ${p.priority} (${p.match}) ${p.verdict})`,
+        );
       }
       await tx.query(
         `INSERT INTO acl (${owner.column}, direction, priority, match, action, log, name, severity, meter, label, tier, options)
@@ -145,7 +166,8 @@ export const aclCommands = [
   defineCommand({
     name: 'acl-del',
     usage: 'ENTITY [DIRECTION [PRIORITY MATCH]]',
-    summary: 'delete ACLs: all of ENTITY\'s, those of one direction, or the one with PRIORITY and MATCH',
+    summary:
+      "delete ACLs: all of ENTITY's, those of one direction, or the one with PRIORITY and MATCH",
     group: GROUP,
     minArgs: 1,
     maxArgs: 4,
@@ -156,7 +178,8 @@ export const aclCommands = [
       if (direction !== undefined && !DIRECTIONS.includes(direction)) {
         throw invalid(entity, `direction must be from-lport or to-lport, not "${direction}"`);
       }
-      if (prio !== undefined && match === undefined) throw usageError('cannot specify a priority without a match');
+      if (prio !== undefined && match === undefined)
+        throw usageError('cannot specify a priority without a match');
       const tier = opts.value('tier');
       return {
         entity,
@@ -180,9 +203,16 @@ export const aclCommands = [
       add('priority', p.priority);
       add('match', p.match);
       add('tier', p.tier);
-      const rows = await tx.query(`DELETE FROM acl WHERE ${conds.join(' AND ')} RETURNING 1`, params);
+      const rows = await tx.query(
+        `DELETE FROM acl WHERE ${conds.join(' AND ')} RETURNING 1`,
+        params,
+      );
       if (rows.length === 0 && p.match !== undefined) {
-        throw objectError('not-found', p.entity, `no ACL ${p.direction} ${p.priority} (${p.match})`);
+        throw objectError(
+          'not-found',
+          p.entity,
+          `no ACL ${p.direction} ${p.priority} (${p.match})`,
+        );
       }
     },
   }),
@@ -207,8 +237,32 @@ export const aclCommands = [
       );
       return {
         kind: 'table',
-        headings: ['uuid', 'direction', 'priority', 'match', 'action', 'log', 'name', 'severity', 'meter', 'label', 'tier'],
-        rows: rows.map((r) => [r.uuid, r.direction, r.priority, r.match, r.action, r.log, r.name ?? '', r.severity ?? '', r.meter ?? '', r.label, r.tier]),
+        headings: [
+          'uuid',
+          'direction',
+          'priority',
+          'match',
+          'action',
+          'log',
+          'name',
+          'severity',
+          'meter',
+          'label',
+          'tier',
+        ],
+        rows: rows.map((r) => [
+          r.uuid,
+          r.direction,
+          r.priority,
+          r.match,
+          r.action,
+          r.log,
+          r.name ?? '',
+          r.severity ?? '',
+          r.meter ?? '',
+          r.label,
+          r.tier,
+        ]),
         text: rows.map(aclLine),
       };
     },
@@ -218,7 +272,11 @@ export const aclCommands = [
 function aclLine(a: AclRow): string {
   let s = `${a.direction.padStart(10)} ${String(a.priority).padStart(5)} (${a.match}) ${a.action}`;
   if (a.log) {
-    const parts = [a.name ? `name=${a.name}` : '', a.severity ? `severity=${a.severity}` : '', a.meter ? `meter="${a.meter}"` : ''];
+    const parts = [
+      a.name ? `name=${a.name}` : '',
+      a.severity ? `severity=${a.severity}` : '',
+      a.meter ? `meter="${a.meter}"` : '',
+    ];
     s += ` log(${parts.filter(Boolean).join(',')})`;
   }
   if (a.label) s += ` label=${a.label}`;

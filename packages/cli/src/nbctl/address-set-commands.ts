@@ -19,7 +19,10 @@ function checkSetAddress(set: string, a: string): string {
   throw invalid(set, `invalid address "${a}" (expected an IP address, a prefix IP/LEN or a MAC)`);
 }
 
-async function readSet(tx: Tx, id: string): Promise<{ uuid: string; name: string; addresses: string[] }> {
+async function readSet(
+  tx: Tx,
+  id: string,
+): Promise<{ uuid: string; name: string; addresses: string[] }> {
   return (await lookup<{ uuid: string; name: string; addresses: string[] }>(tx, ADDRESS_SET, id, {
     columns: 'addresses',
     lock: true,
@@ -38,15 +41,21 @@ export const addressSetCommands = [
     writes: true,
     parse(args, opts) {
       const [name, ...addrs] = args as [string, ...string[]];
-      if (!IDENTIFIER.test(name)) throw invalid(name, 'address set names must be identifiers (letters, digits, _ and .)');
-      return { name, addresses: [...new Set(addrs.map((a) => checkSetAddress(name, a)))], mayExist: opts.has('may-exist') };
+      if (!IDENTIFIER.test(name))
+        throw invalid(name, 'address set names must be identifiers (letters, digits, _ and .)');
+      return {
+        name,
+        addresses: [...new Set(addrs.map((a) => checkSetAddress(name, a)))],
+        mayExist: opts.has('may-exist'),
+      };
     },
     async run({ tx }, p) {
       const rows = await tx.query(
         'INSERT INTO address_set (name, addresses) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING 1',
         [p.name, p.addresses],
       );
-      if (rows.length === 0 && !p.mayExist) throw objectError('exists', p.name, 'address set already exists');
+      if (rows.length === 0 && !p.mayExist)
+        throw objectError('exists', p.name, 'address set already exists');
     },
   }),
   defineCommand({
@@ -96,7 +105,10 @@ export const addressSetCommands = [
     minArgs: 2,
     maxArgs: Number.POSITIVE_INFINITY,
     writes: true,
-    parse: (args) => ({ name: args[0]!, addresses: args.slice(1).map((a) => checkSetAddress(args[0]!, a)) }),
+    parse: (args) => ({
+      name: args[0]!,
+      addresses: args.slice(1).map((a) => checkSetAddress(args[0]!, a)),
+    }),
     async run({ tx }, p) {
       const set = await readSet(tx, p.name);
       const next = [...new Set([...set.addresses, ...p.addresses])];
@@ -106,7 +118,8 @@ export const addressSetCommands = [
   defineCommand({
     name: 'as-del-addr',
     usage: 'NAME ADDRESS...',
-    summary: 'remove addresses from address set NAME (a missing one is an error unless --if-exists)',
+    summary:
+      'remove addresses from address set NAME (a missing one is an error unless --if-exists)',
     group: GROUP,
     minArgs: 2,
     maxArgs: Number.POSITIVE_INFINITY,
@@ -120,9 +133,13 @@ export const addressSetCommands = [
     async run({ tx }, p) {
       const set = await readSet(tx, p.name);
       const missing = p.addresses.find((a) => !set.addresses.includes(a));
-      if (missing !== undefined && !p.ifExists) throw objectError('not-found', p.name, `address ${missing} is not in the set`);
+      if (missing !== undefined && !p.ifExists)
+        throw objectError('not-found', p.name, `address ${missing} is not in the set`);
       const drop = new Set(p.addresses);
-      await tx.query('UPDATE address_set SET addresses = $2 WHERE uuid = $1', [set.uuid, set.addresses.filter((a) => !drop.has(a))]);
+      await tx.query('UPDATE address_set SET addresses = $2 WHERE uuid = $1', [
+        set.uuid,
+        set.addresses.filter((a) => !drop.has(a)),
+      ]);
     },
   }),
 ];

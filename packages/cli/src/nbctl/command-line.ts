@@ -36,7 +36,14 @@ export interface CommandLine {
 }
 
 /** Global options that take a value, with their short forms. */
-const VALUED: Record<string, string> = { db: 'db', wait: 'wait', timeout: 'timeout', t: 'timeout', format: 'format', f: 'format' };
+const VALUED: Record<string, string> = {
+  db: 'db',
+  wait: 'wait',
+  timeout: 'timeout',
+  t: 'timeout',
+  format: 'format',
+  f: 'format',
+};
 const FLAGS: Record<string, string> = {
   'no-wait': 'no-wait',
   'dry-run': 'dry-run',
@@ -87,7 +94,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
           break;
         case 'timeout': {
           const n = Number(value);
-          if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(n)) throw usageError(`--timeout: "${value}" is not a number of seconds`);
+          if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(n))
+            throw usageError(`--timeout: "${value}" is not a number of seconds`);
           timeout = n === 0 ? undefined : n;
           break;
         }
@@ -123,7 +131,9 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     commands.push(toCommand(words, commands.length === 0 ? firstOptions : undefined));
   }
   if (commands.length === 0 && firstOptions.size > 0) {
-    throw usageError(`missing command name after ${[...firstOptions.keys()].map((k) => `--${k}`).join(' ')}`);
+    throw usageError(
+      `missing command name after ${[...firstOptions.keys()].map((k) => `--${k}`).join(' ')}`,
+    );
   }
   return { global: { db, wait, timeout, format, bare, dryRun, help, version }, commands };
 }
@@ -139,7 +149,9 @@ function toCommand(words: readonly string[], inherited?: Map<string, string | tr
   }
   const name = words[i];
   if (name === undefined) {
-    throw usageError(`missing command name after ${[...options.keys()].map((k) => `--${k}`).join(' ')}`);
+    throw usageError(
+      `missing command name after ${[...options.keys()].map((k) => `--${k}`).join(' ')}`,
+    );
   }
   return { name, args: words.slice(i + 1), options };
 }

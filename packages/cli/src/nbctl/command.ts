@@ -55,6 +55,7 @@ export interface CommandSpec<P> {
   parse(args: readonly string[], opts: OptionReader): P;
   /** I/O that cannot share the batch's transaction (schema migrations), done before it starts. */
   beforeTransaction?(url: string, plan: P): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: commands without output simply return nothing
   run(ctx: RunContext, plan: P): Promise<Output | void>;
 }
 

@@ -23,8 +23,12 @@ describe('database connection failures', () => {
   test('OVN_NB_DB is used when --db is not given; neither is a usage error', async () => {
     const port = await freePort();
     const r = await kit.raw(['ls-list'], { OVN_NB_DB: `postgres://u@127.0.0.1:${port}/x` });
-    expect(r.err).toBe(`nbctl: cannot connect to postgres://u@127.0.0.1:${port}/x: connect ECONNREFUSED 127.0.0.1:${port}\n`);
-    expect((await kit.raw(['ls-list'], {})).err).toBe('nbctl: no database given: use --db URL or set OVN_NB_DB\n');
+    expect(r.err).toBe(
+      `nbctl: cannot connect to postgres://u@127.0.0.1:${port}/x: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    );
+    expect((await kit.raw(['ls-list'], {})).err).toBe(
+      'nbctl: no database given: use --db URL or set OVN_NB_DB\n',
+    );
   });
 
   test('a database that was never initialised says to run init', async () => {
@@ -32,8 +36,12 @@ describe('database connection failures', () => {
     try {
       const r = await kit.raw(['--db', empty.url, 'ls-list']);
       expect(r.code).toBe(1);
-      expect(r.err).toBe('nbctl: ls-list: the database has no NB schema (run "nbctl init"): relation "logical_switch" does not exist\n');
-      expect((await kit.raw(['--db', empty.url, 'init', '--', 'ls-add', 'sw0', '--', 'ls-list'])).code).toBe(0);
+      expect(r.err).toBe(
+        'nbctl: ls-list: the database has no NB schema (run "nbctl init"): relation "logical_switch" does not exist\n',
+      );
+      expect(
+        (await kit.raw(['--db', empty.url, 'init', '--', 'ls-add', 'sw0', '--', 'ls-list'])).code,
+      ).toBe(0);
     } finally {
       await empty.drop();
     }
@@ -59,7 +67,9 @@ describe('database connection failures', () => {
       const r = await run;
       expect(r.code).toBe(1);
       expect(r.err).toMatch(
-        new RegExp(`^nbctl: lost connection to postgres://postgres@[^ ]+/${kit.db.name}: .*terminating connection due to administrator command.* \\(the transaction was not committed\\)\\n$`),
+        new RegExp(
+          `^nbctl: lost connection to postgres://postgres@[^ ]+/${kit.db.name}: .*terminating connection due to administrator command.* \\(the transaction was not committed\\)\\n$`,
+        ),
       );
     } finally {
       await blocker.query('ROLLBACK');

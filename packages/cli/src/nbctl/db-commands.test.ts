@@ -5,23 +5,42 @@ let kit: NbctlKit;
 let sw0: string;
 beforeAll(async () => {
   kit = await startNbctlKit();
-  await kit.ok('ls-add', 'sw0', '--', 'lsp-add', 'sw0', 'p1', '--', 'lsp-set-addresses', 'p1', '00:00:00:00:00:01 10.0.0.1');
-  sw0 = (await kit.query<{ uuid: string }>("SELECT uuid::text FROM nb.logical_switch WHERE name = 'sw0'"))[0]!.uuid;
+  await kit.ok(
+    'ls-add',
+    'sw0',
+    '--',
+    'lsp-add',
+    'sw0',
+    'p1',
+    '--',
+    'lsp-set-addresses',
+    'p1',
+    '00:00:00:00:00:01 10.0.0.1',
+  );
+  sw0 = (
+    await kit.query<{ uuid: string }>("SELECT uuid::text FROM nb.logical_switch WHERE name = 'sw0'")
+  )[0]!.uuid;
 });
 afterAll(() => kit.close());
 
 describe('generic database commands', () => {
   test('list in OVSDB record format, table names case-insensitive, with --columns', async () => {
-    const p1 = (await kit.query<{ uuid: string }>("SELECT uuid::text FROM nb.logical_switch_port WHERE name = 'p1'"))[0]!.uuid;
-    expect(await kit.ok('list', 'logical_switch')).toEqual([
-      `_uuid        : ${sw0}`,
-      'name         : "sw0"',
-      `ports        : [${p1}]`,
-      'acls         : []',
-      'load_balancer : []',
-      'other_config : {}',
-      'external_ids : {}',
-    ].map((l) => l.replace(/^(\S+)\s*:/, (_, h: string) => `${h.padEnd(13)} :`)));
+    const p1 = (
+      await kit.query<{ uuid: string }>(
+        "SELECT uuid::text FROM nb.logical_switch_port WHERE name = 'p1'",
+      )
+    )[0]!.uuid;
+    expect(await kit.ok('list', 'logical_switch')).toEqual(
+      [
+        `_uuid        : ${sw0}`,
+        'name         : "sw0"',
+        `ports        : [${p1}]`,
+        'acls         : []',
+        'load_balancer : []',
+        'other_config : {}',
+        'external_ids : {}',
+      ].map((l) => l.replace(/^(\S+)\s*:/, (_, h: string) => `${h.padEnd(13)} :`)),
+    );
     expect(await kit.ok('--columns=name,addresses', 'list', 'Logical_Switch_Port', 'p1')).toEqual([
       'name      : "p1"',
       'addresses : ["00:00:00:00:00:01 10.0.0.1"]',
@@ -29,33 +48,68 @@ describe('generic database commands', () => {
   });
 
   test('get, set (column and map key), add and remove on sets and maps, clear', async () => {
-    await kit.ok('set', 'Logical_Switch', 'sw0', 'external_ids:owner=alice', 'other_config:mcast_snoop=true');
-    expect(await kit.ok('get', 'Logical_Switch', 'sw0', 'external_ids:owner', 'other_config')).toEqual(['alice', '{mcast_snoop="true"}']);
+    await kit.ok(
+      'set',
+      'Logical_Switch',
+      'sw0',
+      'external_ids:owner=alice',
+      'other_config:mcast_snoop=true',
+    );
+    expect(
+      await kit.ok('get', 'Logical_Switch', 'sw0', 'external_ids:owner', 'other_config'),
+    ).toEqual(['alice', '{mcast_snoop="true"}']);
     await kit.ok('add', 'Logical_Switch', 'sw0', 'external_ids', 'owner=bob', 'team=net');
-    expect(await kit.ok('get', 'Logical_Switch', 'sw0', 'external_ids')).toEqual(['{owner=alice, team=net}']);
+    expect(await kit.ok('get', 'Logical_Switch', 'sw0', 'external_ids')).toEqual([
+      '{owner=alice, team=net}',
+    ]);
     await kit.ok('remove', 'Logical_Switch', 'sw0', 'external_ids', 'owner');
     expect(await kit.ok('get', 'Logical_Switch', 'sw0', 'external_ids')).toEqual(['{team=net}']);
     await kit.ok('add', 'Logical_Switch_Port', 'p1', 'addresses', '"00:00:00:00:00:02 10.0.0.2"');
     expect(await kit.ok('get', 'Logical_Switch_Port', 'p1', 'addresses')).toEqual([
       '["00:00:00:00:00:01 10.0.0.1", "00:00:00:00:00:02 10.0.0.2"]',
     ]);
-    await kit.ok('remove', 'Logical_Switch_Port', 'p1', 'addresses', '"00:00:00:00:00:01 10.0.0.1"');
-    expect(await kit.ok('--bare', 'get', 'Logical_Switch_Port', 'p1', 'addresses')).toEqual(['00:00:00:00:00:02 10.0.0.2']);
+    await kit.ok(
+      'remove',
+      'Logical_Switch_Port',
+      'p1',
+      'addresses',
+      '"00:00:00:00:00:01 10.0.0.1"',
+    );
+    expect(await kit.ok('--bare', 'get', 'Logical_Switch_Port', 'p1', 'addresses')).toEqual([
+      '00:00:00:00:00:02 10.0.0.2',
+    ]);
     await kit.ok('set', 'Logical_Switch_Port', 'p1', 'tag_request=7', 'parent_name=vm');
-    expect(await kit.ok('get', 'Logical_Switch_Port', 'p1', 'tag_request', 'parent_name')).toEqual(['7', 'vm']);
+    expect(await kit.ok('get', 'Logical_Switch_Port', 'p1', 'tag_request', 'parent_name')).toEqual([
+      '7',
+      'vm',
+    ]);
     await kit.ok('clear', 'Logical_Switch_Port', 'p1', 'addresses', 'tag_request');
-    expect(await kit.ok('get', 'Logical_Switch_Port', 'p1', 'addresses', 'tag_request')).toEqual(['[]', '[]']);
+    expect(await kit.ok('get', 'Logical_Switch_Port', 'p1', 'addresses', 'tag_request')).toEqual([
+      '[]',
+      '[]',
+    ]);
   });
 
   test('find by column, by map key, with !=', async () => {
     await kit.ok('ls-add', 'sw1');
-    expect(await kit.ok('--bare', '--columns=name', 'find', 'Logical_Switch', 'external_ids:team=net')).toEqual(['sw0']);
-    expect(await kit.ok('--bare', '--columns=name', 'find', 'Logical_Switch', 'name!=sw0')).toEqual(['sw1']);
-    expect(await kit.ok('--columns=_uuid', 'find', 'logical_switch', 'name=sw0')).toEqual([`_uuid : ${sw0}`]);
+    expect(
+      await kit.ok('--bare', '--columns=name', 'find', 'Logical_Switch', 'external_ids:team=net'),
+    ).toEqual(['sw0']);
+    expect(await kit.ok('--bare', '--columns=name', 'find', 'Logical_Switch', 'name!=sw0')).toEqual(
+      ['sw1'],
+    );
+    expect(await kit.ok('--columns=_uuid', 'find', 'logical_switch', 'name=sw0')).toEqual([
+      `_uuid : ${sw0}`,
+    ]);
   });
 
   test('create prints the UUID; destroy; NB_Global is "."', async () => {
-    const [uuid] = await kit.ok('create', 'DHCP_Options', 'cidr=10.1.0.0/16', 'options:lease_time=60');
+    const [uuid] = await kit.ok(
+      'create',
+      'DHCP_Options',
+      'cidr=10.1.0.0/16',
+      'options:lease_time=60',
+    );
     // A string value that looks like a number is quoted, as OVSDB prints it.
     expect(await kit.ok('get', 'DHCP_Options', uuid!, 'options:lease_time')).toEqual(['"60"']);
     await kit.ok('destroy', 'DHCP_Options', uuid!);
@@ -66,9 +120,15 @@ describe('generic database commands', () => {
   test('UUID abbreviations work; errors name the table, column or row', async () => {
     expect(await kit.ok('get', 'Logical_Switch', sw0.slice(0, 8), 'name')).toEqual(['"sw0"']);
     const err = async (...args: string[]) => (await kit.nbctl(...args)).err;
-    expect(await err('list', 'Bogus_Table')).toBe('nbctl: list: Bogus_Table: no table of that name in the NB database\n');
-    expect(await err('get', 'Logical_Switch', 'sw0', 'colour')).toBe('nbctl: get: colour: no column of that name in table Logical_Switch\n');
-    expect(await err('get', 'Logical_Switch', 'sw9', 'name')).toBe('nbctl: get: sw9: no row in table Logical_Switch\n');
+    expect(await err('list', 'Bogus_Table')).toBe(
+      'nbctl: list: Bogus_Table: no table of that name in the NB database\n',
+    );
+    expect(await err('get', 'Logical_Switch', 'sw0', 'colour')).toBe(
+      'nbctl: get: colour: no column of that name in table Logical_Switch\n',
+    );
+    expect(await err('get', 'Logical_Switch', 'sw9', 'name')).toBe(
+      'nbctl: get: sw9: no row in table Logical_Switch\n',
+    );
     expect(await err('set', 'Logical_Switch_Port', 'p1', 'tag_request=ten')).toBe(
       'nbctl: set: Logical_Switch_Port.tag_request: "ten" is not an integer\n',
     );

@@ -16,19 +16,40 @@ import {
   writeCast,
 } from './db-schema.js';
 import { invalid, NbctlError, objectError, usageError } from './errors.js';
-import { type Atom, type Datum, formatAtom, formatDatum, isMap, isSet, isUuid, parseAtom, parseDatum } from './ovsdb-value.js';
+import {
+  type Atom,
+  type Datum,
+  formatAtom,
+  formatDatum,
+  isMap,
+  isSet,
+  isUuid,
+  parseAtom,
+  parseDatum,
+} from './ovsdb-value.js';
 
-const GROUP = 'Database commands (TABLE is an OVN table name such as Logical_Switch; case and _ do not matter)';
+const GROUP =
+  'Database commands (TABLE is an OVN table name such as Logical_Switch; case and _ do not matter)';
 
 // ---------------------------------------------------------------- records
 
 /** The UUID of the row RECORD names: a UUID, a name, "." for NB_Global, or a unique UUID prefix. */
-async function resolveRecord(tx: Tx, table: DbTable, id: string, mustExist = true): Promise<string | undefined> {
+async function resolveRecord(
+  tx: Tx,
+  table: DbTable,
+  id: string,
+  mustExist = true,
+): Promise<string | undefined> {
   if (id === '.' && table.name === 'NB_Global') {
-    const rows = await tx.query<{ uuid: string }>(`SELECT uuid::text AS uuid FROM ${table.sql} LIMIT 1`);
+    const rows = await tx.query<{ uuid: string }>(
+      `SELECT uuid::text AS uuid FROM ${table.sql} LIMIT 1`,
+    );
     if (rows[0]) return rows[0].uuid;
   } else if (isUuid(id)) {
-    const rows = await tx.query<{ uuid: string }>(`SELECT uuid::text AS uuid FROM ${table.sql} WHERE uuid = $1`, [id]);
+    const rows = await tx.query<{ uuid: string }>(
+      `SELECT uuid::text AS uuid FROM ${table.sql} WHERE uuid = $1`,
+      [id],
+    );
     if (rows[0]) return rows[0].uuid;
   }
   if (table.nameColumn) {
@@ -45,11 +66,16 @@ async function resolveRecord(tx: Tx, table: DbTable, id: string, mustExist = tru
     if (rows[0]) return rows[0].uuid;
   }
   if (/^[0-9a-f]{4,}(-[0-9a-f-]*)?$/i.test(id) && !isUuid(id)) {
-    const rows = await tx.query<{ uuid: string }>(`SELECT uuid::text AS uuid FROM ${table.sql} WHERE uuid::text LIKE $1 LIMIT 2`, [
-      `${id.toLowerCase()}%`,
-    ]);
+    const rows = await tx.query<{ uuid: string }>(
+      `SELECT uuid::text AS uuid FROM ${table.sql} WHERE uuid::text LIKE $1 LIMIT 2`,
+      [`${id.toLowerCase()}%`],
+    );
     if (rows.length === 1) return rows[0]!.uuid;
-    if (rows.length > 1) throw new NbctlError('ambiguous', `${id}: more than one row of ${table.name} has a UUID starting so`);
+    if (rows.length > 1)
+      throw new NbctlError(
+        'ambiguous',
+        `${id}: more than one row of ${table.name} has a UUID starting so`,
+      );
   }
   if (!mustExist) return undefined;
   throw objectError('not-found', id, `no row in table ${table.name}`);
@@ -99,15 +125,25 @@ function parseKey(raw: string | undefined): string | undefined {
   return raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
 }
 
-function parseAssignment(table: DbTable, arg: string, allowNotEqual = false): Assignment & { negate: boolean } {
+function parseAssignment(
+  table: DbTable,
+  arg: string,
+  allowNotEqual = false,
+): Assignment & { negate: boolean } {
   const m = ASSIGN_RE.exec(arg);
-  if (!m || (m[3] === '!=' && !allowNotEqual)) throw usageError(`"${arg}" is not COLUMN[:KEY]=VALUE`);
+  if (!m || (m[3] === '!=' && !allowNotEqual))
+    throw usageError(`"${arg}" is not COLUMN[:KEY]=VALUE`);
   const column = findColumn(table, m[1]!);
   const key = parseKey(m[2]);
   const what = `${table.name}.${column.name}`;
   if (key !== undefined) {
     if (!isMap(column.type)) throw invalid(what, 'only map columns take a :KEY');
-    return { column, key, value: parseAtom(unquote(m[4]!), column.type.value!, what, m[4]!.trim().startsWith('"')), negate: m[3] === '!=' };
+    return {
+      column,
+      key,
+      value: parseAtom(unquote(m[4]!), column.type.value!, what, m[4]!.trim().startsWith('"')),
+      negate: m[3] === '!=',
+    };
   }
   return { column, key, value: parseDatum(m[4]!, column.type, what), negate: m[3] === '!=' };
 }
@@ -119,7 +155,10 @@ function unquote(s: string): string {
 
 function mustBeWritable(table: DbTable, c: DbColumn): void {
   if (c.readonly) {
-    throw invalid(`${table.name}.${c.name}`, 'this column is read-only here (change it with the command that owns the relation, e.g. lsp-add)');
+    throw invalid(
+      `${table.name}.${c.name}`,
+      'this column is read-only here (change it with the command that owns the relation, e.g. lsp-add)',
+    );
   }
 }
 
@@ -152,7 +191,12 @@ export const dbCommands: AnyCommand[] = [
         params = [uuids];
       }
       const rows = await readRows(tx, p.table, p.columns, where, params);
-      return { kind: 'table', headings: p.columns.map((c) => c.name), types: p.columns.map((c) => c.type), rows };
+      return {
+        kind: 'table',
+        headings: p.columns.map((c) => c.name),
+        types: p.columns.map((c) => c.type),
+        rows,
+      };
     },
   }),
   defineCommand({
@@ -169,7 +213,11 @@ export const dbCommands: AnyCommand[] = [
       const table = tableArg(args);
       const conditions = args.slice(1).map((a) => parseAssignment(table, a, true));
       for (const c of conditions) {
-        if (c.column.catalog?.derived) throw invalid(`${table.name}.${c.column.name}`, 'find cannot search by a relation column');
+        if (c.column.catalog?.derived)
+          throw invalid(
+            `${table.name}.${c.column.name}`,
+            'find cannot search by a relation column',
+          );
       }
       return { table, columns: selectColumns(table, opts), conditions };
     },
@@ -194,8 +242,19 @@ export const dbCommands: AnyCommand[] = [
         }
         return c.negate ? `NOT ${sql}` : sql;
       });
-      const rows = await readRows(tx, p.table, p.columns, conds.length ? `WHERE ${conds.join(' AND ')}` : '', params);
-      return { kind: 'table', headings: p.columns.map((c) => c.name), types: p.columns.map((c) => c.type), rows };
+      const rows = await readRows(
+        tx,
+        p.table,
+        p.columns,
+        conds.length ? `WHERE ${conds.join(' AND ')}` : '',
+        params,
+      );
+      return {
+        kind: 'table',
+        headings: p.columns.map((c) => c.name),
+        types: p.columns.map((c) => c.type),
+        rows,
+      };
     },
   }),
   defineCommand({
@@ -214,22 +273,36 @@ export const dbCommands: AnyCommand[] = [
         const i = a.indexOf(':');
         const column = findColumn(table, i < 0 ? a : a.slice(0, i));
         const key = i < 0 ? undefined : parseKey(a.slice(i + 1));
-        if (key !== undefined && !isMap(column.type)) throw invalid(`${table.name}.${column.name}`, 'only map columns take a :KEY');
+        if (key !== undefined && !isMap(column.type))
+          throw invalid(`${table.name}.${column.name}`, 'only map columns take a :KEY');
         return { column, key };
       });
       return { table, record: args[1]!, wanted, ifExists: opts.has('if-exists') };
     },
     async run({ tx, global }, p) {
       const uuid = (await resolveRecord(tx, p.table, p.record))!;
-      const [row] = await readRows(tx, p.table, p.wanted.map((w) => w.column), 'WHERE t.uuid = $1', [uuid]);
+      const [row] = await readRows(
+        tx,
+        p.table,
+        p.wanted.map((w) => w.column),
+        'WHERE t.uuid = $1',
+        [uuid],
+      );
       const out: string[] = [];
       p.wanted.forEach((w, i) => {
         const v = row![i]!;
-        if (w.key === undefined) return void out.push(formatDatum(v, w.column.type, global.bare));
+        if (w.key === undefined) {
+          out.push(formatDatum(v, w.column.type, global.bare));
+          return;
+        }
         const m = v as Record<string, Atom>;
         if (m[w.key] === undefined) {
           if (p.ifExists) return;
-          throw objectError('not-found', `${p.record}`, `no key "${w.key}" in ${p.table.name} column ${w.column.name}`);
+          throw objectError(
+            'not-found',
+            `${p.record}`,
+            `no key "${w.key}" in ${p.table.name} column ${w.column.name}`,
+          );
         }
         out.push(formatAtom(m[w.key]!, w.column.type.value!, global.bare));
       });
@@ -272,7 +345,8 @@ export const dbCommands: AnyCommand[] = [
   defineCommand({
     name: 'add',
     usage: 'TABLE RECORD COLUMN VALUE...',
-    summary: 'add values to a set column, or KEY=VALUE pairs to a map column (existing keys are kept)',
+    summary:
+      'add values to a set column, or KEY=VALUE pairs to a map column (existing keys are kept)',
     group: GROUP,
     minArgs: 4,
     maxArgs: Number.POSITIVE_INFINITY,
@@ -283,7 +357,8 @@ export const dbCommands: AnyCommand[] = [
       const column = findColumn(table, args[2]!);
       mustBeWritable(table, column);
       const what = `${table.name}.${column.name}`;
-      if (!isMap(column.type) && !isSet(column.type)) throw invalid(what, 'add works on set and map columns only');
+      if (!isMap(column.type) && !isSet(column.type))
+        throw invalid(what, 'add works on set and map columns only');
       const values = args.slice(3).map((v) => parseDatum(v, column.type, what));
       return { table, record: args[1]!, column, values };
     },
@@ -292,7 +367,10 @@ export const dbCommands: AnyCommand[] = [
       const col = p.column.catalog!.column!;
       if (isMap(p.column.type)) {
         const added = Object.assign({}, ...(p.values as Record<string, Atom>[]));
-        await tx.query(`UPDATE ${p.table.sql} SET ${col} = $2::jsonb || ${col} WHERE uuid = $1`, [uuid, JSON.stringify(added)]);
+        await tx.query(`UPDATE ${p.table.sql} SET ${col} = $2::jsonb || ${col} WHERE uuid = $1`, [
+          uuid,
+          JSON.stringify(added),
+        ]);
       } else {
         const types = await columnSqlTypes(tx, p.table);
         const cast = writeCast(p.column, types);
@@ -317,13 +395,15 @@ export const dbCommands: AnyCommand[] = [
       const column = findColumn(table, args[2]!);
       mustBeWritable(table, column);
       const what = `${table.name}.${column.name}`;
-      if (!isMap(column.type) && !isSet(column.type)) throw invalid(what, 'remove works on set and map columns only');
+      if (!isMap(column.type) && !isSet(column.type))
+        throw invalid(what, 'remove works on set and map columns only');
       const keys: string[] = [];
       const pairs: Record<string, Atom> = {};
       const items: Atom[] = [];
       for (const v of args.slice(3)) {
         if (isMap(column.type)) {
-          if (/^[^={}]+=/.test(v) || v.trim().startsWith('{')) Object.assign(pairs, parseDatum(v, column.type, what));
+          if (/^[^={}]+=/.test(v) || v.trim().startsWith('{'))
+            Object.assign(pairs, parseDatum(v, column.type, what));
           else keys.push(unquote(v));
         } else {
           items.push(...(parseDatum(v, column.type, what) as Atom[]));
@@ -339,7 +419,10 @@ export const dbCommands: AnyCommand[] = [
         const current = { ...(row![0] as Record<string, Atom>) };
         for (const k of p.keys) delete current[k];
         for (const [k, v] of Object.entries(p.pairs)) if (current[k] === v) delete current[k];
-        await tx.query(`UPDATE ${p.table.sql} SET ${col} = $2::jsonb WHERE uuid = $1`, [uuid, JSON.stringify(current)]);
+        await tx.query(`UPDATE ${p.table.sql} SET ${col} = $2::jsonb WHERE uuid = $1`, [
+          uuid,
+          JSON.stringify(current),
+        ]);
       } else {
         const types = await columnSqlTypes(tx, p.table);
         await tx.query(
@@ -374,7 +457,11 @@ export const dbCommands: AnyCommand[] = [
       const uuid = (await resolveRecord(tx, p.table, p.record))!;
       const sets = p.columns.map((c) => {
         const col = c.catalog!.column!;
-        return isMap(c.type) ? `${col} = '{}'::jsonb` : isSet(c.type) ? `${col} = '{}'` : `${col} = NULL`;
+        return isMap(c.type)
+          ? `${col} = '{}'::jsonb`
+          : isSet(c.type)
+            ? `${col} = '{}'`
+            : `${col} = NULL`;
       });
       await tx.query(`UPDATE ${p.table.sql} SET ${sets.join(', ')} WHERE uuid = $1`, [uuid]);
     },
@@ -382,7 +469,8 @@ export const dbCommands: AnyCommand[] = [
   defineCommand({
     name: 'create',
     usage: 'TABLE COLUMN[:KEY]=VALUE...',
-    summary: 'insert a row and print its UUID (e.g. create Address_Set name=as1 addresses=\'"10.0.0.1","10.0.0.2"\')',
+    summary:
+      'insert a row and print its UUID (e.g. create Address_Set name=as1 addresses=\'"10.0.0.1","10.0.0.2"\')',
     group: GROUP,
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
@@ -400,7 +488,8 @@ export const dbCommands: AnyCommand[] = [
       // Map keys given one by one (external_ids:a=1 external_ids:b=2) gather into one value.
       const values = new Map<DbColumn, unknown>();
       for (const a of p.assignments) {
-        if (a.key !== undefined) values.set(a.column, { ...((values.get(a.column) as object) ?? {}), [a.key]: a.value });
+        if (a.key !== undefined)
+          values.set(a.column, { ...((values.get(a.column) as object) ?? {}), [a.key]: a.value });
         else values.set(a.column, a.value);
       }
       const cols = [...values.keys()];
@@ -425,8 +514,14 @@ export const dbCommands: AnyCommand[] = [
     parse(args, opts) {
       const table = tableArg(args);
       if (opts.has('all') && args.length > 1) throw usageError('--all takes no RECORD arguments');
-      if (!opts.has('all') && args.length < 2) throw usageError('destroy needs RECORD arguments (or --all)');
-      return { table, records: args.slice(1), all: opts.has('all'), ifExists: opts.has('if-exists') };
+      if (!opts.has('all') && args.length < 2)
+        throw usageError('destroy needs RECORD arguments (or --all)');
+      return {
+        table,
+        records: args.slice(1),
+        all: opts.has('all'),
+        ifExists: opts.has('if-exists'),
+      };
     },
     async run({ tx, memo }, p) {
       memo.clear();
@@ -446,7 +541,10 @@ function mergeSets(sets: readonly string[]): string {
     const col = s.slice(0, s.indexOf(' = '));
     const rhs = s.slice(s.indexOf(' = ') + 3);
     const prev = byColumn.get(col);
-    byColumn.set(col, prev && rhs.startsWith(`${col} || `) ? `${prev} || ${rhs.slice(col.length + 4)}` : rhs);
+    byColumn.set(
+      col,
+      prev && rhs.startsWith(`${col} || `) ? `${prev} || ${rhs.slice(col.length + 4)}` : rhs,
+    );
   }
   return [...byColumn].map(([c, rhs]) => `${c} = ${rhs}`).join(', ');
 }

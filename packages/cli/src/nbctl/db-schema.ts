@@ -34,14 +34,22 @@ export interface DbTable {
 const norm = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
 
 /** Exact (case- and _/- insensitive) match first, then a unique abbreviation, as ovn-nbctl does. */
-function pick<T extends { name: string }>(items: readonly T[], wanted: string, what: string, where: string): T {
+function pick<T extends { name: string }>(
+  items: readonly T[],
+  wanted: string,
+  what: string,
+  where: string,
+): T {
   const key = norm(wanted);
   const exact = items.find((i) => norm(i.name) === key);
   if (exact) return exact;
   const prefixed = items.filter((i) => norm(i.name).startsWith(key));
   if (prefixed.length === 1 && key !== '') return prefixed[0]!;
   if (prefixed.length > 1) {
-    throw new NbctlError('ambiguous', `${wanted}: ${what} name is ambiguous (${prefixed.map((p) => p.name).join(', ')})`);
+    throw new NbctlError(
+      'ambiguous',
+      `${wanted}: ${what} name is ambiguous (${prefixed.map((p) => p.name).join(', ')})`,
+    );
   }
   throw objectError('not-found', wanted, `no ${what} of that name${where}`);
 }
@@ -66,7 +74,12 @@ function columnType(c: CatalogColumn): ColumnType {
   }
 }
 
-const UUID_COLUMN: DbColumn = { name: '_uuid', type: { key: 'uuid', min: 1, max: 1 }, catalog: undefined, readonly: true };
+const UUID_COLUMN: DbColumn = {
+  name: '_uuid',
+  type: { key: 'uuid', min: 1, max: 1 },
+  catalog: undefined,
+  readonly: true,
+};
 
 export function findTable(name: string): DbTable {
   if (!catalog) throw new Error('nbctl: the NB catalog was not loaded');
@@ -77,7 +90,12 @@ export function findTable(name: string): DbTable {
     nameColumn: t.nameColumn,
     columns: [
       UUID_COLUMN,
-      ...t.columns.map((c) => ({ name: c.name, type: columnType(c), catalog: c, readonly: Boolean(c.derived || c.readonly) })),
+      ...t.columns.map((c) => ({
+        name: c.name,
+        type: columnType(c),
+        catalog: c,
+        readonly: Boolean(c.derived || c.readonly),
+      })),
     ],
   };
 }

@@ -11,10 +11,17 @@ describe('DHCP options', () => {
   test('create, list, set and get options, delete', async () => {
     await kit.ok('dhcp-options-create', '10.0.0.0/24', 'owner=test');
     const [uuid] = await kit.ok('dhcp-options-list');
-    expect(await kit.query('SELECT uuid::text, cidr::text, external_ids FROM nb.dhcp_options')).toEqual([
-      { uuid, cidr: '10.0.0.0/24', external_ids: { owner: 'test' } },
-    ]);
-    await kit.ok('dhcp-options-set-options', uuid!, 'lease_time=3600', 'router=10.0.0.1', 'server_id=10.0.0.1', 'server_mac=c0:ff:ee:00:00:01');
+    expect(
+      await kit.query('SELECT uuid::text, cidr::text, external_ids FROM nb.dhcp_options'),
+    ).toEqual([{ uuid, cidr: '10.0.0.0/24', external_ids: { owner: 'test' } }]);
+    await kit.ok(
+      'dhcp-options-set-options',
+      uuid!,
+      'lease_time=3600',
+      'router=10.0.0.1',
+      'server_id=10.0.0.1',
+      'server_mac=c0:ff:ee:00:00:01',
+    );
     expect(await kit.ok('dhcp-options-get-options', uuid!)).toEqual([
       'lease_time=3600',
       'router=10.0.0.1',
@@ -32,7 +39,9 @@ describe('DHCP options', () => {
     expect((await kit.nbctl('dhcp-options-create', '10.0.0.0')).err).toBe(
       'nbctl: dhcp-options-create: 10.0.0.0: invalid CIDR (expected NETWORK/PREFIXLEN)\n',
     );
-    expect((await kit.nbctl('dhcp-options-get-options', 'abc')).err).toBe('nbctl: dhcp-options-get-options: abc: not a DHCP_Options UUID\n');
+    expect((await kit.nbctl('dhcp-options-get-options', 'abc')).err).toBe(
+      'nbctl: dhcp-options-get-options: abc: not a DHCP_Options UUID\n',
+    );
     expect((await kit.nbctl('dhcp-options-del', '00000000-0000-0000-0000-000000000001')).err).toBe(
       'nbctl: dhcp-options-del: 00000000-0000-0000-0000-000000000001: DHCP options not found\n',
     );

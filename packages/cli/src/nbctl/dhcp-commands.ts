@@ -29,11 +29,15 @@ export const dhcpCommands = [
       const [cidrText, ...kv] = args as [string, ...string[]];
       const c = parseCidr(cidrText);
       if (!c) throw invalid(cidrText, 'invalid CIDR (expected NETWORK/PREFIXLEN)');
-      if (!hasNoHostBits(c)) throw invalid(cidrText, `host bits are set: did you mean ${networkWithLength(c)}?`);
+      if (!hasNoHostBits(c))
+        throw invalid(cidrText, `host bits are set: did you mean ${networkWithLength(c)}?`);
       return { cidr: networkWithLength(c), externalIds: parseKeyValues(cidrText, kv) };
     },
     async run({ tx }, p) {
-      await tx.query('INSERT INTO dhcp_options (cidr, external_ids) VALUES ($1::cidr, $2::jsonb)', [p.cidr, JSON.stringify(p.externalIds)]);
+      await tx.query('INSERT INTO dhcp_options (cidr, external_ids) VALUES ($1::cidr, $2::jsonb)', [
+        p.cidr,
+        JSON.stringify(p.externalIds),
+      ]);
     },
   }),
   defineCommand({
@@ -46,8 +50,15 @@ export const dhcpCommands = [
     writes: false,
     parse: () => ({}),
     async run({ tx }) {
-      const rows = await tx.query<{ uuid: string; cidr: string }>('SELECT uuid::text AS uuid, cidr::text AS cidr FROM dhcp_options ORDER BY uuid');
-      return { kind: 'table', headings: ['uuid', 'cidr'], rows: rows.map((r) => [r.uuid, r.cidr]), text: rows.map((r) => r.uuid) };
+      const rows = await tx.query<{ uuid: string; cidr: string }>(
+        'SELECT uuid::text AS uuid, cidr::text AS cidr FROM dhcp_options ORDER BY uuid',
+      );
+      return {
+        kind: 'table',
+        headings: ['uuid', 'cidr'],
+        rows: rows.map((r) => [r.uuid, r.cidr]),
+        text: rows.map((r) => r.uuid),
+      };
     },
   }),
   defineCommand({
@@ -62,7 +73,8 @@ export const dhcpCommands = [
     parse: (args, opts) => ({ uuid: checkDhcpUuid(args[0]!), ifExists: opts.has('if-exists') }),
     async run({ tx }, p) {
       const rows = await tx.query('DELETE FROM dhcp_options WHERE uuid = $1 RETURNING 1', [p.uuid]);
-      if (rows.length === 0 && !p.ifExists) throw objectError('not-found', p.uuid, 'DHCP options not found');
+      if (rows.length === 0 && !p.ifExists)
+        throw objectError('not-found', p.uuid, 'DHCP options not found');
     },
   }),
   defineCommand({
@@ -73,9 +85,15 @@ export const dhcpCommands = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     writes: true,
-    parse: (args) => ({ uuid: checkDhcpUuid(args[0]!), options: parseKeyValues(args[0]!, args.slice(1)) }),
+    parse: (args) => ({
+      uuid: checkDhcpUuid(args[0]!),
+      options: parseKeyValues(args[0]!, args.slice(1)),
+    }),
     async run({ tx }, p) {
-      const rows = await tx.query('UPDATE dhcp_options SET options = $2::jsonb WHERE uuid = $1 RETURNING 1', [p.uuid, JSON.stringify(p.options)]);
+      const rows = await tx.query(
+        'UPDATE dhcp_options SET options = $2::jsonb WHERE uuid = $1 RETURNING 1',
+        [p.uuid, JSON.stringify(p.options)],
+      );
       if (rows.length === 0) throw objectError('not-found', p.uuid, 'DHCP options not found');
     },
   }),
@@ -90,7 +108,10 @@ export const dhcpCommands = [
     parse: (args) => ({ uuid: checkDhcpUuid(args[0]!) }),
     async run({ tx }, p) {
       await mustExist(tx, p.uuid);
-      const rows = await tx.query<{ options: Record<string, string> }>('SELECT options FROM dhcp_options WHERE uuid = $1', [p.uuid]);
+      const rows = await tx.query<{ options: Record<string, string> }>(
+        'SELECT options FROM dhcp_options WHERE uuid = $1',
+        [p.uuid],
+      );
       const o = rows[0]!.options;
       return Object.keys(o)
         .sort()

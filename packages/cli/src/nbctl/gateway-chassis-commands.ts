@@ -10,7 +10,8 @@ export const gatewayChassisCommands = [
   defineCommand({
     name: 'lrp-set-gateway-chassis',
     usage: 'PORT CHASSIS [PRIORITY]',
-    summary: 'make CHASSIS a gateway for PORT with PRIORITY (0..32767, default 0); updates the priority if set',
+    summary:
+      'make CHASSIS a gateway for PORT with PRIORITY (0..32767, default 0); updates the priority if set',
     group: GROUP,
     minArgs: 2,
     maxArgs: 3,
@@ -18,7 +19,11 @@ export const gatewayChassisCommands = [
     parse(args) {
       const [port, chassis, prio] = args as [string, string, string?];
       if (chassis === '') throw invalid(port, 'chassis name must not be empty');
-      return { port, chassis, priority: prio === undefined ? 0 : checkInt(port, prio, 'priority', 0, 32767) };
+      return {
+        port,
+        chassis,
+        priority: prio === undefined ? 0 : checkInt(port, prio, 'priority', 0, 32767),
+      };
     },
     async run({ tx }, p) {
       const lrp = await findRouterPortOrFail(tx, p.port);
@@ -41,11 +46,16 @@ export const gatewayChassisCommands = [
     parse: (args) => ({ port: args[0]!, chassis: args[1]! }),
     async run({ tx }, p) {
       const lrp = await findRouterPortOrFail(tx, p.port);
-      const rows = await tx.query('DELETE FROM gateway_chassis WHERE router_port_uuid = $1 AND chassis_name = $2 RETURNING 1', [
-        lrp.uuid,
-        p.chassis,
-      ]);
-      if (rows.length === 0) throw objectError('not-found', p.port, `chassis ${p.chassis} is not a gateway chassis of this port`);
+      const rows = await tx.query(
+        'DELETE FROM gateway_chassis WHERE router_port_uuid = $1 AND chassis_name = $2 RETURNING 1',
+        [lrp.uuid, p.chassis],
+      );
+      if (rows.length === 0)
+        throw objectError(
+          'not-found',
+          p.port,
+          `chassis ${p.chassis} is not a gateway chassis of this port`,
+        );
     },
   }),
   defineCommand({

@@ -16,7 +16,10 @@ export const generalCommands = [
     // Migrations run in their own transactions (one per version, under an advisory lock), so they
     // happen before the batch's transaction. Loaded only here: other commands do without them.
     async beforeTransaction(url) {
-      const [{ createPool }, { initNb }] = await Promise.all([import('@ovn-ts/db'), import('@ovn-ts/nb-db')]);
+      const [{ createPool }, { initNb }] = await Promise.all([
+        import('@ovn-ts/db'),
+        import('@ovn-ts/nb-db'),
+      ]);
       const pool = createPool(url, { max: 1, applicationName: 'nbctl init' });
       try {
         await initNb(pool);

@@ -1,9 +1,9 @@
 /** lb-add, lb-del, lb-list: load balancers and their VIPs. */
 import { defineCommand, type Tx } from './command.js';
 import { invalid, objectError } from './errors.js';
+import { parseEndpoint, parseVipAndBackends } from './lb-endpoint.js';
 import { ambiguous, LOAD_BALANCER } from './lookup.js';
 import { lockName } from './named-entity.js';
-import { parseEndpoint, parseVipAndBackends } from './lb-endpoint.js';
 import { isUuid } from './ovsdb-value.js';
 
 const GROUP = 'Load balancer commands';
@@ -21,15 +21,25 @@ export async function findLbs(tx: Tx, id: string, lock = false): Promise<LbRow[]
   const cols = 'uuid::text AS uuid, name, protocol, vips';
   const suffix = lock ? ' FOR UPDATE' : '';
   if (isUuid(id)) {
-    const r = await tx.query<LbRow>(`SELECT ${cols} FROM load_balancer WHERE uuid = $1${suffix}`, [id]);
+    const r = await tx.query<LbRow>(`SELECT ${cols} FROM load_balancer WHERE uuid = $1${suffix}`, [
+      id,
+    ]);
     if (r.length > 0) return r;
   }
-  return tx.query<LbRow>(`SELECT ${cols} FROM load_balancer WHERE name = $1 ORDER BY uuid${suffix}`, [id]);
+  return tx.query<LbRow>(
+    `SELECT ${cols} FROM load_balancer WHERE name = $1 ORDER BY uuid${suffix}`,
+    [id],
+  );
 }
 
 export async function findOneLb(tx: Tx, id: string, mustExist = true): Promise<LbRow | undefined> {
   const rows = await findLbs(tx, id);
-  if (rows.length > 1) throw ambiguous(LOAD_BALANCER, id, rows.map((r) => r.uuid));
+  if (rows.length > 1)
+    throw ambiguous(
+      LOAD_BALANCER,
+      id,
+      rows.map((r) => r.uuid),
+    );
   if (!rows[0] && mustExist) throw objectError('not-found', id, 'load balancer not found');
   return rows[0];
 }
@@ -38,7 +48,8 @@ export const lbCommands = [
   defineCommand({
     name: 'lb-add',
     usage: 'LB VIP IPS [PROTOCOL]',
-    summary: 'create LB with VIP → IPS (comma-separated backends), or add the VIP to LB; PROTOCOL tcp|udp|sctp (default tcp)',
+    summary:
+      'create LB with VIP → IPS (comma-separated backends), or add the VIP to LB; PROTOCOL tcp|udp|sctp (default tcp)',
     group: GROUP,
     minArgs: 3,
     maxArgs: 4,
@@ -48,11 +59,20 @@ export const lbCommands = [
       const [name, vipText, ips, protocol] = args as [string, string, string, string?];
       const { vip, backends } = parseVipAndBackends(name, vipText, ips);
       if (protocol !== undefined) {
-        if (!PROTOCOLS.includes(protocol)) throw invalid(name, `protocol must be tcp, udp or sctp, not "${protocol}"`);
+        if (!PROTOCOLS.includes(protocol))
+          throw invalid(name, `protocol must be tcp, udp or sctp, not "${protocol}"`);
         if (vip.port === undefined) throw invalid(name, 'a protocol needs a VIP with a port');
       }
-      if (opts.has('may-exist') && opts.has('add-duplicate')) throw invalid(name, '--may-exist and --add-duplicate may not be used together');
-      return { name, vip: vip.text, backends, protocol: protocol ?? 'tcp', mayExist: opts.has('may-exist'), duplicate: opts.has('add-duplicate') };
+      if (opts.has('may-exist') && opts.has('add-duplicate'))
+        throw invalid(name, '--may-exist and --add-duplicate may not be used together');
+      return {
+        name,
+        vip: vip.text,
+        backends,
+        protocol: protocol ?? 'tcp',
+        mayExist: opts.has('may-exist'),
+        duplicate: opts.has('add-duplicate'),
+      };
     },
     async run({ tx }, p) {
       const insert = () =>
@@ -64,14 +84,27 @@ export const lbCommands = [
       if (p.duplicate) return void (await insert());
       await lockName(tx, LOAD_BALANCER, p.name);
       const rows = await findLbs(tx, p.name, true);
-      if (rows.length > 1) throw ambiguous(LOAD_BALANCER, p.name, rows.map((r) => r.uuid));
+      if (rows.length > 1)
+        throw ambiguous(
+          LOAD_BALANCER,
+          p.name,
+          rows.map((r) => r.uuid),
+        );
       const lb = rows[0];
       if (!lb) return void (await insert());
-      if (lb.vips[p.vip] !== undefined && !p.mayExist) throw objectError('exists', p.name, `VIP ${p.vip} already exists`);
+      if (lb.vips[p.vip] !== undefined && !p.mayExist)
+        throw objectError('exists', p.name, `VIP ${p.vip} already exists`);
       if ((lb.protocol ?? 'tcp') !== p.protocol) {
-        throw objectError('exists', p.name, `load balancer has protocol ${lb.protocol ?? 'tcp'}, not ${p.protocol}`);
+        throw objectError(
+          'exists',
+          p.name,
+          `load balancer has protocol ${lb.protocol ?? 'tcp'}, not ${p.protocol}`,
+        );
       }
-      await tx.query('UPDATE load_balancer SET vips = vips || $2::jsonb WHERE uuid = $1', [lb.uuid, JSON.stringify({ [p.vip]: p.backends })]);
+      await tx.query('UPDATE load_balancer SET vips = vips || $2::jsonb WHERE uuid = $1', [
+        lb.uuid,
+        JSON.stringify({ [p.vip]: p.backends }),
+      ]);
     },
   }),
   defineCommand({
@@ -91,7 +124,8 @@ export const lbCommands = [
     async run({ tx }, p) {
       const lb = await findOneLb(tx, p.name, !p.ifExists);
       if (!lb) return;
-      if (p.vip === undefined) return void (await tx.query('DELETE FROM load_balancer WHERE uuid = $1', [lb.uuid]));
+      if (p.vip === undefined)
+        return void (await tx.query('DELETE FROM load_balancer WHERE uuid = $1', [lb.uuid]));
       if (lb.vips[p.vip] === undefined) {
         if (p.ifExists) return;
         throw objectError('not-found', p.name, `VIP ${p.vip} not found`);
@@ -111,7 +145,9 @@ export const lbCommands = [
     async run({ tx }, p) {
       const rows =
         p.name === undefined
-          ? await tx.query<LbRow>('SELECT uuid::text AS uuid, name, protocol, vips FROM load_balancer ORDER BY name, uuid')
+          ? await tx.query<LbRow>(
+              'SELECT uuid::text AS uuid, name, protocol, vips FROM load_balancer ORDER BY name, uuid',
+            )
           : await findLbs(tx, p.name);
       return lbTable(rows);
     },
@@ -133,8 +169,16 @@ export function lbTable(rows: readonly LbRow[]) {
         text.push(`${head}${proto.padEnd(11)}${vip.padEnd(width + 4)}${lb.vips[vip]}`);
       });
   }
-  if (text.length > 0) text.unshift(`${'UUID'.padEnd(40)}${'LB'.padEnd(20)}${'PROTO'.padEnd(11)}${'VIP'.padEnd(width + 4)}IPs`);
-  return { kind: 'table' as const, headings: ['uuid', 'name', 'protocol', 'vip', 'backends'], rows: table, text };
+  if (text.length > 0)
+    text.unshift(
+      `${'UUID'.padEnd(40)}${'LB'.padEnd(20)}${'PROTO'.padEnd(11)}${'VIP'.padEnd(width + 4)}IPs`,
+    );
+  return {
+    kind: 'table' as const,
+    headings: ['uuid', 'name', 'protocol', 'vip', 'backends'],
+    rows: table,
+    text,
+  };
 }
 
 const parseEndpointPort = (vip: string) => /\]:\d+$|^[^:]+:\d+$/.test(vip);

@@ -1,12 +1,17 @@
 /** ls-lb-add/del/list and lr-lb-add/del/list: load balancers attached to switches and routers. */
 import { type AnyCommand, defineCommand } from './command.js';
 import { objectError } from './errors.js';
-import { type Entity, lookup, ROUTER, SWITCH } from './lookup.js';
 import { findOneLb, lbTable } from './lb-commands.js';
+import { type Entity, lookup, ROUTER, SWITCH } from './lookup.js';
 
 const GROUP = 'Load balancer commands';
 
-function linkCommands(prefix: 'ls' | 'lr', entity: Entity, table: string, fk: string): AnyCommand[] {
+function linkCommands(
+  prefix: 'ls' | 'lr',
+  entity: Entity,
+  table: string,
+  fk: string,
+): AnyCommand[] {
   const OWNER = entity.noun.toUpperCase();
   return [
     defineCommand({
@@ -26,7 +31,12 @@ function linkCommands(prefix: 'ls' | 'lr', entity: Entity, table: string, fk: st
           `INSERT INTO ${table} (${fk}, load_balancer_uuid) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
           [owner.uuid, lb.uuid],
         );
-        if (rows.length === 0 && !p.mayExist) throw objectError('exists', p.lb, `load balancer is already on ${entity.noun} ${p.owner}`);
+        if (rows.length === 0 && !p.mayExist)
+          throw objectError(
+            'exists',
+            p.lb,
+            `load balancer is already on ${entity.noun} ${p.owner}`,
+          );
       },
     }),
     defineCommand({
@@ -41,11 +51,16 @@ function linkCommands(prefix: 'ls' | 'lr', entity: Entity, table: string, fk: st
       parse: (args, opts) => ({ owner: args[0]!, lb: args[1], ifExists: opts.has('if-exists') }),
       async run({ tx }, p) {
         const owner = (await lookup(tx, entity, p.owner))!;
-        if (p.lb === undefined) return void (await tx.query(`DELETE FROM ${table} WHERE ${fk} = $1`, [owner.uuid]));
+        if (p.lb === undefined)
+          return void (await tx.query(`DELETE FROM ${table} WHERE ${fk} = $1`, [owner.uuid]));
         const lb = await findOneLb(tx, p.lb, !p.ifExists);
         if (!lb) return;
-        const rows = await tx.query(`DELETE FROM ${table} WHERE ${fk} = $1 AND load_balancer_uuid = $2 RETURNING 1`, [owner.uuid, lb.uuid]);
-        if (rows.length === 0 && !p.ifExists) throw objectError('not-found', p.lb, `load balancer is not on ${entity.noun} ${p.owner}`);
+        const rows = await tx.query(
+          `DELETE FROM ${table} WHERE ${fk} = $1 AND load_balancer_uuid = $2 RETURNING 1`,
+          [owner.uuid, lb.uuid],
+        );
+        if (rows.length === 0 && !p.ifExists)
+          throw objectError('not-found', p.lb, `load balancer is not on ${entity.noun} ${p.owner}`);
       },
     }),
     defineCommand({
@@ -59,7 +74,12 @@ function linkCommands(prefix: 'ls' | 'lr', entity: Entity, table: string, fk: st
       parse: (args) => ({ owner: args[0]! }),
       async run({ tx }, p) {
         const owner = (await lookup(tx, entity, p.owner))!;
-        const rows = await tx.query<{ uuid: string; name: string; protocol: string | null; vips: Record<string, string> }>(
+        const rows = await tx.query<{
+          uuid: string;
+          name: string;
+          protocol: string | null;
+          vips: Record<string, string>;
+        }>(
           `SELECT lb.uuid::text AS uuid, lb.name, lb.protocol, lb.vips
              FROM ${table} l JOIN load_balancer lb ON lb.uuid = l.load_balancer_uuid
             WHERE l.${fk} = $1 ORDER BY lb.name, lb.uuid`,

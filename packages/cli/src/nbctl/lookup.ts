@@ -15,11 +15,26 @@ export interface Entity {
 
 export const SWITCH: Entity = { table: 'logical_switch', noun: 'switch', plural: 'switches' };
 export const ROUTER: Entity = { table: 'logical_router', noun: 'router', plural: 'routers' };
-export const SWITCH_PORT: Entity = { table: 'logical_switch_port', noun: 'port', plural: 'ports' };
-export const ROUTER_PORT: Entity = { table: 'logical_router_port', noun: 'router port', plural: 'router ports' };
-export const PORT_GROUP: Entity = { table: 'port_group', noun: 'port group', plural: 'port groups' };
-export const ADDRESS_SET: Entity = { table: 'address_set', noun: 'address set', plural: 'address sets' };
-export const LOAD_BALANCER: Entity = { table: 'load_balancer', noun: 'load balancer', plural: 'load balancers' };
+export const ROUTER_PORT: Entity = {
+  table: 'logical_router_port',
+  noun: 'router port',
+  plural: 'router ports',
+};
+export const PORT_GROUP: Entity = {
+  table: 'port_group',
+  noun: 'port group',
+  plural: 'port groups',
+};
+export const ADDRESS_SET: Entity = {
+  table: 'address_set',
+  noun: 'address set',
+  plural: 'address sets',
+};
+export const LOAD_BALANCER: Entity = {
+  table: 'load_balancer',
+  noun: 'load balancer',
+  plural: 'load balancers',
+};
 
 export interface Named {
   readonly uuid: string;
@@ -39,11 +54,21 @@ export async function lookup<R extends Named = Named>(
   const cols = `uuid::text AS uuid, name${opts.columns ? `, ${opts.columns}` : ''}`;
   const lock = opts.lock ? ' FOR UPDATE' : '';
   if (isUuid(id)) {
-    const byUuid = await tx.query<R>(`SELECT ${cols} FROM ${entity.table} WHERE uuid = $1${lock}`, [id]);
+    const byUuid = await tx.query<R>(`SELECT ${cols} FROM ${entity.table} WHERE uuid = $1${lock}`, [
+      id,
+    ]);
     if (byUuid[0]) return byUuid[0];
   }
-  const rows = await tx.query<R>(`SELECT ${cols} FROM ${entity.table} WHERE name = $1 ORDER BY uuid${lock}`, [id]);
-  if (rows.length > 1) throw ambiguous(entity, id, rows.map((r) => r.uuid));
+  const rows = await tx.query<R>(
+    `SELECT ${cols} FROM ${entity.table} WHERE name = $1 ORDER BY uuid${lock}`,
+    [id],
+  );
+  if (rows.length > 1)
+    throw ambiguous(
+      entity,
+      id,
+      rows.map((r) => r.uuid),
+    );
   if (rows[0]) return rows[0];
   if (opts.mustExist === false) return undefined;
   throw notFound(id, `${entity.noun} not found`);

@@ -69,7 +69,8 @@ export async function main(
     const result = await runBatch(session, planned, line.global);
 
     const lines: string[] = [];
-    for (const out of result.outputs) lines.push(...(await renderOutput(out, line.global.format, line.global.bare)));
+    for (const out of result.outputs)
+      lines.push(...(await renderOutput(out, line.global.format, line.global.bare)));
     if (lines.length > 0) io.out(`${lines.join('\n')}\n`);
 
     if (result.waitFor !== undefined && line.global.wait !== 'none') {

@@ -26,9 +26,12 @@ export function addCommand(entity: Entity, name: string, group: string, label: s
     parse(args, opts) {
       const mayExist = opts.has('may-exist');
       const duplicate = opts.has('add-duplicate');
-      if (mayExist && duplicate) throw usageError('--may-exist and --add-duplicate may not be used together');
+      if (mayExist && duplicate)
+        throw usageError('--may-exist and --add-duplicate may not be used together');
       if (args[0] === undefined && (mayExist || duplicate)) {
-        throw usageError(`--${mayExist ? 'may-exist' : 'add-duplicate'} requires specifying a name`);
+        throw usageError(
+          `--${mayExist ? 'may-exist' : 'add-duplicate'} requires specifying a name`,
+        );
       }
       if (args[0] === '') throw usageError(`${Label} name must not be empty`);
       return { name: args[0], mayExist, duplicate };
@@ -36,7 +39,9 @@ export function addCommand(entity: Entity, name: string, group: string, label: s
     async run({ tx, memo }, p) {
       if (p.name !== undefined && !p.duplicate) {
         await lockName(tx, entity, p.name);
-        const existing = await tx.query(`SELECT 1 FROM ${entity.table} WHERE name = $1 LIMIT 1`, [p.name]);
+        const existing = await tx.query(`SELECT 1 FROM ${entity.table} WHERE name = $1 LIMIT 1`, [
+          p.name,
+        ]);
         if (existing.length > 0) {
           if (p.mayExist) return;
           throw objectError('exists', p.name, `a ${label} with this name already exists`);
@@ -68,7 +73,7 @@ export function delCommand(entity: Entity, name: string, group: string, label: s
   });
 }
 
-export function listCommand(entity: Entity, name: string, group: string, label: string): AnyCommand {
+export function listCommand(entity: Entity, name: string, group: string): AnyCommand {
   return defineCommand({
     name,
     usage: '',
@@ -79,7 +84,6 @@ export function listCommand(entity: Entity, name: string, group: string, label: 
     writes: false,
     parse: () => ({}),
     async run({ tx }) {
-      void label;
       const rows = await tx.query<{ uuid: string; name: string }>(
         `SELECT uuid::text AS uuid, name FROM ${entity.table} ORDER BY name, uuid`,
       );

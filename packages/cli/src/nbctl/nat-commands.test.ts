@@ -12,7 +12,15 @@ describe('NAT', () => {
   test('lr-nat-add snat, dnat, distributed dnat_and_snat; lr-nat-list', async () => {
     await kit.ok('lr-nat-add', 'lr0', 'snat', '172.16.0.1', '10.0.0.0/24');
     await kit.ok('lr-nat-add', 'lr0', 'dnat', '172.16.0.2', '10.0.0.2');
-    await kit.ok('lr-nat-add', 'lr0', 'dnat_and_snat', '172.16.0.3', '10.0.0.3', 'vm1', '00:00:00:00:01:03');
+    await kit.ok(
+      'lr-nat-add',
+      'lr0',
+      'dnat_and_snat',
+      '172.16.0.3',
+      '10.0.0.3',
+      'vm1',
+      '00:00:00:00:01:03',
+    );
     expect(await kit.ok('lr-nat-list', 'lr0')).toEqual([
       'TYPE             EXTERNAL_IP        EXTERNAL_PORT    LOGICAL_IP          EXTERNAL_MAC         LOGICAL_PORT',
       'dnat             172.16.0.2                          10.0.0.2',
@@ -35,12 +43,28 @@ describe('NAT', () => {
     expect(await err('lr-nat-add', 'lr0', 'dnat', '172.16.0.9', 'fd00::9')).toBe(
       'nbctl: lr-nat-add: lr0: external IP 172.16.0.9 and logical IP fd00::9 are of different families\n',
     );
-    expect(await err('lr-nat-add', 'lr0', 'dnat_and_snat', '172.16.0.9', '10.0.0.9', 'vm1', '00:00:00:00:01')).toBe(
-      'nbctl: lr-nat-add: lr0: invalid MAC address "00:00:00:00:01"\n',
-    );
-    expect(await err('lr-nat-add', 'lr0', 'dnat_and_snat', '172.16.0.9', '10.0.0.9', 'vm9', '00:00:00:00:01:09')).toBe(
-      'nbctl: lr-nat-add: vm9: port not found\n',
-    );
+    expect(
+      await err(
+        'lr-nat-add',
+        'lr0',
+        'dnat_and_snat',
+        '172.16.0.9',
+        '10.0.0.9',
+        'vm1',
+        '00:00:00:00:01',
+      ),
+    ).toBe('nbctl: lr-nat-add: lr0: invalid MAC address "00:00:00:00:01"\n');
+    expect(
+      await err(
+        'lr-nat-add',
+        'lr0',
+        'dnat_and_snat',
+        '172.16.0.9',
+        '10.0.0.9',
+        'vm9',
+        '00:00:00:00:01:09',
+      ),
+    ).toBe('nbctl: lr-nat-add: vm9: port not found\n');
     expect(await err('lr-nat-add', 'lr0', 'snat', '172.16.0.1', '10.0.0.0/24')).toBe(
       'nbctl: lr-nat-add: lr0: a snat NAT with external IP 172.16.0.1 and logical IP 10.0.0.0/24 already exists\n',
     );

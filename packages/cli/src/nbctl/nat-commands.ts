@@ -25,7 +25,8 @@ const NAT_COLUMNS = `uuid::text AS uuid, type, host(external_ip) AS external_ip,
 /** A host address, with no prefix (or a full-length one). */
 function checkHost(router: string, s: string, what: string): { ip: string; family: 4 | 6 } {
   const c = parseCidr(s, true);
-  if (!c || c.prefix !== (c.family === 4 ? 32 : 128)) throw invalid(router, `invalid ${what} "${s}" (expected an IP address)`);
+  if (!c || c.prefix !== (c.family === 4 ? 32 : 128))
+    throw invalid(router, `invalid ${what} "${s}" (expected an IP address)`);
   return { ip: c.ip, family: c.family };
 }
 
@@ -33,7 +34,8 @@ function checkPortRange(router: string, s: string): string {
   const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(s);
   const lo = Number(m?.[1]);
   const hi = m?.[2] === undefined ? lo : Number(m[2]);
-  if (!m || lo < 1 || hi > 65535 || lo > hi) throw invalid(router, `invalid port range "${s}" (expected LOW[-HIGH] within 1-65535)`);
+  if (!m || lo < 1 || hi > 65535 || lo > hi)
+    throw invalid(router, `invalid port range "${s}" (expected LOW[-HIGH] within 1-65535)`);
   return s;
 }
 
@@ -41,15 +43,23 @@ export const natCommands = [
   defineCommand({
     name: 'lr-nat-add',
     usage: 'ROUTER TYPE EXTERNAL_IP LOGICAL_IP [LOGICAL_PORT EXTERNAL_MAC] [EXTERNAL_PORT_RANGE]',
-    summary: 'add a NAT rule: TYPE snat|dnat|dnat_and_snat; LOGICAL_PORT and EXTERNAL_MAC make it distributed',
+    summary:
+      'add a NAT rule: TYPE snat|dnat|dnat_and_snat; LOGICAL_PORT and EXTERNAL_MAC make it distributed',
     group: GROUP,
     minArgs: 4,
     maxArgs: 7,
     options: { 'may-exist': 'flag', stateless: 'flag', portrange: 'flag' },
     writes: true,
     parse(args, opts) {
-      const [router, type, ext, logical, ...rest] = args as [string, string, string, string, ...string[]];
-      if (!TYPES.includes(type)) throw invalid(router, `NAT type must be one of ${TYPES.join(', ')}, not "${type}"`);
+      const [router, type, ext, logical, ...rest] = args as [
+        string,
+        string,
+        string,
+        string,
+        ...string[],
+      ];
+      if (!TYPES.includes(type))
+        throw invalid(router, `NAT type must be one of ${TYPES.join(', ')}, not "${type}"`);
       const external = checkHost(router, ext, 'external IP');
       let logicalIp: string;
       let logicalFamily: 4 | 6;
@@ -63,15 +73,24 @@ export const natCommands = [
         logicalIp = h.ip;
         logicalFamily = h.family;
       }
-      if (logicalFamily !== external.family) throw invalid(router, `external IP ${ext} and logical IP ${logical} are of different families`);
+      if (logicalFamily !== external.family)
+        throw invalid(
+          router,
+          `external IP ${ext} and logical IP ${logical} are of different families`,
+        );
       const portRange = opts.has('portrange') ? rest.pop() : undefined;
-      if (opts.has('portrange') && portRange === undefined) throw invalid(router, '--portrange needs an external port range argument');
-      if (rest.length === 1) throw invalid(router, 'a logical port needs an external MAC (LOGICAL_PORT EXTERNAL_MAC)');
-      if (rest.length > 2) throw invalid(router, 'too many arguments (use --portrange for a port range)');
+      if (opts.has('portrange') && portRange === undefined)
+        throw invalid(router, '--portrange needs an external port range argument');
+      if (rest.length === 1)
+        throw invalid(router, 'a logical port needs an external MAC (LOGICAL_PORT EXTERNAL_MAC)');
+      if (rest.length > 2)
+        throw invalid(router, 'too many arguments (use --portrange for a port range)');
       const [logicalPort, mac] = rest as [string?, string?];
-      if (logicalPort !== undefined && type !== 'dnat_and_snat') throw invalid(router, 'a logical port and MAC are only for dnat_and_snat');
+      if (logicalPort !== undefined && type !== 'dnat_and_snat')
+        throw invalid(router, 'a logical port and MAC are only for dnat_and_snat');
       const stateless = opts.has('stateless');
-      if (stateless && type !== 'dnat_and_snat') throw invalid(router, '--stateless is only for dnat_and_snat');
+      if (stateless && type !== 'dnat_and_snat')
+        throw invalid(router, '--stateless is only for dnat_and_snat');
       return {
         router,
         type,
@@ -89,21 +108,43 @@ export const natCommands = [
       if (p.logicalPort !== undefined && !(await findPort(tx, p.logicalPort))) {
         throw objectError('not-found', p.logicalPort, 'port not found');
       }
-      const nats = await tx.query<NatRow>(`SELECT ${NAT_COLUMNS} FROM nat WHERE router_uuid = $1 AND type = $2`, [router.uuid, p.type]);
-      const exact = nats.find((n) => n.external_ip === p.externalIp && n.logical_ip === p.logicalIp);
+      const nats = await tx.query<NatRow>(
+        `SELECT ${NAT_COLUMNS} FROM nat WHERE router_uuid = $1 AND type = $2`,
+        [router.uuid, p.type],
+      );
+      const exact = nats.find(
+        (n) => n.external_ip === p.externalIp && n.logical_ip === p.logicalIp,
+      );
       if (exact) {
-        if (!p.mayExist) throw objectError('exists', p.router, `a ${p.type} NAT with external IP ${p.externalIp} and logical IP ${p.logicalIp} already exists`);
+        if (!p.mayExist)
+          throw objectError(
+            'exists',
+            p.router,
+            `a ${p.type} NAT with external IP ${p.externalIp} and logical IP ${p.logicalIp} already exists`,
+          );
         if (p.logicalPort !== undefined) {
-          await tx.query('UPDATE nat SET logical_port = $2, external_mac = $3 WHERE uuid = $1', [exact.uuid, p.logicalPort, p.mac]);
+          await tx.query('UPDATE nat SET logical_port = $2, external_mac = $3 WHERE uuid = $1', [
+            exact.uuid,
+            p.logicalPort,
+            p.mac,
+          ]);
         }
         return;
       }
       // OVN's rules: one logical IP per SNAT, one external IP per DNAT.
       if (p.type === 'snat' && nats.some((n) => n.logical_ip === p.logicalIp)) {
-        throw objectError('exists', p.router, `a snat NAT for logical IP ${p.logicalIp} already exists`);
+        throw objectError(
+          'exists',
+          p.router,
+          `a snat NAT for logical IP ${p.logicalIp} already exists`,
+        );
       }
       if (p.type !== 'snat' && nats.some((n) => n.external_ip === p.externalIp)) {
-        throw objectError('exists', p.router, `a ${p.type} NAT for external IP ${p.externalIp} already exists`);
+        throw objectError(
+          'exists',
+          p.router,
+          `a ${p.type} NAT for external IP ${p.externalIp} already exists`,
+        );
       }
       await tx.query(
         `INSERT INTO nat (router_uuid, type, external_ip, logical_ip, logical_port, external_mac, external_port_range, options)
@@ -124,7 +165,8 @@ export const natCommands = [
   defineCommand({
     name: 'lr-nat-del',
     usage: 'ROUTER [TYPE [IP]]',
-    summary: 'delete NAT rules: all, those of TYPE, or the one of TYPE with IP (logical IP for snat, external IP otherwise)',
+    summary:
+      'delete NAT rules: all, those of TYPE, or the one of TYPE with IP (logical IP for snat, external IP otherwise)',
     group: GROUP,
     minArgs: 1,
     maxArgs: 3,
@@ -132,7 +174,8 @@ export const natCommands = [
     writes: true,
     parse(args, opts) {
       const [router, type, ip] = args as [string, string?, string?];
-      if (type !== undefined && !TYPES.includes(type)) throw invalid(router, `NAT type must be one of ${TYPES.join(', ')}, not "${type}"`);
+      if (type !== undefined && !TYPES.includes(type))
+        throw invalid(router, `NAT type must be one of ${TYPES.join(', ')}, not "${type}"`);
       let key: string | undefined;
       if (ip !== undefined) {
         const c = parseCidr(ip, true);
@@ -155,7 +198,11 @@ export const natCommands = [
       }
       const rows = await tx.query(`DELETE FROM nat WHERE ${where} RETURNING 1`, params);
       if (rows.length === 0 && p.ip !== undefined && !p.ifExists) {
-        throw objectError('not-found', p.router, `no ${p.type} NAT with ${p.type === 'snat' ? 'logical' : 'external'} IP ${p.ip}`);
+        throw objectError(
+          'not-found',
+          p.router,
+          `no ${p.type} NAT with ${p.type === 'snat' ? 'logical' : 'external'} IP ${p.ip}`,
+        );
       }
     },
   }),
@@ -176,12 +223,39 @@ export const natCommands = [
       );
       const cols = (r: (string | null)[]) =>
         `${(r[0] ?? '').padEnd(17)}${(r[1] ?? '').padEnd(19)}${(r[2] ?? '').padEnd(17)}${(r[3] ?? '').padEnd(20)}${(r[4] ?? '').padEnd(21)}${r[5] ?? ''}`.trimEnd();
-      const table = rows.map((r) => [r.type, r.external_ip, r.external_port_range ?? '', r.logical_ip, r.external_mac ?? '', r.logical_port ?? '']);
+      const table = rows.map((r) => [
+        r.type,
+        r.external_ip,
+        r.external_port_range ?? '',
+        r.logical_ip,
+        r.external_mac ?? '',
+        r.logical_port ?? '',
+      ]);
       return {
         kind: 'table',
-        headings: ['type', 'external_ip', 'external_port', 'logical_ip', 'external_mac', 'logical_port'],
+        headings: [
+          'type',
+          'external_ip',
+          'external_port',
+          'logical_ip',
+          'external_mac',
+          'logical_port',
+        ],
         rows: table,
-        text: rows.length === 0 ? [] : [cols(['TYPE', 'EXTERNAL_IP', 'EXTERNAL_PORT', 'LOGICAL_IP', 'EXTERNAL_MAC', 'LOGICAL_PORT']), ...table.map(cols)],
+        text:
+          rows.length === 0
+            ? []
+            : [
+                cols([
+                  'TYPE',
+                  'EXTERNAL_IP',
+                  'EXTERNAL_PORT',
+                  'LOGICAL_IP',
+                  'EXTERNAL_MAC',
+                  'LOGICAL_PORT',
+                ]),
+                ...table.map(cols),
+              ],
       };
     },
   }),

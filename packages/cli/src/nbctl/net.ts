@@ -77,7 +77,8 @@ export function checkLspAddress(object: string, entry: string): string {
   }
   if (!isMac(parts[0]!)) throw invalid(object, `invalid MAC address "${parts[0]}" in "${entry}"`);
   for (const p of parts.slice(1)) {
-    if (p !== 'dynamic' && !parseCidr(p, true)) throw invalid(object, `invalid IP address "${p}" in "${entry}"`);
+    if (p !== 'dynamic' && !parseCidr(p, true))
+      throw invalid(object, `invalid IP address "${p}" in "${entry}"`);
   }
   return parts.join(' ');
 }
@@ -85,9 +86,11 @@ export function checkLspAddress(object: string, entry: string): string {
 /** One entry of Logical_Switch_Port.port_security: `MAC [IP[/LEN]…]`. */
 export function checkPortSecurity(object: string, entry: string): string {
   const parts = entry.trim().split(/\s+/);
-  if (!isMac(parts[0]!)) throw invalid(object, `invalid MAC address "${parts[0]}" in port security "${entry}"`);
+  if (!isMac(parts[0]!))
+    throw invalid(object, `invalid MAC address "${parts[0]}" in port security "${entry}"`);
   for (const p of parts.slice(1)) {
-    if (!parseCidr(p, true)) throw invalid(object, `invalid IP address or network "${p}" in port security "${entry}"`);
+    if (!parseCidr(p, true))
+      throw invalid(object, `invalid IP address or network "${p}" in port security "${entry}"`);
   }
   return parts.join(' ');
 }
@@ -113,7 +116,7 @@ export function parseKeyValues(object: string, args: readonly string[]): Record<
 
 /** The network with its prefix length always written: 10.0.0.5/24 → 10.0.0.0/24, 10.0.0.5/32 → 10.0.0.5/32. */
 export function networkWithLength(c: Cidr): string {
-  return `${networkOf({ ...c, prefix: c.prefix })}`.replace(/\/\d+$/, '') + `/${c.prefix}`;
+  return `${networkOf(c).replace(/\/\d+$/, '')}/${c.prefix}`;
 }
 
 /** True when no bits are set right of the prefix (what PostgreSQL's cidr type demands). */

@@ -2,13 +2,18 @@
  * Prints a command's rows in the format asked for: OVSDB's `list` records, a table, JSON
  * (OVSDB's {"headings", "data"} shape) or CSV. Pure except for the lazy load of cli-table3.
  */
-import type { OutputFormat } from './command-line.js';
+
 import type { Output, TableOutput } from './command.js';
+import type { OutputFormat } from './command-line.js';
 import { type ColumnType, datumToJson, formatDatum } from './ovsdb-value.js';
 
 const PLAIN: ColumnType = { key: 'string', min: 1, max: 1 };
 
-export async function renderOutput(out: Output, format: OutputFormat | undefined, bare: boolean): Promise<string[]> {
+export async function renderOutput(
+  out: Output,
+  format: OutputFormat | undefined,
+  bare: boolean,
+): Promise<string[]> {
   if (!isTable(out)) return [...out];
   if (format === undefined && out.text) return [...out.text];
   return renderTable(out, format ?? 'list', bare);
@@ -18,7 +23,11 @@ function isTable(out: Output): out is TableOutput {
   return !Array.isArray(out) && (out as TableOutput).kind === 'table';
 }
 
-export async function renderTable(t: TableOutput, format: OutputFormat, bare: boolean): Promise<string[]> {
+export async function renderTable(
+  t: TableOutput,
+  format: OutputFormat,
+  bare: boolean,
+): Promise<string[]> {
   const type = (i: number) => t.types?.[i] ?? PLAIN;
   // Friendly tables hold plain strings; only typed (generic) columns get OVSDB quoting.
   const cell = (row: readonly unknown[], i: number, forceBare = bare) =>
@@ -29,7 +38,9 @@ export async function renderTable(t: TableOutput, format: OutputFormat, bare: bo
       const width = Math.max(0, ...t.headings.map((h) => h.length));
       t.rows.forEach((row, r) => {
         if (r > 0) lines.push('');
-        t.headings.forEach((h, i) => lines.push(bare ? cell(row, i) : `${h.padEnd(width)} : ${cell(row, i)}`));
+        t.headings.forEach((h, i) => {
+          lines.push(bare ? cell(row, i) : `${h.padEnd(width)} : ${cell(row, i)}`);
+        });
       });
       return lines;
     }

@@ -10,7 +10,9 @@ const BOOL: ColumnType = { key: 'boolean', min: 1, max: 1 };
 
 describe('OVSDB values', () => {
   test('scalars: bare strings are verbatim, quoted ones unescaped; integers and booleans are checked', () => {
-    expect(parseDatum('00:00:00:00:00:01 10.0.0.1', STRING, 'x')).toBe('00:00:00:00:00:01 10.0.0.1');
+    expect(parseDatum('00:00:00:00:00:01 10.0.0.1', STRING, 'x')).toBe(
+      '00:00:00:00:00:01 10.0.0.1',
+    );
     expect(parseDatum('"a \\"b\\"\\n"', STRING, 'x')).toBe('a "b"\n');
     expect(parseDatum('42', OPT_INT, 'x')).toBe(42);
     expect(parseDatum('[]', OPT_INT, 'x')).toBeNull();
@@ -43,14 +45,22 @@ describe('OVSDB values', () => {
 
   test('whatever is printed reads back as the same value (sets, maps, strings)', () => {
     const text = fc.string({ unit: 'grapheme-ascii' });
-    fc.assert(fc.property(fc.uniqueArray(text), (xs) => {
-      expect([...(parseDatum(formatDatum(xs, SET), SET, 'x') as string[])].sort()).toEqual([...xs].sort());
-    }));
-    fc.assert(fc.property(fc.dictionary(text, text), (m) => {
-      expect(parseDatum(formatDatum(m, MAP), MAP, 'x')).toEqual({ ...m });
-    }));
-    fc.assert(fc.property(text, (s) => {
-      expect(parseDatum(formatDatum(s, STRING), STRING, 'x')).toBe(s);
-    }));
+    fc.assert(
+      fc.property(fc.uniqueArray(text), (xs) => {
+        expect([...(parseDatum(formatDatum(xs, SET), SET, 'x') as string[])].sort()).toEqual(
+          [...xs].sort(),
+        );
+      }),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(text, text), (m) => {
+        expect(parseDatum(formatDatum(m, MAP), MAP, 'x')).toEqual({ ...m });
+      }),
+    );
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(parseDatum(formatDatum(s, STRING), STRING, 'x')).toBe(s);
+      }),
+    );
   });
 });

@@ -64,7 +64,16 @@ function readQuoted(text: string, start: number, what: string): [string, number]
     if (c === '"') return [s, i + 1];
     if (c === '\\') {
       const e = text[i + 1];
-      const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f' };
+      const map: Record<string, string> = {
+        n: '\n',
+        t: '\t',
+        r: '\r',
+        '"': '"',
+        '\\': '\\',
+        '/': '/',
+        b: '\b',
+        f: '\f',
+      };
       if (e !== undefined && e in map) {
         s += map[e];
         i += 2;
@@ -92,7 +101,8 @@ export function parseAtom(text: string, type: AtomType, what: string, quoted = f
       if (quoted || !/^[+-]?\d+$/.test(text)) throw invalid(what, `"${text}" is not an integer`);
       return Number(text);
     case 'real':
-      if (quoted || text === '' || Number.isNaN(Number(text))) throw invalid(what, `"${text}" is not a number`);
+      if (quoted || text === '' || Number.isNaN(Number(text)))
+        throw invalid(what, `"${text}" is not a number`);
       return Number(text);
     case 'boolean':
       if (text === 'true') return true;
@@ -114,14 +124,17 @@ export function parseDatum(text: string, type: ColumnType, what: string): Datum 
     if (trimmed === '[]' && type.min === 0) return null;
     if (trimmed.startsWith('"')) {
       const [s, next] = readQuoted(trimmed, 0, what);
-      if (next !== trimmed.length) throw invalid(what, `unexpected text after quoted string in ${JSON.stringify(text)}`);
+      if (next !== trimmed.length)
+        throw invalid(what, `unexpected text after quoted string in ${JSON.stringify(text)}`);
       return parseAtom(s, type.key, what, true);
     }
     return parseAtom(type.key === 'string' ? text : trimmed, type.key, what);
   }
   const braced = /^[[{]/.test(trimmed);
   if (!braced && isSet(type) && !trimmed.startsWith('"')) {
-    return trimmed === '' ? [] : [parseAtom(type.key === 'string' ? text : trimmed, type.key, what)];
+    return trimmed === ''
+      ? []
+      : [parseAtom(type.key === 'string' ? text : trimmed, type.key, what)];
   }
   const tokens = tokenize(trimmed, what);
   let i = 0;
@@ -146,8 +159,12 @@ export function parseDatum(text: string, type: ColumnType, what: string): Datum 
     if (isMap(type)) {
       const eq = tokens[i + 1];
       const v = tokens[i + 2];
-      if (eq?.text !== '=' || v?.kind !== 'word') throw invalid(what, `expected key=value in ${JSON.stringify(text)}`);
-      entries.push([String(parseAtom(t.text, type.key, what, t.quoted)), parseAtom(v.text, type.value!, what, v.quoted)]);
+      if (eq?.text !== '=' || v?.kind !== 'word')
+        throw invalid(what, `expected key=value in ${JSON.stringify(text)}`);
+      entries.push([
+        String(parseAtom(t.text, type.key, what, t.quoted)),
+        parseAtom(v.text, type.value!, what, v.quoted),
+      ]);
       i += 3;
     } else {
       items.push(parseAtom(t.text, type.key, what, t.quoted));
@@ -167,7 +184,8 @@ function needsQuotes(s: string): boolean {
 }
 
 export function formatAtom(a: Atom, type: AtomType, bare = false): string {
-  if (type === 'string' && typeof a === 'string') return bare || !needsQuotes(a) ? a : JSON.stringify(a);
+  if (type === 'string' && typeof a === 'string')
+    return bare || !needsQuotes(a) ? a : JSON.stringify(a);
   return String(a);
 }
 
@@ -181,7 +199,9 @@ export function formatDatum(d: Datum, type: ColumnType, bare = false): string {
     return bare ? parts.join(' ') : `{${parts.join(', ')}}`;
   }
   if (isSet(type)) {
-    const parts = [...((d ?? []) as Atom[])].sort(compareAtoms).map((a) => formatAtom(a, type.key, bare));
+    const parts = [...((d ?? []) as Atom[])]
+      .sort(compareAtoms)
+      .map((a) => formatAtom(a, type.key, bare));
     return bare ? parts.join(' ') : `[${parts.join(', ')}]`;
   }
   if (d === null || d === undefined) return bare ? '' : '[]';
@@ -198,11 +218,18 @@ export function datumToJson(d: Datum, type: ColumnType): unknown {
   const atom = (a: Atom, t: AtomType): unknown => (t === 'uuid' ? ['uuid', a] : a);
   if (isMap(type)) {
     const m = (d ?? {}) as Record<string, Atom>;
-    return ['map', Object.keys(m).sort().map((k) => [atom(k, type.key), atom(m[k]!, type.value!)])];
+    return [
+      'map',
+      Object.keys(m)
+        .sort()
+        .map((k) => [atom(k, type.key), atom(m[k]!, type.value!)]),
+    ];
   }
   if (isSet(type)) {
     const items = (d ?? []) as Atom[];
-    return items.length === 1 ? atom(items[0]!, type.key) : ['set', items.map((a) => atom(a, type.key))];
+    return items.length === 1
+      ? atom(items[0]!, type.key)
+      : ['set', items.map((a) => atom(a, type.key))];
   }
   if (d === null || d === undefined) return ['set', []];
   return atom(d as Atom, type.key);

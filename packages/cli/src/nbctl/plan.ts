@@ -3,8 +3,9 @@
  * and its arguments parsed before nbctl even connects. A typo in the last command therefore
  * costs nothing, and leaves nothing half-written.
  */
-import type { RawCommand } from './command-line.js';
+
 import type { AnyCommand, OptionReader } from './command.js';
+import type { RawCommand } from './command-line.js';
 import { CommandFailure, usageError } from './errors.js';
 
 export interface Planned {
@@ -13,7 +14,10 @@ export interface Planned {
   readonly plan: unknown;
 }
 
-export function planBatch(commands: readonly RawCommand[], registry: ReadonlyMap<string, AnyCommand>): Planned[] {
+export function planBatch(
+  commands: readonly RawCommand[],
+  registry: ReadonlyMap<string, AnyCommand>,
+): Planned[] {
   return commands.map((raw) => {
     const spec = registry.get(raw.name);
     if (!spec) throw usageError(`unknown command '${raw.name}'; use --help for help`);
@@ -30,7 +34,8 @@ function checkOptions(spec: AnyCommand, raw: RawCommand): OptionReader {
   for (const [key, value] of raw.options) {
     const kind = allowed[key];
     if (!kind) throw usageError(`'${spec.name}' command has no '--${key}' option`);
-    if (kind === 'value' && value === true) throw usageError(`option --${key} requires a value (--${key}=VALUE)`);
+    if (kind === 'value' && value === true)
+      throw usageError(`option --${key} requires a value (--${key}=VALUE)`);
     if (kind === 'flag' && value !== true) throw usageError(`option --${key} takes no value`);
   }
   const n = raw.args.length;
@@ -41,7 +46,9 @@ function checkOptions(spec: AnyCommand, raw: RawCommand): OptionReader {
         : spec.maxArgs === Number.POSITIVE_INFINITY
           ? `at least ${spec.minArgs}`
           : `${spec.minArgs} to ${spec.maxArgs}`;
-    throw usageError(`expects ${want} argument${want === '1' ? '' : 's'} (usage: ${spec.name} ${spec.usage}), got ${n}`);
+    throw usageError(
+      `expects ${want} argument${want === '1' ? '' : 's'} (usage: ${spec.name} ${spec.usage}), got ${n}`,
+    );
   }
   return {
     has: (name) => raw.options.has(name),

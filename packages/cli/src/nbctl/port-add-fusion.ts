@@ -26,7 +26,11 @@ const FUSABLE: Record<string, 'addresses' | 'port_security'> = {
  * Runs planned[i] (an lsp-add) fused with the setters of the same port that follow it. Returns
  * the outputs of the commands it ran (one per command), or undefined to run them normally.
  */
-export async function runFusedPortAdd(ctx: RunContext, planned: readonly Planned[], i: number): Promise<Output[] | undefined> {
+export async function runFusedPortAdd(
+  ctx: RunContext,
+  planned: readonly Planned[],
+  i: number,
+): Promise<Output[] | undefined> {
   const add = planned[i]!.plan as AddPlan;
   const values: { addresses?: readonly string[]; port_security?: readonly string[] } = {};
   let n = 0;
@@ -42,7 +46,14 @@ export async function runFusedPortAdd(ctx: RunContext, planned: readonly Planned
   const inserted = await ctx.tx.query(
     `INSERT INTO logical_switch_port (name, switch_uuid, parent_name, tag_request, addresses, port_security)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING uuid`,
-    [add.port, sw.uuid, add.parent ?? null, add.tagRequest ?? null, values.addresses ?? [], values.port_security ?? []],
+    [
+      add.port,
+      sw.uuid,
+      add.parent ?? null,
+      add.tagRequest ?? null,
+      values.addresses ?? [],
+      values.port_security ?? [],
+    ],
   );
   if (inserted.length === 0) return undefined;
   return Array.from({ length: n + 1 }, () => []);

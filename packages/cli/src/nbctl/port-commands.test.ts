@@ -8,7 +8,8 @@ beforeAll(async () => {
 });
 afterAll(() => kit.close());
 
-const portCount = async () => (await kit.query<{ n: number }>('SELECT count(*)::int AS n FROM nb.logical_switch_port'))[0]!.n;
+const portCount = async () =>
+  (await kit.query<{ n: number }>('SELECT count(*)::int AS n FROM nb.logical_switch_port'))[0]!.n;
 
 describe('switch ports', () => {
   test('lsp-add, lsp-list, lsp-get-ls; a second add of the name fails', async () => {
@@ -17,7 +18,11 @@ describe('switch ports', () => {
       "SELECT p.uuid::text, p.name FROM nb.logical_switch_port p JOIN nb.logical_switch s ON s.uuid = p.switch_uuid WHERE s.name = 'sw0' ORDER BY p.name",
     );
     expect(await kit.ok('lsp-list', 'sw0')).toEqual(rows.map((r) => `${r.uuid} (${r.name})`));
-    const sw0 = (await kit.query<{ uuid: string }>("SELECT uuid::text FROM nb.logical_switch WHERE name = 'sw0'"))[0]!.uuid;
+    const sw0 = (
+      await kit.query<{ uuid: string }>(
+        "SELECT uuid::text FROM nb.logical_switch WHERE name = 'sw0'",
+      )
+    )[0]!.uuid;
     expect(await kit.ok('lsp-get-ls', 'p1')).toEqual([`${sw0} (sw0)`]);
     const again = await kit.nbctl('lsp-add', 'sw0', 'p1');
     expect(again).toMatchObject({ code: 1, err: 'nbctl: lsp-add: p1: port already exists\n' });
@@ -34,10 +39,15 @@ describe('switch ports', () => {
   test('container ports: parent and tag, with the tag range checked before anything is written', async () => {
     await kit.ok('lsp-add', 'sw0', 'c1', 'p1', '42');
     expect(await kit.ok('lsp-get-parent', 'c1')).toEqual(['p1']);
-    expect(await kit.query("SELECT tag_request FROM nb.logical_switch_port WHERE name = 'c1'")).toEqual([{ tag_request: 42 }]);
+    expect(
+      await kit.query("SELECT tag_request FROM nb.logical_switch_port WHERE name = 'c1'"),
+    ).toEqual([{ tag_request: 42 }]);
     const before = await portCount();
     const r = await kit.nbctl('lsp-add', 'sw0', 'c2', 'p1', '4096');
-    expect(r).toMatchObject({ code: 1, err: 'nbctl: lsp-add: c2: tag 4096 out of range 0..4095\n' });
+    expect(r).toMatchObject({
+      code: 1,
+      err: 'nbctl: lsp-add: c2: tag 4096 out of range 0..4095\n',
+    });
     const nan = await kit.nbctl('lsp-add', 'sw0', 'c2', 'p1', 'x1');
     expect(nan.err).toBe('nbctl: lsp-add: c2: tag "x1" is not an integer\n');
     expect(await portCount()).toBe(before);
@@ -47,33 +57,63 @@ describe('switch ports', () => {
 
   test('addresses: set, get, clear; malformed MACs and IPs are refused', async () => {
     await kit.ok('lsp-set-addresses', 'p1', '00:00:00:00:00:01 10.0.0.1 fd00::1', 'unknown');
-    expect(await kit.ok('lsp-get-addresses', 'p1')).toEqual(['00:00:00:00:00:01 10.0.0.1 fd00::1', 'unknown']);
+    expect(await kit.ok('lsp-get-addresses', 'p1')).toEqual([
+      '00:00:00:00:00:01 10.0.0.1 fd00::1',
+      'unknown',
+    ]);
     const badMac = await kit.nbctl('lsp-set-addresses', 'p1', 'zz:00:00:00:00:01 10.0.0.1');
-    expect(badMac).toMatchObject({ code: 1, err: 'nbctl: lsp-set-addresses: p1: invalid MAC address "zz:00:00:00:00:01" in "zz:00:00:00:00:01 10.0.0.1"\n' });
+    expect(badMac).toMatchObject({
+      code: 1,
+      err: 'nbctl: lsp-set-addresses: p1: invalid MAC address "zz:00:00:00:00:01" in "zz:00:00:00:00:01 10.0.0.1"\n',
+    });
     const badIp = await kit.nbctl('lsp-set-addresses', 'p1', '00:00:00:00:00:01 10.0.0.256');
-    expect(badIp.err).toBe('nbctl: lsp-set-addresses: p1: invalid IP address "10.0.0.256" in "00:00:00:00:00:01 10.0.0.256"\n');
-    expect(await kit.ok('lsp-get-addresses', 'p1')).toEqual(['00:00:00:00:00:01 10.0.0.1 fd00::1', 'unknown']);
+    expect(badIp.err).toBe(
+      'nbctl: lsp-set-addresses: p1: invalid IP address "10.0.0.256" in "00:00:00:00:00:01 10.0.0.256"\n',
+    );
+    expect(await kit.ok('lsp-get-addresses', 'p1')).toEqual([
+      '00:00:00:00:00:01 10.0.0.1 fd00::1',
+      'unknown',
+    ]);
     await kit.ok('lsp-set-addresses', 'p1', 'dynamic');
     expect(await kit.ok('lsp-get-addresses', 'p1')).toEqual(['dynamic']);
     await kit.ok('lsp-set-addresses', 'p1');
     expect(await kit.ok('lsp-get-addresses', 'p1')).toEqual([]);
-    expect((await kit.nbctl('lsp-set-addresses', 'ghost', 'unknown')).err).toBe('nbctl: lsp-set-addresses: ghost: port not found\n');
+    expect((await kit.nbctl('lsp-set-addresses', 'ghost', 'unknown')).err).toBe(
+      'nbctl: lsp-set-addresses: ghost: port not found\n',
+    );
   });
 
   test('port security: set, get, refuse bad entries', async () => {
     await kit.ok('lsp-set-port-security', 'p1', '00:00:00:00:00:01 10.0.0.1 10.0.1.0/24');
-    expect(await kit.ok('lsp-get-port-security', 'p1')).toEqual(['00:00:00:00:00:01 10.0.0.1 10.0.1.0/24']);
+    expect(await kit.ok('lsp-get-port-security', 'p1')).toEqual([
+      '00:00:00:00:00:01 10.0.0.1 10.0.1.0/24',
+    ]);
     const r = await kit.nbctl('lsp-set-port-security', 'p1', '00:00:00:00:00:01 10.0.0.0/33');
-    expect(r.err).toBe('nbctl: lsp-set-port-security: p1: invalid IP address or network "10.0.0.0/33" in port security "00:00:00:00:00:01 10.0.0.0/33"\n');
+    expect(r.err).toBe(
+      'nbctl: lsp-set-port-security: p1: invalid IP address or network "10.0.0.0/33" in port security "00:00:00:00:00:01 10.0.0.0/33"\n',
+    );
   });
 
   test('type, options, enabled, up', async () => {
     expect(await kit.ok('lsp-get-type', 'p0')).toEqual(['']);
-    await kit.ok('lsp-set-type', 'p0', 'localnet', '--', 'lsp-set-options', 'p0', 'network_name=physnet1', 'foo=bar');
+    await kit.ok(
+      'lsp-set-type',
+      'p0',
+      'localnet',
+      '--',
+      'lsp-set-options',
+      'p0',
+      'network_name=physnet1',
+      'foo=bar',
+    );
     expect(await kit.ok('lsp-get-type', 'p0')).toEqual(['localnet']);
     expect(await kit.ok('lsp-get-options', 'p0')).toEqual(['foo=bar', 'network_name=physnet1']);
-    expect((await kit.nbctl('lsp-set-type', 'p0', 'bogus')).err).toBe('nbctl: lsp-set-type: p0: unknown port type "bogus"\n');
-    expect((await kit.nbctl('lsp-set-options', 'p0', 'novalue')).err).toBe('nbctl: lsp-set-options: p0: "novalue" is not key=value\n');
+    expect((await kit.nbctl('lsp-set-type', 'p0', 'bogus')).err).toBe(
+      'nbctl: lsp-set-type: p0: unknown port type "bogus"\n',
+    );
+    expect((await kit.nbctl('lsp-set-options', 'p0', 'novalue')).err).toBe(
+      'nbctl: lsp-set-options: p0: "novalue" is not key=value\n',
+    );
     expect(await kit.ok('lsp-get-enabled', 'p0')).toEqual(['enabled']);
     await kit.ok('lsp-set-enabled', 'p0', 'disabled');
     expect(await kit.ok('lsp-get-enabled', 'p0')).toEqual(['disabled']);
@@ -88,24 +128,52 @@ describe('switch ports', () => {
     const [uuid] = await kit.ok('dhcp-options-list');
     await kit.ok('lsp-set-dhcpv4-options', 'p1', uuid!);
     expect(await kit.ok('lsp-get-dhcpv4-options', 'p1')).toEqual([`${uuid} (10.0.0.0/24)`]);
-    const missing = await kit.nbctl('lsp-set-dhcpv4-options', 'p1', '00000000-0000-0000-0000-000000000000');
-    expect(missing.err).toBe('nbctl: lsp-set-dhcpv4-options: 00000000-0000-0000-0000-000000000000: DHCP options not found\n');
+    const missing = await kit.nbctl(
+      'lsp-set-dhcpv4-options',
+      'p1',
+      '00000000-0000-0000-0000-000000000000',
+    );
+    expect(missing.err).toBe(
+      'nbctl: lsp-set-dhcpv4-options: 00000000-0000-0000-0000-000000000000: DHCP options not found\n',
+    );
     await kit.ok('lsp-set-dhcpv4-options', 'p1');
     expect(await kit.ok('lsp-get-dhcpv4-options', 'p1')).toEqual([]);
   });
 
   test('lsp-del by name and by UUID; --if-exists', async () => {
-    const { uuid } = (await kit.query<{ uuid: string }>("SELECT uuid::text FROM nb.logical_switch_port WHERE name = 'c1'"))[0]!;
+    const { uuid } = (
+      await kit.query<{ uuid: string }>(
+        "SELECT uuid::text FROM nb.logical_switch_port WHERE name = 'c1'",
+      )
+    )[0]!;
     await kit.ok('lsp-del', uuid);
     await kit.ok('lsp-del', 'p0');
-    expect(await kit.query("SELECT name FROM nb.logical_switch_port WHERE name IN ('c1', 'p0')")).toEqual([]);
+    expect(
+      await kit.query("SELECT name FROM nb.logical_switch_port WHERE name IN ('c1', 'p0')"),
+    ).toEqual([]);
     expect((await kit.nbctl('lsp-del', 'p0')).err).toBe('nbctl: lsp-del: p0: port not found\n');
     expect((await kit.nbctl('--if-exists', 'lsp-del', 'p0')).code).toBe(0);
   });
 
   test('lsp-add followed by setters of the same port (fused into one insert) gives the same result', async () => {
-    await kit.ok('lsp-add', 'sw1', 'f1', '--', 'lsp-set-addresses', 'f1', '00:00:00:00:00:f1 10.0.0.241', '--', 'lsp-set-port-security', 'f1', '00:00:00:00:00:f1');
-    expect(await kit.query("SELECT addresses, port_security FROM nb.logical_switch_port WHERE name = 'f1'")).toEqual([
+    await kit.ok(
+      'lsp-add',
+      'sw1',
+      'f1',
+      '--',
+      'lsp-set-addresses',
+      'f1',
+      '00:00:00:00:00:f1 10.0.0.241',
+      '--',
+      'lsp-set-port-security',
+      'f1',
+      '00:00:00:00:00:f1',
+    );
+    expect(
+      await kit.query(
+        "SELECT addresses, port_security FROM nb.logical_switch_port WHERE name = 'f1'",
+      ),
+    ).toEqual([
       { addresses: ['00:00:00:00:00:f1 10.0.0.241'], port_security: ['00:00:00:00:00:f1'] },
     ]);
     // The port exists now: --may-exist makes the add a no-op and the setters update it.
@@ -115,13 +183,27 @@ describe('switch ports', () => {
     expect(dup.err).toBe('nbctl: lsp-add: f1: port already exists\n');
     expect(await kit.ok('lsp-get-addresses', 'f1')).toEqual(['unknown']);
     // A second setter of the same column still wins, as it would run after the first.
-    await kit.ok('lsp-add', 'sw1', 'f2', '--', 'lsp-set-addresses', 'f2', 'unknown', '--', 'lsp-set-addresses', 'f2', 'dynamic');
+    await kit.ok(
+      'lsp-add',
+      'sw1',
+      'f2',
+      '--',
+      'lsp-set-addresses',
+      'f2',
+      'unknown',
+      '--',
+      'lsp-set-addresses',
+      'f2',
+      'dynamic',
+    );
     expect(await kit.ok('lsp-get-addresses', 'f2')).toEqual(['dynamic']);
   });
 
   test('deleting a switch deletes its ports', async () => {
     await kit.ok('ls-add', 'tmp', '--', 'lsp-add', 'tmp', 'tp1', '--', 'lsp-add', 'tmp', 'tp2');
     await kit.ok('ls-del', 'tmp');
-    expect(await kit.query("SELECT name FROM nb.logical_switch_port WHERE name LIKE 'tp%'")).toEqual([]);
+    expect(
+      await kit.query("SELECT name FROM nb.logical_switch_port WHERE name LIKE 'tp%'"),
+    ).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 /** lsp-add (plain and PARENT TAG forms), lsp-del, lsp-list, lsp-get-ls, lsp-get-parent, lsp-get-tag. */
 import { defineCommand, type Tx } from './command.js';
 import { invalid, objectError } from './errors.js';
-import { lookup, SWITCH, SWITCH_PORT } from './lookup.js';
+import { lookup, SWITCH } from './lookup.js';
 import { memoLookup } from './named-entity.js';
 import { checkInt } from './net.js';
 import { isUuid } from './ovsdb-value.js';
@@ -33,7 +33,8 @@ export const portCommands = [
   defineCommand({
     name: 'lsp-add',
     usage: 'SWITCH PORT [PARENT TAG]',
-    summary: 'add PORT to SWITCH; with PARENT and TAG (0..4095, 0 = let northd pick) a container port',
+    summary:
+      'add PORT to SWITCH; with PARENT and TAG (0..4095, 0 = let northd pick) a container port',
     group: GROUP,
     minArgs: 2,
     maxArgs: 4,
@@ -41,7 +42,8 @@ export const portCommands = [
     writes: true,
     parse(args, opts) {
       const [sw, port, parent, tag] = args as [string, string, string?, string?];
-      if (parent !== undefined && tag === undefined) throw invalid(port, 'a parent port needs a tag (PARENT TAG)');
+      if (parent !== undefined && tag === undefined)
+        throw invalid(port, 'a parent port needs a tag (PARENT TAG)');
       if (port === '') throw invalid(sw, 'port name must not be empty');
       if (parent === '') throw invalid(port, 'parent name must not be empty');
       const tagRequest = tag === undefined ? undefined : checkInt(port, tag, 'tag', 0, 4095);
@@ -59,17 +61,27 @@ export const portCommands = [
       const existing = (await findPort(tx, p.port))!;
       if (!p.mayExist) throw objectError('exists', p.port, 'port already exists');
       if (existing.switch_uuid !== sw.uuid) {
-        throw objectError('exists', p.port, `port already exists but in switch ${existing.switch_name || existing.switch_uuid}`);
+        throw objectError(
+          'exists',
+          p.port,
+          `port already exists but in switch ${existing.switch_name || existing.switch_uuid}`,
+        );
       }
       if ((existing.parent_name ?? undefined) !== p.parent) {
         throw objectError(
           'exists',
           p.port,
-          existing.parent_name ? `port already exists with parent ${existing.parent_name}` : 'port already exists without a parent',
+          existing.parent_name
+            ? `port already exists with parent ${existing.parent_name}`
+            : 'port already exists without a parent',
         );
       }
       if (p.parent !== undefined && existing.tag_request !== p.tagRequest) {
-        throw objectError('exists', p.port, `port already exists with tag ${existing.tag_request ?? 'none'}`);
+        throw objectError(
+          'exists',
+          p.port,
+          `port already exists with tag ${existing.tag_request ?? 'none'}`,
+        );
       }
     },
   }),

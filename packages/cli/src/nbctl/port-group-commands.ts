@@ -33,7 +33,10 @@ async function resolvePorts(tx: Tx, ids: readonly string[]): Promise<string[]> {
 async function setMembers(tx: Tx, group: string, ports: readonly string[]): Promise<void> {
   await tx.query('DELETE FROM port_group_port WHERE port_group_uuid = $1', [group]);
   if (ports.length > 0) {
-    await tx.query('INSERT INTO port_group_port (port_group_uuid, port_uuid) SELECT $1, unnest($2::uuid[])', [group, ports]);
+    await tx.query(
+      'INSERT INTO port_group_port (port_group_uuid, port_uuid) SELECT $1, unnest($2::uuid[])',
+      [group, ports],
+    );
   }
 }
 
@@ -49,7 +52,8 @@ export const portGroupCommands = [
     writes: true,
     parse(args, opts) {
       const [name, ...ports] = args as [string, ...string[]];
-      if (!IDENTIFIER.test(name)) throw invalid(name, 'port group names must be identifiers (letters, digits, _ and .)');
+      if (!IDENTIFIER.test(name))
+        throw invalid(name, 'port group names must be identifiers (letters, digits, _ and .)');
       return { name, ports, mayExist: opts.has('may-exist') };
     },
     async run({ tx }, p) {

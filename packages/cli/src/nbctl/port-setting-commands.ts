@@ -11,7 +11,17 @@ import { readPort, updatePort } from './port-row.js';
 const GROUP = 'Logical switch port commands';
 
 /** Port types our NB schema knows (ovn-nb(5) Logical_Switch_Port:type). */
-export const LSP_TYPES = ['', 'router', 'localnet', 'localport', 'l2gateway', 'vtep', 'external', 'virtual', 'remote'];
+export const LSP_TYPES = [
+  '',
+  'router',
+  'localnet',
+  'localport',
+  'l2gateway',
+  'vtep',
+  'external',
+  'virtual',
+  'remote',
+];
 
 const sortedOptions = (m: Record<string, string>) =>
   Object.keys(m)
@@ -27,7 +37,10 @@ export const portSettingCommands = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     writes: true,
-    parse: (args) => ({ port: args[0]!, addresses: [...new Set(args.slice(1).map((a) => checkLspAddress(args[0]!, a)))] }),
+    parse: (args) => ({
+      port: args[0]!,
+      addresses: [...new Set(args.slice(1).map((a) => checkLspAddress(args[0]!, a)))],
+    }),
     run: ({ tx }, p) => updatePort(tx, p.port, 'addresses = $2', [p.addresses]),
   }),
   defineCommand({
@@ -39,7 +52,8 @@ export const portSettingCommands = [
     maxArgs: 1,
     writes: false,
     parse: (args) => ({ port: args[0]! }),
-    run: async ({ tx }, p) => (await readPort<{ addresses: string[] }>(tx, p.port, 'addresses')).addresses,
+    run: async ({ tx }, p) =>
+      (await readPort<{ addresses: string[] }>(tx, p.port, 'addresses')).addresses,
   }),
   defineCommand({
     name: 'lsp-set-port-security',
@@ -49,7 +63,10 @@ export const portSettingCommands = [
     minArgs: 1,
     maxArgs: Number.POSITIVE_INFINITY,
     writes: true,
-    parse: (args) => ({ port: args[0]!, addrs: [...new Set(args.slice(1).map((a) => checkPortSecurity(args[0]!, a)))] }),
+    parse: (args) => ({
+      port: args[0]!,
+      addrs: [...new Set(args.slice(1).map((a) => checkPortSecurity(args[0]!, a)))],
+    }),
     run: ({ tx }, p) => updatePort(tx, p.port, 'port_security = $2', [p.addrs]),
   }),
   defineCommand({
@@ -61,7 +78,8 @@ export const portSettingCommands = [
     maxArgs: 1,
     writes: false,
     parse: (args) => ({ port: args[0]! }),
-    run: async ({ tx }, p) => (await readPort<{ port_security: string[] }>(tx, p.port, 'port_security')).port_security,
+    run: async ({ tx }, p) =>
+      (await readPort<{ port_security: string[] }>(tx, p.port, 'port_security')).port_security,
   }),
   defineCommand({
     name: 'lsp-set-type',
@@ -109,7 +127,10 @@ export const portSettingCommands = [
     maxArgs: 1,
     writes: false,
     parse: (args) => ({ port: args[0]! }),
-    run: async ({ tx }, p) => sortedOptions((await readPort<{ options: Record<string, string> }>(tx, p.port, 'options')).options),
+    run: async ({ tx }, p) =>
+      sortedOptions(
+        (await readPort<{ options: Record<string, string> }>(tx, p.port, 'options')).options,
+      ),
   }),
   defineCommand({
     name: 'lsp-set-enabled',
@@ -121,7 +142,8 @@ export const portSettingCommands = [
     writes: true,
     parse(args) {
       const [port, state] = args as [string, string];
-      if (state !== 'enabled' && state !== 'disabled') throw invalid(port, `state must be "enabled" or "disabled", not "${state}"`);
+      if (state !== 'enabled' && state !== 'disabled')
+        throw invalid(port, `state must be "enabled" or "disabled", not "${state}"`);
       return { port, enabled: state === 'enabled' };
     },
     run: ({ tx }, p) => updatePort(tx, p.port, 'enabled = $2', [p.enabled]),
@@ -135,7 +157,11 @@ export const portSettingCommands = [
     maxArgs: 1,
     writes: false,
     parse: (args) => ({ port: args[0]! }),
-    run: async ({ tx }, p) => [(await readPort<{ enabled: boolean | null }>(tx, p.port, 'enabled')).enabled === false ? 'disabled' : 'enabled'],
+    run: async ({ tx }, p) => [
+      (await readPort<{ enabled: boolean | null }>(tx, p.port, 'enabled')).enabled === false
+        ? 'disabled'
+        : 'enabled',
+    ],
   }),
   defineCommand({
     name: 'lsp-get-up',
@@ -146,7 +172,9 @@ export const portSettingCommands = [
     maxArgs: 1,
     writes: false,
     parse: (args) => ({ port: args[0]! }),
-    run: async ({ tx }, p) => [(await readPort<{ up: boolean | null }>(tx, p.port, 'up')).up === true ? 'up' : 'down'],
+    run: async ({ tx }, p) => [
+      (await readPort<{ up: boolean | null }>(tx, p.port, 'up')).up === true ? 'up' : 'down',
+    ],
   }),
   defineCommand({
     name: 'lsp-set-dhcpv4-options',
@@ -158,7 +186,8 @@ export const portSettingCommands = [
     writes: true,
     parse(args) {
       const [port, dhcp] = args as [string, string?];
-      if (dhcp !== undefined && dhcp !== '' && !isUuid(dhcp)) throw invalid(port, `"${dhcp}" is not a DHCP_Options UUID`);
+      if (dhcp !== undefined && dhcp !== '' && !isUuid(dhcp))
+        throw invalid(port, `"${dhcp}" is not a DHCP_Options UUID`);
       return { port, dhcp: dhcp || null };
     },
     async run({ tx }, p) {
@@ -181,7 +210,10 @@ export const portSettingCommands = [
     async run({ tx }, p) {
       const row = await readPort<{ d: string | null }>(tx, p.port, 'dhcpv4_options::text AS d');
       if (!row.d) return [];
-      const d = await tx.query<{ cidr: string }>('SELECT cidr::text AS cidr FROM dhcp_options WHERE uuid = $1', [row.d]);
+      const d = await tx.query<{ cidr: string }>(
+        'SELECT cidr::text AS cidr FROM dhcp_options WHERE uuid = $1',
+        [row.d],
+      );
       return [`${row.d} (${d[0]?.cidr ?? '?'})`];
     },
   }),

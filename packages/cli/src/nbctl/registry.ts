@@ -11,9 +11,15 @@ export interface Family {
 }
 
 export const families: readonly Family[] = [
-  { names: ['init', 'sync'], load: async () => (await import('./general-commands.js')).generalCommands },
+  {
+    names: ['init', 'sync'],
+    load: async () => (await import('./general-commands.js')).generalCommands,
+  },
   { names: ['show'], load: async () => (await import('./show-command.js')).showCommands },
-  { names: ['ls-add', 'ls-del', 'ls-list'], load: async () => (await import('./switch-commands.js')).switchCommands },
+  {
+    names: ['ls-add', 'ls-del', 'ls-list'],
+    load: async () => (await import('./switch-commands.js')).switchCommands,
+  },
   {
     names: ['lsp-add', 'lsp-del', 'lsp-list', 'lsp-get-ls', 'lsp-get-parent', 'lsp-get-tag'],
     load: async () => (await import('./port-commands.js')).portCommands,
@@ -36,7 +42,10 @@ export const families: readonly Family[] = [
     ],
     load: async () => (await import('./port-setting-commands.js')).portSettingCommands,
   },
-  { names: ['lr-add', 'lr-del', 'lr-list'], load: async () => (await import('./router-commands.js')).routerCommands },
+  {
+    names: ['lr-add', 'lr-del', 'lr-list'],
+    load: async () => (await import('./router-commands.js')).routerCommands,
+  },
   {
     names: ['lrp-add', 'lrp-del', 'lrp-list', 'lrp-set-enabled', 'lrp-get-enabled'],
     load: async () => (await import('./router-port-commands.js')).routerPortCommands,
@@ -45,8 +54,14 @@ export const families: readonly Family[] = [
     names: ['lrp-set-gateway-chassis', 'lrp-del-gateway-chassis', 'lrp-get-gateway-chassis'],
     load: async () => (await import('./gateway-chassis-commands.js')).gatewayChassisCommands,
   },
-  { names: ['lr-route-add', 'lr-route-del', 'lr-route-list'], load: async () => (await import('./route-commands.js')).routeCommands },
-  { names: ['acl-add', 'acl-del', 'acl-list'], load: async () => (await import('./acl-commands.js')).aclCommands },
+  {
+    names: ['lr-route-add', 'lr-route-del', 'lr-route-list'],
+    load: async () => (await import('./route-commands.js')).routeCommands,
+  },
+  {
+    names: ['acl-add', 'acl-del', 'acl-list'],
+    load: async () => (await import('./acl-commands.js')).aclCommands,
+  },
   {
     names: ['pg-add', 'pg-set-ports', 'pg-get-ports', 'pg-del'],
     load: async () => (await import('./port-group-commands.js')).portGroupCommands,
@@ -55,14 +70,26 @@ export const families: readonly Family[] = [
     names: ['as-add', 'as-del', 'as-list', 'as-add-addr', 'as-del-addr'],
     load: async () => (await import('./address-set-commands.js')).addressSetCommands,
   },
-  { names: ['lr-nat-add', 'lr-nat-del', 'lr-nat-list'], load: async () => (await import('./nat-commands.js')).natCommands },
-  { names: ['lb-add', 'lb-del', 'lb-list'], load: async () => (await import('./lb-commands.js')).lbCommands },
+  {
+    names: ['lr-nat-add', 'lr-nat-del', 'lr-nat-list'],
+    load: async () => (await import('./nat-commands.js')).natCommands,
+  },
+  {
+    names: ['lb-add', 'lb-del', 'lb-list'],
+    load: async () => (await import('./lb-commands.js')).lbCommands,
+  },
   {
     names: ['ls-lb-add', 'ls-lb-del', 'ls-lb-list', 'lr-lb-add', 'lr-lb-del', 'lr-lb-list'],
     load: async () => (await import('./lb-link-commands.js')).lbLinkCommands,
   },
   {
-    names: ['dhcp-options-create', 'dhcp-options-list', 'dhcp-options-del', 'dhcp-options-set-options', 'dhcp-options-get-options'],
+    names: [
+      'dhcp-options-create',
+      'dhcp-options-list',
+      'dhcp-options-del',
+      'dhcp-options-set-options',
+      'dhcp-options-get-options',
+    ],
     load: async () => (await import('./dhcp-commands.js')).dhcpCommands,
   },
   {
@@ -75,7 +102,9 @@ export const families: readonly Family[] = [
  * The commands named (all of them when `names` is undefined, for --help), in family order.
  * Unknown names are simply absent: planning reports them.
  */
-export async function loadCommands(names?: Iterable<string>): Promise<ReadonlyMap<string, AnyCommand>> {
+export async function loadCommands(
+  names?: Iterable<string>,
+): Promise<ReadonlyMap<string, AnyCommand>> {
   const wanted = names ? new Set(names) : undefined;
   const needed = families.filter((f) => !wanted || f.names.some((n) => wanted.has(n)));
   const loaded = await Promise.all(needed.map((f) => f.load()));

@@ -17,23 +17,36 @@ export function reportError(err: unknown, url: string | undefined): Report {
   const prefix = command ? `nbctl: ${command}: ` : 'nbctl: ';
 
   if (cause instanceof NbctlError) {
-    if (cause.kind === 'connection' || cause.kind === 'timeout') return { message: `nbctl: ${cause.message}`, exitCode: 1 };
+    if (cause.kind === 'connection' || cause.kind === 'timeout')
+      return { message: `nbctl: ${cause.message}`, exitCode: 1 };
     return { message: `${prefix}${cause.message}`, exitCode: 1 };
   }
   const db = classifyDatabaseError(cause);
   if (db?.kind === 'connection') {
-    return { message: `nbctl: ${connectionMessage(url, db.message, command !== undefined)}`, exitCode: 1 };
+    return {
+      message: `nbctl: ${connectionMessage(url, db.message, command !== undefined)}`,
+      exitCode: 1,
+    };
   }
-  if (db?.kind === 'constraint') return { message: `${prefix}the database refused the change: ${db.message}`, exitCode: 1 };
+  if (db?.kind === 'constraint')
+    return { message: `${prefix}the database refused the change: ${db.message}`, exitCode: 1 };
   if (db?.kind === 'schema') {
-    return { message: `${prefix}the database has no NB schema (run "nbctl init"): ${db.message}`, exitCode: 1 };
+    return {
+      message: `${prefix}the database has no NB schema (run "nbctl init"): ${db.message}`,
+      exitCode: 1,
+    };
   }
-  if (db?.kind === 'other') return { message: `${prefix}database error: ${db.message}`, exitCode: 1 };
+  if (db?.kind === 'other')
+    return { message: `${prefix}database error: ${db.message}`, exitCode: 1 };
   const message = cause instanceof Error ? cause.message : String(cause);
   return { message: `${prefix}internal error: ${message}`, exitCode: 2 };
 }
 
-export function connectionMessage(url: string | undefined, reason: string, midRun: boolean): string {
+export function connectionMessage(
+  url: string | undefined,
+  reason: string,
+  midRun: boolean,
+): string {
   const where = url ? describeUrl(url) : 'the database';
   return midRun
     ? `lost connection to ${where}: ${reason} (the transaction was not committed)`
@@ -50,11 +63,19 @@ interface DbFailure {
  * package) sorted into what the user can act on.
  */
 export function classifyDatabaseError(err: unknown): DbFailure | undefined {
-  const e = err as { name?: string; code?: string; message?: string; detail?: string; constraint?: string; table?: string };
+  const e = err as {
+    name?: string;
+    code?: string;
+    message?: string;
+    detail?: string;
+    constraint?: string;
+    table?: string;
+  };
   if (!e || typeof e !== 'object') return undefined;
   const message = e.message ?? String(err);
   if (e.name === 'DbError') {
-    if (e.code === 'connection') return { kind: 'connection', message: message.replace(/^database connection failed: /, '') };
+    if (e.code === 'connection')
+      return { kind: 'connection', message: message.replace(/^database connection failed: /, '') };
     if (e.code === 'constraint') return { kind: 'constraint', message };
     return { kind: 'other', message };
   }
@@ -68,12 +89,16 @@ export function classifyDatabaseError(err: unknown): DbFailure | undefined {
     code === '28P01' ||
     code === '28000' ||
     /^E[A-Z]+$/.test(code) ||
-    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)
+    /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      message,
+    )
   ) {
     return { kind: 'connection', message };
   }
   if (code.startsWith('23')) {
-    const where = e.constraint ? ` [constraint ${e.constraint}${e.table ? ` on ${e.table}` : ''}]` : '';
+    const where = e.constraint
+      ? ` [constraint ${e.constraint}${e.table ? ` on ${e.table}` : ''}]`
+      : '';
     // "Failing row contains (…)" dumps the whole row: noise next to the constraint's name.
     const detail = e.detail && !e.detail.startsWith('Failing row contains') ? ` (${e.detail})` : '';
     return { kind: 'constraint', message: `${message}${detail}${where}` };

@@ -12,7 +12,8 @@ type Policy = 'dst-ip' | 'src-ip';
 
 function checkPolicy(router: string, v: string | undefined): Policy | undefined {
   if (v === undefined) return undefined;
-  if (v !== 'dst-ip' && v !== 'src-ip') throw invalid(router, `policy must be "dst-ip" or "src-ip", not "${v}"`);
+  if (v !== 'dst-ip' && v !== 'src-ip')
+    throw invalid(router, `policy must be "dst-ip" or "src-ip", not "${v}"`);
   return v;
 }
 
@@ -41,13 +42,15 @@ const ROUTE_COLUMNS = `uuid::text AS uuid, ip_prefix::text AS prefix, masklen(ip
   nexthop, output_port, policy, route_table, options, external_ids`;
 
 /** How OVN shows a prefix: a host route without its /32 or /128. */
-const showPrefix = (r: RouteRow) => (r.plen === (r.family === 4 ? 32 : 128) ? r.prefix.replace(/\/\d+$/, '') : r.prefix);
+const showPrefix = (r: RouteRow) =>
+  r.plen === (r.family === 4 ? 32 : 128) ? r.prefix.replace(/\/\d+$/, '') : r.prefix;
 
 export const routeCommands = [
   defineCommand({
     name: 'lr-route-add',
     usage: 'ROUTER PREFIX NEXTHOP|discard [PORT]',
-    summary: 'add a static route (--policy=dst-ip|src-ip, --ecmp for more next hops, --route-table=T)',
+    summary:
+      'add a static route (--policy=dst-ip|src-ip, --ecmp for more next hops, --route-table=T)',
     group: GROUP,
     minArgs: 3,
     maxArgs: 4,
@@ -69,9 +72,16 @@ export const routeCommands = [
       } else {
         const hop = parseCidr(nexthopText, true);
         if (!hop || !isIp(hop.ip) || hop.prefix !== (hop.family === 4 ? 32 : 128)) {
-          throw invalid(router, `invalid next hop "${nexthopText}" (expected an IP address or discard)`);
+          throw invalid(
+            router,
+            `invalid next hop "${nexthopText}" (expected an IP address or discard)`,
+          );
         }
-        if (hop.family !== prefix.family) throw invalid(router, `next hop ${nexthopText} is not in the address family of ${prefixText}`);
+        if (hop.family !== prefix.family)
+          throw invalid(
+            router,
+            `next hop ${nexthopText} is not in the address family of ${prefixText}`,
+          );
         nexthop = hop.ip;
       }
       const symmetric = opts.has('ecmp-symmetric-reply');
@@ -89,7 +99,8 @@ export const routeCommands = [
     },
     async run({ tx, memo }, p) {
       const router = await memoLookup(tx, memo, ROUTER, p.router);
-      if (p.port !== undefined && !(await findRouterPort(tx, p.port))) throw objectError('not-found', p.port, 'router port not found');
+      if (p.port !== undefined && !(await findRouterPort(tx, p.port)))
+        throw objectError('not-found', p.port, 'router port not found');
       const same = await tx.query<RouteRow>(
         `SELECT ${ROUTE_COLUMNS} FROM logical_router_static_route
           WHERE router_uuid = $1 AND ip_prefix = $2::cidr AND coalesce(policy, 'dst-ip') = $3 AND route_table = $4`,
@@ -98,18 +109,25 @@ export const routeCommands = [
       const policy = p.policy ?? 'dst-ip';
       if (same.length > 0 && !p.ecmp) {
         if (!p.mayExist) {
-          throw objectError('exists', p.router, `duplicate prefix: ${p.prefix.shown} (policy: ${policy}); use --ecmp to add an ECMP route`);
+          throw objectError(
+            'exists',
+            p.router,
+            `duplicate prefix: ${p.prefix.shown} (policy: ${policy}); use --ecmp to add an ECMP route`,
+          );
         }
-        await tx.query('UPDATE logical_router_static_route SET nexthop = $2, output_port = $3 WHERE uuid = $1', [
-          same[0]!.uuid,
-          p.nexthop,
-          p.port ?? null,
-        ]);
+        await tx.query(
+          'UPDATE logical_router_static_route SET nexthop = $2, output_port = $3 WHERE uuid = $1',
+          [same[0]!.uuid, p.nexthop, p.port ?? null],
+        );
         return;
       }
       if (same.some((r) => r.nexthop === p.nexthop && (r.output_port ?? undefined) === p.port)) {
         if (p.mayExist) return;
-        throw objectError('exists', p.router, `duplicate nexthop ${p.nexthop} for prefix ${p.prefix.shown} (policy: ${policy})`);
+        throw objectError(
+          'exists',
+          p.router,
+          `duplicate nexthop ${p.nexthop} for prefix ${p.prefix.shown} (policy: ${policy})`,
+        );
       }
       await tx.query(
         `INSERT INTO logical_router_static_route (router_uuid, ip_prefix, nexthop, output_port, policy, route_table, options)
@@ -129,7 +147,7 @@ export const routeCommands = [
   defineCommand({
     name: 'lr-route-del',
     usage: 'ROUTER [PREFIX [NEXTHOP [PORT]]]',
-    summary: 'delete the routes that match (all of ROUTER\'s when only ROUTER is given)',
+    summary: "delete the routes that match (all of ROUTER's when only ROUTER is given)",
     group: GROUP,
     minArgs: 1,
     maxArgs: 4,
@@ -137,7 +155,8 @@ export const routeCommands = [
     writes: true,
     parse(args, opts) {
       const [router, prefix, nexthop, port] = args as [string, string?, string?, string?];
-      if (nexthop !== undefined && nexthop !== 'discard' && !isIp(nexthop)) throw invalid(router, `invalid next hop "${nexthop}"`);
+      if (nexthop !== undefined && nexthop !== 'discard' && !isIp(nexthop))
+        throw invalid(router, `invalid next hop "${nexthop}"`);
       return {
         router,
         prefix: prefix === undefined ? undefined : checkPrefix(router, prefix),
@@ -161,7 +180,10 @@ export const routeCommands = [
       if (p.prefix) add('ip_prefix = ?::cidr', p.prefix.cidr);
       if (p.nexthop !== undefined) add('nexthop = ?', p.nexthop);
       if (p.port !== undefined) add('output_port = ?', p.port);
-      const deleted = await tx.query(`DELETE FROM logical_router_static_route WHERE ${conds.join(' AND ')} RETURNING 1`, params);
+      const deleted = await tx.query(
+        `DELETE FROM logical_router_static_route WHERE ${conds.join(' AND ')} RETURNING 1`,
+        params,
+      );
       if (deleted.length === 0 && p.prefix && !p.ifExists) {
         const what = [
           `policy: ${p.policy ?? 'any'}`,
@@ -194,7 +216,14 @@ export const routeCommands = [
       return {
         kind: 'table',
         headings: ['uuid', 'route_table', 'prefix', 'nexthop', 'policy', 'output_port'],
-        rows: rows.map((r) => [r.uuid, r.route_table, showPrefix(r), r.nexthop, r.policy ?? 'dst-ip', r.output_port ?? '']),
+        rows: rows.map((r) => [
+          r.uuid,
+          r.route_table,
+          showPrefix(r),
+          r.nexthop,
+          r.policy ?? 'dst-ip',
+          r.output_port ?? '',
+        ]),
         text: routeListText(rows),
       };
     },

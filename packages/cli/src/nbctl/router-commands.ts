@@ -7,5 +7,5 @@ const GROUP = 'Logical router commands';
 export const routerCommands = [
   addCommand(ROUTER, 'lr-add', GROUP, 'router'),
   delCommand(ROUTER, 'lr-del', GROUP, 'router'),
-  listCommand(ROUTER, 'lr-list', GROUP, 'router'),
+  listCommand(ROUTER, 'lr-list', GROUP),
 ];

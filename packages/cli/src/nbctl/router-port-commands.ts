@@ -37,13 +37,15 @@ export async function findRouterPortOrFail(tx: Tx, id: string): Promise<RouterPo
   return row;
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
 export const routerPortCommands = [
   defineCommand({
     name: 'lrp-add',
     usage: 'ROUTER PORT MAC NETWORK... [peer=PEER]',
-    summary: 'add PORT to ROUTER with a MAC and networks (IP/LEN); peer= names the peer router port',
+    summary:
+      'add PORT to ROUTER with a MAC and networks (IP/LEN); peer= names the peer router port',
     group: GROUP,
     minArgs: 4,
     maxArgs: Number.POSITIVE_INFINITY,
@@ -63,9 +65,17 @@ export const routerPortCommands = [
           networks.push(`${c.ip}/${c.prefix}`);
         }
       }
-      if (networks.length === 0) throw invalid(port, 'a router port needs at least one network (IP/LEN)');
+      if (networks.length === 0)
+        throw invalid(port, 'a router port needs at least one network (IP/LEN)');
       if (port === '') throw invalid(router, 'port name must not be empty');
-      return { router, port, mac: checkMac(port, mac), networks: [...new Set(networks)], peer, mayExist: opts.has('may-exist') };
+      return {
+        router,
+        port,
+        mac: checkMac(port, mac),
+        networks: [...new Set(networks)],
+        peer,
+        mayExist: opts.has('may-exist'),
+      };
     },
     async run({ tx, memo }, p) {
       const router = await memoLookup(tx, memo, ROUTER, p.router);
@@ -78,14 +88,27 @@ export const routerPortCommands = [
       const existing = (await findRouterPort(tx, p.port))!;
       if (!p.mayExist) throw objectError('exists', p.port, 'router port already exists');
       if (existing.router_uuid !== router.uuid) {
-        throw objectError('exists', p.port, `router port already exists but in router ${existing.router_name || existing.router_uuid}`);
+        throw objectError(
+          'exists',
+          p.port,
+          `router port already exists but in router ${existing.router_name || existing.router_uuid}`,
+        );
       }
-      if (existing.mac !== p.mac) throw objectError('exists', p.port, `router port already exists with MAC ${existing.mac}`);
+      if (existing.mac !== p.mac)
+        throw objectError('exists', p.port, `router port already exists with MAC ${existing.mac}`);
       if (!sameSet(existing.networks, p.networks)) {
-        throw objectError('exists', p.port, `router port already exists with networks ${existing.networks.join(' ')}`);
+        throw objectError(
+          'exists',
+          p.port,
+          `router port already exists with networks ${existing.networks.join(' ')}`,
+        );
       }
       if ((existing.peer ?? undefined) !== p.peer) {
-        throw objectError('exists', p.port, `router port already exists with ${existing.peer ? `peer ${existing.peer}` : 'no peer'}`);
+        throw objectError(
+          'exists',
+          p.port,
+          `router port already exists with ${existing.peer ? `peer ${existing.peer}` : 'no peer'}`,
+        );
       }
     },
   }),
@@ -142,12 +165,16 @@ export const routerPortCommands = [
     writes: true,
     parse(args) {
       const [port, state] = args as [string, string];
-      if (state !== 'enabled' && state !== 'disabled') throw invalid(port, `state must be "enabled" or "disabled", not "${state}"`);
+      if (state !== 'enabled' && state !== 'disabled')
+        throw invalid(port, `state must be "enabled" or "disabled", not "${state}"`);
       return { port, enabled: state === 'enabled' };
     },
     async run({ tx }, p) {
       const row = await findRouterPortOrFail(tx, p.port);
-      await tx.query('UPDATE logical_router_port SET enabled = $2 WHERE uuid = $1', [row.uuid, p.enabled]);
+      await tx.query('UPDATE logical_router_port SET enabled = $2 WHERE uuid = $1', [
+        row.uuid,
+        p.enabled,
+      ]);
     },
   }),
   defineCommand({
@@ -159,6 +186,8 @@ export const routerPortCommands = [
     maxArgs: 1,
     writes: false,
     parse: (args) => ({ port: args[0]! }),
-    run: async ({ tx }, p) => [(await findRouterPortOrFail(tx, p.port)).enabled === false ? 'disabled' : 'enabled'],
+    run: async ({ tx }, p) => [
+      (await findRouterPortOrFail(tx, p.port)).enabled === false ? 'disabled' : 'enabled',
+    ],
   }),
 ];

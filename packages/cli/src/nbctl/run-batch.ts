@@ -3,14 +3,15 @@
  * transaction (so `ls-add sw0 -- lsp-add sw0 p1` sees its own switch), and the first failure rolls
  * everything back. With --wait, nb_cfg is bumped in the same transaction.
  */
-import type { GlobalOptions } from './command-line.js';
+
 import type { Output, RunContext } from './command.js';
+import type { GlobalOptions } from './command-line.js';
 import { CommandFailure, NbctlError } from './errors.js';
-import { classifyDatabaseError, connectionMessage } from './report.js';
-import { describeUrl } from './url.js';
 import type { Planned } from './plan.js';
 import { runFusedPortAdd } from './port-add-fusion.js';
+import { classifyDatabaseError, connectionMessage } from './report.js';
 import type { Session } from './session.js';
+import { describeUrl } from './url.js';
 
 export interface BatchResult {
   readonly outputs: readonly Output[];
@@ -18,7 +19,11 @@ export interface BatchResult {
   readonly waitFor: number | undefined;
 }
 
-export async function runBatch(session: Session, planned: readonly Planned[], global: GlobalOptions): Promise<BatchResult> {
+export async function runBatch(
+  session: Session,
+  planned: readonly Planned[],
+  global: GlobalOptions,
+): Promise<BatchResult> {
   const ctx: RunContext = { tx: session, global, memo: new Map() };
   const outputs: Output[] = [];
   let waitFor: number | undefined;
@@ -38,12 +43,14 @@ export async function runBatch(session: Session, planned: readonly Planned[], gl
         throw new CommandFailure(raw.name, err);
       }
     }
-    const wantsWait = global.wait !== 'none' && planned.some((p) => p.spec.writes || p.spec.forcesWait);
+    const wantsWait =
+      global.wait !== 'none' && planned.some((p) => p.spec.writes || p.spec.forcesWait);
     if (wantsWait && !global.dryRun) waitFor = await bumpNbCfg(session);
   } catch (err) {
     await session.query('ROLLBACK').catch(() => {});
     const db = err instanceof CommandFailure ? undefined : classifyDatabaseError(err);
-    if (db?.kind === 'connection') throw new NbctlError('connection', connectionMessage(session.url, db.message, true));
+    if (db?.kind === 'connection')
+      throw new NbctlError('connection', connectionMessage(session.url, db.message, true));
     throw err;
   }
   try {
@@ -52,7 +59,10 @@ export async function runBatch(session: Session, planned: readonly Planned[], gl
     const db = classifyDatabaseError(err);
     if (db?.kind === 'connection') {
       // The server may or may not have committed before the connection went: say so.
-      throw new NbctlError('connection', `lost connection to ${describeUrl(session.url)} while committing: ${db.message} (the outcome is unknown)`);
+      throw new NbctlError(
+        'connection',
+        `lost connection to ${describeUrl(session.url)} while committing: ${db.message} (the outcome is unknown)`,
+      );
     }
     await session.query('ROLLBACK').catch(() => {});
     throw err;
@@ -66,6 +76,7 @@ async function bumpNbCfg(session: Session): Promise<number> {
        nb_cfg_timestamp = (extract(epoch FROM clock_timestamp()) * 1000)::bigint
      RETURNING nb_cfg`,
   );
-  if (!rows[0]) throw new NbctlError('not-found', 'NB_Global: no row to count nb_cfg in (run "nbctl init")');
+  if (!rows[0])
+    throw new NbctlError('not-found', 'NB_Global: no row to count nb_cfg in (run "nbctl init")');
   return rows[0].nb_cfg;
 }

@@ -38,7 +38,9 @@ export async function openSession(url: string, connectTimeoutMs = 10_000): Promi
     await client.connect();
   } catch (err) {
     await client.end().catch(() => {});
-    throw new NbctlError('connection', connectionMessage(url, reasonOf(err), false), { cause: err });
+    throw new NbctlError('connection', connectionMessage(url, reasonOf(err), false), {
+      cause: err,
+    });
   }
   const notifyHandlers = new Map<string, () => void>();
   // Named (server-side prepared) statements: a batch of 500 lsp-adds parses and plans each query

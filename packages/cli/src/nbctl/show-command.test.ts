@@ -7,11 +7,67 @@ let ids: Record<string, string>;
 beforeAll(async () => {
   kit = await startNbctlKit();
   await kit.ok(
-    ...['ls-add', 'sw0', '--', 'lsp-add', 'sw0', 'vm1', '--', 'lsp-set-addresses', 'vm1', '00:00:00:00:00:01 10.0.0.11'],
-    ...['--', 'lsp-add', 'sw0', 'sw0-lr0', '--', 'lsp-set-type', 'sw0-lr0', 'router', '--', 'lsp-set-addresses', 'sw0-lr0', 'router'],
-    ...['--', 'lsp-set-options', 'sw0-lr0', 'router-port=lr0-sw0', '--', 'lsp-add', 'sw0', 'c1', 'vm1', '5'],
-    ...['--', 'lr-add', 'lr0', '--', 'lrp-add', 'lr0', 'lr0-sw0', '00:00:00:00:ff:01', '10.0.0.1/24'],
-    ...['--', 'lrp-set-gateway-chassis', 'lr0-sw0', 'gw1', '5', '--', 'lrp-set-gateway-chassis', 'lr0-sw0', 'gw2', '10'],
+    ...[
+      'ls-add',
+      'sw0',
+      '--',
+      'lsp-add',
+      'sw0',
+      'vm1',
+      '--',
+      'lsp-set-addresses',
+      'vm1',
+      '00:00:00:00:00:01 10.0.0.11',
+    ],
+    ...[
+      '--',
+      'lsp-add',
+      'sw0',
+      'sw0-lr0',
+      '--',
+      'lsp-set-type',
+      'sw0-lr0',
+      'router',
+      '--',
+      'lsp-set-addresses',
+      'sw0-lr0',
+      'router',
+    ],
+    ...[
+      '--',
+      'lsp-set-options',
+      'sw0-lr0',
+      'router-port=lr0-sw0',
+      '--',
+      'lsp-add',
+      'sw0',
+      'c1',
+      'vm1',
+      '5',
+    ],
+    ...[
+      '--',
+      'lr-add',
+      'lr0',
+      '--',
+      'lrp-add',
+      'lr0',
+      'lr0-sw0',
+      '00:00:00:00:ff:01',
+      '10.0.0.1/24',
+    ],
+    ...[
+      '--',
+      'lrp-set-gateway-chassis',
+      'lr0-sw0',
+      'gw1',
+      '5',
+      '--',
+      'lrp-set-gateway-chassis',
+      'lr0-sw0',
+      'gw2',
+      '10',
+    ],
     ...['--', 'lr-nat-add', 'lr0', 'snat', '172.16.0.1', '10.0.0.0/24'],
   );
   await kit.query("UPDATE nb.logical_switch_port SET tag = 5 WHERE name = 'c1'");
@@ -50,7 +106,9 @@ describe('show', () => {
   test('show NAME narrows to one switch or router; an unknown name is an error', async () => {
     expect((await kit.ok('show', 'lr0'))[0]).toBe(`router ${ids.lr0} (lr0)`);
     expect(await kit.ok('show', 'sw0')).toHaveLength(9);
-    expect((await kit.nbctl('show', 'zz')).err).toBe('nbctl: show: zz: no switch or router has this name\n');
+    expect((await kit.nbctl('show', 'zz')).err).toBe(
+      'nbctl: show: zz: no switch or router has this name\n',
+    );
   });
 
   test('the link-local address flips the universal/local bit and inserts ff:fe (EUI-64)', () => {

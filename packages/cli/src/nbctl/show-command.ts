@@ -15,7 +15,24 @@ const quotedList = (xs: readonly string[]) => `[${xs.map((x) => `"${x}"`).join('
 /** The IPv6 link-local address a router port derives from its MAC (EUI-64). */
 export function ipv6LinkLocal(mac: string): string {
   const b = mac.split(':').map((h) => Number.parseInt(h, 16));
-  const bytes = [0xfe, 0x80, 0, 0, 0, 0, 0, 0, b[0]! ^ 0x02, b[1]!, b[2]!, 0xff, 0xfe, b[3]!, b[4]!, b[5]!];
+  const bytes = [
+    0xfe,
+    0x80,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    b[0]! ^ 0x02,
+    b[1]!,
+    b[2]!,
+    0xff,
+    0xfe,
+    b[3]!,
+    b[4]!,
+    b[5]!,
+  ];
   return ipaddr.fromByteArray(bytes).toString();
 }
 
@@ -64,7 +81,15 @@ async function showRouters(tx: Tx, only: string | undefined): Promise<string[]> 
   );
   if (routers.length === 0) return [];
   const ids = [routers.map((r) => r.uuid)];
-  const ports = await tx.query<{ uuid: string; router_uuid: string; name: string; mac: string; networks: string[]; peer: string | null; options: Ext }>(
+  const ports = await tx.query<{
+    uuid: string;
+    router_uuid: string;
+    name: string;
+    mac: string;
+    networks: string[];
+    peer: string | null;
+    options: Ext;
+  }>(
     `SELECT uuid::text AS uuid, router_uuid::text AS router_uuid, name, mac::text AS mac, networks::text[] AS networks, peer, options
        FROM logical_router_port WHERE router_uuid = ANY($1::uuid[]) ORDER BY name`,
     ids,
@@ -75,7 +100,14 @@ async function showRouters(tx: Tx, only: string | undefined): Promise<string[]> 
       WHERE p.router_uuid = ANY($1::uuid[]) ORDER BY g.priority DESC, g.chassis_name`,
     ids,
   );
-  const nats = await tx.query<{ uuid: string; router_uuid: string; type: string; external_ip: string; external_port_range: string | null; logical_ip: string }>(
+  const nats = await tx.query<{
+    uuid: string;
+    router_uuid: string;
+    type: string;
+    external_ip: string;
+    external_port_range: string | null;
+    logical_ip: string;
+  }>(
     `SELECT uuid::text AS uuid, router_uuid::text AS router_uuid, type, host(external_ip) AS external_ip, external_port_range,
             abbrev(logical_ip) AS logical_ip
        FROM nat WHERE router_uuid = ANY($1::uuid[]) ORDER BY type, external_ip, logical_ip`,
@@ -116,11 +148,15 @@ export const showCommands = [
     writes: false,
     parse: (args) => ({ id: args[0] }),
     async run({ tx }, p) {
-      if (p.id === undefined) return [...(await showSwitches(tx, undefined)), ...(await showRouters(tx, undefined))];
+      if (p.id === undefined)
+        return [...(await showSwitches(tx, undefined)), ...(await showRouters(tx, undefined))];
       const sw = await lookup(tx, SWITCH, p.id, { mustExist: false });
       const lr = await lookup(tx, ROUTER, p.id, { mustExist: false });
       if (!sw && !lr) throw objectError('not-found', p.id, 'no switch or router has this name');
-      return [...(sw ? await showSwitches(tx, sw.uuid) : []), ...(lr ? await showRouters(tx, lr.uuid) : [])];
+      return [
+        ...(sw ? await showSwitches(tx, sw.uuid) : []),
+        ...(lr ? await showRouters(tx, lr.uuid) : []),
+      ];
     },
   }),
 ];

@@ -10,7 +10,9 @@ afterAll(() => kit.close());
 describe('logical switches', () => {
   test('ls-add creates, ls-list lists sorted by name with UUIDs', async () => {
     await kit.ok('ls-add', 'sw1', '--', 'ls-add', 'sw0');
-    const rows = await kit.query<{ uuid: string; name: string }>('SELECT uuid::text, name FROM nb.logical_switch ORDER BY name');
+    const rows = await kit.query<{ uuid: string; name: string }>(
+      'SELECT uuid::text, name FROM nb.logical_switch ORDER BY name',
+    );
     expect(rows.map((r) => r.name)).toEqual(['sw0', 'sw1']);
     expect(await kit.ok('ls-list')).toEqual(rows.map((r) => `${r.uuid} (${r.name})`));
   });
@@ -24,18 +26,26 @@ describe('logical switches', () => {
     await kit.ok('--add-duplicate', 'ls-add', 'sw0');
     expect(await kit.query("SELECT 1 FROM nb.logical_switch WHERE name = 'sw0'")).toHaveLength(2);
     const both = await kit.nbctl('--may-exist', '--add-duplicate', 'ls-add', 'x');
-    expect(both.err).toBe('nbctl: ls-add: --may-exist and --add-duplicate may not be used together\n');
+    expect(both.err).toBe(
+      'nbctl: ls-add: --may-exist and --add-duplicate may not be used together\n',
+    );
   });
 
   test('a name shared by two switches is ambiguous: the error names both UUIDs; a UUID works', async () => {
-    const uuids = (await kit.query<{ uuid: string }>("SELECT uuid::text FROM nb.logical_switch WHERE name = 'sw0' ORDER BY uuid")).map(
-      (r) => r.uuid,
-    );
+    const uuids = (
+      await kit.query<{ uuid: string }>(
+        "SELECT uuid::text FROM nb.logical_switch WHERE name = 'sw0' ORDER BY uuid",
+      )
+    ).map((r) => r.uuid);
     const r = await kit.nbctl('ls-del', 'sw0');
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`nbctl: ls-del: sw0: 2 switches are named "sw0": use a UUID (candidates: ${uuids.join(', ')})\n`);
+    expect(r.err).toBe(
+      `nbctl: ls-del: sw0: 2 switches are named "sw0": use a UUID (candidates: ${uuids.join(', ')})\n`,
+    );
     await kit.ok('ls-del', uuids[1]!);
-    expect(await kit.query("SELECT uuid::text FROM nb.logical_switch WHERE name = 'sw0'")).toEqual([{ uuid: uuids[0] }]);
+    expect(await kit.query("SELECT uuid::text FROM nb.logical_switch WHERE name = 'sw0'")).toEqual([
+      { uuid: uuids[0] },
+    ]);
   });
 
   test('ls-del of a missing switch fails unless --if-exists', async () => {

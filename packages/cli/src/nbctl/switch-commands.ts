@@ -7,5 +7,5 @@ const GROUP = 'Logical switch commands';
 export const switchCommands = [
   addCommand(SWITCH, 'ls-add', GROUP, 'switch'),
   delCommand(SWITCH, 'ls-del', GROUP, 'switch'),
-  listCommand(SWITCH, 'ls-list', GROUP, 'switch'),
+  listCommand(SWITCH, 'ls-list', GROUP),
 ];

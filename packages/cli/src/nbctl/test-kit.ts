@@ -32,7 +32,10 @@ export interface NbctlKit {
 export async function startNbctlKit(prefix = 'nbctl'): Promise<NbctlKit> {
   const db = await createTestDatabase(prefix);
   const pool = createPool(db.url, { max: 2 });
-  const raw = async (args: readonly string[], env: Record<string, string | undefined> = {}): Promise<RunResult> => {
+  const raw = async (
+    args: readonly string[],
+    env: Record<string, string | undefined> = {},
+  ): Promise<RunResult> => {
     let out = '';
     let err = '';
     const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) }, env);

@@ -6,8 +6,8 @@
 import type { WaitMode } from './command-line.js';
 import { NbctlError } from './errors.js';
 import { classifyDatabaseError } from './report.js';
-import { describeUrl } from './url.js';
 import type { Session } from './session.js';
+import { describeUrl } from './url.js';
 
 export const NB_FEED_CHANNEL = 'ovn_nb_changes';
 const POLL_MS = 500;
