@@ -127,7 +127,8 @@ describe('behaviour: packets through tables', () => {
       { kind: 'add', flow: { table: 1, priority: 10, match: { ct_state: '+new+trk', ip_dst: '192.0.2.80', ip_proto: 6, tcp_dst: 80 }, actions: [A.group(1)] } },
       { kind: 'add', flow: { table: 1, priority: 5, match: { ct_state: '+est+trk', in_port: 1 }, actions: [A.output(2)] } },
       { kind: 'add', flow: { table: 1, priority: 5, match: { ct_state: '+est+trk', in_port: 2 }, actions: [A.output(1)] } },
-      { kind: 'add', flow: { table: 2, priority: 1, actions: [A.output(2)] } },
+      // After DNAT the original destination is still visible (OVN's hairpin and LB checks use it).
+      { kind: 'add', flow: { table: 2, priority: 1, match: { ct_nw_dst: '192.0.2.80', ct_tp_dst: 80, ct_nw_proto: 6 }, actions: [A.output(2)] } },
     ]);
     const backends = new Set<string>();
     for (let sport = 2000; sport < 2020; sport++) {

@@ -95,6 +95,13 @@ def('tun_id', K.K_TUN_ID, 64, 'hex', true);
 def('tun_metadata0', K.K_TUN_METADATA0, 32, 'hex', true);
 def('pkt_mark', K.K_PKT_MARK, 32, 'hex', true);
 def('conj_id', K.K_CONJ_ID, 32, 'int', false);
+def('ct_nw_proto', K.K_CT_NW_PROTO, 8, 'int', false);
+def('ct_nw_src', K.K_CT_NW_SRC, 32, 'ip4', false);
+def('ct_nw_dst', K.K_CT_NW_DST, 32, 'ip4', false);
+def('ct_ipv6_src', K.K_CT_IPV6_SRC, 128, 'ip6', false);
+def('ct_ipv6_dst', K.K_CT_IPV6_DST, 128, 'ip6', false);
+def('ct_tp_src', K.K_CT_TP_SRC, 16, 'int', false);
+def('ct_tp_dst', K.K_CT_TP_DST, 16, 'int', false);
 
 const byName = new Map<string, FieldDef>(defs.map((d) => [d.name, d]));
 // Common aliases (OVS accepts these names too).

@@ -46,7 +46,16 @@ export const K_PKT_MARK = 67;
 export const K_CONJ_ID = 68;
 /** Internal: 0 for a packet from a port, table+1 after a ct(table=N) recirculation. */
 export const K_RECIRC = 69;
-export const KEY_WORDS = 70;
+/** The connection's original-direction tuple (OVS's ct_nw_src & co.), set with ct_state. */
+export const K_CT_NW_PROTO = 70;
+export const K_CT_NW_SRC = 71;
+export const K_CT_NW_DST = 72;
+export const K_CT_IPV6_SRC = 73; // 4 words
+export const K_CT_IPV6_DST = 77; // 4 words
+export const K_CT_TP_SRC = 81;
+export const K_CT_TP_DST = 82;
+export const CT_TUPLE_WORDS = 13;
+export const KEY_WORDS = 83;
 
 /** Words filled from packet headers: the range the translator compares to know what to rewrite. */
 export const HEADER_FIRST = K_ETH_SRC;

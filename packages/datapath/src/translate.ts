@@ -330,6 +330,7 @@ export class Translator {
         key[K.K_CT_ZONE] = 0;
         key[K.K_CT_MARK] = 0;
         key.fill(0, K.K_CT_LABEL, K.K_CT_LABEL + 4);
+        key.fill(0, K.K_CT_NW_PROTO, K.K_CT_NW_PROTO + K.CT_TUPLE_WORDS);
         return;
       case 'clone':
         this.isolated(() => this.executeList(a.actions, 0));
@@ -470,6 +471,8 @@ export class Translator {
         k[K.K_CT_ZONE] = zone;
         k[K.K_CT_MARK] = r.mark;
         k.set(r.label, K.K_CT_LABEL);
+        if (r.conn) k.set(r.conn.origWords, K.K_CT_NW_PROTO);
+        else k.fill(0, K.K_CT_NW_PROTO, K.K_CT_NW_PROTO + K.CT_TUPLE_WORDS);
         k[K.K_RECIRC] = table + 1;
         p.recirc = true;
       }

@@ -39,6 +39,26 @@ export interface Conn {
   expires: number;
   /** NAT set up at commit: 'src', 'dst' or undefined. */
   readonly nat: 'src' | 'dst' | undefined;
+  /** The original tuple laid out as key words K_CT_NW_PROTO.. (ct_nw_src & co.). */
+  readonly origWords: Uint32Array;
+}
+
+function origWords(t: Tuple): Uint32Array {
+  const w = new Uint32Array(K.CT_TUPLE_WORDS);
+  w[0] = t.proto;
+  const put = (at: number, a: bigint): void => {
+    for (let i = 0; i < 4; i++) w[at + i] = Number((a >> BigInt(32 * (3 - i))) & 0xffffffffn);
+  };
+  if (t.v6) {
+    put(K.K_CT_IPV6_SRC - K.K_CT_NW_PROTO, t.src);
+    put(K.K_CT_IPV6_DST - K.K_CT_NW_PROTO, t.dst);
+  } else {
+    w[K.K_CT_NW_SRC - K.K_CT_NW_PROTO] = Number(t.src);
+    w[K.K_CT_NW_DST - K.K_CT_NW_PROTO] = Number(t.dst);
+  }
+  w[K.K_CT_TP_SRC - K.K_CT_NW_PROTO] = t.sport;
+  w[K.K_CT_TP_DST - K.K_CT_NW_PROTO] = t.dport;
+  return w;
 }
 
 export interface CtRequest {
@@ -361,6 +381,7 @@ export class Conntrack {
         label: new Uint32Array(4),
         expires: 0,
         nat,
+        origWords: origWords(t),
       };
       conn.expires = now + this.timeoutOf(conn);
       this.applyExec(conn, req);
