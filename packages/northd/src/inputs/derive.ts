@@ -36,7 +36,8 @@ export function deriveSwitch(nb: NbModel, uuid: string): SwitchInput | undefined
   );
   const loadBalancers = nb.rowsOf('load_balancer', nb.children('lbsBySwitch', uuid));
   const stateful = loadBalancers.length > 0 || acls.some((a) => a.row.action === 'allow-related');
-  return { kind: 'switch', row, ports, acls, loadBalancers, stateful };
+  const defaultAclDrop = nb.globals()?.options?.default_acl_drop === 'true';
+  return { kind: 'switch', row, ports, acls, loadBalancers, stateful, ...(defaultAclDrop && { defaultAclDrop }) };
 }
 
 function switchPort(nb: NbModel, row: LogicalSwitchPort): SwitchPortInput {

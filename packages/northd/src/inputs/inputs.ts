@@ -51,6 +51,11 @@ export interface SwitchInput {
   readonly loadBalancers: readonly LoadBalancer[];
   /** Some ACL is stateful (allow-related) or a load balancer applies: traffic goes through conntrack. */
   readonly stateful: boolean;
+  /**
+   * NB_Global options:default_acl_drop=true: on a switch with ACLs, traffic no ACL allows is
+   * dropped instead of allowed. Absent means false.
+   */
+  readonly defaultAclDrop?: boolean;
 }
 
 /** A neighbour of a router port: a port with static addresses on the connected switch. */

@@ -213,4 +213,31 @@ export const ACL_CASES: readonly GoldenCase[] = [
       "acl: ACL from-lport priority 100 match: Syntax error at `ip4.sorc' expecting field name.",
     ],
   },
+  {
+    name: 'NB_Global default_acl_drop: what no ACL allows is dropped; replies of allowed connections still pass',
+    setup: (fx) => {
+      fx.insert('nb_global', { options: { default_acl_drop: 'true' } });
+      twoPorts(fx);
+      fx.acl({ switch: 'sw0' }, 'to-lport', 100, 'outport == "p2" && tcp.dst == 80', 'allow-related');
+    },
+    stages: ['ls_in_acl', 'ls_out_acl'],
+    expected: [
+      ...ctGuards('in'),
+      // No priority-1 commit: new connections no ACL allows are not admitted.
+      'ls_in_acl (priority=0), match=(1), action=(drop;)',
+      ...ctGuards('out'),
+      'ls_out_acl (priority=1100), match=(reg0[7] == 1 && (outport == "p2" && tcp.dst == 80)), action=(reg0[1] = 1; next;)',
+      'ls_out_acl (priority=1100), match=(reg0[8] == 1 && (outport == "p2" && tcp.dst == 80)), action=(next;)',
+      'ls_out_acl (priority=0), match=(1), action=(drop;)',
+    ],
+  },
+  {
+    name: 'default_acl_drop does not touch a switch without ACLs',
+    setup: (fx) => {
+      fx.insert('nb_global', { options: { default_acl_drop: 'true' } });
+      twoPorts(fx);
+    },
+    stages: ['ls_in_acl', 'ls_out_acl'],
+    expected: ['ls_in_acl (priority=65535), match=(1), action=(next;)', 'ls_out_acl (priority=65535), match=(1), action=(next;)'],
+  },
 ];

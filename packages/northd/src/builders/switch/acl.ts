@@ -31,16 +31,23 @@ const ACL_STAGES = ['ls_in_acl', 'ls_out_acl'] as const;
  */
 export function buildAcls(input: SwitchInput, sink: FlowSink): void {
   const facts = switchFacts(input);
-  // Without any ACL the stage is a formality; with some, unmatched traffic is allowed at 0.
-  for (const stage of ACL_STAGES) sink.add(stage, facts.hasAcls || facts.hasLbVip ? 0 : 65535, '1', 'next;');
+  // NB_Global options:default_acl_drop: what no ACL allows is dropped, where there are ACLs.
+  const defaultDrop = input.defaultAclDrop === true && facts.hasAcls;
+  // Without any ACL the stage is a formality; with some, unmatched traffic gets the default at 0.
+  for (const stage of ACL_STAGES) {
+    if (!facts.hasAcls && !facts.hasLbVip) sink.add(stage, 65535, '1', 'next;');
+    else sink.add(stage, 0, '1', defaultDrop ? 'drop;' : 'next;');
+  }
   sink.add('ls_in_acl_after_lb', 0, '1', 'next;');
 
   if (facts.stateful) {
     for (const stage of ACL_STAGES) {
       // Default allow must still commit new IP connections: the other direction may have a
       // stateful ACL, and its return traffic would otherwise be invalid. It also re-admits a
-      // blocked connection that no ACL drops any more.
-      sink.add(stage, 1, 'ip && (!ct.est || (ct.est && ct_mark.blocked == 1))', `${REGBIT_CONNTRACK_COMMIT} = 1; next;`);
+      // blocked connection that no ACL drops any more. (Default drop admits nothing.)
+      if (!defaultDrop) {
+        sink.add(stage, 1, 'ip && (!ct.est || (ct.est && ct_mark.blocked == 1))', `${REGBIT_CONNTRACK_COMMIT} = 1; next;`);
+      }
       sink.add(stage, 65532, 'ct.inv || (ct.est && ct.rpl && ct_mark.blocked == 1)', 'drop;');
       sink.add(
         stage,
