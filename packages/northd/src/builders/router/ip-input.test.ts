@@ -39,6 +39,8 @@ const common = {
     'lr_in_ip_input (priority=31), match=(inport == "lrp0" && ip4 && ip4.src == 10.0.0.0/24 && ip.ttl == {0, 1} && !ip.later_frag), action=(icmp4 { eth.dst = eth.src; eth.src = 00:00:00:00:ff:01; icmp4.type = 11; icmp4.code = 0; ip4.dst = ip4.src; ip4.src = 10.0.0.1; ip.ttl = 254; outport = "lrp0"; flags.loopback = 1; output; };)',
   ttlAny:
     'lr_in_ip_input (priority=30), match=(inport == "lrp0" && ip4 && ip.ttl == {0, 1} && !ip.later_frag), action=(icmp4 { eth.dst = eth.src; eth.src = 00:00:00:00:ff:01; icmp4.type = 11; icmp4.code = 0; ip4.dst = ip4.src; ip4.src = 10.0.0.1; ip.ttl = 254; outport = "lrp0"; flags.loopback = 1; output; };)',
+  ttlAny6:
+    'lr_in_ip_input (priority=30), match=(inport == "lrp0" && ip6 && ip.ttl == {0, 1} && !ip.later_frag), action=(icmp6 { eth.dst = eth.src; eth.src = 00:00:00:00:ff:01; ip6.dst = ip6.src; ip6.src = fe80::200:ff:fe00:ff01; ip.ttl = 254; icmp6.type = 3; icmp6.code = 0; outport = "lrp0"; flags.loopback = 1; output; };)',
   ttlDrop: 'lr_in_ip_input (priority=29), match=(ip.ttl == {0, 1}), action=(drop;)',
   next: 'lr_in_ip_input (priority=0), match=(1), action=(next;)',
 };
@@ -49,7 +51,11 @@ const unreachables = [
   'lr_in_ip_input (priority=80), match=(ip4 && ip4.dst == 10.0.0.1 && !ip.later_frag && sctp), action=(sctp_abort { eth.dst <-> eth.src; ip4.dst <-> ip4.src; next; };)',
   'lr_in_ip_input (priority=80), match=(ip4 && ip4.dst == 10.0.0.1 && !ip.later_frag && tcp), action=(tcp_reset { eth.dst <-> eth.src; ip4.dst <-> ip4.src; next; };)',
   'lr_in_ip_input (priority=80), match=(ip4 && ip4.dst == 10.0.0.1 && !ip.later_frag && udp), action=(icmp4 { eth.dst <-> eth.src; ip4.dst <-> ip4.src; ip.ttl = 255; icmp4.type = 3; icmp4.code = 3; next; };)',
+  'lr_in_ip_input (priority=80), match=(ip6 && ip6.dst == fe80::200:ff:fe00:ff01 && !ip.later_frag && sctp), action=(sctp_abort { eth.dst <-> eth.src; ip6.dst <-> ip6.src; next; };)',
+  'lr_in_ip_input (priority=80), match=(ip6 && ip6.dst == fe80::200:ff:fe00:ff01 && !ip.later_frag && tcp), action=(tcp_reset { eth.dst <-> eth.src; ip6.dst <-> ip6.src; next; };)',
+  'lr_in_ip_input (priority=80), match=(ip6 && ip6.dst == fe80::200:ff:fe00:ff01 && !ip.later_frag && udp), action=(icmp6 { eth.dst <-> eth.src; ip6.dst <-> ip6.src; ip.ttl = 255; icmp6.type = 1; icmp6.code = 4; next; };)',
   'lr_in_ip_input (priority=70), match=(ip4 && ip4.dst == 10.0.0.1 && !ip.later_frag), action=(icmp4 { eth.dst <-> eth.src; ip4.dst <-> ip4.src; ip.ttl = 255; icmp4.type = 3; icmp4.code = 2; next; };)',
+  'lr_in_ip_input (priority=70), match=(ip6 && ip6.dst == fe80::200:ff:fe00:ff01 && !ip.later_frag), action=(icmp6 { eth.dst <-> eth.src; ip6.dst <-> ip6.src; ip.ttl = 255; icmp6.type = 1; icmp6.code = 3; next; };)',
 ];
 
 const c = common;
@@ -60,7 +66,7 @@ const cases = [
     expected: lines(
       c.ownSource, c.martians, c.arpReply, c.nsReply, c.echo4, c.echo6, c.arpNdDrop, c.rsRa, c.mcastRsvd, c.mcast,
       ...unreachables,
-      c.own4, c.own6, c.bcast, c.mcastTtl, c.ttlSubnet, c.ttlAny, c.ttlDrop, c.next,
+      c.own4, c.own6, c.bcast, c.mcastTtl, c.ttlSubnet, c.ttlAny, c.ttlAny6, c.ttlDrop, c.next,
     ),
   },
   {
@@ -68,7 +74,7 @@ const cases = [
     setup: () => onePort(['10.0.0.1/24'], { chassis: 'hv1' }),
     expected: lines(
       c.ownSource, c.martians, c.arpReply, c.nsReply, c.echo4, c.echo6, c.arpNdDrop, c.rsRa, c.mcastRsvd, c.mcast,
-      c.own4, c.own6, c.bcast, c.mcastTtl, c.ttlSubnet, c.ttlAny, c.ttlDrop, c.next,
+      c.own4, c.own6, c.bcast, c.mcastTtl, c.ttlSubnet, c.ttlAny, c.ttlAny6, c.ttlDrop, c.next,
     ),
   },
 ];
@@ -96,7 +102,11 @@ describe('lr_in_ip_input', () => {
         // Time exceeded comes from the address on the sender's subnet, else the first one.
         c.ttlSubnet,
         'lr_in_ip_input (priority=31), match=(inport == "lrp0" && ip4 && ip4.src == 10.1.0.0/16 && ip.ttl == {0, 1} && !ip.later_frag), action=(icmp4 { eth.dst = eth.src; eth.src = 00:00:00:00:ff:01; icmp4.type = 11; icmp4.code = 0; ip4.dst = ip4.src; ip4.src = 10.1.0.1; ip.ttl = 254; outport = "lrp0"; flags.loopback = 1; output; };)',
+        // IPv6: from the configured address for senders on its network (the link-local one
+        // gets no per-network flow), and by default from the first IPv6 address.
+        'lr_in_ip_input (priority=31), match=(inport == "lrp0" && ip6 && ip6.src == fd00::/64 && ip.ttl == {0, 1} && !ip.later_frag), action=(icmp6 { eth.dst = eth.src; eth.src = 00:00:00:00:ff:01; ip6.dst = ip6.src; ip6.src = fd00::1; ip.ttl = 254; icmp6.type = 3; icmp6.code = 0; outport = "lrp0"; flags.loopback = 1; output; };)',
         c.ttlAny,
+        'lr_in_ip_input (priority=30), match=(inport == "lrp0" && ip6 && ip.ttl == {0, 1} && !ip.later_frag), action=(icmp6 { eth.dst = eth.src; eth.src = 00:00:00:00:ff:01; ip6.dst = ip6.src; ip6.src = fd00::1; ip.ttl = 254; icmp6.type = 3; icmp6.code = 0; outport = "lrp0"; flags.loopback = 1; output; };)',
       ),
     );
   });

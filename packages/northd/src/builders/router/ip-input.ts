@@ -43,7 +43,7 @@ export function buildIpInput(input: RouterInput, sink: FlowSink): void {
   const snat = snatExternalIps(input);
   for (const p of ports) {
     ipv4Host(p, hasGateway, snat, sink);
-    ipv6Host(p, snat, sink);
+    ipv6Host(p, hasGateway, snat, sink);
   }
 }
 
@@ -118,7 +118,7 @@ function ipv4Host(p: RouterPortInput, hasGateway: boolean, snat: ReadonlySet<str
   }
 }
 
-function ipv6Host(p: RouterPortInput, snat: ReadonlySet<string>, sink: FlowSink): void {
+function ipv6Host(p: RouterPortInput, hasGateway: boolean, snat: ReadonlySet<string>, sink: FlowSink): void {
   const v6 = ipv6Networks(p);
   const src = portSource(p);
   const name = q(p.row.name);
@@ -141,6 +141,42 @@ function ipv6Host(p: RouterPortInput, snat: ReadonlySet<string>, sink: FlowSink)
       src,
     );
   }
+  if (!hasGateway) {
+    for (const a of v6) {
+      const toUs = `ip6 && ip6.dst == ${a.addr} && !ip.later_frag`;
+      sink.add(STAGE, 80, `${toUs} && tcp`, 'tcp_reset { eth.dst <-> eth.src; ip6.dst <-> ip6.src; next; };', src);
+      sink.add(STAGE, 80, `${toUs} && sctp`, 'sctp_abort { eth.dst <-> eth.src; ip6.dst <-> ip6.src; next; };', src);
+      sink.add(
+        STAGE,
+        80,
+        `${toUs} && udp`,
+        'icmp6 { eth.dst <-> eth.src; ip6.dst <-> ip6.src; ip.ttl = 255; icmp6.type = 1; icmp6.code = 4; next; };',
+        src,
+      );
+      sink.add(
+        STAGE,
+        70,
+        toUs,
+        'icmp6 { eth.dst <-> eth.src; ip6.dst <-> ip6.src; ip.ttl = 255; icmp6.type = 1; icmp6.code = 3; next; };',
+        src,
+      );
+    }
+  }
   const dropped = v6.filter((a) => !snat.has(a.addr));
   if (dropped.length) sink.add(STAGE, 60, `ip6.dst == {${dropped.map((a) => a.addr).join(', ')}}`, 'drop;', src);
+
+  // Time exceeded, as for IPv4; the link-local address (last) only serves as the default source.
+  const timeExceeded = (srcIp: string) =>
+    `icmp6 { eth.dst = eth.src; eth.src = ${p.addresses.mac}; ip6.dst = ip6.src; ip6.src = ${srcIp}; ip.ttl = 254; ` +
+    `icmp6.type = 3; icmp6.code = 0; outport = ${name}; flags.loopback = 1; output; };`;
+  for (const a of v6.slice(0, -1)) {
+    sink.add(
+      STAGE,
+      31,
+      `inport == ${name} && ip6 && ip6.src == ${a.network}/${a.plen} && ip.ttl == {0, 1} && !ip.later_frag${resident}`,
+      timeExceeded(a.addr),
+      src,
+    );
+  }
+  sink.add(STAGE, 30, `inport == ${name} && ip6 && ip.ttl == {0, 1} && !ip.later_frag${resident}`, timeExceeded(v6[0]!.addr), src);
 }

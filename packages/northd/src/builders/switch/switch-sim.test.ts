@@ -142,3 +142,20 @@ describe('stateful ACLs', () => {
     expect(matched(r.steps, 'ls_in_put_fdb')).toEqual(['100 inport == "pu" && reg0[11] == 0']);
   });
 });
+
+describe('load balancing', () => {
+  test('a connection to the VIP is DNATed to the backend, and the reply comes back from the VIP', () => {
+    const fx = lan();
+    const lb = fx.insert('load_balancer', { name: 'web', vips: { '10.0.0.100:80': '10.0.0.2:8080' }, protocol: 'tcp' });
+    fx.insert('logical_switch_load_balancer', { switch_uuid: fx.id('sw0'), load_balancer_uuid: lb.uuid });
+    const ct = new Conntrack();
+    // The client addresses the VIP; L2 lookup (after LB) still goes by eth.dst, here the backend's.
+    const there = run(fx, 'p1', tcp(H1, { mac: M2, ip: '10.0.0.100' }, 40000, 80), ct);
+    expect(there.to).toEqual(['p2']);
+    expect(describePacket(there.delivered[0]!.packet)).toEqual(expect.objectContaining({ 'ip4.dst': '10.0.0.2', 'tcp.dst': '8080' }));
+    expect(matched(there.steps, 'ls_in_lb')).toEqual(['120 ct.new && ip4.dst == 10.0.0.100 && tcp.dst == 80']);
+    const back = run(fx, 'p2', tcp(H2, H1, 8080, 40000), ct);
+    expect(back.to).toEqual(['p1']);
+    expect(describePacket(back.delivered[0]!.packet)).toEqual(expect.objectContaining({ 'ip4.src': '10.0.0.100', 'tcp.src': '80' }));
+  });
+});
