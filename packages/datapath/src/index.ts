@@ -48,3 +48,13 @@ export { type PacketSpec, buildPacket, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_S
 export { formatIp4, formatIp6, formatMac, parseIp4, parseIp6, parseMac } from './packet/addr.js';
 export { type ChecksumReport, verifyChecksums } from './packet/verify.js';
 export { parseFrame } from './packet/parse.js';
+// Kernel-backed and tunnel ports (koffi is loaded only when one is opened).
+export { openPort, type PortSpec } from './linux/open-port.js';
+export { AfPacketPort, type AfPacketPortOptions } from './linux/af-packet-port.js';
+export { TapPort, type TapPortOptions } from './linux/tap-port.js';
+export { UdpTunnelPort, type TunnelPortOptions, type Encapsulation } from './tunnel/udp-tunnel-port.js';
+export { DgramTunnelPort } from './tunnel/dgram-tunnel-port.js';
+export { useDedicatedIoLoop } from './linux/dedicated-io-loop.js';
+export { DatapathChild, type ChildStats } from './linux/datapath-child.js';
+export type { DatapathProcessConfig } from './linux/datapath-process.js';
+export { NetnsLab, type LabHost, withNetnsLab } from './linux/netns-lab.js';

@@ -71,8 +71,9 @@ export class DatapathChild {
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
-  static async start(config: DatapathProcessConfig): Promise<DatapathChild> {
-    const child = spawn(process.execPath, [datapathProcessScript(), JSON.stringify(config)], {
+  /** `nodeArgs` go to node before the script (e.g. ['--cpu-prof'] to profile the datapath). */
+  static async start(config: DatapathProcessConfig, nodeArgs: readonly string[] = []): Promise<DatapathChild> {
+    const child = spawn(process.execPath, [...nodeArgs, datapathProcessScript(), JSON.stringify(config)], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const c = new DatapathChild(child);
