@@ -143,6 +143,25 @@ describe('stateful ACLs', () => {
   });
 });
 
+describe('policy change on an established connection', () => {
+  test('a connection a new drop ACL covers is marked blocked: its requests and replies stop', () => {
+    const ct = new Conntrack();
+    const allow = lan((fx) => fx.acl({ switch: 'sw0' }, 'to-lport', 100, 'outport == "p2" && tcp.dst == 80', 'allow-related'));
+    expect(run(allow, 'p1', tcp(H1, H2, 40000, 80), ct).to).toEqual(['p2']);
+    // The policy now drops HTTP to p2 (the switch stays stateful through another ACL).
+    const deny = lan((fx) => {
+      fx.acl({ switch: 'sw0' }, 'to-lport', 100, 'outport == "p2" && tcp.dst == 80', 'drop');
+      fx.acl({ switch: 'sw0' }, 'to-lport', 50, 'outport == "p2" && tcp.dst == 443', 'allow-related');
+    });
+    const request = run(deny, 'p1', tcp(H1, H2, 40000, 80), ct);
+    expect(request.to).toEqual([]);
+    expect(matched(request.steps, 'ls_out_acl')).toEqual(['1100 reg0[10] == 1 && (outport == "p2" && tcp.dst == 80)']);
+    const reply = run(deny, 'p2', tcp(H2, H1, 80, 40000), ct);
+    expect(reply.to).toEqual([]);
+    expect(matched(reply.steps, 'ls_in_acl')).toEqual(['65532 ct.inv || (ct.est && ct.rpl && ct_mark.blocked == 1)']);
+  });
+});
+
 describe('load balancing', () => {
   test('a connection to the VIP is DNATed to the backend, and the reply comes back from the VIP', () => {
     const fx = lan();
