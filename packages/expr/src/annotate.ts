@@ -74,6 +74,15 @@ export function relationalPatterns(op: Relop, c: bigint, width: number): Pattern
 }
 
 const expansionCache = new WeakMap<SymbolTable, Map<string, Expr>>();
+/**
+ * Comparisons against one whole address set, per set (by identity of its value array) and per
+ * symbol table: `ip4.src == $as` builds the same expression in every ACL that uses it, and
+ * keeping it one object lets normalization reuse its normal form (see normalize.ts).
+ */
+const setComparisonCache = new WeakMap<
+  readonly string[],
+  WeakMap<SymbolTable, Map<string, Expr>>
+>();
 const addressSetCache = new WeakMap<readonly string[], Constant[] | string>();
 
 /** Parses an address set's values (cached per array). Returns an error message on failure. */
@@ -146,6 +155,25 @@ class Annotator {
     position: number,
   ): Expr {
     const s = this.symtab.get(f.symbol)!;
+    const only = written.length === 1 ? written[0]! : undefined;
+    const setValues =
+      only?.kind === 'addressSet' ? lookup(this.env.addressSets, only.name) : undefined;
+    let cache: Map<string, Expr> | undefined;
+    const cacheKey = `${f.symbol}[${f.range?.lo ?? ''}..${f.range?.hi ?? ''}]${writtenOp}${positive}`;
+    if (setValues) {
+      let bySymtab = setComparisonCache.get(setValues);
+      if (!bySymtab) {
+        bySymtab = new WeakMap();
+        setComparisonCache.set(setValues, bySymtab);
+      }
+      cache = bySymtab.get(this.symtab);
+      if (!cache) {
+        cache = new Map();
+        bySymtab.set(this.symtab, cache);
+      }
+      const known = cache.get(cacheKey);
+      if (known) return known;
+    }
     let values = written;
     if (written.some((c) => c.kind === 'addressSet' || c.kind === 'portGroup')) {
       values = written.flatMap((c) => this.expandSet(c));
@@ -162,6 +190,7 @@ class Annotator {
     // `f == {a, b}` is a || b; `f != {a, b}` is !a && !b. An empty set equals nothing.
     let e = op === '!=' ? andExpr(leaves) : orExpr(leaves);
     if (s.prereqs) e = andExpr([e, this.expansion(s, s.prereqs, position)]);
+    cache?.set(cacheKey, e);
     return e;
   }
 

@@ -87,9 +87,12 @@ export function resolveEnv(e: Expr, env: EvalEnv, symtab: SymbolTable): Expr {
     case 'cond':
       return boolExpr((env.isChassisResident?.(e.port) ?? false) === e.eq);
     case 'and':
-      return andExpr(e.terms.map((t) => resolveEnv(t, env, symtab)));
-    case 'or':
-      return orExpr(e.terms.map((t) => resolveEnv(t, env, symtab)));
+    case 'or': {
+      const terms = e.terms.map((t) => resolveEnv(t, env, symtab));
+      // Keep unchanged subtrees (shared expansions) as the same objects: normalization caches them.
+      if (terms.every((t, i) => t === e.terms[i])) return e;
+      return e.kind === 'and' ? andExpr(terms) : orExpr(terms);
+    }
     default:
       return e;
   }

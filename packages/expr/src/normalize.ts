@@ -80,11 +80,29 @@ function stringImplies(a: StringConstraint, b: StringConstraint): boolean {
 const stringKey = (s: StringConstraint) =>
   s.allowed ? `=${JSON.stringify(s.allowed)}` : `!${JSON.stringify(s.excluded)}`;
 
+/**
+ * Normal forms of AND/OR nodes, per symbol table, by node identity. Expansions of predicates and
+ * prerequisites are shared between all matches (annotate.ts caches them), so `ip`, `nd`,
+ * `icmp6`… are normalized once, not once per use.
+ */
+const memos = new WeakMap<object, WeakMap<Expr, Clause[]>>();
+const NO_TABLE = {};
+
 class Normalizer {
+  private readonly memo: WeakMap<Expr, Clause[]>;
+
   constructor(
     private readonly symtab: SymbolTable | undefined,
     private readonly maxClauses: number,
-  ) {}
+  ) {
+    const key = symtab ?? NO_TABLE;
+    let memo = memos.get(key);
+    if (!memo) {
+      memo = new WeakMap();
+      memos.set(key, memo);
+    }
+    this.memo = memo;
+  }
 
   private ordinal(field: string): boolean {
     const s = this.symtab?.get(field);
@@ -107,9 +125,14 @@ class Normalizer {
       case 'cond':
         return [{ ...EMPTY, conds: new Map([[e.port, e.eq]]) }];
       case 'or':
-        return this.or(e.terms.map((t) => this.run(t)));
-      case 'and':
-        return this.and(e.terms.map((t) => this.run(t)));
+      case 'and': {
+        const known = this.memo.get(e);
+        if (known) return known;
+        const lists = e.terms.map((t) => this.run(t));
+        const out = e.kind === 'or' ? this.or(lists) : this.and(lists);
+        this.memo.set(e, out);
+        return out;
+      }
     }
   }
 
@@ -123,11 +146,20 @@ class Normalizer {
   }
 
   private and(lists: Clause[][]): Clause[] {
-    let acc: Clause[] = [EMPTY];
-    // Single clauses first: they narrow without multiplying.
-    const ordered = [...lists].sort((a, b) => a.length - b.length);
-    for (const list of ordered) {
+    // Fold the single-clause operands (the usual case) into one clause, in place…
+    const fields = new Map<string, ValueSet>();
+    const strings = new Map<string, StringConstraint>();
+    const conds = new Map<string, boolean>();
+    const multi: Clause[][] = [];
+    for (const list of lists) {
       if (list.length === 0) return [];
+      if (list.length > 1) multi.push(list);
+      else if (!this.intersectInto(fields, strings, conds, list[0]!)) return [];
+    }
+    let acc: Clause[] = [{ fields, strings, conds }];
+    // …then distribute over the operands that are disjunctions, smallest first.
+    multi.sort((a, b) => a.length - b.length);
+    for (const list of multi) {
       const next: Clause[] = [];
       for (const c1 of acc) {
         for (const c2 of list) {
@@ -146,13 +178,52 @@ class Normalizer {
     const all = lists.flat();
     if (all.some(isEmptyClause)) return [EMPTY];
     this.check(all.length);
-    return this.merge(all);
+    // Fast path for value sets (`ip4.src == $as`): clauses that constrain one integer field only
+    // merge by field, without the general search.
+    const byField = new Map<string, Clause[]>();
+    const rest: Clause[] = [];
+    for (const c of all) {
+      if (c.fields.size === 1 && c.strings.size === 0 && c.conds.size === 0) {
+        const f = c.fields.keys().next().value!;
+        const b = byField.get(f);
+        if (b) b.push(c);
+        else byField.set(f, [c]);
+      } else {
+        rest.push(c);
+      }
+    }
+    const merged: Clause[] = [];
+    for (const [f, cs] of byField) {
+      if (cs.length === 1) {
+        merged.push(cs[0]!);
+        continue;
+      }
+      const set = reduceSet(
+        cs.flatMap((c) => c.fields.get(f)!),
+        this.ordinal(f),
+      );
+      if (set === null) return [EMPTY];
+      merged.push({ ...EMPTY, fields: new Map([[f, set]]) });
+    }
+    return this.merge([...merged, ...rest]);
   }
 
   private intersect(a: Clause, b: Clause): Clause | undefined {
     if (isEmptyClause(a)) return b;
     if (isEmptyClause(b)) return a;
     const fields = new Map(a.fields);
+    const strings = new Map(a.strings);
+    const conds = new Map(a.conds);
+    return this.intersectInto(fields, strings, conds, b) ? { fields, strings, conds } : undefined;
+  }
+
+  /** ANDs clause `b` into the given maps; false if the result is contradictory. */
+  private intersectInto(
+    fields: Map<string, ValueSet>,
+    strings: Map<string, StringConstraint>,
+    conds: Map<string, boolean>,
+    b: Clause,
+  ): boolean {
     for (const [f, sb] of b.fields) {
       const sa = fields.get(f);
       if (!sa) {
@@ -161,22 +232,20 @@ class Normalizer {
       }
       const s = intersectSets(sa, sb, this.ordinal(f));
       if (s === null) fields.delete(f);
-      else if (s.length === 0) return undefined;
+      else if (s.length === 0) return false;
       else fields.set(f, s);
     }
-    const strings = new Map(a.strings);
     for (const [f, sb] of b.strings) {
       const sa = strings.get(f);
       const s = sa ? intersectStrings(sa, sb) : sb;
-      if (!s) return undefined;
+      if (!s) return false;
       strings.set(f, s);
     }
-    const conds = new Map(a.conds);
     for (const [p, v] of b.conds) {
-      if (conds.get(p) === !v) return undefined;
+      if (conds.get(p) === !v) return false;
       conds.set(p, v);
     }
-    return { fields, strings, conds };
+    return true;
   }
 
   /** Dedupes, merges clauses differing in one field, and drops implied clauses. */
@@ -197,7 +266,12 @@ class Normalizer {
     const groups = new Map<string, number[]>();
     const seen = new Map<string, number>();
     const duplicate = new Set<number>();
+    // Only clauses over the same parts can merge or be duplicates: skip the rest cheaply.
+    const shapes = new Map<string, number>();
+    const shapeOf = clauses.map((c) => shapeKey(c));
+    for (const k of shapeOf) shapes.set(k, (shapes.get(k) ?? 0) + 1);
     clauses.forEach((c, i) => {
+      if (shapes.get(shapeOf[i]!)! < 2) return;
       const parts = clauseParts(c);
       const whole = parts.map((p) => p.text).join('\n');
       if (seen.has(whole)) {
@@ -261,6 +335,15 @@ class Normalizer {
   }
 }
 
+/** The names of a clause's parts (not their values). */
+function shapeKey(c: Clause): string {
+  let k = '';
+  for (const f of c.fields.keys()) k += `f:${f} `;
+  for (const [f, s] of c.strings) k += `s:${f}${s.allowed ? '=' : '!'} `;
+  for (const p of c.conds.keys()) k += `c:${p} `;
+  return k.split(' ').sort().join(' ');
+}
+
 interface Part {
   readonly name: string;
   readonly text: string;
@@ -298,6 +381,19 @@ function clauseImplies(a: Clause, b: Clause): boolean {
   return true;
 }
 
+/** Clauses sorted by content, so that equal normal forms print identically. */
+function canonicalOrder(clauses: Clause[]): Clause[] {
+  if (clauses.length < 2) return clauses;
+  const keyed = clauses.map((c) => ({
+    c,
+    k: clauseParts(c)
+      .map((p) => p.text)
+      .join('\n'),
+  }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.c);
+}
+
 function absorb(clauses: Clause[]): Clause[] {
   if (clauses.length < 2) return clauses;
   return clauses.filter(
@@ -313,7 +409,7 @@ export function normalize(
   options: NormalizeOptions = {},
 ): Result<Normalized> {
   const n = new Normalizer(symtab, options.maxClauses ?? 100_000);
-  return attempt(() => n.run(simplify(e)));
+  return attempt(() => canonicalOrder(n.run(simplify(e))));
 }
 
 // ------------------------------------------------------------------------------------------
