@@ -16,6 +16,9 @@ describe('address sets', () => {
       { addresses: ['10.0.0.1', '10.0.1.0/24', '00:00:00:00:00:0a', 'fd00::1'] },
     ]);
     await kit.ok('as-del-addr', 'as1', '10.0.0.1');
+    await kit.ok('as-add', 'as0');
+    expect(await kit.ok('as-list', 'as1')).toEqual(['as1: 10.0.1.0/24 00:00:00:00:00:0a fd00::1']);
+    expect(await kit.ok('as-list')).toEqual(['as0:', 'as1: 10.0.1.0/24 00:00:00:00:00:0a fd00::1']);
     expect((await kit.nbctl('as-del-addr', 'as1', '10.0.0.1')).err).toBe(
       'nbctl: as-del-addr: as1: address 10.0.0.1 is not in the set\n',
     );
@@ -25,7 +28,7 @@ describe('address sets', () => {
     expect((await kit.nbctl('as-add', 'as1')).err).toBe(
       'nbctl: as-add: as1: address set already exists\n',
     );
-    await kit.ok('as-del', 'as1');
+    await kit.ok('as-del', 'as1', '--', 'as-del', 'as0');
     expect(await kit.ok('as-list')).toEqual([]);
   });
 

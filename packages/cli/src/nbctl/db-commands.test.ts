@@ -115,6 +115,17 @@ describe('generic database commands', () => {
     await kit.ok('destroy', 'DHCP_Options', uuid!);
     expect(await kit.query('SELECT 1 FROM nb.dhcp_options')).toEqual([]);
     expect(await kit.ok('get', 'NB_Global', '.', 'nb_cfg')).toEqual(['0']);
+    await kit.ok(
+      'create',
+      'DHCP_Options',
+      'cidr=10.2.0.0/16',
+      '--',
+      'create',
+      'DHCP_Options',
+      'cidr=10.3.0.0/16',
+    );
+    await kit.ok('--all', 'destroy', 'DHCP_Options');
+    expect(await kit.query('SELECT 1 FROM nb.dhcp_options')).toEqual([]);
   });
 
   test('UUID abbreviations work; errors name the table, column or row', async () => {

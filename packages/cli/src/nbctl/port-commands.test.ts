@@ -39,6 +39,10 @@ describe('switch ports', () => {
   test('container ports: parent and tag, with the tag range checked before anything is written', async () => {
     await kit.ok('lsp-add', 'sw0', 'c1', 'p1', '42');
     expect(await kit.ok('lsp-get-parent', 'c1')).toEqual(['p1']);
+    // northd assigns the tag; until then there is none to print.
+    expect(await kit.ok('lsp-get-tag', 'c1')).toEqual([]);
+    await kit.query("UPDATE nb.logical_switch_port SET tag = 42 WHERE name = 'c1'");
+    expect(await kit.ok('lsp-get-tag', 'c1')).toEqual(['42']);
     expect(
       await kit.query("SELECT tag_request FROM nb.logical_switch_port WHERE name = 'c1'"),
     ).toEqual([{ tag_request: 42 }]);
