@@ -55,6 +55,7 @@ function switchPort(nb: NbModel, row: LogicalSwitchPort): SwitchPortInput {
   }
   const portSecurity = (row.port_security ?? []).flatMap((e) => parseLportAddresses(e) ?? []);
   const dhcpv4 = nb.get('dhcp_options', row.dhcpv4_options);
+  const dhcpv6 = nb.get('dhcp_options', row.dhcpv6_options);
   return {
     row,
     addresses,
@@ -63,6 +64,7 @@ function switchPort(nb: NbModel, row: LogicalSwitchPort): SwitchPortInput {
     enabled: row.enabled !== false,
     ...(peer && { peer }),
     ...(dhcpv4 && { dhcpv4 }),
+    ...(dhcpv6 && { dhcpv6 }),
   };
 }
 

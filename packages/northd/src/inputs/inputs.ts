@@ -26,6 +26,7 @@ export interface SwitchPortInput {
   /** For type "router": the router port named by options:router-port, if it exists. */
   readonly peer?: RouterPortRef;
   readonly dhcpv4?: DhcpOptions;
+  readonly dhcpv6?: DhcpOptions;
 }
 
 export interface RouterPortRef {

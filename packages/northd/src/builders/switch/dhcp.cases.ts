@@ -68,4 +68,28 @@ export const DHCP_CASES: readonly GoldenCase[] = [
     // OVN's put_dhcp_opts parser: "expecting %s option name" with %s = DHCPv4 (lib/actions.c).
     diagnostics: ['dhcp_options: DHCP_Options 10.0.0.0/24: options: Syntax error at `bogus_option\' expecting DHCPv4 option name.'],
   },
+  {
+    name: 'DHCPv6: requests to ff02::1:2 answered from the server link-local address; stateless offers no address',
+    setup: (fx) => {
+      fx.switch('sw0');
+      const v6 = fx.insert('dhcp_options', { cidr: 'fd00::/64', options: { server_id: SMAC, dns_server: '{fd00::53}' } });
+      const sl = fx.insert('dhcp_options', { cidr: 'fd01::/64', options: { server_id: SMAC, dhcpv6_stateless: 'true' } });
+      fx.port('sw0', 'p1', { addresses: [`${M1} fd00::5`], dhcpv6_options: v6.uuid });
+      fx.port('sw0', 'p2', { addresses: ['00:00:00:00:00:02 fd01::6'], dhcpv6_options: sl.uuid });
+    },
+    stages: STAGES,
+    expected: [
+      // Options sorted by name after ia_addr; server_id is the server MAC.
+      `ls_in_dhcp_options (priority=100), match=(inport == "p1" && eth.src == ${M1} && ip6.dst == ff02::1:2 && udp.src == 546 && udp.dst == 547), action=(reg0[3] = put_dhcpv6_opts(ia_addr = fd00::5, dns_server = {fd00::53}, server_id = ${SMAC}); next;)`,
+      'ls_in_dhcp_options (priority=100), match=(inport == "p2" && eth.src == 00:00:00:00:00:02 && ip6.dst == ff02::1:2 && udp.src == 546 && udp.dst == 547), action=(reg0[3] = put_dhcpv6_opts(server_id = 00:00:00:00:ff:01); next;)',
+      'ls_in_dhcp_options (priority=0), match=(1), action=(next;)',
+      // The server's address: the EUI-64 link-local address of 00:00:00:00:ff:01.
+      `ls_in_dhcp_response (priority=100), match=(inport == "p1" && eth.src == ${M1} && ip6.dst == ff02::1:2 && udp.src == 546 && udp.dst == 547 && reg0[3]), action=(eth.dst = eth.src; eth.src = ${SMAC}; ip6.dst = ip6.src; ip6.src = fe80::200:ff:fe00:ff01; udp.src = 547; udp.dst = 546; outport = inport; flags.loopback = 1; output;)`,
+      `ls_in_dhcp_response (priority=100), match=(inport == "p2" && eth.src == 00:00:00:00:00:02 && ip6.dst == ff02::1:2 && udp.src == 546 && udp.dst == 547 && reg0[3]), action=(eth.dst = eth.src; eth.src = ${SMAC}; ip6.dst = ip6.src; ip6.src = fe80::200:ff:fe00:ff01; udp.src = 547; udp.dst = 546; outport = inport; flags.loopback = 1; output;)`,
+      'ls_in_dhcp_response (priority=0), match=(1), action=(next;)',
+      'ls_out_acl (priority=65535), match=(1), action=(next;)',
+      `ls_out_acl (priority=34000), match=(outport == "p1" && eth.src == ${SMAC} && ip6.src == fe80::200:ff:fe00:ff01 && udp && udp.src == 547 && udp.dst == 546), action=(next;)`,
+      `ls_out_acl (priority=34000), match=(outport == "p2" && eth.src == ${SMAC} && ip6.src == fe80::200:ff:fe00:ff01 && udp && udp.src == 547 && udp.dst == 546), action=(next;)`,
+    ],
+  },
 ];

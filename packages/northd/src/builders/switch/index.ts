@@ -5,6 +5,7 @@ import { buildAcls } from './acl.js';
 import { buildArpNdResponder } from './arp-nd-responder.js';
 import { buildPassThrough } from './defaults.js';
 import { buildDhcp } from './dhcp.js';
+import { buildDhcpv6 } from './dhcpv6.js';
 import { buildFdb } from './fdb.js';
 import { buildL2Lookup } from './l2-lookup.js';
 import { buildLbHairpin } from './lb-hairpin.js';
@@ -39,6 +40,7 @@ export const SWITCH_BUILDERS: ReadonlyArray<readonly [name: string, build: Switc
   ['ls-lb-hairpin', buildLbHairpin],
   ['ls-arp-nd-responder', buildArpNdResponder],
   ['ls-dhcp', buildDhcp],
+  ['ls-dhcpv6', buildDhcpv6],
   ['ls-l2-lookup', buildL2Lookup],
   ['ls-pass-through', buildPassThrough],
 ];
