@@ -80,7 +80,8 @@ export function formatAction(a: Action): string {
         const n = a.nat;
         if (!n.kind) parts.push('nat');
         else {
-          const range = n.ipMax && n.ipMax !== n.ipMin ? `${n.ipMin}-${n.ipMax}` : `${n.ipMin}`;
+          const br = (a: string | undefined): string => (a?.includes(':') && n.portMin !== undefined ? `[${a}]` : `${a}`);
+          const range = n.ipMax && n.ipMax !== n.ipMin ? `${br(n.ipMin)}-${br(n.ipMax)}` : br(n.ipMin);
           const ports = n.portMin === undefined ? '' : n.portMax !== undefined && n.portMax !== n.portMin ? `:${n.portMin}-${n.portMax}` : `:${n.portMin}`;
           parts.push(`nat(${n.kind}=${range}${ports})`);
         }

@@ -30,6 +30,7 @@ export { DatapathError, type DatapathErrorCode } from './errors.js';
 export type { ConnSummary } from './conntrack/conntrack.js';
 export type { CtTimeouts } from './conntrack/tcp-state.js';
 export { formatAction, formatActions } from './format-actions.js';
+export { parseActionsText, parseFlowText, parseMatchText } from './flow-text.js';
 export {
   CS_DNAT,
   CS_EST,
