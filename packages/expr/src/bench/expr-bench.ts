@@ -16,6 +16,7 @@ import { normalize } from '../normalize.js';
 import { simplify } from '../simplify.js';
 import { ovnSymbolTable } from '../symbols.js';
 import { formatIpv4, formatMac } from '../values.js';
+import { benchActions, formatActionBench } from './actions-bench.js';
 
 /** Deterministic 32-bit generator (mulberry32). */
 function rng(seed: number): () => number {
@@ -219,6 +220,11 @@ function main(): void {
     );
   }
 
+  // Actions: parse + validate (+ canonical formatting) of a northd-like action mix.
+  const actionFigures = benchActions();
+  console.log('');
+  for (const line of formatActionBench(actionFigures)) console.log(line);
+
   const figures = {
     throughput: Object.fromEntries(
       rows.map((r) => [
@@ -232,6 +238,7 @@ function main(): void {
       ]),
     ),
     flows: flowFigures,
+    actions: actionFigures,
   };
   console.log(JSON.stringify(figures));
 }
