@@ -30,7 +30,6 @@ export class AfPacketPort implements PortIo {
   private readonly drainBatches: number;
   private readonly onError: (err: unknown) => void;
   private readonly frames: Uint8Array[] = [];
-  private readonly lengths: number[] = [];
   private rxPackets = 0;
   private rxBytes = 0;
   private txPackets = 0;
@@ -88,31 +87,27 @@ export class AfPacketPort implements PortIo {
   transmit(frames: readonly Uint8Array[], _meta?: readonly (TunnelMetadata | undefined)[]): void {
     if (this.closed) return;
     const s = this.socket;
-    const hl = s.headerLength;
-    const lengths = this.lengths;
+    const vnet = s.headerLength > 0;
+    const max = s.maxFrame;
     let i = 0;
     while (i < frames.length) {
       const n = Math.min(s.batchSize, frames.length - i);
-      lengths.length = 0;
       let queued = 0;
+      let bytes = 0;
       for (let k = 0; k < n; k++) {
         const frame = frames[i + k]!;
-        const slot = s.txSlot(queued);
-        if (frame.length + hl > slot.length) {
+        if (frame.length > max) {
           this.txDropped += 1;
           continue;
         }
-        if (hl > 0) {
-          const off = frameOffload(frame);
-          encodeVirtioNetHeader(off && !isPlain(off) ? off : NO_OFFLOAD, slot);
-        }
-        slot.set(frame, hl);
-        lengths.push(frame.length + hl);
+        const off = vnet ? frameOffload(frame) : undefined;
+        s.stage(queued, frame, off && !isPlain(off) ? off : undefined);
+        bytes += frame.length;
         queued += 1;
       }
-      const sent = s.send(queued, lengths);
-      for (let k = 0; k < sent; k++) this.txBytes += lengths[k]! - hl;
+      const sent = queued === 0 ? 0 : s.send(queued);
       this.txPackets += sent;
+      this.txBytes += sent === queued ? bytes : 0;
       this.txDropped += queued - sent;
       i += n;
     }

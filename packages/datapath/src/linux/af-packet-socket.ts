@@ -30,7 +30,7 @@ import {
   sysError,
 } from './libc.js';
 import { MessageBatch } from './message-batch.js';
-import { VIRTIO_NET_HDR_LEN } from './virtio-net-header.js';
+import { encodeVirtioNetHeader, NO_OFFLOAD, VIRTIO_NET_HDR_LEN, type VirtioNetHeader } from './virtio-net-header.js';
 
 export interface AfPacketSocketOptions {
   /** Prefix every frame with a virtio-net header (PACKET_VNET_HDR). Default true. */
@@ -120,7 +120,7 @@ export class AfPacketSocket {
       }
       const slot = this.vnetHeader ? SLOT_BYTES : SMALL_SLOT_BYTES;
       this.rx = new MessageBatch(batch, slot);
-      this.tx = new MessageBatch(batch, slot);
+      this.tx = new MessageBatch(batch, slot, 0, true);
     } catch (err) {
       c.close(this.fd);
       throw err;
@@ -160,18 +160,28 @@ export class AfPacketSocket {
     return this.tx.count;
   }
 
-  /** Slot `i` of the transmit batch: write header + frame into it, then `send(n, lengths)`. */
-  txSlot(i: number): Buffer {
-    return this.tx.slot(i);
+  /**
+   * Stage `frame` as transmit message `i`, behind the virtio-net header `header` (when the socket uses
+   * one; undefined means a plain frame). Large frames that sit in native receive memory are sent from
+   * where they lie. Returns the message length.
+   */
+  stage(i: number, frame: Uint8Array, header: VirtioNetHeader | undefined): number {
+    const hl = this.headerLength;
+    if (hl > 0) encodeVirtioNetHeader(header ?? NO_OFFLOAD, this.tx.view, this.tx.slotOffset(i));
+    return this.tx.setGather(i, hl, frame);
+  }
+
+  /** Largest frame stage() accepts. */
+  get maxFrame(): number {
+    return this.tx.slotSize - this.headerLength;
   }
 
   /**
-   * Send the first `n` transmit slots with the given lengths. Returns how many the kernel took; a full
-   * socket buffer (EAGAIN/ENOBUFS) ends the batch early rather than blocking the event loop.
+   * Send the first `n` staged messages. Returns how many the kernel took; a full socket buffer
+   * (EAGAIN/ENOBUFS) ends the batch early rather than blocking the event loop.
    */
-  send(n: number, lengths: readonly number[]): number {
+  send(n: number): number {
     const c = libc();
-    for (let i = 0; i < n; i++) this.tx.setLength(i, lengths[i]!);
     let sent = 0;
     let skipped = 0;
     while (sent < n) {
