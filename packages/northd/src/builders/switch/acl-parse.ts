@@ -1,7 +1,7 @@
 import { parseMatch } from '@ovn-ts/expr';
 import type { AclInput, SwitchInput } from '../../inputs/inputs.js';
 
-/** An ACL whose match parses: it compiles. A bad one carries the parser's message instead. */
+/** An ACL whose match parses: it compiles. A bad one carries the problem ("match: …") instead. */
 export type CheckedAcl =
   | { readonly acl: AclInput; readonly ok: true }
   | { readonly acl: AclInput; readonly ok: false; readonly problem: string };
@@ -9,8 +9,9 @@ export type CheckedAcl =
 const cache = new WeakMap<SwitchInput, readonly CheckedAcl[]>();
 
 /**
- * The switch's ACLs with their matches checked by the expression parser, once per input (the
- * pre-ACL and ACL builders both need the verdict; only the ACL builder reports it). Address sets
+ * The switch's ACLs with their matches checked by the expression parser, once per input (switch
+ * facts, pre-ACL and ACL builders all need the verdict; only the ACL builder reports it). A bad
+ * ACL is left out everywhere, as if it did not exist. Address sets
  * and port groups stay names here: they are resolved where the flows are compiled.
  */
 export function checkedAcls(input: SwitchInput): readonly CheckedAcl[] {
@@ -18,7 +19,11 @@ export function checkedAcls(input: SwitchInput): readonly CheckedAcl[] {
   if (hit) return hit;
   const out = input.acls.map((acl): CheckedAcl => {
     const r = parseMatch(acl.row.match);
-    return r.ok ? { acl, ok: true } : { acl, ok: false, problem: r.error.message };
+    if (!r.ok) return { acl, ok: false, problem: `match: ${r.error.message}` };
+    // The log action refuses longer names (as OVN's does): the ACL's flows would not parse.
+    const name = acl.row.name;
+    if (acl.row.log && name && name.length > 63) return { acl, ok: false, problem: 'name: longer than 63 characters, cannot be logged' };
+    return { acl, ok: true };
   });
   cache.set(input, out);
   return out;

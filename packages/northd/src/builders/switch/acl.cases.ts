@@ -198,10 +198,11 @@ export const ACL_CASES: readonly GoldenCase[] = [
       fx.acl({ switch: 'sw0' }, 'from-lport', 100, 'ip4.sorc == 10.0.0.1', 'drop');
       fx.acl({ switch: 'sw0' }, 'from-lport', 200, 'ip4 &&', 'allow-related');
       fx.acl({ switch: 'sw0' }, 'from-lport', 300, 'tcp', 'drop');
+      fx.acl({ switch: 'sw0' }, 'to-lport', 400, 'udp', 'allow-related', { log: true, name: 'x'.repeat(64) });
     },
     stages: ['ls_in_pre_acl', 'ls_in_acl'],
     expected: [
-      // The bad allow-related ACL does not count: the switch is not stateful.
+      // The bad allow-related ACLs do not count: the switch is not stateful.
       'ls_in_pre_acl (priority=0), match=(1), action=(next;)',
       'ls_in_acl (priority=1300), match=(tcp), action=(drop;)',
       'ls_in_acl (priority=0), match=(1), action=(next;)',
@@ -209,8 +210,10 @@ export const ACL_CASES: readonly GoldenCase[] = [
     // OVN's wording (lib/expr.c): an identifier that is no field; and at the end of input a
     // primary that is not an identifier must be a constant (`1 < f` form), so "constant".
     diagnostics: [
+      // In the inputs' ACL order: by direction, then priority (high first).
       'acl: ACL from-lport priority 200 match: Syntax error at end of input expecting constant.',
       "acl: ACL from-lport priority 100 match: Syntax error at `ip4.sorc' expecting field name.",
+      `acl: ACL "${'x'.repeat(64)}" to-lport priority 400 name: longer than 63 characters, cannot be logged`,
     ],
   },
   {

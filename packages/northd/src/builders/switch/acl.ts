@@ -63,12 +63,7 @@ export function buildAcls(input: SwitchInput, sink: FlowSink): void {
 
   for (const c of checkedAcls(input)) {
     if (!c.ok) {
-      sink.report(aclSource(c.acl), `${describeAcl(c.acl)} match: ${c.problem}`);
-      continue;
-    }
-    const name = c.acl.row.name;
-    if (c.acl.row.log && name && name.length > 63) {
-      sink.report(aclSource(c.acl), `${describeAcl(c.acl)}: log name longer than 63 characters`);
+      sink.report(aclSource(c.acl), `${describeAcl(c.acl)} ${c.problem}`);
       continue;
     }
     buildAcl(c.acl, facts.stateful, sink);
