@@ -36,14 +36,24 @@ describe('actions', () => {
   });
 
   it('set_field with a mask touches only masked bits; rewrites before an output do not leak into an earlier one', () => {
-    const r = runActions([A.output(2), A.setField('eth_dst', '00:00:00:00:00:99'), A.setField('ip_src', '10.9.9.9'), A.output(3)]);
+    const r = runActions([
+      A.output(2),
+      A.setField('eth_dst', '00:00:00:00:00:99'),
+      A.setField('ip_src', '10.9.9.9'),
+      A.output(3),
+    ]);
     const before = keyOf(r.out[1]![0]!);
     const after = keyOf(r.out[2]![0]!);
     expect(macAt(before, K.K_ETH_DST)).toBe(MAC_B);
     expect(macAt(after, K.K_ETH_DST)).toBe('00:00:00:00:00:99');
     expect(formatIp4(after[K.K_IP4_SRC]!)).toBe('10.9.9.9');
     expect(verifyChecksums(r.out[2]![0]!)).toEqual({ ipHeader: true, l4: true });
-    const m = runActions([A.setField('reg0', 0xabcd), A.setField('reg0', 0x1200, 0xff00), A.move('reg0[0..15]', 'tcp_dst'), A.output(2)]);
+    const m = runActions([
+      A.setField('reg0', 0xabcd),
+      A.setField('reg0', 0x1200, 0xff00),
+      A.move('reg0[0..15]', 'tcp_dst'),
+      A.output(2),
+    ]);
     expect(keyOf(m.out[1]![0]!)[K.K_TP_DST]).toBe(0x12cd);
   });
 
@@ -69,7 +79,9 @@ describe('actions', () => {
   });
 
   it('dec_ttl decrements, drops at 1, or punts when the client asks', () => {
-    expect(keyOf(runActions([A.decTtl(), A.output(2)], tcp4({ ttl: 5 })).out[1]![0]!)[K.K_NW_TTL]).toBe(4);
+    expect(
+      keyOf(runActions([A.decTtl(), A.output(2)], tcp4({ ttl: 5 })).out[1]![0]!)[K.K_NW_TTL],
+    ).toBe(4);
     const d = runActions([A.decTtl('drop'), A.output(2)], tcp4({ ttl: 1 }));
     expect(d.out[1]).toHaveLength(0);
     expect(d.pins).toHaveLength(0);
@@ -79,7 +91,13 @@ describe('actions', () => {
   });
 
   it('push_vlan with a vid, then pop_vlan', () => {
-    const r = runActions([A.pushVlan(), A.setField('vlan_vid', 0x1000 | 42), A.output(2), A.popVlan(), A.output(3)]);
+    const r = runActions([
+      A.pushVlan(),
+      A.setField('vlan_vid', 0x1000 | 42),
+      A.output(2),
+      A.popVlan(),
+      A.output(3),
+    ]);
     const tagged = r.out[1]![0]!;
     expect(tagged.length).toBe(tcp4().length + 4);
     expect(keyOf(tagged)[K.K_VLAN_TCI]).toBe(K.VLAN_PRESENT | 42);
@@ -90,7 +108,11 @@ describe('actions', () => {
   it('drop and exit stop the pipeline; clone runs on a copy', () => {
     expect(runActions([A.drop(), A.output(2)]).out[1]).toHaveLength(0);
     expect(runActions([A.exit(), A.output(2)]).out[1]).toHaveLength(0);
-    const r = runActions([A.clone([A.setField('eth_dst', '00:00:00:00:00:77'), A.output(2)]), A.output(3), A.note('done')]);
+    const r = runActions([
+      A.clone([A.setField('eth_dst', '00:00:00:00:00:77'), A.output(2)]),
+      A.output(3),
+      A.note('done'),
+    ]);
     expect(macAt(keyOf(r.out[1]![0]!), K.K_ETH_DST)).toBe('00:00:00:00:00:77');
     expect(macAt(keyOf(r.out[2]![0]!), K.K_ETH_DST)).toBe(MAC_B);
   });
@@ -116,8 +138,17 @@ describe('actions', () => {
     const pins: PacketIn[] = [];
     tb.dp.onPacketIn((p) => pins.push(p));
     tb.dp.addFlows([
-      { table: 0, priority: 1, actions: [A.setField('reg3', 0x33), A.setField('metadata', 0x5n), A.resubmit(7)] },
-      { table: 7, priority: 9, cookie: 0xc0ffeen, actions: [A.controller({ userdata: Uint8Array.of(1, 2) })] },
+      {
+        table: 0,
+        priority: 1,
+        actions: [A.setField('reg3', 0x33), A.setField('metadata', 0x5n), A.resubmit(7)],
+      },
+      {
+        table: 7,
+        priority: 9,
+        cookie: 0xc0ffeen,
+        actions: [A.controller({ userdata: Uint8Array.of(1, 2) })],
+      },
     ]);
     tb.ports[0]!.inject([udp4()]);
     expect(pins).toHaveLength(1);
@@ -134,10 +165,45 @@ describe('actions', () => {
   it('groups: all outputs every bucket; select is stable per 5-tuple and honours weights', () => {
     const tb = testbed(4);
     tb.dp.bundle([
-      { kind: 'add_group', group: { id: 1, type: 'all', buckets: [{ actions: [A.output(2)] }, { actions: [A.setField('eth_dst', '00:00:00:00:00:33'), A.output(3)] }] } },
-      { kind: 'add_group', group: { id: 2, type: 'select', buckets: [{ weight: 1, actions: [A.output(2)] }, { weight: 3, actions: [A.output(3)] }, { weight: 0, actions: [A.output(4)] }] } },
-      { kind: 'add', flow: { priority: 1, match: { in_port: 1, eth_type: 0x800, ip_proto: 17 }, actions: [A.group(1)] } },
-      { kind: 'add', flow: { priority: 1, match: { in_port: 1, eth_type: 0x800, ip_proto: 6 }, actions: [A.group(2)] } },
+      {
+        kind: 'add_group',
+        group: {
+          id: 1,
+          type: 'all',
+          buckets: [
+            { actions: [A.output(2)] },
+            { actions: [A.setField('eth_dst', '00:00:00:00:00:33'), A.output(3)] },
+          ],
+        },
+      },
+      {
+        kind: 'add_group',
+        group: {
+          id: 2,
+          type: 'select',
+          buckets: [
+            { weight: 1, actions: [A.output(2)] },
+            { weight: 3, actions: [A.output(3)] },
+            { weight: 0, actions: [A.output(4)] },
+          ],
+        },
+      },
+      {
+        kind: 'add',
+        flow: {
+          priority: 1,
+          match: { in_port: 1, eth_type: 0x800, ip_proto: 17 },
+          actions: [A.group(1)],
+        },
+      },
+      {
+        kind: 'add',
+        flow: {
+          priority: 1,
+          match: { in_port: 1, eth_type: 0x800, ip_proto: 6 },
+          actions: [A.group(2)],
+        },
+      },
     ]);
     tb.ports[0]!.inject([udp4()]);
     expect(tb.ports[1]!.take()).toHaveLength(1);
@@ -167,16 +233,32 @@ describe('actions', () => {
 
   it('validates actions when the flow is added', () => {
     const tb = testbed(1);
-    expect(() => tb.dp.addFlow({ actions: [A.setField('ct_state', 1)] })).toThrow(/ct_state is read-only/);
-    expect(() => tb.dp.addFlow({ actions: [A.move('reg0[0..7]', 'reg1[0..3]')] })).toThrow(/has 8 bits but reg1 has 4/);
+    expect(() => tb.dp.addFlow({ actions: [A.setField('ct_state', 1)] })).toThrow(
+      /ct_state is read-only/,
+    );
+    expect(() => tb.dp.addFlow({ actions: [A.move('reg0[0..7]', 'reg1[0..3]')] })).toThrow(
+      /has 8 bits but reg1 has 4/,
+    );
     expect(() => tb.dp.addFlow({ actions: [A.resubmit(255)] })).toThrow(/bad table 255/);
-    expect(() => tb.dp.addFlow({ actions: [A.conjunction(1, 3, 2)] })).toThrow(/clause must be 1..2/);
-    expect(() => tb.dp.addFlow({ actions: [A.clone([A.ct({ table: 3 })])] })).toThrow(/inside clone/);
+    expect(() => tb.dp.addFlow({ actions: [A.conjunction(1, 3, 2)] })).toThrow(
+      /clause must be 1..2/,
+    );
+    expect(() => tb.dp.addFlow({ actions: [A.clone([A.ct({ table: 3 })])] })).toThrow(
+      /inside clone/,
+    );
   });
 
   it('keeps checksums valid for IPv6 rewrites done by actions', () => {
-    const pkt = buildPacket({ eth: { src: MAC_A, dst: MAC_B }, ip6: { src: 'fd00::1', dst: 'fd00::2' }, udp: { sport: 1, dport: 2 }, payload: Uint8Array.of(7) });
-    const r = runActions([A.setField('ipv6_dst', 'fd00::99'), A.decTtl(), A.setField('udp_dst', 99), A.output(2)], pkt);
+    const pkt = buildPacket({
+      eth: { src: MAC_A, dst: MAC_B },
+      ip6: { src: 'fd00::1', dst: 'fd00::2' },
+      udp: { sport: 1, dport: 2 },
+      payload: Uint8Array.of(7),
+    });
+    const r = runActions(
+      [A.setField('ipv6_dst', 'fd00::99'), A.decTtl(), A.setField('udp_dst', 99), A.output(2)],
+      pkt,
+    );
     const out = r.out[1]![0]!;
     expect(verifyChecksums(out).l4).toBe(true);
     expect(keyOf(out)[K.K_TP_DST]).toBe(99);

@@ -25,7 +25,12 @@ export interface NatSpec {
 export type Action =
   | { readonly kind: 'output'; readonly port: number }
   | { readonly kind: 'resubmit'; readonly table: number; readonly port?: number }
-  | { readonly kind: 'set_field'; readonly field: string; readonly value: FieldValue; readonly mask?: FieldValue }
+  | {
+      readonly kind: 'set_field';
+      readonly field: string;
+      readonly value: FieldValue;
+      readonly mask?: FieldValue;
+    }
   | { readonly kind: 'load'; readonly dst: FieldRef; readonly value: bigint | number }
   | { readonly kind: 'move'; readonly src: FieldRef; readonly dst: FieldRef }
   | { readonly kind: 'swap'; readonly a: FieldRef; readonly b: FieldRef }
@@ -58,7 +63,12 @@ export type Action =
   | { readonly kind: 'ct_clear' }
   | { readonly kind: 'clone'; readonly actions: readonly Action[] }
   | { readonly kind: 'note'; readonly text: string }
-  | { readonly kind: 'conjunction'; readonly id: number; readonly clause: number; readonly nClauses: number };
+  | {
+      readonly kind: 'conjunction';
+      readonly id: number;
+      readonly clause: number;
+      readonly nClauses: number;
+    };
 
 export type ActionKind = Action['kind'];
 
@@ -79,23 +89,47 @@ export const output = (port: number): Action => ({ kind: 'output', port });
 export const resubmit = (table: number, port?: number): Action =>
   port === undefined ? { kind: 'resubmit', table } : { kind: 'resubmit', table, port };
 export const setField = (field: string, value: FieldValue, mask?: FieldValue): Action =>
-  mask === undefined ? { kind: 'set_field', field, value } : { kind: 'set_field', field, value, mask };
-export const load = (dst: FieldRef | string, value: bigint | number): Action => ({ kind: 'load', dst: r(dst), value });
-export const move = (src: FieldRef | string, dst: FieldRef | string): Action => ({ kind: 'move', src: r(src), dst: r(dst) });
-export const swap = (a: FieldRef | string, b: FieldRef | string): Action => ({ kind: 'swap', a: r(a), b: r(b) });
+  mask === undefined
+    ? { kind: 'set_field', field, value }
+    : { kind: 'set_field', field, value, mask };
+export const load = (dst: FieldRef | string, value: bigint | number): Action => ({
+  kind: 'load',
+  dst: r(dst),
+  value,
+});
+export const move = (src: FieldRef | string, dst: FieldRef | string): Action => ({
+  kind: 'move',
+  src: r(src),
+  dst: r(dst),
+});
+export const swap = (a: FieldRef | string, b: FieldRef | string): Action => ({
+  kind: 'swap',
+  a: r(a),
+  b: r(b),
+});
 export const push = (src: FieldRef | string): Action => ({ kind: 'push', src: r(src) });
 export const pop = (dst: FieldRef | string): Action => ({ kind: 'pop', dst: r(dst) });
-export const decTtl = (onZero: 'drop' | 'controller' = 'drop'): Action => ({ kind: 'dec_ttl', onZero });
-export const pushVlan = (tpid?: number): Action => (tpid === undefined ? { kind: 'push_vlan' } : { kind: 'push_vlan', tpid });
+export const decTtl = (onZero: 'drop' | 'controller' = 'drop'): Action => ({
+  kind: 'dec_ttl',
+  onZero,
+});
+export const pushVlan = (tpid?: number): Action =>
+  tpid === undefined ? { kind: 'push_vlan' } : { kind: 'push_vlan', tpid };
 export const popVlan = (): Action => ({ kind: 'pop_vlan' });
-export const drop = (reason?: string): Action => (reason === undefined ? { kind: 'drop' } : { kind: 'drop', reason });
+export const drop = (reason?: string): Action =>
+  reason === undefined ? { kind: 'drop' } : { kind: 'drop', reason };
 export const exit = (): Action => ({ kind: 'exit' });
 export const group = (id: number): Action => ({ kind: 'group', id });
-export const controller = (opts: { reason?: string; userdata?: Uint8Array; pause?: boolean } = {}): Action => ({
+export const controller = (
+  opts: { reason?: string; userdata?: Uint8Array; pause?: boolean } = {},
+): Action => ({
   kind: 'controller',
   ...opts,
 });
-export const ct = (opts: Omit<Extract<Action, { kind: 'ct' }>, 'kind'> = {}): Action => ({ kind: 'ct', ...opts });
+export const ct = (opts: Omit<Extract<Action, { kind: 'ct' }>, 'kind'> = {}): Action => ({
+  kind: 'ct',
+  ...opts,
+});
 export const ctClear = (): Action => ({ kind: 'ct_clear' });
 export const clone = (actions: readonly Action[]): Action => ({ kind: 'clone', actions });
 export const note = (text: string): Action => ({ kind: 'note', text });

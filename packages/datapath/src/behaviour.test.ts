@@ -36,13 +36,24 @@ describe('behaviour: packets through tables', () => {
         ],
       },
     ]);
-    const req = buildPacket({ eth: { src: MAC_A, dst: 'ff:ff:ff:ff:ff:ff' }, arp: { op: 1, sha: MAC_A, spa: '10.0.0.1', tha: '00:00:00:00:00:00', tpa: '10.0.0.254' } });
+    const req = buildPacket({
+      eth: { src: MAC_A, dst: 'ff:ff:ff:ff:ff:ff' },
+      arp: { op: 1, sha: MAC_A, spa: '10.0.0.1', tha: '00:00:00:00:00:00', tpa: '10.0.0.254' },
+    });
     ports[0]!.inject([req]);
     const [reply] = ports[0]!.take();
-    const expected = buildPacket({ eth: { src: MAC_R, dst: MAC_A }, arp: { op: 2, sha: MAC_R, spa: '10.0.0.254', tha: MAC_A, tpa: '10.0.0.1' } });
+    const expected = buildPacket({
+      eth: { src: MAC_R, dst: MAC_A },
+      arp: { op: 2, sha: MAC_R, spa: '10.0.0.254', tha: MAC_A, tpa: '10.0.0.1' },
+    });
     expect(reply!.frame).toEqual(expected);
     // Someone else's address is not answered.
-    ports[0]!.inject([buildPacket({ eth: { src: MAC_A, dst: 'ff:ff:ff:ff:ff:ff' }, arp: { op: 1, sha: MAC_A, spa: '10.0.0.1', tha: '00:00:00:00:00:00', tpa: '10.0.0.9' } })]);
+    ports[0]!.inject([
+      buildPacket({
+        eth: { src: MAC_A, dst: 'ff:ff:ff:ff:ff:ff' },
+        arp: { op: 1, sha: MAC_A, spa: '10.0.0.1', tha: '00:00:00:00:00:00', tpa: '10.0.0.9' },
+      }),
+    ]);
     expect(ports[0]!.take()).toHaveLength(0);
   });
 
@@ -50,7 +61,17 @@ describe('behaviour: packets through tables', () => {
     const { dp, ports } = testbed(2);
     dp.addFlows([
       { table: 0, priority: 10, match: { in_port: 1, eth_dst: MAC_R }, actions: [A.resubmit(10)] },
-      { table: 10, priority: 24, match: { ip_dst: '10.0.2.0/24' }, actions: [A.decTtl('controller'), A.setField('eth_src', MAC_R), A.setField('eth_dst', MAC_B), A.output(2)] },
+      {
+        table: 10,
+        priority: 24,
+        match: { ip_dst: '10.0.2.0/24' },
+        actions: [
+          A.decTtl('controller'),
+          A.setField('eth_src', MAC_R),
+          A.setField('eth_dst', MAC_B),
+          A.output(2),
+        ],
+      },
     ]);
     ports[0]!.inject([tcp4({ ethDst: MAC_R, dst: '10.0.2.7', ttl: 9 })]);
     const [out] = ports[1]!.take();
@@ -65,25 +86,56 @@ describe('behaviour: packets through tables', () => {
     // Port 1 = inside, port 2 = outside. Zone 5 in a register, as OVN does.
     const { dp, ports } = testbed(2);
     dp.addFlows([
-      { table: 0, priority: 10, match: { eth_type: 0x800 }, actions: [A.load('reg13[0..15]', 5), A.ct({ zone: A.ref('reg13[0..15]'), table: 1 })] },
-      { table: 1, priority: 20, match: { ct_state: '+trk+est', in_port: 2 }, actions: [A.output(1)] },
-      { table: 1, priority: 20, match: { ct_state: '+trk+est', in_port: 1 }, actions: [A.output(2)] },
-      { table: 1, priority: 10, match: { ct_state: '+trk+new', in_port: 1 }, actions: [A.ct({ commit: true, zone: 5, exec: [A.setField('ct_mark', 1)] }), A.output(2)] },
+      {
+        table: 0,
+        priority: 10,
+        match: { eth_type: 0x800 },
+        actions: [A.load('reg13[0..15]', 5), A.ct({ zone: A.ref('reg13[0..15]'), table: 1 })],
+      },
+      {
+        table: 1,
+        priority: 20,
+        match: { ct_state: '+trk+est', in_port: 2 },
+        actions: [A.output(1)],
+      },
+      {
+        table: 1,
+        priority: 20,
+        match: { ct_state: '+trk+est', in_port: 1 },
+        actions: [A.output(2)],
+      },
+      {
+        table: 1,
+        priority: 10,
+        match: { ct_state: '+trk+new', in_port: 1 },
+        actions: [A.ct({ commit: true, zone: 5, exec: [A.setField('ct_mark', 1)] }), A.output(2)],
+      },
       { table: 1, priority: 5, match: { ct_state: '+trk+inv' }, actions: [A.drop('invalid')] },
     ]);
     // Unsolicited from outside: new, no flow lets it in.
-    ports[1]!.inject([tcp4({ src: '8.8.8.8', dst: '10.0.0.1', sport: 80, dport: 1000, flags: TCP_SYN })]);
+    ports[1]!.inject([
+      tcp4({ src: '8.8.8.8', dst: '10.0.0.1', sport: 80, dport: 1000, flags: TCP_SYN }),
+    ]);
     expect(ports[0]!.take()).toHaveLength(0);
     // Client opens a connection; the reply comes in; further packets flow both ways.
-    ports[0]!.inject([tcp4({ src: '10.0.0.1', dst: '8.8.8.8', sport: 1000, dport: 80, flags: TCP_SYN })]);
+    ports[0]!.inject([
+      tcp4({ src: '10.0.0.1', dst: '8.8.8.8', sport: 1000, dport: 80, flags: TCP_SYN }),
+    ]);
     expect(ports[1]!.take()).toHaveLength(1);
-    ports[1]!.inject([tcp4({ src: '8.8.8.8', dst: '10.0.0.1', sport: 80, dport: 1000, flags: TCP_SYN | TCP_ACK })]);
+    ports[1]!.inject([
+      tcp4({ src: '8.8.8.8', dst: '10.0.0.1', sport: 80, dport: 1000, flags: TCP_SYN | TCP_ACK }),
+    ]);
     expect(ports[0]!.take()).toHaveLength(1);
-    ports[0]!.inject([tcp4({ src: '10.0.0.1', dst: '8.8.8.8', sport: 1000, dport: 80, flags: TCP_ACK })]);
+    ports[0]!.inject([
+      tcp4({ src: '10.0.0.1', dst: '8.8.8.8', sport: 1000, dport: 80, flags: TCP_ACK }),
+    ]);
     expect(ports[1]!.take()).toHaveLength(1);
     expect(dp.dumpConntrack()).toMatchObject([{ zone: 5, mark: 1, state: 'established' }]);
     // The trace shows the ct step with state before and after, without changing conntrack.
-    const tr = dp.trace(tcp4({ src: '8.8.8.8', dst: '10.0.0.1', sport: 80, dport: 1000, flags: TCP_ACK }), 2);
+    const tr = dp.trace(
+      tcp4({ src: '8.8.8.8', dst: '10.0.0.1', sport: 80, dport: 1000, flags: TCP_ACK }),
+      2,
+    );
     expect(tr.outputs.map((o) => o.port)).toEqual([1]);
     expect(tr.text).toContain('ct(zone=5): ct_state 0 -> +est+rpl+trk');
     expect(tr.text).toContain('recirculate to table 1');
@@ -92,9 +144,26 @@ describe('behaviour: packets through tables', () => {
   it('SNAT on the way out and un-SNAT on the way back through flows', () => {
     const { dp, ports } = testbed(2);
     dp.addFlows([
-      { table: 0, priority: 10, match: { in_port: 1, eth_type: 0x800 }, actions: [A.ct({ zone: 9, table: 1, nat: {} })] },
-      { table: 0, priority: 10, match: { in_port: 2, eth_type: 0x800 }, actions: [A.ct({ zone: 9, table: 2, nat: {} })] },
-      { table: 1, priority: 10, match: { ct_state: '+new+trk' }, actions: [A.ct({ commit: true, zone: 9, table: 3, nat: { kind: 'src', ipMin: '192.0.2.1' } })] },
+      {
+        table: 0,
+        priority: 10,
+        match: { in_port: 1, eth_type: 0x800 },
+        actions: [A.ct({ zone: 9, table: 1, nat: {} })],
+      },
+      {
+        table: 0,
+        priority: 10,
+        match: { in_port: 2, eth_type: 0x800 },
+        actions: [A.ct({ zone: 9, table: 2, nat: {} })],
+      },
+      {
+        table: 1,
+        priority: 10,
+        match: { ct_state: '+new+trk' },
+        actions: [
+          A.ct({ commit: true, zone: 9, table: 3, nat: { kind: 'src', ipMin: '192.0.2.1' } }),
+        ],
+      },
       { table: 1, priority: 10, match: { ct_state: '+est+trk' }, actions: [A.output(2)] },
       { table: 3, priority: 1, actions: [A.output(2)] },
       { table: 2, priority: 10, match: { ct_state: '+est+trk' }, actions: [A.output(1)] },
@@ -118,17 +187,75 @@ describe('behaviour: packets through tables', () => {
           id: 1,
           type: 'select',
           buckets: [
-            { actions: [A.ct({ commit: true, zone: 1, table: 2, nat: { kind: 'dst', ipMin: '10.0.0.11', portMin: 8080 } })] },
-            { actions: [A.ct({ commit: true, zone: 1, table: 2, nat: { kind: 'dst', ipMin: '10.0.0.12', portMin: 8080 } })] },
+            {
+              actions: [
+                A.ct({
+                  commit: true,
+                  zone: 1,
+                  table: 2,
+                  nat: { kind: 'dst', ipMin: '10.0.0.11', portMin: 8080 },
+                }),
+              ],
+            },
+            {
+              actions: [
+                A.ct({
+                  commit: true,
+                  zone: 1,
+                  table: 2,
+                  nat: { kind: 'dst', ipMin: '10.0.0.12', portMin: 8080 },
+                }),
+              ],
+            },
           ],
         },
       },
-      { kind: 'add', flow: { table: 0, priority: 1, match: { eth_type: 0x800 }, actions: [A.ct({ zone: 1, table: 1, nat: {} })] } },
-      { kind: 'add', flow: { table: 1, priority: 10, match: { ct_state: '+new+trk', ip_dst: '192.0.2.80', ip_proto: 6, tcp_dst: 80 }, actions: [A.group(1)] } },
-      { kind: 'add', flow: { table: 1, priority: 5, match: { ct_state: '+est+trk', in_port: 1 }, actions: [A.output(2)] } },
-      { kind: 'add', flow: { table: 1, priority: 5, match: { ct_state: '+est+trk', in_port: 2 }, actions: [A.output(1)] } },
+      {
+        kind: 'add',
+        flow: {
+          table: 0,
+          priority: 1,
+          match: { eth_type: 0x800 },
+          actions: [A.ct({ zone: 1, table: 1, nat: {} })],
+        },
+      },
+      {
+        kind: 'add',
+        flow: {
+          table: 1,
+          priority: 10,
+          match: { ct_state: '+new+trk', ip_dst: '192.0.2.80', ip_proto: 6, tcp_dst: 80 },
+          actions: [A.group(1)],
+        },
+      },
+      {
+        kind: 'add',
+        flow: {
+          table: 1,
+          priority: 5,
+          match: { ct_state: '+est+trk', in_port: 1 },
+          actions: [A.output(2)],
+        },
+      },
+      {
+        kind: 'add',
+        flow: {
+          table: 1,
+          priority: 5,
+          match: { ct_state: '+est+trk', in_port: 2 },
+          actions: [A.output(1)],
+        },
+      },
       // After DNAT the original destination is still visible (OVN's hairpin and LB checks use it).
-      { kind: 'add', flow: { table: 2, priority: 1, match: { ct_nw_dst: '192.0.2.80', ct_tp_dst: 80, ct_nw_proto: 6 }, actions: [A.output(2)] } },
+      {
+        kind: 'add',
+        flow: {
+          table: 2,
+          priority: 1,
+          match: { ct_nw_dst: '192.0.2.80', ct_tp_dst: 80, ct_nw_proto: 6 },
+          actions: [A.output(2)],
+        },
+      },
     ]);
     const backends = new Set<string>();
     for (let sport = 2000; sport < 2020; sport++) {
@@ -138,7 +265,9 @@ describe('behaviour: packets through tables', () => {
       expect(k[K.K_TP_DST]).toBe(8080);
       const be = formatIp4(k[K.K_IP4_DST]!);
       backends.add(be);
-      ports[1]!.inject([tcp4({ src: be, dst: '198.51.100.1', sport: 8080, dport: sport, flags: TCP_SYN | TCP_ACK })]);
+      ports[1]!.inject([
+        tcp4({ src: be, dst: '198.51.100.1', sport: 8080, dport: sport, flags: TCP_SYN | TCP_ACK }),
+      ]);
       const [r] = ports[0]!.take();
       const rk = keyOf(r!.frame);
       expect(formatIp4(rk[K.K_IP4_SRC]!)).toBe('192.0.2.80');
@@ -155,10 +284,23 @@ describe('behaviour: packets through tables', () => {
     ]);
     dp.onPacketIn((p) => {
       const k = p.packet;
-      const src = formatMac(BigInt('0x' + [...k.subarray(6, 12)].map((b) => b.toString(16).padStart(2, '0')).join('')));
+      const src = formatMac(
+        BigInt(`0x${[...k.subarray(6, 12)].map((b) => b.toString(16).padStart(2, '0')).join('')}`),
+      );
       dp.bundle([
-        { kind: 'add', flow: { table: 1, priority: 10, match: { eth_dst: src }, actions: [A.output(p.inPort)] } },
-        { kind: 'add', flow: { table: 0, priority: 10, match: { in_port: p.inPort, eth_src: src }, actions: [A.resubmit(1)] } },
+        {
+          kind: 'add',
+          flow: { table: 1, priority: 10, match: { eth_dst: src }, actions: [A.output(p.inPort)] },
+        },
+        {
+          kind: 'add',
+          flow: {
+            table: 0,
+            priority: 10,
+            match: { in_port: p.inPort, eth_src: src },
+            actions: [A.resubmit(1)],
+          },
+        },
       ]);
     });
     ports[0]!.inject([udp4({ ethSrc: MAC_A, ethDst: MAC_B })]); // unknown dst: flooded, A learned on port 1
@@ -179,7 +321,11 @@ describe('behaviour: packets through tables', () => {
     dp.onPacketIn((p) => pins.push(p));
     dp.addFlows([
       { table: 0, priority: 1, actions: [A.resubmit(1)] },
-      { table: 1, priority: 1, actions: [A.controller({ pause: true, userdata: Uint8Array.of(9) }), A.resubmit(2)] },
+      {
+        table: 1,
+        priority: 1,
+        actions: [A.controller({ pause: true, userdata: Uint8Array.of(9) }), A.resubmit(2)],
+      },
       { table: 2, priority: 10, match: { reg0: 1 }, actions: [A.output(2)] },
     ]);
     ports[0]!.inject([udp4()]);
@@ -198,7 +344,9 @@ describe('behaviour: packets through tables', () => {
     expect(ports[0]!.take()).toHaveLength(1);
     dp.packetOut({ packet: udp4(), inPort: 1, actions: [A.resubmit(3)] });
     expect(ports[1]!.take()).toHaveLength(1);
-    expect(() => dp.packetOut({ packet: udp4(), actions: [A.resubmit(999)] })).toThrow(/packet-out: resubmit: bad table 999/);
+    expect(() => dp.packetOut({ packet: udp4(), actions: [A.resubmit(999)] })).toThrow(
+      /packet-out: resubmit: bad table 999/,
+    );
   });
 
   it('tunnel ports: tun_id and tun_metadata0 come in as match fields and go out as metadata', () => {
@@ -206,8 +354,22 @@ describe('behaviour: packets through tables', () => {
     const tun = new MemoryPort({ kind: 'geneve', tunnel: true });
     dp.addPort('tun0', tun, { port: 10 });
     dp.addFlows([
-      { table: 0, priority: 10, match: { in_port: 10, tun_id: 0x123n, tun_metadata0: 0x00050007 }, actions: [A.output(1)] },
-      { table: 0, priority: 10, match: { in_port: 1 }, actions: [A.setField('tun_id', 0x456n), A.setField('tun_metadata0', 0x00020003), A.output(10)] },
+      {
+        table: 0,
+        priority: 10,
+        match: { in_port: 10, tun_id: 0x123n, tun_metadata0: 0x00050007 },
+        actions: [A.output(1)],
+      },
+      {
+        table: 0,
+        priority: 10,
+        match: { in_port: 1 },
+        actions: [
+          A.setField('tun_id', 0x456n),
+          A.setField('tun_metadata0', 0x00020003),
+          A.output(10),
+        ],
+      },
     ]);
     tun.inject([udp4()], [{ tunId: 0x123n, geneveOption: 0x00050007, remoteIp: '192.0.2.2' }]);
     expect(ports[0]!.take()).toHaveLength(1);
@@ -240,9 +402,22 @@ describe('behaviour: conjunctive ACL', () => {
     const srcs = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
     const dsts = ['10.0.1.1', '10.0.1.2'];
     dp.bundle([
-      ...srcs.map((s) => ({ kind: 'add' as const, flow: { priority: 100, match: { ip_src: s }, actions: [A.conjunction(1, 1, 3)] } })),
-      ...dsts.map((d) => ({ kind: 'add' as const, flow: { priority: 100, match: { ip_dst: d }, actions: [A.conjunction(1, 2, 3)] } })),
-      { kind: 'add', flow: { priority: 100, match: { eth_type: 0x800, ip_proto: 6, tcp_dst: 22 }, actions: [A.conjunction(1, 3, 3)] } },
+      ...srcs.map((s) => ({
+        kind: 'add' as const,
+        flow: { priority: 100, match: { ip_src: s }, actions: [A.conjunction(1, 1, 3)] },
+      })),
+      ...dsts.map((d) => ({
+        kind: 'add' as const,
+        flow: { priority: 100, match: { ip_dst: d }, actions: [A.conjunction(1, 2, 3)] },
+      })),
+      {
+        kind: 'add',
+        flow: {
+          priority: 100,
+          match: { eth_type: 0x800, ip_proto: 6, tcp_dst: 22 },
+          actions: [A.conjunction(1, 3, 3)],
+        },
+      },
       { kind: 'add', flow: { priority: 100, match: { conj_id: 1 }, actions: [A.output(2)] } },
       { kind: 'add', flow: { priority: 1, actions: [A.drop('default deny')] } },
     ]);
@@ -259,6 +434,8 @@ describe('behaviour: conjunctive ACL', () => {
       }
     }
     expect(passed).toBe(srcs.length * dsts.length);
-    expect(dp.trace(tcp4({ src: '10.0.0.9', dst: '10.0.1.1', dport: 22 }), 1).dropReason).toBe('default deny');
+    expect(dp.trace(tcp4({ src: '10.0.0.9', dst: '10.0.1.1', dport: 22 }), 1).dropReason).toBe(
+      'default deny',
+    );
   });
 });

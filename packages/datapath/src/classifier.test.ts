@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { conjunction, output } from './actions.js';
 import { FlowTable } from './classifier.js';
 import { compileActions } from './compile-actions.js';
-import { conjunction, output } from './actions.js';
 import type { Flow } from './flow.js';
 import * as K from './key-layout.js';
 import { type CompiledMatch, compileMatch, matchesKey } from './match.js';
@@ -10,22 +10,44 @@ import { type CompiledMatch, compileMatch, matchesKey } from './match.js';
 let seq = 0;
 function flow(priority: number, match: CompiledMatch, conj?: [number, number, number][]): Flow {
   const actions = conj ? conj.map(([id, k, n]) => conjunction(id, k, n)) : [output(priority)];
-  return { table: 0, priority, cookie: 0n, match, actions, cactions: compileActions(actions), conj: !!conj, packets: 0, bytes: 0, seq: seq++ };
+  return {
+    table: 0,
+    priority,
+    cookie: 0n,
+    match,
+    actions,
+    cactions: compileActions(actions),
+    conj: !!conj,
+    packets: 0,
+    bytes: 0,
+    seq: seq++,
+  };
 }
 
 /** Small value domains so random flows and packets overlap often. */
 // Addresses above 128.0.0.0 catch signed/unsigned 32-bit mistakes.
 const ipArb = fc.integer({ min: 0, max: 7 }).map((i) => `200.0.0.${i}`);
-const matchArb = fc.record(
-  {
-    in_port: fc.integer({ min: 1, max: 3 }),
-    ip_src: fc.oneof(ipArb, fc.constantFrom('200.0.0.0/30', '200.0.0.4/30', '200.0.0.0/29', '128.0.0.0/1')),
-    ip_dst: ipArb,
-    reg0: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constant({ value: 1, mask: 1 })),
-    tcp_dst: fc.integer({ min: 79, max: 81 }),
-  },
-  { requiredKeys: [] },
-).map((m) => ({ ...m, ...(m.ip_src !== undefined || m.ip_dst !== undefined || m.tcp_dst !== undefined ? { eth_type: 0x800 } : {}), ...(m.tcp_dst !== undefined ? { ip_proto: 6 } : {}) }));
+const matchArb = fc
+  .record(
+    {
+      in_port: fc.integer({ min: 1, max: 3 }),
+      ip_src: fc.oneof(
+        ipArb,
+        fc.constantFrom('200.0.0.0/30', '200.0.0.4/30', '200.0.0.0/29', '128.0.0.0/1'),
+      ),
+      ip_dst: ipArb,
+      reg0: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constant({ value: 1, mask: 1 })),
+      tcp_dst: fc.integer({ min: 79, max: 81 }),
+    },
+    { requiredKeys: [] },
+  )
+  .map((m) => ({
+    ...m,
+    ...(m.ip_src !== undefined || m.ip_dst !== undefined || m.tcp_dst !== undefined
+      ? { eth_type: 0x800 }
+      : {}),
+    ...(m.tcp_dst !== undefined ? { ip_proto: 6 } : {}),
+  }));
 
 const keyArb = fc.record({
   in_port: fc.integer({ min: 1, max: 3 }),
@@ -36,7 +58,14 @@ const keyArb = fc.record({
   dport: fc.integer({ min: 79, max: 81 }),
 });
 
-function makeKey(k: { in_port: number; src: number; dst: number; reg0: number; tcp: boolean; dport: number }): Uint32Array {
+function makeKey(k: {
+  in_port: number;
+  src: number;
+  dst: number;
+  reg0: number;
+  tcp: boolean;
+  dport: number;
+}): Uint32Array {
   const key = new Uint32Array(K.KEY_WORDS);
   key[K.K_IN_PORT] = k.in_port;
   key[K.K_ETH_TYPE] = 0x800;
@@ -66,7 +95,9 @@ describe('classifier against a brute-force reference', () => {
           const live = flows.filter((_, i) => i % 5 !== 0);
           for (const k of keys) {
             const key = makeKey(k);
-            const expected = live.filter((f) => matchesKey(f.match, key)).sort((a, b) => b.priority - a.priority)[0];
+            const expected = live
+              .filter((f) => matchesKey(f.match, key))
+              .sort((a, b) => b.priority - a.priority)[0];
             expect(t.lookup(key)).toBe(expected);
           }
         },
@@ -97,8 +128,10 @@ describe('classifier against a brute-force reference', () => {
         (srcs, dsts, keys, withLower) => {
           const conjT = new FlowTable(0);
           const crossT = new FlowTable(0);
-          for (const s of srcs) conjT.insert(flow(100, compileMatch({ ip_src: `200.0.0.${s}` }), [[7, 1, 2]]));
-          for (const d of dsts) conjT.insert(flow(100, compileMatch({ ip_dst: `200.0.0.${d}` }), [[7, 2, 2]]));
+          for (const s of srcs)
+            conjT.insert(flow(100, compileMatch({ ip_src: `200.0.0.${s}` }), [[7, 1, 2]]));
+          for (const d of dsts)
+            conjT.insert(flow(100, compileMatch({ ip_dst: `200.0.0.${d}` }), [[7, 2, 2]]));
           const hit = flow(100, compileMatch({ conj_id: 7 }));
           conjT.insert(hit);
           const crossHits = new Set<Flow>();

@@ -216,7 +216,9 @@ export class FlowTable {
   }
 
   findExact(priority: number, value: Uint32Array, mask: Uint32Array): Flow | undefined {
-    return this.normal.findExact(priority, value, mask) ?? this.clauses.findExact(priority, value, mask);
+    return (
+      this.normal.findExact(priority, value, mask) ?? this.clauses.findExact(priority, value, mask)
+    );
   }
 
   lookup(key: Uint32Array): Flow | undefined {
@@ -231,7 +233,10 @@ export class FlowTable {
     const seen = new Map<number, Map<number, { bits: bigint; n: number }>>();
     for (const f of hits) {
       let byId = seen.get(f.priority);
-      if (!byId) seen.set(f.priority, (byId = new Map()));
+      if (!byId) {
+        byId = new Map();
+        seen.set(f.priority, byId);
+      }
       for (const a of f.cactions) {
         if (a.kind !== 'conjunction') continue;
         const e = byId.get(a.id) ?? { bits: 0n, n: a.nClauses };
@@ -241,7 +246,9 @@ export class FlowTable {
     }
     const pris = [...seen.keys()].sort((a, b) => b - a);
     for (const p of pris) {
-      const ids = [...seen.get(p)!.entries()].filter(([, e]) => e.bits === (1n << BigInt(e.n)) - 1n).map(([id]) => id);
+      const ids = [...seen.get(p)!.entries()]
+        .filter(([, e]) => e.bits === (1n << BigInt(e.n)) - 1n)
+        .map(([id]) => id);
       ids.sort((a, b) => a - b);
       for (const id of ids) {
         const saved = key[K.K_CONJ_ID]!;

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { output, resubmit, setField } from './actions.js';
 import { DatapathError } from './errors.js';
-import { parseFrame } from './packet/parse.js';
-import { KEY_WORDS, K_IP4_DST } from './key-layout.js';
-import { OFFSETS_LEN } from './packet/parse.js';
+import { K_IP4_DST, KEY_WORDS } from './key-layout.js';
 import { formatIp4 } from './packet/addr.js';
+import { OFFSETS_LEN, parseFrame } from './packet/parse.js';
 import { MAC_B, tcp4, testbed } from './testing/fixtures.js';
 
 describe('Datapath forwarding', () => {
@@ -36,7 +35,12 @@ describe('Datapath forwarding', () => {
     const { dp, ports } = testbed(2);
     dp.addFlows([
       { table: 0, priority: 1, match: { in_port: 1 }, actions: [resubmit(5)] },
-      { table: 5, priority: 1, match: { eth_type: 0x800 }, actions: [setField('ip_dst', '192.168.1.9'), output(2)] },
+      {
+        table: 5,
+        priority: 1,
+        match: { eth_type: 0x800 },
+        actions: [setField('ip_dst', '192.168.1.9'), output(2)],
+      },
     ]);
     ports[0]!.inject([tcp4()]);
     const [out] = ports[1]!.take();

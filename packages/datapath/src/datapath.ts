@@ -1,11 +1,11 @@
 import type { Action } from './actions.js';
 import { FlowTable } from './classifier.js';
 import { type CAction, compileActions, MAX_TABLE } from './compile-actions.js';
-import { Conntrack, type ConnSummary } from './conntrack/conntrack.js';
+import { type ConnSummary, Conntrack } from './conntrack/conntrack.js';
 import type { CtTimeouts } from './conntrack/tcp-state.js';
 import { DatapathError } from './errors.js';
-import { fieldByName, writeField } from './fields.js';
 import { type MaskedValue, parseFieldValue } from './field-value.js';
+import { fieldByName, writeField } from './fields.js';
 import type { Flow } from './flow.js';
 import { type CacheEntry, FlowCache, hashKey } from './flow-cache.js';
 import type { BundleResult, FlowFilter, FlowMod, FlowSpec } from './flow-mod.js';
@@ -124,11 +124,17 @@ export class Datapath {
   /** Attaches a port and starts it. Returns its port number (the lowest free one unless given). */
   addPort(name: string, io: PortIo, options: { port?: number } = {}): number {
     this.checkOpen();
-    if (this.portsByName.has(name)) throw new DatapathError('exists', `port ${name}: already exists`);
+    if (this.portsByName.has(name))
+      throw new DatapathError('exists', `port ${name}: already exists`);
     let no = options.port;
     if (no !== undefined) {
-      if (!Number.isInteger(no) || no < 1 || no >= 0xffffff00) throw new DatapathError('bad_port', `port ${name}: bad port number ${no}`);
-      if (this.ports.has(no)) throw new DatapathError('exists', `port ${name}: port number ${no} is taken by ${this.ports.get(no)!.name}`);
+      if (!Number.isInteger(no) || no < 1 || no >= 0xffffff00)
+        throw new DatapathError('bad_port', `port ${name}: bad port number ${no}`);
+      if (this.ports.has(no))
+        throw new DatapathError(
+          'exists',
+          `port ${name}: port number ${no} is taken by ${this.ports.get(no)!.name}`,
+        );
     } else {
       no = 1;
       while (this.ports.has(no)) no++;
@@ -169,7 +175,13 @@ export class Datapath {
     this.checkOpen();
     type Prepared =
       | { kind: 'add'; flow: Flow }
-      | { kind: 'modify'; filter: PreparedFilter; actions: readonly Action[]; cactions: CAction[]; newCookie: bigint | undefined }
+      | {
+          kind: 'modify';
+          filter: PreparedFilter;
+          actions: readonly Action[];
+          cactions: CAction[];
+          newCookie: bigint | undefined;
+        }
       | { kind: 'delete'; filter: PreparedFilter }
       | { kind: 'group'; id: number; group: Group | undefined };
     const prepared: Prepared[] = [];
@@ -196,8 +208,10 @@ export class Datapath {
           case 'add_group':
           case 'modify_group': {
             const exists = groupIds.has(m.group.id);
-            if (m.kind === 'add_group' && exists) throw new DatapathError('exists', `group ${m.group.id}: already exists`);
-            if (m.kind === 'modify_group' && !exists) throw new DatapathError('not_found', `group ${m.group.id}: no such group`);
+            if (m.kind === 'add_group' && exists)
+              throw new DatapathError('exists', `group ${m.group.id}: already exists`);
+            if (m.kind === 'modify_group' && !exists)
+              throw new DatapathError('not_found', `group ${m.group.id}: no such group`);
             groupIds.add(m.group.id);
             prepared.push({ kind: 'group', id: m.group.id, group: compileGroup(m.group) });
             break;
@@ -209,7 +223,8 @@ export class Datapath {
         }
       } catch (e) {
         const de = DatapathError.from(e);
-        const code = de.code === 'internal' ? (m.kind.includes('group') ? 'bad_group' : 'bad_flow') : de.code;
+        const code =
+          de.code === 'internal' ? (m.kind.includes('group') ? 'bad_group' : 'bad_flow') : de.code;
         throw new DatapathError(code, `${what} (${describeMod(m)}): ${de.message}`, { cause: e });
       }
     });
@@ -221,7 +236,11 @@ export class Datapath {
     for (const p of prepared) {
       switch (p.kind) {
         case 'add': {
-          const t = (this.tables[p.flow.table] ??= new FlowTable(p.flow.table));
+          let t = this.tables[p.flow.table];
+          if (!t) {
+            t = new FlowTable(p.flow.table);
+            this.tables[p.flow.table] = t;
+          }
           if (t.insert(p.flow)) replaced++;
           else added++;
           break;
@@ -232,7 +251,8 @@ export class Datapath {
             f.actions = p.actions;
             f.cactions = p.cactions;
             if (p.newCookie !== undefined) f.cookie = p.newCookie;
-            const isConj = p.cactions.length > 0 && p.cactions.every((a) => a.kind === 'conjunction');
+            const isConj =
+              p.cactions.length > 0 && p.cactions.every((a) => a.kind === 'conjunction');
             if (wasConj !== isConj) {
               const t = this.tables[f.table]!;
               t.remove(f);
@@ -277,9 +297,11 @@ export class Datapath {
 
   private prepareFlow(spec: FlowSpec): Flow {
     const table = spec.table ?? 0;
-    if (!Number.isInteger(table) || table < 0 || table > MAX_TABLE) throw new DatapathError('bad_flow', `bad table ${table}`);
+    if (!Number.isInteger(table) || table < 0 || table > MAX_TABLE)
+      throw new DatapathError('bad_flow', `bad table ${table}`);
     const priority = spec.priority ?? DEFAULT_PRIORITY;
-    if (!Number.isInteger(priority) || priority < 0 || priority > 0xffff) throw new DatapathError('bad_flow', `bad priority ${priority}`);
+    if (!Number.isInteger(priority) || priority < 0 || priority > 0xffff)
+      throw new DatapathError('bad_flow', `bad priority ${priority}`);
     const match = compileMatch(spec.match ?? {});
     const cactions = compileActions(spec.actions);
     return {
@@ -328,7 +350,8 @@ export class Datapath {
 
   tableStats(): TableStat[] {
     const out: TableStat[] = [];
-    for (const t of this.tables) if (t) out.push({ table: t.id, flows: t.size, lookups: t.lookups, matched: t.matched });
+    for (const t of this.tables)
+      if (t) out.push({ table: t.id, flows: t.size, lookups: t.lookups, matched: t.matched });
     return out;
   }
 
@@ -361,7 +384,9 @@ export class Datapath {
       .map(
         (g) =>
           `group_id=${g.spec.id},type=${g.spec.type},n_packets=${g.packets},` +
-          g.spec.buckets.map((b) => `bucket=weight:${b.weight ?? 1},actions=${formatActions(b.actions)}`).join(','),
+          g.spec.buckets
+            .map((b) => `bucket=weight:${b.weight ?? 1},actions=${formatActions(b.actions)}`)
+            .join(','),
       )
       .join('\n');
   }
@@ -413,7 +438,9 @@ export class Datapath {
     try {
       cactions = compileActions(po.actions);
     } catch (e) {
-      throw new DatapathError('bad_packet_out', `packet-out: ${(e as Error).message}`, { cause: e });
+      throw new DatapathError('bad_packet_out', `packet-out: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
     const frame = Uint8Array.from(po.packet);
     this.run(() => {
@@ -428,15 +455,23 @@ export class Datapath {
    * Continues a pipeline paused by controller(pause). The controller may pass a changed packet and
    * field values (e.g. a result bit in a register), as OVN's put_dhcp_opts does.
    */
-  resume(pin: PacketIn, changes: { packet?: Uint8Array; fields?: Readonly<Record<string, MaskedValue>> } = {}): void {
+  resume(
+    pin: PacketIn,
+    changes: { packet?: Uint8Array; fields?: Readonly<Record<string, MaskedValue>> } = {},
+  ): void {
     this.checkOpen();
     const c = pin.continuation;
-    if (!c) throw new DatapathError('bad_packet_out', 'resume: the packet-in has no continuation (not paused)');
+    if (!c)
+      throw new DatapathError(
+        'bad_packet_out',
+        'resume: the packet-in has no continuation (not paused)',
+      );
     const frame = Uint8Array.from(changes.packet ?? pin.packet);
     const key = c.key.slice();
     for (const [name, v] of Object.entries(changes.fields ?? {})) {
       const f = fieldByName(name);
-      if (!f || !f.writable) throw new DatapathError('bad_packet_out', `resume: field ${name} is unknown or read-only`);
+      if (!f?.writable)
+        throw new DatapathError('bad_packet_out', `resume: field ${name} is unknown or read-only`);
       const pv = parseFieldValue(f, v);
       writeField(key, f, pv.value, pv.mask);
     }
@@ -483,13 +518,18 @@ export class Datapath {
       if (!p.recirc) break;
     }
     const outputs = p.traceOutputs;
-    const dropReason = outputs.length === 0 && punts === 0 ? (last?.dropReason ?? 'no output action') : undefined;
+    const dropReason =
+      outputs.length === 0 && punts === 0 ? (last?.dropReason ?? 'no output action') : undefined;
     return { events, outputs, punts, dropReason, text: formatTrace(events) };
   }
 
   // ---- packet path -------------------------------------------------------------------------------
 
-  private receive(port: PortEntry, frames: readonly Uint8Array[], meta: readonly (TunnelMetadata | undefined)[] | undefined): void {
+  private receive(
+    port: PortEntry,
+    frames: readonly Uint8Array[],
+    meta: readonly (TunnelMetadata | undefined)[] | undefined,
+  ): void {
     if (this.closed || !this.ports.has(port.no)) return;
     if (this.busy) {
       // Re-entered from a port's transmit (e.g. two memory ports wired together): queue a copy.
@@ -520,7 +560,12 @@ export class Datapath {
     this.deliverPacketIns();
   }
 
-  private loadKey(p: PacketCtx, frame: Uint8Array, inPort: number, tun: TunnelMetadata | undefined): void {
+  private loadKey(
+    p: PacketCtx,
+    frame: Uint8Array,
+    inPort: number,
+    tun: TunnelMetadata | undefined,
+  ): void {
     const key = p.key;
     key.fill(0);
     key[K.K_IN_PORT] = inPort;
@@ -533,7 +578,11 @@ export class Datapath {
     parseFrame(frame, key, p.off);
   }
 
-  private processBatch(port: PortEntry, frames: readonly Uint8Array[], meta: readonly (TunnelMetadata | undefined)[] | undefined): void {
+  private processBatch(
+    port: PortEntry,
+    frames: readonly Uint8Array[],
+    meta: readonly (TunnelMetadata | undefined)[] | undefined,
+  ): void {
     const p = this.ctx;
     p.now = this.now();
     const tunnel = port.tunnel && meta !== undefined;
@@ -693,7 +742,9 @@ function describeMod(m: FlowMod): string {
       const f = m.flow;
       let match: string;
       try {
-        match = JSON.stringify(f.match ?? {}, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v));
+        match = JSON.stringify(f.match ?? {}, (_k, v) =>
+          typeof v === 'bigint' ? `0x${v.toString(16)}` : v,
+        );
       } catch {
         match = '?';
       }

@@ -7,9 +7,28 @@ describe('dump-flows and trace text', () => {
   it('prints flows like ovs-ofctl dump-flows, ordered by table and priority', () => {
     const { dp, ports } = testbed(2);
     dp.addFlows([
-      { table: 1, priority: 5, cookie: 0x2an, match: { eth_type: 0x800, ip_dst: '10.0.0.0/24' }, actions: [A.decTtl(), A.output(2)] },
-      { table: 0, priority: 100, match: { in_port: 1, reg0: { value: 1, mask: 1 } }, actions: [A.load('reg1[0..7]', 3), A.resubmit(1)] },
-      { table: 0, priority: 200, match: { in_port: 1 }, actions: [A.ct({ commit: true, zone: A.ref('reg13[0..15]'), exec: [A.setField('ct_mark', 1)] }), A.output(PORT_IN_PORT)] },
+      {
+        table: 1,
+        priority: 5,
+        cookie: 0x2an,
+        match: { eth_type: 0x800, ip_dst: '10.0.0.0/24' },
+        actions: [A.decTtl(), A.output(2)],
+      },
+      {
+        table: 0,
+        priority: 100,
+        match: { in_port: 1, reg0: { value: 1, mask: 1 } },
+        actions: [A.load('reg1[0..7]', 3), A.resubmit(1)],
+      },
+      {
+        table: 0,
+        priority: 200,
+        match: { in_port: 1 },
+        actions: [
+          A.ct({ commit: true, zone: A.ref('reg13[0..15]'), exec: [A.setField('ct_mark', 1)] }),
+          A.output(PORT_IN_PORT),
+        ],
+      },
       { table: 0, priority: 1, actions: [] },
     ]);
     ports[1]!.inject([udp4()]);
@@ -32,7 +51,13 @@ describe('dump-flows and trace text', () => {
   it('traces nested resubmits, actions, outputs and drop reasons without side effects', () => {
     const { dp } = testbed(3);
     dp.addFlows([
-      { table: 0, priority: 10, cookie: 0x1n, match: { in_port: 1 }, actions: [A.setField('reg0', 7), A.resubmit(1), A.output(3)] },
+      {
+        table: 0,
+        priority: 10,
+        cookie: 0x1n,
+        match: { in_port: 1 },
+        actions: [A.setField('reg0', 7), A.resubmit(1), A.output(3)],
+      },
       { table: 1, priority: 20, cookie: 0x2n, match: { reg0: 7 }, actions: [A.output(2)] },
     ]);
     const t = dp.trace(tcp4(), 1);

@@ -1,4 +1,12 @@
-export type DatapathErrorCode = 'bad_flow' | 'bad_group' | 'bad_port' | 'bad_packet_out' | 'exists' | 'not_found' | 'closed' | 'internal';
+export type DatapathErrorCode =
+  | 'bad_flow'
+  | 'bad_group'
+  | 'bad_port'
+  | 'bad_packet_out'
+  | 'exists'
+  | 'not_found'
+  | 'closed'
+  | 'internal';
 
 /** The one error class of the datapath: a code for programs, a message naming the object for people. */
 export class DatapathError extends Error {

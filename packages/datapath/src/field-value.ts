@@ -1,6 +1,14 @@
-import { CT_STATE_NAMES, FRAG_ANY, FRAG_LATER } from './key-layout.js';
 import { type FieldDef, fieldMaxValue } from './fields.js';
-import { formatIp4, formatIp6, formatMac, isIp6, parseIp4, parseIp6, parseMac } from './packet/addr.js';
+import { CT_STATE_NAMES, FRAG_ANY, FRAG_LATER } from './key-layout.js';
+import {
+  formatIp4,
+  formatIp6,
+  formatMac,
+  isIp6,
+  parseIp4,
+  parseIp6,
+  parseMac,
+} from './packet/addr.js';
 
 /**
  * A value given for a field through the API: a number (fields up to 53 bits), a bigint (any width),
@@ -24,14 +32,16 @@ const TCP_FLAG_NAMES: readonly [number, string][] = [
   [0x100, 'ns'],
 ];
 
-function parseFlags(f: FieldDef, text: string, names: readonly [number, string][]): { value: bigint; mask: bigint } {
+function parseFlags(
+  f: FieldDef,
+  text: string,
+  names: readonly [number, string][],
+): { value: bigint; mask: bigint } {
   let value = 0;
   let mask = 0;
-  const re = /([+-])([a-z]+)/g;
-  let m: RegExpExecArray | null;
   let consumed = 0;
-  while ((m = re.exec(text)) !== null) {
-    const bit = names.find(([, n]) => n === m![2])?.[0];
+  for (const m of text.matchAll(/([+-])([a-z]+)/g)) {
+    const bit = names.find(([, n]) => n === m[2])?.[0];
     if (bit === undefined) throw new Error(`${f.name}: unknown flag "${m[2]}"`);
     mask |= bit;
     if (m[1] === '+') value |= bit;
@@ -90,12 +100,16 @@ export function parseFieldValue(f: FieldDef, v: MaskedValue): { value: bigint; m
     if (slash >= 0) {
       value = parseScalar(f, v.slice(0, slash));
       const m = v.slice(slash + 1);
-      mask = /^\d+$/.test(m) && (f.format === 'ip4' || f.format === 'ip6') ? prefixMask(f.bits, Number(m)) : parseScalar(f, m);
+      mask =
+        /^\d+$/.test(m) && (f.format === 'ip4' || f.format === 'ip6')
+          ? prefixMask(f.bits, Number(m))
+          : parseScalar(f, m);
     } else {
       value = parseScalar(f, v);
     }
   }
-  if (value < 0n || value > max) throw new Error(`${f.name}: value ${v} does not fit in ${f.bits} bits`);
+  if (value < 0n || value > max)
+    throw new Error(`${f.name}: value ${v} does not fit in ${f.bits} bits`);
   if (mask > max) throw new Error(`${f.name}: mask does not fit in ${f.bits} bits`);
   return { value: value & mask, mask };
 }
@@ -131,7 +145,13 @@ export function formatFieldValue(f: FieldDef, value: bigint, mask: bigint): stri
   if (f.format === 'tcp_flags' && mask !== max) return formatFlags(value, mask, TCP_FLAG_NAMES);
   if (f.format === 'frag') {
     const key = `${value}/${mask}`;
-    const names: Record<string, string> = { '0/1': 'no', '1/1': 'yes', '1/3': 'first', '3/3': 'later', '0/2': 'not_later' };
+    const names: Record<string, string> = {
+      '0/1': 'no',
+      '1/1': 'yes',
+      '1/3': 'first',
+      '3/3': 'later',
+      '0/2': 'not_later',
+    };
     return names[key] ?? `${value}/${mask}`;
   }
   if (mask === max) return formatScalar(f, value);

@@ -84,7 +84,10 @@ def('arp_tpa', K.K_ARP_TPA, 32, 'ip4', true, [ARP]);
 def('arp_sha', K.K_ARP_SHA, 48, 'mac', true, [ARP]);
 def('arp_tha', K.K_ARP_THA, 48, 'mac', true, [ARP]);
 const ND = [IP6, proto(K.IPPROTO_ICMPV6)];
-def('nd_target', K.K_ND_TARGET, 128, 'ip6', true, [...ND, { field: 'icmpv6_type', values: [135, 136] }]);
+def('nd_target', K.K_ND_TARGET, 128, 'ip6', true, [
+  ...ND,
+  { field: 'icmpv6_type', values: [135, 136] },
+]);
 def('nd_sll', K.K_ND_SLL, 48, 'mac', true, [...ND, { field: 'icmpv6_type', values: [135] }]);
 def('nd_tll', K.K_ND_TLL, 48, 'mac', true, [...ND, { field: 'icmpv6_type', values: [136] }]);
 def('ct_state', K.K_CT_STATE, 8, 'ct_state', false);
@@ -167,7 +170,11 @@ export function writeField(key: Uint32Array, f: FieldDef, value: bigint, mask: b
 }
 
 /** Converts a (value, mask) pair in field units into per-word values and masks. */
-export function fieldToWords(f: FieldDef, value: bigint, mask: bigint): { vals: number[]; masks: number[] } {
+export function fieldToWords(
+  f: FieldDef,
+  value: bigint,
+  mask: bigint,
+): { vals: number[]; masks: number[] } {
   const full = fieldWordMasks(f);
   const vals: number[] = [];
   const masks: number[] = [];

@@ -28,7 +28,9 @@ describe('flow cache invalidation', () => {
     expect(sendTwice(tb)).toEqual([2]);
     tb.dp.addFlow({ priority: 5, match: { in_port: 1, eth_type: 0x800 }, actions: [A.output(3)] });
     expect(sendTwice(tb)).toEqual([3]);
-    tb.dp.bundle([{ kind: 'modify', filter: { priority: 5 }, actions: [A.output(2), A.output(3)] }]);
+    tb.dp.bundle([
+      { kind: 'modify', filter: { priority: 5 }, actions: [A.output(2), A.output(3)] },
+    ]);
     expect(sendTwice(tb)).toEqual([2, 3]);
     tb.dp.deleteFlows({ match: { in_port: 1, eth_type: 0x800 } });
     expect(sendTwice(tb)).toEqual([2]);
@@ -43,7 +45,12 @@ describe('flow cache invalidation', () => {
       { kind: 'add', flow: { actions: [A.group(1)] } },
     ]);
     expect(sendTwice(tb)).toEqual([2]);
-    tb.dp.bundle([{ kind: 'modify_group', group: { id: 1, type: 'all', buckets: [{ actions: [A.output(3)] }] } }]);
+    tb.dp.bundle([
+      {
+        kind: 'modify_group',
+        group: { id: 1, type: 'all', buckets: [{ actions: [A.output(3)] }] },
+      },
+    ]);
     expect(sendTwice(tb)).toEqual([3]);
   });
 
@@ -66,16 +73,25 @@ describe('flow cache invalidation', () => {
     const tb = testbed(2);
     tb.dp.addFlows([
       { table: 0, priority: 1, match: { eth_type: 0x800 }, actions: [A.ct({ zone: 1, table: 1 })] },
-      { table: 1, priority: 10, match: { ct_state: '+new+trk', in_port: 1 }, actions: [A.ct({ commit: true, zone: 1 }), A.output(2)] },
+      {
+        table: 1,
+        priority: 10,
+        match: { ct_state: '+new+trk', in_port: 1 },
+        actions: [A.ct({ commit: true, zone: 1 }), A.output(2)],
+      },
       { table: 1, priority: 10, match: { ct_state: '+est+trk' }, actions: [A.output(K_OUT(tb))] },
     ]);
     // The reply from port 2 before any connection: new, not allowed from port 2.
-    tb.ports[1]!.inject([tcp4({ src: '10.0.0.2', dst: '10.0.0.1', sport: 80, dport: 1000, flags: 0x12 })]);
+    tb.ports[1]!.inject([
+      tcp4({ src: '10.0.0.2', dst: '10.0.0.1', sport: 80, dport: 1000, flags: 0x12 }),
+    ]);
     expect(tb.ports[0]!.take()).toHaveLength(0);
     tb.ports[0]!.inject([tcp4({ flags: 0x02 })]);
     expect(tb.ports[1]!.take()).toHaveLength(1);
     // Same bytes as the first reply (so the pre-ct pass is a cache hit), but now established.
-    tb.ports[1]!.inject([tcp4({ src: '10.0.0.2', dst: '10.0.0.1', sport: 80, dport: 1000, flags: 0x12 })]);
+    tb.ports[1]!.inject([
+      tcp4({ src: '10.0.0.2', dst: '10.0.0.1', sport: 80, dport: 1000, flags: 0x12 }),
+    ]);
     expect(tb.ports[0]!.take()).toHaveLength(1);
   });
 
@@ -91,13 +107,20 @@ describe('flow cache invalidation', () => {
     ]);
     expect(sendTwice(tb)).toEqual([2]);
     // After a restart the client re-adds what it wants with generation 2 ...
-    const r = tb.dp.addFlows([{ cookie: gen2, priority: 10, match: { in_port: 1 }, actions: [A.output(3)] }]);
+    const r = tb.dp.addFlows([
+      { cookie: gen2, priority: 10, match: { in_port: 1 }, actions: [A.output(3)] },
+    ]);
     expect(r.replaced).toBe(1);
     expect(sendTwice(tb)).toEqual([3]); // traffic never stopped
     // ... then sweeps its own flows of older generations.
     const deleted = tb.dp.deleteFlows({ cookie: gen1, cookieMask: 0xffffffffffffffffn });
     expect(deleted).toBe(1);
-    expect(tb.dp.flowStats().map((f) => f.cookie).sort()).toEqual([0x99n, gen2].sort());
+    expect(
+      tb.dp
+        .flowStats()
+        .map((f) => f.cookie)
+        .sort(),
+    ).toEqual([0x99n, gen2].sort());
   });
 });
 

@@ -56,7 +56,8 @@ export class FlowCache {
   lookup(key: Uint32Array, hash: number, gen: number): CacheEntry | undefined {
     const s0 = hash & this.mask & ~1;
     for (let s = s0; s < s0 + 2; s++) {
-      if (this.hashes[s] === hash && this.gens[s] === gen && this.same(s, key)) return this.entries[s];
+      if (this.hashes[s] === hash && this.gens[s] === gen && this.same(s, key))
+        return this.entries[s];
     }
     return undefined;
   }

@@ -30,7 +30,12 @@ export type FlowMod =
   /** Adds a flow, replacing one with the same table, priority and match (its counters restart). */
   | { readonly kind: 'add'; readonly flow: FlowSpec }
   /** Replaces the actions (and, when given, the cookie) of the selected flows; counters are kept. */
-  | { readonly kind: 'modify'; readonly filter: FlowFilter; readonly actions: readonly Action[]; readonly newCookie?: bigint }
+  | {
+      readonly kind: 'modify';
+      readonly filter: FlowFilter;
+      readonly actions: readonly Action[];
+      readonly newCookie?: bigint;
+    }
   | { readonly kind: 'delete'; readonly filter: FlowFilter }
   | { readonly kind: 'add_group'; readonly group: GroupSpec }
   | { readonly kind: 'modify_group'; readonly group: GroupSpec }
@@ -46,5 +51,11 @@ export interface BundleResult {
 
 export const addFlow = (flow: FlowSpec): FlowMod => ({ kind: 'add', flow });
 export const deleteFlows = (filter: FlowFilter = {}): FlowMod => ({ kind: 'delete', filter });
-export const modifyFlows = (filter: FlowFilter, actions: readonly Action[], newCookie?: bigint): FlowMod =>
-  newCookie === undefined ? { kind: 'modify', filter, actions } : { kind: 'modify', filter, actions, newCookie };
+export const modifyFlows = (
+  filter: FlowFilter,
+  actions: readonly Action[],
+  newCookie?: bigint,
+): FlowMod =>
+  newCookie === undefined
+    ? { kind: 'modify', filter, actions }
+    : { kind: 'modify', filter, actions, newCookie };

@@ -168,7 +168,12 @@ function parseAction(t: string): Action {
       const slash = v.indexOf('/');
       // A prefix length (10.0.0.0/24) stays in the value text; a "value/mask" pair is split.
       if (slash >= 0 && !/^\d+$/.test(v.slice(slash + 1))) {
-        return { kind: 'set_field', field: f.trim(), value: bareValue(v.slice(0, slash)), mask: bareValue(v.slice(slash + 1)) };
+        return {
+          kind: 'set_field',
+          field: f.trim(),
+          value: bareValue(v.slice(0, slash)),
+          mask: bareValue(v.slice(slash + 1)),
+        };
       }
       return { kind: 'set_field', field: f.trim(), value: bareValue(v) };
     }
@@ -209,10 +214,22 @@ function parseAction(t: string): Action {
     for (const p of splitTop(ctl)) {
       if (p === 'pause') pause = true;
       else if (p.startsWith('reason=')) reason = p.slice(7);
-      else if (p.startsWith('userdata=')) userdata = Uint8Array.from(p.slice(9).split('.').filter(Boolean).map((h) => Number.parseInt(h, 16)));
+      else if (p.startsWith('userdata='))
+        userdata = Uint8Array.from(
+          p
+            .slice(9)
+            .split('.')
+            .filter(Boolean)
+            .map((h) => Number.parseInt(h, 16)),
+        );
       else throw new Error(`controller: unknown option "${p}"`);
     }
-    return { kind: 'controller', ...(reason ? { reason } : {}), ...(userdata ? { userdata } : {}), ...(pause ? { pause } : {}) };
+    return {
+      kind: 'controller',
+      ...(reason ? { reason } : {}),
+      ...(userdata ? { userdata } : {}),
+      ...(pause ? { pause } : {}),
+    };
   }
   const drop = call(t, 'drop');
   if (drop !== undefined) return { kind: 'drop', reason: drop };
@@ -233,7 +250,8 @@ function parseAction(t: string): Action {
     let exec: Action[] | undefined;
     for (const p of splitTop(c)) {
       if (p === 'commit') commit = true;
-      else if (p.startsWith('zone=')) zone = /^\d+$|^0x/i.test(p.slice(5)) ? num(p.slice(5), 'ct zone') : fref(p.slice(5));
+      else if (p.startsWith('zone='))
+        zone = /^\d+$|^0x/i.test(p.slice(5)) ? num(p.slice(5), 'ct zone') : fref(p.slice(5));
       else if (p.startsWith('table=')) table = num(p.slice(6), 'ct table');
       else if (p === 'nat') nat = {};
       else if (p.startsWith('nat(')) nat = parseNat(call(p, 'nat'));

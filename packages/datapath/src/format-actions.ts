@@ -1,6 +1,6 @@
 import type { Action, FieldRef } from './actions.js';
-import { fieldByName } from './fields.js';
 import { formatFieldValue, parseFieldValue } from './field-value.js';
+import { fieldByName } from './fields.js';
 import { PORT_CONTROLLER, PORT_IN_PORT, PORT_LOCAL } from './key-layout.js';
 
 function refText(r: FieldRef): string {
@@ -26,7 +26,10 @@ function valueText(field: string, value: unknown, mask: unknown): string {
   const f = fieldByName(field);
   if (!f) return String(value);
   try {
-    const v = parseFieldValue(f, mask === undefined ? (value as never) : { value: value as never, mask: mask as never });
+    const v = parseFieldValue(
+      f,
+      mask === undefined ? (value as never) : { value: value as never, mask: mask as never },
+    );
     return formatFieldValue(f, v.value, v.mask);
   } catch {
     return String(value);
@@ -37,7 +40,11 @@ function valueText(field: string, value: unknown, mask: unknown): string {
 export function formatAction(a: Action): string {
   switch (a.kind) {
     case 'output':
-      return a.port === PORT_IN_PORT ? 'in_port' : a.port === PORT_CONTROLLER ? 'controller' : `output:${portText(a.port)}`;
+      return a.port === PORT_IN_PORT
+        ? 'in_port'
+        : a.port === PORT_CONTROLLER
+          ? 'controller'
+          : `output:${portText(a.port)}`;
     case 'resubmit':
       return `resubmit(${a.port === undefined ? '' : portText(a.port)},${a.table})`;
     case 'set_field':
@@ -74,15 +81,23 @@ export function formatAction(a: Action): string {
     case 'ct': {
       const parts: string[] = [];
       if (a.commit) parts.push('commit');
-      if (a.zone !== undefined) parts.push(`zone=${typeof a.zone === 'number' ? a.zone : refText(a.zone)}`);
+      if (a.zone !== undefined)
+        parts.push(`zone=${typeof a.zone === 'number' ? a.zone : refText(a.zone)}`);
       if (a.table !== undefined) parts.push(`table=${a.table}`);
       if (a.nat) {
         const n = a.nat;
         if (!n.kind) parts.push('nat');
         else {
-          const br = (a: string | undefined): string => (a?.includes(':') && n.portMin !== undefined ? `[${a}]` : `${a}`);
-          const range = n.ipMax && n.ipMax !== n.ipMin ? `${br(n.ipMin)}-${br(n.ipMax)}` : br(n.ipMin);
-          const ports = n.portMin === undefined ? '' : n.portMax !== undefined && n.portMax !== n.portMin ? `:${n.portMin}-${n.portMax}` : `:${n.portMin}`;
+          const br = (a: string | undefined): string =>
+            a?.includes(':') && n.portMin !== undefined ? `[${a}]` : `${a}`;
+          const range =
+            n.ipMax && n.ipMax !== n.ipMin ? `${br(n.ipMin)}-${br(n.ipMax)}` : br(n.ipMin);
+          const ports =
+            n.portMin === undefined
+              ? ''
+              : n.portMax !== undefined && n.portMax !== n.portMin
+                ? `:${n.portMin}-${n.portMax}`
+                : `:${n.portMin}`;
           parts.push(`nat(${n.kind}=${range}${ports})`);
         }
       }

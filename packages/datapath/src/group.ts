@@ -17,11 +17,14 @@ export interface Group {
 }
 
 export function compileGroup(spec: GroupSpec): Group {
-  if (!Number.isInteger(spec.id) || spec.id < 0 || spec.id > 0xfffffff0) throw new Error(`group ${spec.id}: bad id`);
-  if (spec.type === 'indirect' && spec.buckets.length !== 1) throw new Error(`group ${spec.id}: indirect needs exactly one bucket`);
+  if (!Number.isInteger(spec.id) || spec.id < 0 || spec.id > 0xfffffff0)
+    throw new Error(`group ${spec.id}: bad id`);
+  if (spec.type === 'indirect' && spec.buckets.length !== 1)
+    throw new Error(`group ${spec.id}: indirect needs exactly one bucket`);
   const buckets = spec.buckets.map((b, i) => {
     const weight = b.weight ?? 1;
-    if (!Number.isInteger(weight) || weight < 0 || weight > 0xffff) throw new Error(`group ${spec.id}: bucket ${i}: bad weight ${b.weight}`);
+    if (!Number.isInteger(weight) || weight < 0 || weight > 0xffff)
+      throw new Error(`group ${spec.id}: bucket ${i}: bad weight ${b.weight}`);
     try {
       return { weight, actions: compileActions(b.actions, spec.type === 'all') };
     } catch (e) {

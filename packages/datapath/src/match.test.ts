@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fieldByName } from './fields.js';
 import { formatFieldValue, parseFieldValue } from './field-value.js';
+import { fieldByName } from './fields.js';
 import * as K from './key-layout.js';
 import { compileMatch, formatMatch, matchesKey } from './match.js';
 
@@ -8,22 +8,44 @@ describe('match fields', () => {
   it('adds single-valued prerequisites and refuses ambiguous or conflicting ones', () => {
     const m = compileMatch({ ip_src: '10.0.0.0/8' });
     expect(formatMatch(m)).toBe('eth_type=0x800,ip_src=10.0.0.0/8');
-    expect(formatMatch(compileMatch({ icmp_type: 8 }))).toBe('eth_type=0x800,ip_proto=1,icmp_type=8');
-    expect(formatMatch(compileMatch({ eth_type: 0x86dd, tcp_dst: 443 }))).toBe('eth_type=0x86dd,ip_proto=6,tcp_dst=443');
-    expect(() => compileMatch({ tcp_dst: 80 })).toThrow(/tcp_dst: requires eth_type 0x800 or 0x86dd/);
+    expect(formatMatch(compileMatch({ icmp_type: 8 }))).toBe(
+      'eth_type=0x800,ip_proto=1,icmp_type=8',
+    );
+    expect(formatMatch(compileMatch({ eth_type: 0x86dd, tcp_dst: 443 }))).toBe(
+      'eth_type=0x86dd,ip_proto=6,tcp_dst=443',
+    );
+    expect(() => compileMatch({ tcp_dst: 80 })).toThrow(
+      /tcp_dst: requires eth_type 0x800 or 0x86dd/,
+    );
     expect(() => compileMatch({ eth_type: 0x806, ip_src: '1.2.3.4' })).toThrow(/requires eth_type/);
-    expect(() => compileMatch({ eth_type: 0x800, ip_proto: 17, tcp_dst: 80 })).toThrow(/requires ip_proto/);
+    expect(() => compileMatch({ eth_type: 0x800, ip_proto: 17, tcp_dst: 80 })).toThrow(
+      /requires ip_proto/,
+    );
     expect(() => compileMatch({ eth_type: 0x800, tcp_src: 1, udp_src: 2 })).toThrow();
-    expect(formatMatch(compileMatch({ nd_target: 'fe80::1', icmpv6_type: 135 }))).toBe('eth_type=0x86dd,ip_proto=58,icmpv6_type=135,nd_target=fe80::1');
+    expect(formatMatch(compileMatch({ nd_target: 'fe80::1', icmpv6_type: 135 }))).toBe(
+      'eth_type=0x86dd,ip_proto=58,icmpv6_type=135,nd_target=fe80::1',
+    );
   });
 
   it('parses and prints values in their usual notations', () => {
     const f = (n: string) => fieldByName(n)!;
-    expect(parseFieldValue(f('eth_dst'), '01:00:00:00:00:00/01:00:00:00:00:00')).toEqual({ value: 1n << 40n, mask: 1n << 40n });
-    expect(parseFieldValue(f('ct_state'), '+trk-new')).toEqual({ value: BigInt(K.CS_TRK), mask: BigInt(K.CS_TRK | K.CS_NEW) });
+    expect(parseFieldValue(f('eth_dst'), '01:00:00:00:00:00/01:00:00:00:00:00')).toEqual({
+      value: 1n << 40n,
+      mask: 1n << 40n,
+    });
+    expect(parseFieldValue(f('ct_state'), '+trk-new')).toEqual({
+      value: BigInt(K.CS_TRK),
+      mask: BigInt(K.CS_TRK | K.CS_NEW),
+    });
     expect(parseFieldValue(f('ip_frag'), 'later')).toEqual({ value: 3n, mask: 3n });
-    expect(parseFieldValue(f('ipv6_src'), 'fd00::/8')).toEqual({ value: 0xfdn << 120n, mask: 0xffn << 120n });
-    expect(parseFieldValue(f('reg0'), { value: 0x10, mask: 0xf0 })).toEqual({ value: 0x10n, mask: 0xf0n });
+    expect(parseFieldValue(f('ipv6_src'), 'fd00::/8')).toEqual({
+      value: 0xfdn << 120n,
+      mask: 0xffn << 120n,
+    });
+    expect(parseFieldValue(f('reg0'), { value: 0x10, mask: 0xf0 })).toEqual({
+      value: 0x10n,
+      mask: 0xf0n,
+    });
     expect(() => parseFieldValue(f('reg0'), 1n << 32n)).toThrow(/does not fit in 32 bits/);
     expect(formatFieldValue(f('ip_dst'), 0x0a000000n, 0xffffff00n)).toBe('10.0.0.0/24');
     expect(formatFieldValue(f('reg1'), 0x10n, 0xf0n)).toBe('0x10/0xf0');
@@ -47,7 +69,9 @@ describe('match fields', () => {
   });
 
   it('rejects unknown fields with the field named', () => {
-    expect(() => compileMatch({ eth_dts: '00:00:00:00:00:01' })).toThrow(/unknown match field "eth_dts"/);
+    expect(() => compileMatch({ eth_dts: '00:00:00:00:00:01' })).toThrow(
+      /unknown match field "eth_dts"/,
+    );
     expect(() => compileMatch({ ip_dst: '10.0.0.300' })).toThrow(/ip_dst.*bad IPv4 address/);
   });
 });

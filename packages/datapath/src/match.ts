@@ -1,5 +1,5 @@
-import { type FieldDef, FIELDS, fieldByName, fieldToWords, readField } from './fields.js';
 import { formatFieldValue, type MaskedValue, parseFieldValue } from './field-value.js';
+import { FIELDS, type FieldDef, fieldByName, fieldToWords, readField } from './fields.js';
 import * as K from './key-layout.js';
 
 /** A match as the API takes it: field name → value (optionally masked). Absent fields are wildcards. */
@@ -60,7 +60,11 @@ export function compileMatch(spec: MatchSpec): CompiledMatch {
         const pf = fieldByName(p.field)!;
         const cur = exactValue(m, pf);
         if (cur === undefined) {
-          if ((m.mask[pf.word]! & fieldToWords(pf, 0n, (1n << BigInt(pf.bits)) - 1n).masks[0]!) !== 0 || p.values.length !== 1) {
+          if (
+            (m.mask[pf.word]! & fieldToWords(pf, 0n, (1n << BigInt(pf.bits)) - 1n).masks[0]!) !==
+              0 ||
+            p.values.length !== 1
+          ) {
             throw new Error(
               `match field ${f.name}: requires ${p.field} ${p.values.map((x) => `0x${x.toString(16)}`).join(' or ')}`,
             );
@@ -69,7 +73,9 @@ export function compileMatch(spec: MatchSpec): CompiledMatch {
           given.push(pf);
           added = true;
         } else if (!p.values.includes(cur)) {
-          throw new Error(`match field ${f.name}: requires ${p.field} ${p.values.join(' or ')}, match has ${cur}`);
+          throw new Error(
+            `match field ${f.name}: requires ${p.field} ${p.values.join(' or ')}, match has ${cur}`,
+          );
         }
       }
     }
@@ -151,8 +157,10 @@ export function formatMatch(m: CompiledMatch): string {
       if (tmpM[K.K_RECIRC]) parts.push(`recirc_table=${tmpV[K.K_RECIRC]! - 1}`);
       continue;
     }
-    const shown = name === 'tp_src' || name === 'tp_dst' ? tpName(m, name === 'tp_src' ? 'src' : 'dst') : name;
-    const f = fieldByName(shown === 'tp_src' || shown === 'tp_dst' ? name : shown) ?? fieldByName(name)!;
+    const shown =
+      name === 'tp_src' || name === 'tp_dst' ? tpName(m, name === 'tp_src' ? 'src' : 'dst') : name;
+    const f =
+      fieldByName(shown === 'tp_src' || shown === 'tp_dst' ? name : shown) ?? fieldByName(name)!;
     const mask = readField(tmpM, f);
     if (mask === 0n) continue;
     const value = readField(tmpV, f);

@@ -13,7 +13,10 @@ export interface MemoryPortOptions {
   /** Keep transmitted frames in `sent` (default true). Benchmarks turn it off and count only. */
   readonly capture?: boolean;
   /** Called with every transmitted batch (frames are copied first when capture is on). */
-  readonly onTransmit?: (frames: readonly Uint8Array[], meta?: readonly (TunnelMetadata | undefined)[]) => void;
+  readonly onTransmit?: (
+    frames: readonly Uint8Array[],
+    meta?: readonly (TunnelMetadata | undefined)[],
+  ) => void;
 }
 
 /**
@@ -47,7 +50,8 @@ export class MemoryPort implements PortIo {
 
   /** Hand frames to the datapath as if they arrived on the wire. */
   inject(frames: readonly Uint8Array[], meta?: readonly (TunnelMetadata | undefined)[]): void {
-    if (!this.deliver) throw new Error('memory port: inject before the port was added to a datapath');
+    if (!this.deliver)
+      throw new Error('memory port: inject before the port was added to a datapath');
     if (this.closed) throw new Error('memory port: inject after close');
     for (const f of frames) this.rxBytes += f.length;
     this.rxPackets += frames.length;
@@ -92,7 +96,9 @@ export class MemoryPort implements PortIo {
  * delivered by the other. Delivery is synchronous; a loop in the topology recurses, so callers of
  * looped setups must break the loop in their flows.
  */
-export function linkMemoryPorts(options: Omit<MemoryPortOptions, 'onTransmit'> = {}): [MemoryPort, MemoryPort] {
+export function linkMemoryPorts(
+  options: Omit<MemoryPortOptions, 'onTransmit'> = {},
+): [MemoryPort, MemoryPort] {
   let a: MemoryPort | undefined;
   let b: MemoryPort | undefined;
   a = new MemoryPort({ ...options, capture: false, onTransmit: (f, m) => b?.inject(f, m) });

@@ -33,7 +33,10 @@ export interface TunnelMetadata {
 }
 
 /** Called by a port with frames it received from its medium. `meta[i]` belongs to `frames[i]`. */
-export type DeliverFn = (frames: readonly Uint8Array[], meta?: readonly (TunnelMetadata | undefined)[]) => void;
+export type DeliverFn = (
+  frames: readonly Uint8Array[],
+  meta?: readonly (TunnelMetadata | undefined)[],
+) => void;
 
 /** One port's input/output, as seen by the engine. */
 export interface PortIo {

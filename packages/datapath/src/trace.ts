@@ -2,7 +2,12 @@ import { CT_STATE_NAMES } from './key-layout.js';
 
 /** What happened to a packet, step by step; `depth` is the resubmit nesting. */
 export type TraceEvent =
-  | { readonly kind: 'table'; readonly depth: number; readonly table: number; readonly flow: TraceFlow | undefined }
+  | {
+      readonly kind: 'table';
+      readonly depth: number;
+      readonly table: number;
+      readonly flow: TraceFlow | undefined;
+    }
   | { readonly kind: 'action'; readonly depth: number; readonly text: string }
   | {
       readonly kind: 'ct';
@@ -16,7 +21,12 @@ export type TraceEvent =
     }
   | { readonly kind: 'output'; readonly depth: number; readonly port: number }
   | { readonly kind: 'skip'; readonly depth: number; readonly text: string }
-  | { readonly kind: 'punt'; readonly depth: number; readonly reason: string; readonly pause: boolean }
+  | {
+      readonly kind: 'punt';
+      readonly depth: number;
+      readonly reason: string;
+      readonly pause: boolean;
+    }
   | { readonly kind: 'drop'; readonly depth: number; readonly reason: string }
   | { readonly kind: 'recirc'; readonly depth: number; readonly table: number };
 

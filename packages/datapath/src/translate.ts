@@ -1,10 +1,10 @@
+import type { FlowTable } from './classifier.js';
 import { actionSource, type CAction, type RefC } from './compile-actions.js';
 import type { CtRequest } from './conntrack/conntrack.js';
-import type { FlowTable } from './classifier.js';
 import { readField, writeField } from './fields.js';
 import type { Flow } from './flow.js';
 import { formatAction, formatActions } from './format-actions.js';
-import { type Group, fiveTupleHash, selectBucket } from './group.js';
+import { fiveTupleHash, type Group, selectBucket } from './group.js';
 import * as K from './key-layout.js';
 import { formatMatch } from './match.js';
 import { O_ND_SLL, O_ND_TLL } from './packet/parse.js';
@@ -246,7 +246,12 @@ export class Translator {
         this.output(a.port);
         return;
       case 'resubmit': {
-        if (this.trace) this.trace.push({ kind: 'action', depth: this.depth, text: `resubmit(${a.port < 0 ? '' : a.port},${a.table})` });
+        if (this.trace)
+          this.trace.push({
+            kind: 'action',
+            depth: this.depth,
+            text: `resubmit(${a.port < 0 ? '' : a.port},${a.table})`,
+          });
         const saved = key[K.K_IN_PORT]!;
         if (a.port >= 0) key[K.K_IN_PORT] = a.port;
         this.depth++;
@@ -300,7 +305,11 @@ export class Translator {
       }
       case 'push_vlan':
         if (key[K.K_VLAN_TCI]! & K.VLAN_PRESENT) {
-          this.trace?.push({ kind: 'skip', depth: this.depth, text: 'push_vlan on a tagged packet: double tagging is not supported' });
+          this.trace?.push({
+            kind: 'skip',
+            depth: this.depth,
+            text: 'push_vlan on a tagged packet: double tagging is not supported',
+          });
           return;
         }
         key[K.K_VLAN_TCI] = K.VLAN_PRESENT;
@@ -357,7 +366,8 @@ export class Translator {
       this.halt(`group ${id} has no live bucket`);
       return;
     }
-    if (this.trace) this.trace.push({ kind: 'skip', depth: this.depth, text: `group ${id}: bucket ${i}` });
+    if (this.trace)
+      this.trace.push({ kind: 'skip', depth: this.depth, text: `group ${id}: bucket ${i}` });
     this.executeList(g.buckets[i]!.actions, 0);
   }
 
@@ -370,12 +380,20 @@ export class Translator {
     }
     if (no === K.PORT_IN_PORT) no = key[K.K_IN_PORT]!;
     else if (no === key[K.K_IN_PORT]) {
-      this.trace?.push({ kind: 'skip', depth: this.depth, text: `output:${no} skipped: it is the input port` });
+      this.trace?.push({
+        kind: 'skip',
+        depth: this.depth,
+        text: `output:${no} skipped: it is the input port`,
+      });
       return;
     }
     const port = this.env.port(no);
     if (!port) {
-      this.trace?.push({ kind: 'skip', depth: this.depth, text: `output:${no} skipped: no such port` });
+      this.trace?.push({
+        kind: 'skip',
+        depth: this.depth,
+        text: `output:${no} skipped: no such port`,
+      });
       return;
     }
     this.commit();
@@ -452,8 +470,24 @@ export class Translator {
     const peekReq: CtRequest = { ...req, peek: true };
     const recirc = a.table >= 0;
     // The ct outcome is known only when the op runs; reserve the event's place in the trace now.
-    const slot: { -readonly [P in keyof Extract<TraceEvent, { kind: 'ct' }>]: Extract<TraceEvent, { kind: 'ct' }>[P] } | undefined = this.trace
-      ? { kind: 'ct', depth: this.depth, zone, commit: a.commit, stateBefore: this.key[K.K_CT_STATE]!, stateAfter: 0, mark: 0, recircTable: recirc ? a.table : undefined }
+    const slot:
+      | {
+          -readonly [P in keyof Extract<TraceEvent, { kind: 'ct' }>]: Extract<
+            TraceEvent,
+            { kind: 'ct' }
+          >[P];
+        }
+      | undefined = this.trace
+      ? {
+          kind: 'ct',
+          depth: this.depth,
+          zone,
+          commit: a.commit,
+          stateBefore: this.key[K.K_CT_STATE]!,
+          stateAfter: 0,
+          mark: 0,
+          recircTable: recirc ? a.table : undefined,
+        }
       : undefined;
     if (slot) {
       this.trace!.push(slot);
@@ -464,7 +498,13 @@ export class Translator {
     this.emit((p: PacketCtx) => {
       const before = snap[K.K_CT_STATE]!;
       if (recirc) p.key.set(snap);
-      const r = p.conntrack.process(recirc ? p.key : snap.slice(), p.frame, p.off, p.peek ? peekReq : req, p.now);
+      const r = p.conntrack.process(
+        recirc ? p.key : snap.slice(),
+        p.frame,
+        p.off,
+        p.peek ? peekReq : req,
+        p.now,
+      );
       if (recirc) {
         const k = p.key;
         k[K.K_CT_STATE] = r.state;
@@ -516,7 +556,8 @@ export class Translator {
       const tci = k[K.K_VLAN_TCI]! & ~K.VLAN_PRESENT & 0xffff;
       const tpid = this.tpid;
       if (had && !has) this.emit((p) => (p.frame = RW.popVlan(p.frame, p.off)), true);
-      else if (!had && has) this.emit((p) => (p.frame = RW.pushVlan(p.frame, p.off, tci, tpid)), true);
+      else if (!had && has)
+        this.emit((p) => (p.frame = RW.pushVlan(p.frame, p.off, tci, tpid)), true);
       else if (has) this.emit((p) => RW.setVlanTci(p.frame, p.off, tci), true);
     }
     if (changed(K.K_ETH_SRC, 2)) {

@@ -12,7 +12,10 @@ import { buildPacket, TCP_ACK } from '../packet/build.js';
 
 const BATCH = 32;
 
-function frames(n: number, vary: (i: number) => { src: string; dst: string; sport: number }): Uint8Array[] {
+function frames(
+  n: number,
+  vary: (i: number) => { src: string; dst: string; sport: number },
+): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let i = 0; i < n; i++) {
     const v = vary(i);
@@ -42,7 +45,12 @@ function setup(): { dp: Datapath; in1: MemoryPort; counter: { n: number } } {
  * Runs batches for about `ms` milliseconds. Returns packets per wall-clock second and per CPU second of
  * this process: on a shared, loaded machine the second is the steadier measure of one core's work.
  */
-function pump(port: MemoryPort, batches: Uint8Array[][], ms: number, perCheck = 64): { wall: number; cpu: number; sent: number } {
+function pump(
+  port: MemoryPort,
+  batches: Uint8Array[][],
+  ms: number,
+  perCheck = 64,
+): { wall: number; cpu: number; sent: number } {
   let sent = 0;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -69,7 +77,9 @@ function l2Pipeline(): FlowSpec[] {
   ];
 }
 
-export async function runMemoryBench(options: { ms?: number } = {}): Promise<Record<string, number>> {
+export async function runMemoryBench(
+  options: { ms?: number } = {},
+): Promise<Record<string, number>> {
   const ms = options.ms ?? 1000;
   const result: Record<string, number> = {};
 
@@ -87,7 +97,9 @@ export async function runMemoryBench(options: { ms?: number } = {}): Promise<Rec
     result.cachedPpsPerCpuSecond = Math.round(r.cpu);
     if (counter.n === 0) throw new Error('memory bench: nothing was forwarded');
     const s = dp.stats();
-    result.cachedHitRatio = Number((s.cacheHits / Math.max(1, s.cacheHits + s.cacheMisses)).toFixed(4));
+    result.cachedHitRatio = Number(
+      (s.cacheHits / Math.max(1, s.cacheHits + s.cacheMisses)).toFixed(4),
+    );
   }
 
   // Stateful path: every packet takes ct(zone, table=1) and a second pass (established UDP flows).
@@ -96,11 +108,23 @@ export async function runMemoryBench(options: { ms?: number } = {}): Promise<Rec
     dp.addFlows([
       { table: 0, priority: 10, match: { eth_type: 0x800 }, actions: [ct({ zone: 5, table: 1 })] },
       { table: 1, priority: 20, match: { ct_state: '+trk+est', in_port: 1 }, actions: [output(2)] },
-      { table: 1, priority: 10, match: { ct_state: '+trk+new', in_port: 1 }, actions: [ct({ commit: true, zone: 5 }), output(2)] },
+      {
+        table: 1,
+        priority: 10,
+        match: { ct_state: '+trk+new', in_port: 1 },
+        actions: [ct({ commit: true, zone: 5 }), output(2)],
+      },
     ]);
     const fs: Uint8Array[] = [];
     for (let i = 0; i < 256; i++) {
-      fs.push(buildPacket({ eth: { src: '00:00:00:00:00:01', dst: '00:00:00:00:00:02' }, ip4: { src: '10.0.0.1', dst: '10.0.1.1' }, udp: { sport: 1024 + i, dport: 53 }, payload: new Uint8Array(18) }));
+      fs.push(
+        buildPacket({
+          eth: { src: '00:00:00:00:00:01', dst: '00:00:00:00:00:02' },
+          ip4: { src: '10.0.0.1', dst: '10.0.1.1' },
+          udp: { sport: 1024 + i, dport: 53 },
+          payload: new Uint8Array(18),
+        }),
+      );
     }
     const batches: Uint8Array[][] = [];
     for (let i = 0; i < fs.length; i += BATCH) batches.push(fs.slice(i, i + BATCH));
@@ -118,10 +142,20 @@ export async function runMemoryBench(options: { ms?: number } = {}): Promise<Rec
     const { dp, in1, counter } = setup();
     const routes: FlowSpec[] = [];
     for (let i = 0; i < 10_000; i++) {
-      routes.push({ table: 1, priority: 32, match: { eth_type: 0x800, ip_dst: formatIp4(0x0a800000 + i) }, actions: [setField('reg1', i), output(2)] });
+      routes.push({
+        table: 1,
+        priority: 32,
+        match: { eth_type: 0x800, ip_dst: formatIp4(0x0a800000 + i) },
+        actions: [setField('reg1', i), output(2)],
+      });
     }
     for (let i = 0; i < 16; i++) {
-      routes.push({ table: 1, priority: 16, match: { eth_type: 0x800, ip_dst: `10.${i}.0.0/16` }, actions: [output(2)] });
+      routes.push({
+        table: 1,
+        priority: 16,
+        match: { eth_type: 0x800, ip_dst: `10.${i}.0.0/16` },
+        actions: [output(2)],
+      });
     }
     // Warm the JIT on a scratch datapath first, so the figure is the steady insert rate.
     new Datapath({ now: () => 0 }).addFlows(routes.map((r) => ({ ...r, table: 2 })));
@@ -132,7 +166,11 @@ export async function runMemoryBench(options: { ms?: number } = {}): Promise<Rec
     dp.addFlows([{ table: 0, priority: 100, match: { in_port: 1 }, actions: [resubmit(1)] }]);
     // Distinct source ports make every packet a new key: a cache miss and a full translation.
     const n = 1 << 17;
-    const fs = frames(n, (i) => ({ src: formatIp4(0x0b000000 + (i >>> 12)), dst: formatIp4(0x0a800000 + (i % 10_000)), sport: 1024 + (i & 0xfff) }));
+    const fs = frames(n, (i) => ({
+      src: formatIp4(0x0b000000 + (i >>> 12)),
+      dst: formatIp4(0x0a800000 + (i % 10_000)),
+      sport: 1024 + (i & 0xfff),
+    }));
     const batches: Uint8Array[][] = [];
     for (let i = 0; i < fs.length; i += BATCH) batches.push(fs.slice(i, i + BATCH));
     // More distinct keys than the cache holds, so repeats still miss.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileActions, type CAction } from '../compile-actions.js';
 import { ct } from '../actions.js';
+import { type CAction, compileActions } from '../compile-actions.js';
 import * as K from '../key-layout.js';
 import { formatIp4 } from '../packet/addr.js';
 import { buildPacket, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../packet/build.js';
@@ -9,25 +9,55 @@ import { verifyChecksums } from '../packet/verify.js';
 import { Conntrack, type CtRequest } from './conntrack.js';
 
 const eth = { src: '00:00:00:00:00:01', dst: '00:00:00:00:00:02' };
-const { CS_NEW: NEW, CS_EST: EST, CS_REL: REL, CS_RPL: RPL, CS_INV: INV, CS_TRK: TRK, CS_SNAT: SNAT, CS_DNAT: DNAT } = K;
+const {
+  CS_NEW: NEW,
+  CS_EST: EST,
+  CS_REL: REL,
+  CS_RPL: RPL,
+  CS_INV: INV,
+  CS_TRK: TRK,
+  CS_SNAT: SNAT,
+  CS_DNAT: DNAT,
+} = K;
 
 function tcp(src: string, dst: string, sport: number, dport: number, flags: number): Uint8Array {
-  return buildPacket({ eth, ip4: { src, dst }, tcp: { sport, dport, flags }, payload: Uint8Array.of(1, 2, 3) });
+  return buildPacket({
+    eth,
+    ip4: { src, dst },
+    tcp: { sport, dport, flags },
+    payload: Uint8Array.of(1, 2, 3),
+  });
 }
 function udp(src: string, dst: string, sport: number, dport: number): Uint8Array {
   return buildPacket({ eth, ip4: { src, dst }, udp: { sport, dport } });
 }
 function icmp(src: string, dst: string, type: number, id = 0, payload?: Uint8Array): Uint8Array {
-  return buildPacket({ eth, ip4: { src, dst }, icmp: { type, id, seq: 1 }, ...(payload ? { payload } : {}) });
+  return buildPacket({
+    eth,
+    ip4: { src, dst },
+    icmp: { type, id, seq: 1 },
+    ...(payload ? { payload } : {}),
+  });
 }
 
 function req(opts: Parameters<typeof ct>[0] = {}, zone = 0): CtRequest {
   const c = compileActions([ct(opts)])[0] as Extract<CAction, { kind: 'ct' }>;
-  return { zone: opts.zone === undefined ? zone : c.zone, commit: c.commit, nat: c.nat, mark: c.mark, label: c.label };
+  return {
+    zone: opts.zone === undefined ? zone : c.zone,
+    commit: c.commit,
+    nat: c.nat,
+    mark: c.mark,
+    label: c.label,
+  };
 }
 
 /** Runs a packet through conntrack; returns state and the (possibly NATed) packet with its key. */
-function run(t: Conntrack, b: Uint8Array, r: CtRequest, now = 0): { state: number; mark: number; key: Uint32Array; b: Uint8Array } {
+function run(
+  t: Conntrack,
+  b: Uint8Array,
+  r: CtRequest,
+  now = 0,
+): { state: number; mark: number; key: Uint32Array; b: Uint8Array } {
   const key = new Uint32Array(K.KEY_WORDS);
   const off = new Int32Array(OFFSETS_LEN);
   parseFrame(b, key, off);
@@ -46,18 +76,26 @@ describe('conntrack: TCP', () => {
     expect(t.size).toBe(1);
     // A retransmitted SYN before any reply is still new.
     expect(run(t, tcp('10.0.0.1', '10.0.0.2', 1000, 80, TCP_SYN), l).state).toBe(TRK | NEW);
-    expect(run(t, tcp('10.0.0.2', '10.0.0.1', 80, 1000, TCP_SYN | TCP_ACK), l).state).toBe(TRK | EST | RPL);
+    expect(run(t, tcp('10.0.0.2', '10.0.0.1', 80, 1000, TCP_SYN | TCP_ACK), l).state).toBe(
+      TRK | EST | RPL,
+    );
     expect(run(t, tcp('10.0.0.1', '10.0.0.2', 1000, 80, TCP_ACK), l).state).toBe(TRK | EST);
     expect(t.dump()[0]!.state).toBe('established');
-    expect(run(t, tcp('10.0.0.1', '10.0.0.2', 1000, 80, TCP_FIN | TCP_ACK), l).state).toBe(TRK | EST);
-    expect(run(t, tcp('10.0.0.2', '10.0.0.1', 80, 1000, TCP_FIN | TCP_ACK), l).state).toBe(TRK | EST | RPL);
+    expect(run(t, tcp('10.0.0.1', '10.0.0.2', 1000, 80, TCP_FIN | TCP_ACK), l).state).toBe(
+      TRK | EST,
+    );
+    expect(run(t, tcp('10.0.0.2', '10.0.0.1', 80, 1000, TCP_FIN | TCP_ACK), l).state).toBe(
+      TRK | EST | RPL,
+    );
     expect(run(t, tcp('10.0.0.1', '10.0.0.2', 1000, 80, TCP_ACK), l).state).toBe(TRK | EST);
     expect(t.dump()[0]!.state).toBe('time_wait');
   });
 
   it('calls a mid-stream packet without a connection invalid, and a SYN in an established connection', () => {
     const t = new Conntrack();
-    expect(run(t, tcp('10.0.0.1', '10.0.0.2', 1000, 80, TCP_ACK), req({ commit: true })).state).toBe(TRK | INV);
+    expect(
+      run(t, tcp('10.0.0.1', '10.0.0.2', 1000, 80, TCP_ACK), req({ commit: true })).state,
+    ).toBe(TRK | INV);
     expect(t.size).toBe(0);
     run(t, tcp('10.0.0.1', '10.0.0.2', 1000, 80, TCP_SYN), req({ commit: true }));
     // A bare ACK from the server before its SYN-ACK does not fit syn_sent.
@@ -72,18 +110,24 @@ describe('conntrack: TCP', () => {
     run(t, tcp('10.0.0.1', '10.0.0.2', 1000, 80, TCP_SYN), req({ commit: true }));
     run(t, tcp('10.0.0.2', '10.0.0.1', 80, 1000, TCP_RST), req());
     expect(t.dump()[0]!.state).toBe('closed');
-    expect(run(t, tcp('10.0.0.1', '10.0.0.2', 1000, 80, TCP_SYN), req({ commit: true })).state).toBe(TRK | NEW);
+    expect(
+      run(t, tcp('10.0.0.1', '10.0.0.2', 1000, 80, TCP_SYN), req({ commit: true })).state,
+    ).toBe(TRK | NEW);
     expect(t.dump()[0]!.state).toBe('syn_sent');
   });
 
   it('expires by state timeout, with time passed in', () => {
     const t = new Conntrack({ tcpSynSent: 1000 });
     run(t, tcp('10.0.0.1', '10.0.0.2', 1000, 80, TCP_SYN), req({ commit: true }), 0);
-    expect(run(t, tcp('10.0.0.2', '10.0.0.1', 80, 1000, TCP_SYN | TCP_ACK), req(), 999).state).toBe(TRK | EST | RPL);
+    expect(run(t, tcp('10.0.0.2', '10.0.0.1', 80, 1000, TCP_SYN | TCP_ACK), req(), 999).state).toBe(
+      TRK | EST | RPL,
+    );
     const u = new Conntrack({ tcpSynSent: 1000 });
     run(u, tcp('10.0.0.1', '10.0.0.2', 1000, 80, TCP_SYN), req({ commit: true }), 0);
     // After the timeout the SYN-ACK has no connection: it cannot open one, so it is invalid.
-    expect(run(u, tcp('10.0.0.2', '10.0.0.1', 80, 1000, TCP_SYN | TCP_ACK), req(), 1000).state).toBe(TRK | INV);
+    expect(
+      run(u, tcp('10.0.0.2', '10.0.0.1', 80, 1000, TCP_SYN | TCP_ACK), req(), 1000).state,
+    ).toBe(TRK | INV);
     expect(u.size).toBe(0);
   });
 });
@@ -91,16 +135,22 @@ describe('conntrack: TCP', () => {
 describe('conntrack: UDP, ICMP, zones, mark and label', () => {
   it('UDP: new until a reply, then established; zones are separate', () => {
     const t = new Conntrack();
-    expect(run(t, udp('10.0.0.1', '8.8.8.8', 5000, 53), req({ commit: true, zone: 1 })).state).toBe(TRK | NEW);
+    expect(run(t, udp('10.0.0.1', '8.8.8.8', 5000, 53), req({ commit: true, zone: 1 })).state).toBe(
+      TRK | NEW,
+    );
     expect(run(t, udp('10.0.0.1', '8.8.8.8', 5000, 53), req({ zone: 1 })).state).toBe(TRK | NEW);
     expect(run(t, udp('8.8.8.8', '10.0.0.1', 53, 5000), req({ zone: 2 })).state).toBe(TRK | NEW);
-    expect(run(t, udp('8.8.8.8', '10.0.0.1', 53, 5000), req({ zone: 1 })).state).toBe(TRK | EST | RPL);
+    expect(run(t, udp('8.8.8.8', '10.0.0.1', 53, 5000), req({ zone: 1 })).state).toBe(
+      TRK | EST | RPL,
+    );
     expect(run(t, udp('10.0.0.1', '8.8.8.8', 5000, 53), req({ zone: 1 })).state).toBe(TRK | EST);
   });
 
   it('ICMP echo: the reply with the same id is established, an unsolicited reply invalid', () => {
     const t = new Conntrack();
-    expect(run(t, icmp('10.0.0.1', '10.0.0.2', 8, 77), req({ commit: true })).state).toBe(TRK | NEW);
+    expect(run(t, icmp('10.0.0.1', '10.0.0.2', 8, 77), req({ commit: true })).state).toBe(
+      TRK | NEW,
+    );
     expect(run(t, icmp('10.0.0.2', '10.0.0.1', 0, 77), req()).state).toBe(TRK | EST | RPL);
     expect(run(t, icmp('10.0.0.2', '10.0.0.1', 0, 78), req()).state).toBe(TRK | INV);
     // An echo request in the reverse direction is a different connection.
@@ -114,13 +164,29 @@ describe('conntrack: UDP, ICMP, zones, mark and label', () => {
     const quoted = orig.subarray(14, 14 + 28); // IP header + 8 bytes of UDP
     const err = icmp('10.0.0.2', '10.0.0.1', 3, 0, quoted);
     expect(run(t, err, req()).state).toBe(TRK | REL | RPL);
-    const unrelated = icmp('10.0.0.2', '10.0.0.1', 3, 0, udp('10.0.0.1', '10.0.0.2', 5001, 9999).subarray(14, 42));
+    const unrelated = icmp(
+      '10.0.0.2',
+      '10.0.0.1',
+      3,
+      0,
+      udp('10.0.0.1', '10.0.0.2', 5001, 9999).subarray(14, 42),
+    );
     expect(run(t, unrelated, req()).state).toBe(TRK | INV);
   });
 
   it('sets mark and label on commit and reports them later', () => {
     const t = new Conntrack();
-    run(t, udp('10.0.0.1', '10.0.0.2', 1, 2), req({ commit: true, exec: [{ kind: 'set_field', field: 'ct_mark', value: 5 }, { kind: 'set_field', field: 'ct_label', value: 1n << 100n }] }));
+    run(
+      t,
+      udp('10.0.0.1', '10.0.0.2', 1, 2),
+      req({
+        commit: true,
+        exec: [
+          { kind: 'set_field', field: 'ct_mark', value: 5 },
+          { kind: 'set_field', field: 'ct_label', value: 1n << 100n },
+        ],
+      }),
+    );
     const r = run(t, udp('10.0.0.2', '10.0.0.1', 2, 1), req());
     expect(r.mark).toBe(5);
     expect(t.dump()[0]!.label).toBe(1n << 100n);
@@ -137,7 +203,11 @@ describe('conntrack: NAT', () => {
     expect(a.key[K.K_TP_SRC]).toBe(1000); // the original port was free
     expect(verifyChecksums(a.b)).toEqual({ ipHeader: true, l4: true });
     // The reply comes back to the NAT address and is translated back to the client.
-    const r = run(t, tcp('198.51.100.7', '192.0.2.1', 80, 1000, TCP_SYN | TCP_ACK), req({ nat: {} }));
+    const r = run(
+      t,
+      tcp('198.51.100.7', '192.0.2.1', 80, 1000, TCP_SYN | TCP_ACK),
+      req({ nat: {} }),
+    );
     expect(r.state).toBe(TRK | EST | RPL | DNAT);
     expect(formatIp4(r.key[K.K_IP4_DST]!)).toBe('10.0.0.1');
     expect(verifyChecksums(r.b)).toEqual({ ipHeader: true, l4: true });
@@ -148,7 +218,10 @@ describe('conntrack: NAT', () => {
 
   it('SNAT picks another port when two clients collide on the same source port', () => {
     const t = new Conntrack();
-    const snat = req({ commit: true, nat: { kind: 'src', ipMin: '192.0.2.1', portMin: 1000, portMax: 1002 } });
+    const snat = req({
+      commit: true,
+      nat: { kind: 'src', ipMin: '192.0.2.1', portMin: 1000, portMax: 1002 },
+    });
     const a = run(t, udp('10.0.0.1', '198.51.100.7', 1000, 53), snat);
     const b = run(t, udp('10.0.0.2', '198.51.100.7', 1000, 53), snat);
     const c = run(t, udp('10.0.0.3', '198.51.100.7', 1000, 53), snat);
@@ -161,7 +234,11 @@ describe('conntrack: NAT', () => {
     expect(d.state & INV).toBe(INV);
     expect(t.natFailures).toBe(1);
     // Each reply goes back to its own client.
-    for (const [x, client] of [[a, '10.0.0.1'], [b, '10.0.0.2'], [c, '10.0.0.3']] as const) {
+    for (const [x, client] of [
+      [a, '10.0.0.1'],
+      [b, '10.0.0.2'],
+      [c, '10.0.0.3'],
+    ] as const) {
       const r = run(t, udp('198.51.100.7', '192.0.2.1', 53, x.key[K.K_TP_SRC]!), req({ nat: {} }));
       expect(formatIp4(r.key[K.K_IP4_DST]!)).toBe(client);
       expect(r.key[K.K_TP_DST]).toBe(1000);
@@ -175,7 +252,11 @@ describe('conntrack: NAT', () => {
     expect(a.state).toBe(TRK | NEW | DNAT);
     expect(formatIp4(a.key[K.K_IP4_DST]!)).toBe('10.0.0.5');
     expect(a.key[K.K_TP_DST]).toBe(8080);
-    const r = run(t, tcp('10.0.0.5', '203.0.113.9', 8080, 4444, TCP_SYN | TCP_ACK), req({ nat: {} }));
+    const r = run(
+      t,
+      tcp('10.0.0.5', '203.0.113.9', 8080, 4444, TCP_SYN | TCP_ACK),
+      req({ nat: {} }),
+    );
     expect(r.state).toBe(TRK | EST | RPL | SNAT);
     expect(formatIp4(r.key[K.K_IP4_SRC]!)).toBe('192.0.2.10');
     expect(r.key[K.K_TP_SRC]).toBe(80);
@@ -200,7 +281,10 @@ describe('conntrack: NAT', () => {
 
   it('un-NATs an ICMP error about a SNATed connection, quoted header included', () => {
     const t = new Conntrack();
-    const snat = req({ commit: true, nat: { kind: 'src', ipMin: '192.0.2.1', portMin: 2000, portMax: 2000 } });
+    const snat = req({
+      commit: true,
+      nat: { kind: 'src', ipMin: '192.0.2.1', portMin: 2000, portMax: 2000 },
+    });
     const out = run(t, udp('10.0.0.1', '198.51.100.7', 5000, 53), snat);
     expect(out.key[K.K_TP_SRC]).toBe(2000);
     // A router on the way answers the translated packet (as it saw it on the wire).
@@ -217,32 +301,48 @@ describe('conntrack: NAT', () => {
     expect([...inner.subarray(0, 20)]).toEqual([...original.subarray(0, 20)]);
     expect([...inner.subarray(20, 24)]).toEqual([...original.subarray(20, 24)]);
   });
-
 });
 
 describe('conntrack: IPv6', () => {
   const tcp6 = (src: string, dst: string, sport: number, dport: number, flags: number) =>
     buildPacket({ eth, ip6: { src, dst }, tcp: { sport, dport, flags } });
-  const echo6 = (src: string, dst: string, type: number, id: number) => buildPacket({ eth, ip6: { src, dst }, icmp: { type, id, seq: 1 } });
+  const echo6 = (src: string, dst: string, type: number, id: number) =>
+    buildPacket({ eth, ip6: { src, dst }, icmp: { type, id, seq: 1 } });
 
   it('tracks TCP and ICMPv6 echo', () => {
     const t = new Conntrack();
-    expect(run(t, tcp6('fd00::1', 'fd00::2', 1000, 22, TCP_SYN), req({ commit: true })).state).toBe(TRK | NEW);
-    expect(run(t, tcp6('fd00::2', 'fd00::1', 22, 1000, TCP_SYN | TCP_ACK), req()).state).toBe(TRK | EST | RPL);
-    expect(run(t, echo6('fd00::1', 'fd00::2', 128, 3), req({ commit: true })).state).toBe(TRK | NEW);
+    expect(run(t, tcp6('fd00::1', 'fd00::2', 1000, 22, TCP_SYN), req({ commit: true })).state).toBe(
+      TRK | NEW,
+    );
+    expect(run(t, tcp6('fd00::2', 'fd00::1', 22, 1000, TCP_SYN | TCP_ACK), req()).state).toBe(
+      TRK | EST | RPL,
+    );
+    expect(run(t, echo6('fd00::1', 'fd00::2', 128, 3), req({ commit: true })).state).toBe(
+      TRK | NEW,
+    );
     expect(run(t, echo6('fd00::2', 'fd00::1', 129, 3), req()).state).toBe(TRK | EST | RPL);
     // An IPv4 connection whose addresses equal IPv6 ::1 and ::2 numerically is a different connection.
     run(t, tcp('0.0.0.1', '0.0.0.2', 1000, 22, TCP_SYN), req({ commit: true }));
     expect(run(t, tcp6('::2', '::1', 22, 1000, TCP_SYN | TCP_ACK), req()).state).toBe(TRK | INV);
-    expect(run(t, tcp('0.0.0.2', '0.0.0.1', 22, 1000, TCP_SYN | TCP_ACK), req()).state).toBe(TRK | EST | RPL);
+    expect(run(t, tcp('0.0.0.2', '0.0.0.1', 22, 1000, TCP_SYN | TCP_ACK), req()).state).toBe(
+      TRK | EST | RPL,
+    );
   });
 
   it('SNAT66 with checksums kept', () => {
     const t = new Conntrack();
-    const a = run(t, tcp6('fd00::1', '2001:db8::7', 1000, 443, TCP_SYN), req({ commit: true, nat: { kind: 'src', ipMin: '2001:db8:ffff::1' } }));
+    const a = run(
+      t,
+      tcp6('fd00::1', '2001:db8::7', 1000, 443, TCP_SYN),
+      req({ commit: true, nat: { kind: 'src', ipMin: '2001:db8:ffff::1' } }),
+    );
     expect(a.state).toBe(TRK | NEW | SNAT);
     expect(verifyChecksums(a.b).l4).toBe(true);
-    const r = run(t, tcp6('2001:db8::7', '2001:db8:ffff::1', 443, 1000, TCP_SYN | TCP_ACK), req({ nat: {} }));
+    const r = run(
+      t,
+      tcp6('2001:db8::7', '2001:db8:ffff::1', 443, 1000, TCP_SYN | TCP_ACK),
+      req({ nat: {} }),
+    );
     expect(r.state).toBe(TRK | EST | RPL | DNAT);
     expect(r.key[K.K_IP6_DST + 3]).toBe(1);
     expect(r.key[K.K_IP6_DST]).toBe(0xfd000000);

@@ -3,7 +3,14 @@ import * as K from '../key-layout.js';
 import { adjustChecksum, onesSum, read16, read32, write16 } from '../packet/checksum.js';
 import { O_L3, O_L4 } from '../packet/parse.js';
 import { setIp4Addr, setIp6Addr, setTpField } from '../packet/rewrite.js';
-import { type CtTimeouts, DEFAULT_TIMEOUTS, type TcpTrack, tcpCanOpen, tcpTimeout, tcpUpdate } from './tcp-state.js';
+import {
+  type CtTimeouts,
+  DEFAULT_TIMEOUTS,
+  type TcpTrack,
+  tcpCanOpen,
+  tcpTimeout,
+  tcpUpdate,
+} from './tcp-state.js';
 
 /**
  * Connection tracking with zones, marks, labels and NAT, in the manner of Linux/OVS conntrack.
@@ -113,11 +120,18 @@ function tupleText(t: Tuple): string {
 
 function keyAddr(key: Uint32Array, w: number, v6: boolean): bigint {
   if (!v6) return BigInt(key[w]!);
-  return (BigInt(key[w]!) << 96n) | (BigInt(key[w + 1]!) << 64n) | (BigInt(key[w + 2]!) << 32n) | BigInt(key[w + 3]!);
+  return (
+    (BigInt(key[w]!) << 96n) |
+    (BigInt(key[w + 1]!) << 64n) |
+    (BigInt(key[w + 2]!) << 32n) |
+    BigInt(key[w + 3]!)
+  );
 }
 
 function isIcmpError(v6: boolean, type: number): boolean {
-  return v6 ? type >= 1 && type <= 4 : type === 3 || type === 4 || type === 5 || type === 11 || type === 12;
+  return v6
+    ? type >= 1 && type <= 4
+    : type === 3 || type === 4 || type === 5 || type === 11 || type === 12;
 }
 
 function echoKind(v6: boolean, type: number): number {
@@ -130,7 +144,8 @@ function echoKind(v6: boolean, type: number): number {
 function fastKey(zone: number, key: Uint32Array): string | undefined {
   if (key[K.K_ETH_TYPE] !== K.ETH_TYPE_IP) return undefined;
   const proto = key[K.K_NW_PROTO]!;
-  if (proto !== K.IPPROTO_TCP && proto !== K.IPPROTO_UDP && proto !== K.IPPROTO_SCTP) return undefined;
+  if (proto !== K.IPPROTO_TCP && proto !== K.IPPROTO_UDP && proto !== K.IPPROTO_SCTP)
+    return undefined;
   return `${zone}|4|${proto}|${key[K.K_IP4_SRC]}|${key[K.K_IP4_DST]}|${key[K.K_TP_SRC]}|${key[K.K_TP_DST]}|${ICMP_NONE}`;
 }
 
@@ -146,10 +161,26 @@ function packetTuple(key: Uint32Array, b: Uint8Array, off: Int32Array): Tuple | 
     const kind = echoKind(v6, key[K.K_TP_SRC]!);
     const l4 = off[O_L4]!;
     const id = kind !== ICMP_NONE && l4 >= 0 && l4 + 8 <= b.length ? read16(b, l4 + 4) : 0;
-    return { v6, proto, src, dst, sport: id, dport: id, icmp: kind === ICMP_NONE ? 3 + key[K.K_TP_SRC]! : kind };
+    return {
+      v6,
+      proto,
+      src,
+      dst,
+      sport: id,
+      dport: id,
+      icmp: kind === ICMP_NONE ? 3 + key[K.K_TP_SRC]! : kind,
+    };
   }
   const ports = proto === K.IPPROTO_TCP || proto === K.IPPROTO_UDP || proto === K.IPPROTO_SCTP;
-  return { v6, proto, src, dst, sport: ports ? key[K.K_TP_SRC]! : 0, dport: ports ? key[K.K_TP_DST]! : 0, icmp: ICMP_NONE };
+  return {
+    v6,
+    proto,
+    src,
+    dst,
+    sport: ports ? key[K.K_TP_SRC]! : 0,
+    dport: ports ? key[K.K_TP_DST]! : 0,
+    icmp: ICMP_NONE,
+  };
 }
 
 /** The tuple of the packet quoted inside an ICMP error (IP header + first 8 bytes). */
@@ -191,7 +222,13 @@ function innerTuple(b: Uint8Array, off: Int32Array, v6: boolean): Tuple | undefi
 export class Conntrack {
   private readonly table = new Map<string, { conn: Conn; dir: 0 | 1 }>();
   private readonly timeouts: CtTimeouts;
-  private readonly res: CtResult = { state: 0, zone: 0, mark: 0, label: new Uint32Array(4), conn: undefined };
+  private readonly res: CtResult = {
+    state: 0,
+    zone: 0,
+    mark: 0,
+    label: new Uint32Array(4),
+    conn: undefined,
+  };
   /** Connections refused because NAT found no free address/port. */
   natFailures = 0;
 
@@ -205,8 +242,10 @@ export class Conntrack {
 
   private timeoutOf(c: Conn): number {
     if (c.tcp) return tcpTimeout(c.tcp.state, this.timeouts);
-    if (c.orig.proto === K.IPPROTO_UDP) return c.seenReply ? this.timeouts.udpMultiple : this.timeouts.udpFirst;
-    if (c.orig.proto === K.IPPROTO_ICMP || c.orig.proto === K.IPPROTO_ICMPV6) return this.timeouts.icmp;
+    if (c.orig.proto === K.IPPROTO_UDP)
+      return c.seenReply ? this.timeouts.udpMultiple : this.timeouts.udpFirst;
+    if (c.orig.proto === K.IPPROTO_ICMP || c.orig.proto === K.IPPROTO_ICMPV6)
+      return this.timeouts.icmp;
     return this.timeouts.other;
   }
 
@@ -233,7 +272,12 @@ export class Conntrack {
   }
 
   /** Chooses the reply tuple for a new connection under NAT; undefined when everything is taken. */
-  private natReply(zone: number, orig: Tuple, nat: NatC, now: number): { reply: Tuple; kind: 'src' | 'dst' } | undefined {
+  private natReply(
+    zone: number,
+    orig: Tuple,
+    nat: NatC,
+    now: number,
+  ): { reply: Tuple; kind: 'src' | 'dst' } | undefined {
     const kind = nat.kind === 'dst' ? 'dst' : 'src';
     const base = invert(orig);
     const origAddr = kind === 'src' ? orig.src : orig.dst;
@@ -241,8 +285,14 @@ export class Conntrack {
     const lo = nat.ipMin ?? origAddr;
     const hi = nat.ipMax ?? lo;
     const nAddr = hi - lo + 1n > 256n ? 256n : hi - lo + 1n;
-    const hasPorts = orig.proto === K.IPPROTO_TCP || orig.proto === K.IPPROTO_UDP || orig.proto === K.IPPROTO_SCTP || orig.icmp === ICMP_REQ;
-    const seed = Number((orig.src ^ orig.dst ^ BigInt(orig.sport * 65537 + orig.dport)) & 0xffffffn);
+    const hasPorts =
+      orig.proto === K.IPPROTO_TCP ||
+      orig.proto === K.IPPROTO_UDP ||
+      orig.proto === K.IPPROTO_SCTP ||
+      orig.icmp === ICMP_REQ;
+    const seed = Number(
+      (orig.src ^ orig.dst ^ BigInt(orig.sport * 65537 + orig.dport)) & 0xffffffn,
+    );
     const make = (addr: bigint, port: number): Tuple => {
       if (kind === 'src') {
         // reply = (dst, natted src, dport, natted sport)
@@ -293,7 +343,10 @@ export class Conntrack {
     res.mark = 0;
     res.label.fill(0);
     res.conn = undefined;
-    if ((key[K.K_NW_FRAG]! & K.FRAG_ANY) !== 0 && (key[K.K_ETH_TYPE] === K.ETH_TYPE_IP || key[K.K_ETH_TYPE] === K.ETH_TYPE_IPV6)) {
+    if (
+      (key[K.K_NW_FRAG]! & K.FRAG_ANY) !== 0 &&
+      (key[K.K_ETH_TYPE] === K.ETH_TYPE_IP || key[K.K_ETH_TYPE] === K.ETH_TYPE_IPV6)
+    ) {
       // No reassembly here: fragments cannot be tracked.
       res.state |= K.CS_INV;
       return res;
@@ -301,7 +354,7 @@ export class Conntrack {
     // Fast path: an IPv4 TCP/UDP packet of a known connection needs no tuple object, only its key string.
     const fast = fastKey(zone, key);
     let e = fast === undefined ? undefined : this.findKey(fast, now);
-    if (e && e.conn.tcp && e.dir === 0 && tcpCanOpen(key[K.K_TCP_FLAGS]!)) {
+    if (e?.conn.tcp && e.dir === 0 && tcpCanOpen(key[K.K_TCP_FLAGS]!)) {
       // A SYN may reopen a finished connection: the general path below handles it.
       e = undefined;
     }
@@ -336,12 +389,24 @@ export class Conntrack {
       // The error travels against the quoted packet's direction.
       res.state |= K.CS_REL | (innerDir === 0 ? K.CS_RPL : 0);
       this.fill(res, conn);
-      if (req.nat && conn.nat && !req.peek) res.state |= this.translateRelated(key, b, off, inner, innerDir === 0 ? conn.orig : conn.reply);
+      if (req.nat && conn.nat && !req.peek)
+        res.state |= this.translateRelated(
+          key,
+          b,
+          off,
+          inner,
+          innerDir === 0 ? conn.orig : conn.reply,
+        );
       return res;
     }
     e = this.find(zone, t, now);
     const flags = key[K.K_TCP_FLAGS]!;
-    if (e && e.conn.tcp && e.dir === 0 && tcpCanOpen(flags) && (e.conn.tcp.state === 'time_wait' || e.conn.tcp.state === 'closed')) {
+    if (
+      e?.conn.tcp &&
+      e.dir === 0 &&
+      tcpCanOpen(flags) &&
+      (e.conn.tcp.state === 'time_wait' || e.conn.tcp.state === 'closed')
+    ) {
       // A new SYN reuses the tuple of a finished connection.
       if (!req.peek) this.delete(e.conn);
       e = undefined;
@@ -395,7 +460,14 @@ export class Conntrack {
   }
 
   /** A packet of an existing connection: state machine, ct_state, expiry, exec, NAT. */
-  private established(e: { conn: Conn; dir: 0 | 1 }, key: Uint32Array, b: Uint8Array, off: Int32Array, req: CtRequest, now: number): CtResult {
+  private established(
+    e: { conn: Conn; dir: 0 | 1 },
+    key: Uint32Array,
+    b: Uint8Array,
+    off: Int32Array,
+    req: CtRequest,
+    now: number,
+  ): CtResult {
     const res = this.res;
     const flags = key[K.K_TCP_FLAGS]!;
     const { conn, dir } = e;
@@ -476,14 +548,27 @@ export class Conntrack {
     return bits;
   }
 
-  private setAddr(key: Uint32Array, b: Uint8Array, off: Int32Array, v6: boolean, which: 'src' | 'dst', a: bigint, proto: number): void {
+  private setAddr(
+    key: Uint32Array,
+    b: Uint8Array,
+    off: Int32Array,
+    v6: boolean,
+    which: 'src' | 'dst',
+    a: bigint,
+    proto: number,
+  ): void {
     if (off[O_L3]! < 0) return;
     if (!v6) {
       setIp4Addr(b, off, which === 'src' ? 12 : 16, Number(a), proto);
       key[which === 'src' ? K.K_IP4_SRC : K.K_IP4_DST] = Number(a);
       return;
     }
-    const w = [Number(a >> 96n) >>> 0, Number((a >> 64n) & 0xffffffffn), Number((a >> 32n) & 0xffffffffn), Number(a & 0xffffffffn)];
+    const w = [
+      Number(a >> 96n) >>> 0,
+      Number((a >> 64n) & 0xffffffffn),
+      Number((a >> 32n) & 0xffffffffn),
+      Number(a & 0xffffffffn),
+    ];
     setIp6Addr(b, off, which === 'src' ? 8 : 24, w, proto);
     const base = which === 'src' ? K.K_IP6_SRC : K.K_IP6_DST;
     for (let i = 0; i < 4; i++) key[base + i] = w[i]!;
@@ -496,7 +581,13 @@ export class Conntrack {
    * adjusted over the whole quoted region; the quoted transport checksum is left alone (receivers do
    * not check it, and the quote is usually truncated).
    */
-  private translateRelated(key: Uint32Array, b: Uint8Array, off: Int32Array, cur: Tuple, want: Tuple): number {
+  private translateRelated(
+    key: Uint32Array,
+    b: Uint8Array,
+    off: Int32Array,
+    cur: Tuple,
+    want: Tuple,
+  ): number {
     const v6 = want.v6;
     const l4 = off[O_L4]!;
     const p = l4 + 8;
@@ -510,7 +601,9 @@ export class Conntrack {
     };
     const putAddr = (at: number, a: bigint): void => {
       if (!v6) w32(at, Number(a));
-      else for (let i = 0; i < 4; i++) w32(at + 4 * i, Number((a >> BigInt(32 * (3 - i))) & 0xffffffffn));
+      else
+        for (let i = 0; i < 4; i++)
+          w32(at + 4 * i, Number((a >> BigInt(32 * (3 - i))) & 0xffffffffn));
     };
     let q: number;
     if (!v6) {
@@ -561,7 +654,8 @@ export class Conntrack {
 
   /** Removes all connections, or those of one zone. */
   flush(zone?: number): void {
-    for (const { conn, dir } of [...this.table.values()]) if (dir === 0 && (zone === undefined || conn.zone === zone)) this.delete(conn);
+    for (const { conn, dir } of [...this.table.values()])
+      if (dir === 0 && (zone === undefined || conn.zone === zone)) this.delete(conn);
   }
 
   dump(): ConnSummary[] {

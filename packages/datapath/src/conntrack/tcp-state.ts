@@ -3,7 +3,14 @@
  * and invalid packets apart and to pick timeouts, in the spirit of Linux's nf_conntrack_proto_tcp
  * (without its window tracking).
  */
-export type TcpState = 'syn_sent' | 'syn_recv' | 'established' | 'fin_wait' | 'last_ack' | 'time_wait' | 'closed';
+export type TcpState =
+  | 'syn_sent'
+  | 'syn_recv'
+  | 'established'
+  | 'fin_wait'
+  | 'last_ack'
+  | 'time_wait'
+  | 'closed';
 
 export const F_FIN = 0x01;
 export const F_SYN = 0x02;

@@ -12,7 +12,12 @@ export function parseMac(text: string): bigint {
 
 export function formatMac(v: bigint): string {
   const out: string[] = [];
-  for (let i = 5; i >= 0; i--) out.push(Number((v >> BigInt(8 * i)) & 0xffn).toString(16).padStart(2, '0'));
+  for (let i = 5; i >= 0; i--)
+    out.push(
+      Number((v >> BigInt(8 * i)) & 0xffn)
+        .toString(16)
+        .padStart(2, '0'),
+    );
   return out.join(':');
 }
 
@@ -60,7 +65,8 @@ export function parseIp6(text: string): bigint {
   const head = parse(halves[0]!);
   const rest = halves.length === 2 ? parse(halves[1]!) : [];
   const fill = 8 - head.length - rest.length;
-  if ((halves.length === 1 && fill !== 0) || fill < 0) throw new Error(`bad IPv6 address "${text}"`);
+  if ((halves.length === 1 && fill !== 0) || fill < 0)
+    throw new Error(`bad IPv6 address "${text}"`);
   const groups = [...head, ...new Array<number>(halves.length === 2 ? fill : 0).fill(0), ...rest];
   if (tail4.length) groups.splice(6, 2, ...tail4);
   let v = 0n;

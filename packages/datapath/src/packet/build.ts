@@ -9,7 +9,13 @@ import { finish, onesSum, pseudoSum4, pseudoSum6, write16, write32 } from './che
 export interface PacketSpec {
   readonly eth: { readonly src: string; readonly dst: string; readonly type?: number };
   readonly vlan?: { readonly vid: number; readonly pcp?: number };
-  readonly arp?: { readonly op: number; readonly sha: string; readonly spa: string; readonly tha: string; readonly tpa: string };
+  readonly arp?: {
+    readonly op: number;
+    readonly sha: string;
+    readonly spa: string;
+    readonly tha: string;
+    readonly tpa: string;
+  };
   readonly ip4?: {
     readonly src: string;
     readonly dst: string;
@@ -38,9 +44,20 @@ export interface PacketSpec {
     readonly window?: number;
   };
   readonly udp?: { readonly sport: number; readonly dport: number; readonly noChecksum?: boolean };
-  readonly icmp?: { readonly type: number; readonly code?: number; readonly id?: number; readonly seq?: number };
+  readonly icmp?: {
+    readonly type: number;
+    readonly code?: number;
+    readonly id?: number;
+    readonly seq?: number;
+  };
   /** Neighbour discovery (ICMPv6 135/136) with optional link-layer address options. */
-  readonly nd?: { readonly type: 135 | 136; readonly target: string; readonly sll?: string; readonly tll?: string; readonly flags?: number };
+  readonly nd?: {
+    readonly type: 135 | 136;
+    readonly target: string;
+    readonly sll?: string;
+    readonly tll?: string;
+    readonly flags?: number;
+  };
   readonly payload?: Uint8Array;
 }
 
@@ -60,7 +77,10 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-function l4Bytes(spec: PacketSpec, v6: boolean): { proto: number; bytes: Uint8Array; csumOff: number; pseudo: boolean } | undefined {
+function l4Bytes(
+  spec: PacketSpec,
+  v6: boolean,
+): { proto: number; bytes: Uint8Array; csumOff: number; pseudo: boolean } | undefined {
   const payload = spec.payload ?? new Uint8Array(0);
   if (spec.tcp) {
     const t = spec.tcp;
@@ -85,7 +105,8 @@ function l4Bytes(spec: PacketSpec, v6: boolean): { proto: number; bytes: Uint8Ar
   if (spec.nd) {
     const n = spec.nd;
     const opts: Uint8Array[] = [];
-    const opt = (type: number, mac: string): Uint8Array => concat([Uint8Array.of(type, 1), macBytes(mac)]);
+    const opt = (type: number, mac: string): Uint8Array =>
+      concat([Uint8Array.of(type, 1), macBytes(mac)]);
     if (n.sll) opts.push(opt(1, n.sll));
     if (n.tll) opts.push(opt(2, n.tll));
     const h = concat([new Uint8Array(8), ip6Bytes(n.target), ...opts]);
@@ -114,7 +135,9 @@ export function buildPacket(spec: PacketSpec): Uint8Array {
   const eth = new Uint8Array(14);
   eth.set(macBytes(spec.eth.dst), 0);
   eth.set(macBytes(spec.eth.src), 6);
-  const type = spec.eth.type ?? (spec.arp ? K.ETH_TYPE_ARP : spec.ip4 ? K.ETH_TYPE_IP : spec.ip6 ? K.ETH_TYPE_IPV6 : 0);
+  const type =
+    spec.eth.type ??
+    (spec.arp ? K.ETH_TYPE_ARP : spec.ip4 ? K.ETH_TYPE_IP : spec.ip6 ? K.ETH_TYPE_IPV6 : 0);
   if (spec.vlan) {
     write16(eth, 12, K.ETH_TYPE_VLAN);
     parts.push(eth);
@@ -159,7 +182,9 @@ export function buildPacket(spec: PacketSpec): Uint8Array {
     h.set(opts, 20);
     write16(h, 10, finish(onesSum(h, 0, ihl)));
     if (l4 && l4.csumOff >= 0) {
-      const init = l4.pseudo ? pseudoSum4(parseIp4(ip.src), parseIp4(ip.dst), proto, body.length) : 0;
+      const init = l4.pseudo
+        ? pseudoSum4(parseIp4(ip.src), parseIp4(ip.dst), proto, body.length)
+        : 0;
       let c = finish(onesSum(body, 0, body.length, init));
       if (proto === K.IPPROTO_UDP && c === 0) c = 0xffff;
       write16(body, l4.csumOff, c);

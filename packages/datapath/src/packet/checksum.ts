@@ -30,7 +30,13 @@ export function pseudoSum4(src: number, dst: number, proto: number, len: number)
 }
 
 /** Pseudo-header sum for IPv6 (RFC 8200 §8.1); addresses as 16 bytes starting at `srcOff`/`dstOff` of `b`. */
-export function pseudoSum6(b: Uint8Array, srcOff: number, dstOff: number, nextHeader: number, len: number): number {
+export function pseudoSum6(
+  b: Uint8Array,
+  srcOff: number,
+  dstOff: number,
+  nextHeader: number,
+  len: number,
+): number {
   let s = onesSum(b, srcOff, srcOff + 16);
   s = onesSum(b, dstOff, dstOff + 16, s);
   return fold(s + (len >>> 16) + (len & 0xffff) + nextHeader);
@@ -40,7 +46,13 @@ export function pseudoSum6(b: Uint8Array, srcOff: number, dstOff: number, nextHe
  * Adjusts the checksum stored at `csumOff` after data whose folded sum was `oldSum` became data whose
  * folded sum is `newSum`. `udp` keeps UDP's rule: 0 means "no checksum" and a computed 0 is sent as 0xffff.
  */
-export function adjustChecksum(b: Uint8Array, csumOff: number, oldSum: number, newSum: number, udp = false): void {
+export function adjustChecksum(
+  b: Uint8Array,
+  csumOff: number,
+  oldSum: number,
+  newSum: number,
+  udp = false,
+): void {
   const hc = (b[csumOff]! << 8) | b[csumOff + 1]!;
   if (udp && hc === 0) return;
   const s = fold((~hc & 0xffff) + (~oldSum & 0xffff) + newSum);

@@ -13,7 +13,8 @@ export const O_IP_END = 5;
 export const OFFSETS_LEN = 6;
 
 const rd16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
-const rd32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+const rd32 = (b: Uint8Array, o: number): number =>
+  ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 
 /**
  * Parses an Ethernet frame into the header words of `key` (which the caller has zeroed there) and
@@ -51,7 +52,8 @@ export function parseFrame(b: Uint8Array, key: Uint32Array, off: Int32Array): vo
 function parseArp(b: Uint8Array, p: number, key: Uint32Array): void {
   if (b.length < p + 28) return;
   // Only Ethernet/IPv4 ARP has the fields OVS exposes.
-  if (rd16(b, p) !== 1 || rd16(b, p + 2) !== K.ETH_TYPE_IP || b[p + 4] !== 6 || b[p + 5] !== 4) return;
+  if (rd16(b, p) !== 1 || rd16(b, p + 2) !== K.ETH_TYPE_IP || b[p + 4] !== 6 || b[p + 5] !== 4)
+    return;
   key[K.K_ARP_OP] = rd16(b, p + 6);
   key[K.K_ARP_SHA] = rd16(b, p + 8);
   key[K.K_ARP_SHA + 1] = rd32(b, p + 10);
@@ -129,7 +131,14 @@ function parseIp6(b: Uint8Array, p: number, key: Uint32Array, off: Int32Array): 
   parseL4(b, q, nh, key, off, true);
 }
 
-function parseL4(b: Uint8Array, l4: number, proto: number, key: Uint32Array, off: Int32Array, v6: boolean): void {
+function parseL4(
+  b: Uint8Array,
+  l4: number,
+  proto: number,
+  key: Uint32Array,
+  off: Int32Array,
+  v6: boolean,
+): void {
   const len = b.length;
   if (proto === K.IPPROTO_TCP) {
     if (len < l4 + 20) return;

@@ -3,9 +3,16 @@ import { describe, expect, it } from 'vitest';
 import * as K from '../key-layout.js';
 import { formatIp4, formatIp6 } from './addr.js';
 import { buildPacket, type PacketSpec } from './build.js';
-import { OFFSETS_LEN, parseFrame } from './parse.js';
-import { setIp4Addr, setIp6Addr, setNdLla, setNdTarget, setTos, setTpField, setTtl } from './rewrite.js';
-import { O_ND_SLL } from './parse.js';
+import { O_ND_SLL, OFFSETS_LEN, parseFrame } from './parse.js';
+import {
+  setIp4Addr,
+  setIp6Addr,
+  setNdLla,
+  setNdTarget,
+  setTos,
+  setTpField,
+  setTtl,
+} from './rewrite.js';
 import { verifyChecksums } from './verify.js';
 
 function parsed(b: Uint8Array): { key: Uint32Array; off: Int32Array } {
@@ -37,11 +44,22 @@ describe('header rewrites keep checksums right (checked by recomputing from scra
         fc.integer({ min: 0, max: 255 }),
         fc.uint8Array({ maxLength: 33 }),
         (l4, src, dst, sp, dp, nsrc, ndst, nsp, ndp, ttl, tos, payload) => {
-          const mk = (s: string, d: string, a: number, b: number, t: number, q: number): Uint8Array => {
+          const mk = (
+            s: string,
+            d: string,
+            a: number,
+            b: number,
+            t: number,
+            q: number,
+          ): Uint8Array => {
             const spec: PacketSpec = {
               eth,
               ip4: { src: s, dst: d, ttl: t, tos: q },
-              ...(l4 === 'tcp' ? { tcp: { sport: a, dport: b } } : l4 === 'udp' ? { udp: { sport: a, dport: b } } : { icmp: { type: a & 255, code: b & 255 } }),
+              ...(l4 === 'tcp'
+                ? { tcp: { sport: a, dport: b } }
+                : l4 === 'udp'
+                  ? { udp: { sport: a, dport: b } }
+                  : { icmp: { type: a & 255, code: b & 255 } }),
               payload,
             };
             return buildPacket(spec);
@@ -71,27 +89,50 @@ describe('header rewrites keep checksums right (checked by recomputing from scra
 
   it('IPv6 TCP/UDP: address and port rewrites', () => {
     fc.assert(
-      fc.property(fc.constantFrom('tcp', 'udp'), ip6Arb, ip6Arb, ip6Arb, port, port, fc.uint8Array({ maxLength: 20 }), (l4, src, dst, nsrc, sp, nsp, payload) => {
-        const mk = (s: string, a: number): Uint8Array =>
-          buildPacket({ eth, ip6: { src: s, dst }, ...(l4 === 'tcp' ? { tcp: { sport: a, dport: 443 } } : { udp: { sport: a, dport: 53 } }), payload });
-        const pkt = mk(src, sp);
-        const { key, off } = parsed(pkt);
-        const words = parsed(mk(nsrc, sp)).key.slice(K.K_IP6_SRC, K.K_IP6_SRC + 4);
-        setIp6Addr(pkt, off, 8, words, key[K.K_NW_PROTO]!);
-        setTpField(pkt, off, 0, nsp, key[K.K_NW_PROTO]!);
-        expect(verifyChecksums(pkt).l4).toBe(true);
-        expect(pkt).toEqual(mk(nsrc, nsp));
-      }),
+      fc.property(
+        fc.constantFrom('tcp', 'udp'),
+        ip6Arb,
+        ip6Arb,
+        ip6Arb,
+        port,
+        port,
+        fc.uint8Array({ maxLength: 20 }),
+        (l4, src, dst, nsrc, sp, nsp, payload) => {
+          const mk = (s: string, a: number): Uint8Array =>
+            buildPacket({
+              eth,
+              ip6: { src: s, dst },
+              ...(l4 === 'tcp'
+                ? { tcp: { sport: a, dport: 443 } }
+                : { udp: { sport: a, dport: 53 } }),
+              payload,
+            });
+          const pkt = mk(src, sp);
+          const { key, off } = parsed(pkt);
+          const words = parsed(mk(nsrc, sp)).key.slice(K.K_IP6_SRC, K.K_IP6_SRC + 4);
+          setIp6Addr(pkt, off, 8, words, key[K.K_NW_PROTO]!);
+          setTpField(pkt, off, 0, nsp, key[K.K_NW_PROTO]!);
+          expect(verifyChecksums(pkt).l4).toBe(true);
+          expect(pkt).toEqual(mk(nsrc, nsp));
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('ND target and link-layer option rewrites keep the ICMPv6 checksum', () => {
     const mk = (target: string, sll: string): Uint8Array =>
-      buildPacket({ eth, ip6: { src: 'fe80::1', dst: 'ff02::1', hopLimit: 255 }, nd: { type: 135, target, sll } });
+      buildPacket({
+        eth,
+        ip6: { src: 'fe80::1', dst: 'ff02::1', hopLimit: 255 },
+        nd: { type: 135, target, sll },
+      });
     const pkt = mk('fe80::2', '00:00:00:00:00:01');
     const { off } = parsed(pkt);
-    const t = parsed(mk('2001:db8::77', '00:00:00:00:00:01')).key.slice(K.K_ND_TARGET, K.K_ND_TARGET + 4);
+    const t = parsed(mk('2001:db8::77', '00:00:00:00:00:01')).key.slice(
+      K.K_ND_TARGET,
+      K.K_ND_TARGET + 4,
+    );
     setNdTarget(pkt, off, t);
     setNdLla(pkt, off, O_ND_SLL, 0x0a0b, 0x0c0d0e0f);
     expect(verifyChecksums(pkt).l4).toBe(true);
@@ -99,7 +140,11 @@ describe('header rewrites keep checksums right (checked by recomputing from scra
   });
 
   it('leaves a zero UDP checksum (none) as zero', () => {
-    const pkt = buildPacket({ eth, ip4: { src: '1.1.1.1', dst: '2.2.2.2' }, udp: { sport: 1, dport: 2, noChecksum: true } });
+    const pkt = buildPacket({
+      eth,
+      ip4: { src: '1.1.1.1', dst: '2.2.2.2' },
+      udp: { sport: 1, dport: 2, noChecksum: true },
+    });
     const { off } = parsed(pkt);
     setIp4Addr(pkt, off, 12, 0x01020304, 17);
     expect(pkt[14 + 20 + 6]).toBe(0);

@@ -44,7 +44,12 @@ export function setVlanTci(b: Uint8Array, off: Int32Array, tci: number): void {
 }
 
 /** Returns a new frame with a VLAN tag inserted after the MAC addresses; shifts `off`. */
-export function pushVlan(b: Uint8Array, off: Int32Array, tci: number, tpid = K.ETH_TYPE_VLAN): Uint8Array {
+export function pushVlan(
+  b: Uint8Array,
+  off: Int32Array,
+  tci: number,
+  tpid = K.ETH_TYPE_VLAN,
+): Uint8Array {
   const out = new Uint8Array(b.length + 4);
   out.set(b.subarray(0, 12), 0);
   write16(out, 12, tpid);
@@ -69,7 +74,13 @@ export function popVlan(b: Uint8Array, off: Int32Array): Uint8Array {
 }
 
 /** IPv4 source (which=12) or destination (which=16) address. */
-export function setIp4Addr(b: Uint8Array, off: Int32Array, which: 12 | 16, addr: number, proto: number): void {
+export function setIp4Addr(
+  b: Uint8Array,
+  off: Int32Array,
+  which: 12 | 16,
+  addr: number,
+  proto: number,
+): void {
   const l3 = off[O_L3]!;
   const at = l3 + which;
   if (l3 < 0 || at + 4 > b.length) return;
@@ -78,11 +89,18 @@ export function setIp4Addr(b: Uint8Array, off: Int32Array, which: 12 | 16, addr:
   const neu = onesSum(b, at, at + 4);
   adjustChecksum(b, l3 + 10, old, neu);
   const c = l4Csum(off, proto, true);
-  if (proto !== K.IPPROTO_ICMP && fits(b, c)) adjustChecksum(b, c, old, neu, proto === K.IPPROTO_UDP);
+  if (proto !== K.IPPROTO_ICMP && fits(b, c))
+    adjustChecksum(b, c, old, neu, proto === K.IPPROTO_UDP);
 }
 
 /** IPv6 source (which=8) or destination (which=24) address, as four 32-bit words. */
-export function setIp6Addr(b: Uint8Array, off: Int32Array, which: 8 | 24, w: ArrayLike<number>, proto: number): void {
+export function setIp6Addr(
+  b: Uint8Array,
+  off: Int32Array,
+  which: 8 | 24,
+  w: ArrayLike<number>,
+  proto: number,
+): void {
   const l3 = off[O_L3]!;
   const at = l3 + which;
   if (l3 < 0 || at + 16 > b.length) return;
@@ -122,7 +140,13 @@ export function setTtl(b: Uint8Array, off: Int32Array, v6: boolean, ttl: number)
  * Transport source (which=0) or destination (which=2) port; for ICMP the type (which=0) or code
  * (which=2, stored at byte 1) as OVS maps them onto tp_src/tp_dst.
  */
-export function setTpField(b: Uint8Array, off: Int32Array, which: 0 | 2, value: number, proto: number): void {
+export function setTpField(
+  b: Uint8Array,
+  off: Int32Array,
+  which: 0 | 2,
+  value: number,
+  proto: number,
+): void {
   const l4 = off[O_L4]!;
   if (l4 < 0) return;
   if (proto === K.IPPROTO_ICMP || proto === K.IPPROTO_ICMPV6) {
@@ -152,7 +176,13 @@ export function setArp32(b: Uint8Array, off: Int32Array, at: number, v: number):
   if (l3 >= 0 && l3 + at + 4 <= b.length) write32(b, l3 + at, v);
 }
 
-export function setArpMac(b: Uint8Array, off: Int32Array, at: number, hi: number, lo: number): void {
+export function setArpMac(
+  b: Uint8Array,
+  off: Int32Array,
+  at: number,
+  hi: number,
+  lo: number,
+): void {
   const l3 = off[O_L3]!;
   if (l3 >= 0) writeMac(b, l3 + at, hi, lo);
 }
@@ -167,7 +197,13 @@ export function setNdTarget(b: Uint8Array, off: Int32Array, w: ArrayLike<number>
 }
 
 /** Rewrites the MAC of the ND SLL (which = O_ND_SLL) or TLL option, when the packet has one. */
-export function setNdLla(b: Uint8Array, off: Int32Array, which: typeof O_ND_SLL | typeof O_ND_TLL, hi: number, lo: number): void {
+export function setNdLla(
+  b: Uint8Array,
+  off: Int32Array,
+  which: typeof O_ND_SLL | typeof O_ND_TLL,
+  hi: number,
+  lo: number,
+): void {
   const at = off[which]!;
   const l4 = off[O_L4]!;
   if (at < 0 || l4 < 0 || at + 6 > b.length) return;

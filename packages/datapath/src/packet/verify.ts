@@ -28,7 +28,8 @@ export function verifyChecksums(b: Uint8Array): ChecksumReport {
       const len = end - l4;
       const pseudo = pseudoSum4(read32(b, l3 + 12), read32(b, l3 + 16), proto, len);
       if (proto === K.IPPROTO_TCP) l4ok = finish(onesSum(b, l4, end, pseudo)) === 0;
-      else if (proto === K.IPPROTO_UDP) l4ok = read16(b, l4 + 6) === 0 || finish(onesSum(b, l4, end, pseudo)) === 0;
+      else if (proto === K.IPPROTO_UDP)
+        l4ok = read16(b, l4 + 6) === 0 || finish(onesSum(b, l4, end, pseudo)) === 0;
       else if (proto === K.IPPROTO_ICMP) l4ok = finish(onesSum(b, l4, end)) === 0;
     }
   } else if (type === K.ETH_TYPE_IPV6 && l4 >= 0 && (key[K.K_NW_FRAG]! & K.FRAG_ANY) === 0) {

@@ -19,7 +19,18 @@ export const MAC_A = '00:00:00:00:00:0a';
 export const MAC_B = '00:00:00:00:00:0b';
 export const MAC_R = '00:00:00:00:00:fe';
 
-export function tcp4(over: Partial<{ src: string; dst: string; sport: number; dport: number; flags: number; ttl: number; ethSrc: string; ethDst: string }> = {}): Uint8Array {
+export function tcp4(
+  over: Partial<{
+    src: string;
+    dst: string;
+    sport: number;
+    dport: number;
+    flags: number;
+    ttl: number;
+    ethSrc: string;
+    ethDst: string;
+  }> = {},
+): Uint8Array {
   const spec: PacketSpec = {
     eth: { src: over.ethSrc ?? MAC_A, dst: over.ethDst ?? MAC_B },
     ip4: { src: over.src ?? '10.0.0.1', dst: over.dst ?? '10.0.0.2', ttl: over.ttl ?? 64 },
@@ -29,7 +40,16 @@ export function tcp4(over: Partial<{ src: string; dst: string; sport: number; dp
   return buildPacket(spec);
 }
 
-export function udp4(over: Partial<{ src: string; dst: string; sport: number; dport: number; ethSrc: string; ethDst: string }> = {}): Uint8Array {
+export function udp4(
+  over: Partial<{
+    src: string;
+    dst: string;
+    sport: number;
+    dport: number;
+    ethSrc: string;
+    ethDst: string;
+  }> = {},
+): Uint8Array {
   return buildPacket({
     eth: { src: over.ethSrc ?? MAC_A, dst: over.ethDst ?? MAC_B },
     ip4: { src: over.src ?? '10.0.0.1', dst: over.dst ?? '10.0.0.2' },
