@@ -1,13 +1,23 @@
+import { formatAction } from '@ovn-ts/expr';
+import type { LFlow } from '../lflow.js';
+import { compileFlow } from './expr-bridge.js';
 import { describePacket } from './packet.js';
 import type { Outcome, SimPacket, TraceStep } from './types.js';
 
-/** ovn-trace's output levels: every flow (detailed), flows' actions nested by pipeline (summary), outcomes only (minimal). */
+/**
+ * ovn-trace's three output forms (ovn-trace(8) "Output"):
+ *   detailed  sections per pipeline; each flow visited with table, stage, where it came from,
+ *             match and priority, then its actions one per line
+ *   summary   pipelines nested in braces, with the actions executed
+ *   minimal   only what is seen from outside: changed header fields and deliveries
+ * As in ovn-trace, flows that match everything and only say `next;` are left out of all forms.
+ */
 export type TraceDetail = 'detailed' | 'summary' | 'minimal';
 
-/** A trace as text, in the manner of ovn-trace. `input` (the packet sent) lets minimal output show what changed. */
+/** A trace as text. `input` (the packet sent) lets the minimal form show what changed. */
 export function formatTrace(steps: readonly TraceStep[], detail: TraceDetail = 'detailed', input?: SimPacket): string {
   const out: string[] = [];
-  if (detail === 'minimal') minimal(steps, out, input);
+  if (detail === 'minimal') minimal(steps, out, input ? describePacket(input) : {}, '');
   else if (detail === 'summary') summary(steps, out, '');
   else detailed(steps, out, '');
   return out.join('\n');
@@ -24,9 +34,20 @@ function header(s: Extract<TraceStep, { kind: 'pipeline' }>): string {
   return `${s.pipeline}(dp="${s.datapath}", inport="${s.inport}"${out})`;
 }
 
-function provenance(f: Extract<TraceStep, { kind: 'flow' }>['flow']): string {
+function trivial(f: LFlow): boolean {
+  return f.match === '1' && f.actions === 'next;';
+}
+
+/** Where a flow came from: its builder, and the NB row (uuid shortened as ovn-trace does). */
+function provenance(f: LFlow): string {
   const p = f.provenance;
-  return p.nbTable ? `${p.builder}, ${p.nbTable} ${p.nbUuid}` : p.builder;
+  return p.nbTable && p.nbUuid ? `${p.builder}, ${p.nbTable} ${p.nbUuid.slice(0, 8)}` : p.builder;
+}
+
+/** The flow's actions, one per line (nested lists stay on their action's line). */
+function actionLines(f: LFlow): string[] {
+  const actions = compileFlow(f).actions;
+  return actions.length === 0 ? ['drop;'] : actions.map((a) => formatAction(a));
 }
 
 function detailed(steps: readonly TraceStep[], out: string[], indent: string): void {
@@ -38,8 +59,9 @@ function detailed(steps: readonly TraceStep[], out: string[], indent: string): v
         break;
       }
       case 'flow':
-        out.push(`${indent}${String(s.at.table).padStart(2)}. ${s.at.stage} (priority ${s.flow.priority}): ${s.flow.match}  [${provenance(s.flow)}]`);
-        out.push(`${indent}    ${s.flow.actions}`);
+        if (trivial(s.flow)) break;
+        out.push(`${indent}${String(s.at.table).padStart(2)}. ${s.at.stage} (${provenance(s.flow)}): ${s.flow.match}, priority ${s.flow.priority}`);
+        for (const a of actionLines(s.flow)) out.push(`${indent}    ${a}`);
         break;
       case 'no-match':
         out.push(`${indent}${String(s.at.table).padStart(2)}. ${s.at.stage}: no match (implicit drop)`);
@@ -52,7 +74,7 @@ function detailed(steps: readonly TraceStep[], out: string[], indent: string): v
         detailed(s.steps, out, `${indent}        `);
         break;
       case 'outcome':
-        out.push(`${indent}${formatOutcome(s.outcome)}`);
+        out.push(`${indent}    /* ${formatOutcome(s.outcome)} */`);
         break;
     }
   }
@@ -69,8 +91,11 @@ function summary(steps: readonly TraceStep[], out: string[], indent: string): vo
         pad = `${indent}${'    '.repeat(open)}`;
         break;
       case 'flow':
-        // Plain pass-through flows say nothing a reader needs.
-        if (s.flow.actions !== 'next;') out.push(`${pad}${s.flow.actions}`);
+        if (trivial(s.flow)) break;
+        for (const a of actionLines(s.flow)) {
+          // Control flow alone says nothing a reader of the summary needs.
+          if (a !== 'next;') out.push(`${pad}${a}`);
+        }
         break;
       case 'no-match':
         out.push(`${pad}/* no match in ${s.at.stage} */`);
@@ -90,20 +115,25 @@ function summary(steps: readonly TraceStep[], out: string[], indent: string): vo
   for (; open > 0; open--) out.push(`${indent}${'    '.repeat(open - 1)}};`);
 }
 
-function minimal(steps: readonly TraceStep[], out: string[], input?: SimPacket): void {
-  const before = input ? describePacket(input) : {};
-  const walk = (ss: readonly TraceStep[]) => {
-    for (const s of ss) {
-      if (s.kind === 'branch') walk(s.steps);
-      if (s.kind !== 'outcome') continue;
-      out.push(formatOutcome(s.outcome));
-      if (s.outcome.kind !== 'delivered') continue;
-      const after = describePacket(s.outcome.packet);
-      const changed = Object.entries(after)
-        .filter(([k, v]) => before[k] !== v && !/^reg\d+$/.test(k) && k !== 'inport' && k !== 'outport')
-        .map(([k, v]) => `${k} = ${v}`);
-      if (changed.length) out.push(`    ${changed.join('; ')}`);
+/**
+ * Each delivered packet: its header fields that differ from the packet sent, as assignments of
+ * constants, then `output("port");`. Generated packets (ARP, ICMP …) sit in their generator's
+ * braces, compared with the packet that generated them, as the reader expects.
+ */
+function minimal(steps: readonly TraceStep[], out: string[], before: Record<string, string>, indent: string): void {
+  for (const s of steps) {
+    if (s.kind === 'branch') {
+      const generated = s.label.endsWith(' { … }');
+      if (generated) out.push(`${indent}${s.label.replace(' { … }', '')} {`);
+      minimal(s.steps, out, before, generated ? `${indent}    ` : indent);
+      if (generated) out.push(`${indent}};`);
     }
-  };
-  walk(steps);
+    if (s.kind !== 'outcome' || s.outcome.kind !== 'delivered') continue;
+    const after = describePacket(s.outcome.packet);
+    for (const [k, v] of Object.entries(after)) {
+      const metadata = /^reg\d+$/.test(k) || k.startsWith('ct_') || k === 'inport' || k === 'outport' || k === 'metadata';
+      if (before[k] !== v && !metadata) out.push(`${indent}${k} = ${v};`);
+    }
+    out.push(`${indent}output("${s.outcome.port}");`);
+  }
 }

@@ -44,6 +44,10 @@ describe('router pipeline, simulated', () => {
     ]);
     expect(r.delivered[0]!.datapath).toBe('sw1');
     expect(matched(r.steps, 'lr_in_ip_routing')).toEqual(['ip4.dst == 20.0.0.0/24']);
+    // What an observer sees, in ovn-trace's minimal form.
+    expect(formatTrace(r.steps, 'minimal', ping('20.0.0.2'))).toBe(
+      ['eth.src = 00:00:00:00:ff:02;', 'eth.dst = 00:00:00:00:00:02;', 'ip.ttl = 63;', 'output("vm2");'].join('\n'),
+    );
   });
 
   test('ARP for the router address is answered (and the asker learnt); entering at the router port', () => {
@@ -114,6 +118,20 @@ describe('router pipeline, simulated', () => {
       }),
     ]);
     expect(r.text).toContain('get_arp: 20.0.0.3 on "lrp1" is unknown');
+    // The original packet is replaced: only the ARP request, in its generator's braces, is seen.
+    expect(formatTrace(r.steps, 'minimal', ping('30.0.0.5')).split('\n')).toEqual([
+      'arp {',
+      '    eth.src = 00:00:00:00:ff:02;',
+      '    eth.dst = ff:ff:ff:ff:ff:ff;',
+      '    eth.type = 0x806;',
+      '    arp.op = 1;',
+      '    arp.spa = 20.0.0.1;',
+      '    arp.sha = 00:00:00:00:ff:02;',
+      '    arp.tpa = 20.0.0.3;',
+      '    arp.tha = 00:00:00:00:00:00;',
+      '    output("vm2");',
+      '};',
+    ]);
   });
 
   test('a learnt next hop is used: the packet goes out with its MAC', () => {
