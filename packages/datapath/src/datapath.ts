@@ -3,6 +3,7 @@ import { FlowTable } from './classifier.js';
 import { type CAction, compileActions, MAX_TABLE } from './compile-actions.js';
 import { type ConnSummary, Conntrack } from './conntrack/conntrack.js';
 import type { CtTimeouts } from './conntrack/tcp-state.js';
+import type { DatapathControl } from './datapath-control.js';
 import { DatapathError } from './errors.js';
 import { type MaskedValue, parseFieldValue } from './field-value.js';
 import { fieldByName, writeField } from './fields.js';
@@ -79,7 +80,7 @@ type Listener = (pin: PacketIn) => void;
  * Everything happens synchronously in the caller's turn: a port's deliver() runs the batch through the
  * pipeline and transmits before returning; flow changes take effect for the next packet.
  */
-export class Datapath {
+export class Datapath implements DatapathControl {
   readonly conntrack: Conntrack;
   private readonly now: () => number;
   private readonly tables: (FlowTable | undefined)[] = new Array(MAX_TABLE + 1).fill(undefined);

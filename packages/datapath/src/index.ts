@@ -10,6 +10,7 @@ export {
   type TableStat,
   type TraceOptions,
 } from './datapath.js';
+export type { DatapathControl } from './datapath-control.js';
 export { DatapathError, type DatapathErrorCode } from './errors.js';
 export type { FieldValue, MaskedValue } from './field-value.js';
 export { FIELDS, type FieldDef, fieldByName } from './fields.js';
