@@ -101,6 +101,42 @@ describe('switching', () => {
   });
 });
 
+describe('IPv6 neighbour discovery', () => {
+  const ns = (from: string, src: string, target: string) =>
+    packet({
+      'eth.src': from,
+      'eth.dst': '33:33:ff:00:00:02',
+      'eth.type': 0x86dd,
+      'ip6.src': src,
+      'ip6.dst': 'ff02::1:ff00:2',
+      'ip.proto': 58,
+      'ip.ttl': 255,
+      'icmp6.type': 135,
+      'icmp6.code': 0,
+      'nd.target': target,
+      'nd.sll': from,
+    });
+
+  test('a solicitation for a known address is answered by the switch; IPv4-only port security blocks it', () => {
+    const fx = new NbFixture();
+    fx.switch('sw0');
+    fx.port('sw0', 'v1', { addresses: [`${M1} fd00::1`], port_security: [`${M1} fd00::1`] });
+    fx.port('sw0', 'v2', { addresses: [`${M2} fd00::2`] });
+    const r = run(fx, 'v1', ns(M1, 'fd00::1', 'fd00::2'));
+    expect(r.to).toEqual(['v1']);
+    expect(describePacket(r.delivered[0]!.packet)).toEqual(
+      expect.objectContaining({ 'eth.src': M2, 'eth.dst': M1, 'ip6.src': 'fd00::2', 'ip6.dst': 'fd00::1', 'icmp6.type': '136', 'nd.target': 'fd00::2', 'nd.tll': M2 }),
+    );
+    // An IPv4-only port security entry allows no IPv6 at all from that port, ND included: the
+    // IP stage's priority-80 drop covers every IP packet from the MAC (OVN's rule).
+    const v4only = new NbFixture();
+    v4only.switch('sw0');
+    v4only.port('sw0', 'v1', { addresses: [`${M1} 10.0.0.1 fd00::1`], port_security: [`${M1} 10.0.0.1`] });
+    v4only.port('sw0', 'v2', { addresses: [`${M2} fd00::2`] });
+    expect(run(v4only, 'v1', ns(M1, 'fd00::1', 'fd00::2')).droppedAt).toEqual(['ls_in_port_sec_ip']);
+  });
+});
+
 describe('stateful ACLs', () => {
   test('an allowed connection is delivered and its reply comes back through a dropping ACL', () => {
     const fx = lan(policy);
