@@ -242,7 +242,10 @@ const prereqProblems = new WeakMap<SymbolTable, Map<string, string | undefined>>
 /** Like OVN, a field whose prerequisites are broken can't be used: says why, or undefined. */
 function prereqProblem(symtab: SymbolTable, prereqs: string): string | undefined {
   let known = prereqProblems.get(symtab);
-  if (!known) prereqProblems.set(symtab, (known = new Map()));
+  if (!known) {
+    known = new Map();
+    prereqProblems.set(symtab, known);
+  }
   if (known.has(prereqs)) return known.get(prereqs);
   const r = parseExpr(prereqs, {}, symtab);
   const problem = r.ok
