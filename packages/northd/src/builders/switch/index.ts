@@ -24,6 +24,13 @@ export type SwitchBuilder = (input: SwitchInput, sink: FlowSink) => void;
  * The switch pipeline, one builder per feature, each in its own file. Order does not matter for
  * the result (flows are identified by stage, priority, match and actions), only for readability:
  * here it follows the pipeline.
+ *
+ * What they read, for incremental recomputation: the SwitchInput only — the switch row, its
+ * ports (with the peer router port's MAC and networks for "router" ports, and DHCP_Options
+ * rows), the ACLs that apply (port group rows for names only), load balancers, and NB_Global
+ * options:default_acl_drop. Address set contents and port group members are never read: `$as`
+ * and `@pg` stay names in the matches, so changing them needs no switch recompute (only a port
+ * group gaining or losing this switch's ports changes which ACLs apply here).
  */
 export const SWITCH_BUILDERS: ReadonlyArray<readonly [name: string, build: SwitchBuilder]> = [
   ['ls-port-security-l2', buildPortSecurityL2],
@@ -46,4 +53,4 @@ export const SWITCH_BUILDERS: ReadonlyArray<readonly [name: string, build: Switc
 ];
 
 export { type SwitchMulticastGroup, switchMulticastGroups } from './multicast-groups.js';
-export { REGBIT_CONNTRACK_COMMIT, MC_FLOOD, MC_UNKNOWN } from './registers.js';
+export { MC_FLOOD, MC_UNKNOWN } from './registers.js';
