@@ -38,8 +38,9 @@ export class NorthdEngine {
   private readonly results = new Map<string, DatapathResult>();
   private readonly dpKeys = new KeyAllocator('datapath', DATAPATH_KEYS.min, DATAPATH_KEYS.max);
   private readonly portKeys = new Map<string, KeyAllocator>();
-  /** Logical port name → NB uuid of the switch that owns it (switch ports win SB's namespace). */
+  /** Logical port names that switch ports use (they win SB's namespace), by owning switch. */
   private readonly switchPortNames = new Map<string, string>();
+  private readonly namesBySwitch = new Map<string, string[]>();
 
   constructor(known?: KnownKeys) {
     for (const d of known?.datapaths ?? []) this.dpKeys.adopt(d.nbUuid, d.key);
@@ -125,8 +126,10 @@ export class NorthdEngine {
     for (const ls of [...switches].sort()) {
       const input = deriveSwitch(this.nb, ls);
       if (!input) continue;
-      for (const [name, owner] of this.switchPortNames) if (owner === ls) this.switchPortNames.delete(name);
-      for (const p of input.ports) this.switchPortNames.set(p.row.name, ls);
+      this.dropSwitchPortNames(ls);
+      const names = input.ports.map((p) => p.row.name);
+      for (const n of names) this.switchPortNames.set(n, ls);
+      this.namesBySwitch.set(ls, names);
       const keys = this.portAllocator(ls);
       const { ports, multicastGroups } = switchBindings(input, (n) => keys.ensure(n));
       this.releaseStale(keys, ports.map((p) => p.logicalPort));
@@ -170,7 +173,12 @@ export class NorthdEngine {
     this.results.delete(nbUuid);
     this.dpKeys.release(nbUuid);
     this.portKeys.delete(nbUuid);
-    for (const [name, owner] of this.switchPortNames) if (owner === nbUuid) this.switchPortNames.delete(name);
+    this.dropSwitchPortNames(nbUuid);
+  }
+
+  private dropSwitchPortNames(ls: string): void {
+    for (const n of this.namesBySwitch.get(ls) ?? []) if (this.switchPortNames.get(n) === ls) this.switchPortNames.delete(n);
+    this.namesBySwitch.delete(ls);
   }
 
   private portAllocator(dp: string): KeyAllocator {
