@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { formatError } from '../result.js';
 import { actionField, actionInteger, loadAction, nestedAction, simpleAction } from './ast.js';
 import { exprActions } from './cli-command.js';
-import { validateActions } from './parse-actions.js';
+import { parseActions, validateActions } from './parse-actions.js';
 
 describe('exprActions', () => {
   it('prints the canonical form of valid actions', () => {
@@ -50,6 +51,28 @@ describe('validateActions', () => {
     ]);
     expect(wide.ok ? 'ok' : wide.error.message).toBe(
       '41-bit constant is not compatible with 32-bit field reg0.',
+    );
+  });
+});
+
+describe('error positions', () => {
+  const caret = (input: string) => {
+    const r = parseActions(input);
+    if (r.ok) throw new Error('expected an error');
+    return formatError(r.error, input).split('\n').slice(1).join('\n');
+  };
+
+  it('point at the offending token', () => {
+    expect(caret('output; next(pipeline=sideways);')).toBe(
+      'output; next(pipeline=sideways);\n                      ^',
+    );
+  });
+
+  it('point at the field a type or writability problem is about', () => {
+    expect(caret('reg0 = 1; ip.proto = 6;')).toBe('reg0 = 1; ip.proto = 6;\n          ^');
+    expect(caret('reg0 = reg1[0..3];')).toBe('reg0 = reg1[0..3];\n       ^');
+    expect(caret('get_arp(outport, eth.src);')).toBe(
+      'get_arp(outport, eth.src);\n                 ^',
     );
   });
 });

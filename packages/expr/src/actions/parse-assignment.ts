@@ -89,22 +89,26 @@ function parseLoad(p: ActionParser, dst: ActionField): Action {
 function parseAssignment(p: ActionParser, lhs: ActionField, exchange: boolean): Action {
   const rhs = p.field();
   const type = (f: ActionField) => (f.width ? 'integer' : 'string');
+  // Mismatches are reported at the right-hand field, the one that does not fit.
   if (!lhs.width !== !rhs.width) {
-    p.error(
+    p.fieldError(
+      rhs,
       exchange
         ? `Can't exchange ${type(lhs)} field (${lhs.name}) with ${type(rhs)} field (${rhs.name}).`
         : `Can't assign ${type(rhs)} field (${rhs.name}) to ${type(lhs)} field (${lhs.name}).`,
     );
   }
   if (lhs.nBits !== rhs.nBits) {
-    p.error(
+    p.fieldError(
+      rhs,
       exchange
         ? `Can't exchange ${lhs.nBits}-bit field with ${rhs.nBits}-bit field.`
         : `Can't assign ${rhs.nBits}-bit value to ${lhs.nBits}-bit destination.`,
     );
   }
   if (!lhs.nBits && stringStorageWidth(p, lhs) !== stringStorageWidth(p, rhs)) {
-    p.error(
+    p.fieldError(
+      rhs,
       `String fields ${lhs.name} and ${rhs.name} are incompatible for ` +
         `${exchange ? 'exchange' : 'assignment'}.`,
     );
@@ -112,7 +116,9 @@ function parseAssignment(p: ActionParser, lhs: ActionField, exchange: boolean): 
   p.typeCheck(lhs, lhs.nBits, true);
   p.typeCheck(rhs, rhs.nBits, exchange);
   for (const f of [lhs, rhs]) {
-    if (LOAD_ONLY_FIELDS.has(f.name)) p.error(`Field ${f.name} can only be assigned a constant.`);
+    if (LOAD_ONLY_FIELDS.has(f.name)) {
+      p.fieldError(f, `Field ${f.name} can only be assigned a constant.`);
+    }
   }
   return exchange ? { kind: 'exchange', a: lhs, b: rhs } : { kind: 'move', dst: lhs, src: rhs };
 }
@@ -139,7 +145,8 @@ function parseResultFunction(p: ActionParser, dst: ActionField, name: ResultFunc
 function parseSelect(p: ActionParser, dst: ActionField): Action {
   p.typeCheck(dst, dst.nBits, true);
   if (dst.nBits < 16) {
-    p.error(
+    p.fieldError(
+      dst,
       `cannot use ${dst.nBits}-bit field ${dst.name}[${dst.ofs}..${dst.ofs + dst.nBits - 1}] ` +
         'for "select", which requires at least 16 bits.',
     );

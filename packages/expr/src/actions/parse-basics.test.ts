@@ -151,6 +151,8 @@ describe('copying fields', () => {
     ['ip4.dst = ip6.dst[96..127];', 'ok ip4.dst = ip6.dst[96..127]; [prereqs: ip4 && ip6]'],
     ['eth.dst = arp.sha;', 'ok eth.dst = arp.sha; [prereqs: arp]'],
     ['reg0 = reg1[0..15];', "error Can't assign 16-bit value to 32-bit destination."],
+    // A lexical error where the parser stands wins over a problem found there.
+    ['reg0 = reg1[0..15] @;', "error `@' must be followed by a valid identifier."],
     ['outport = reg5;', "error Can't assign integer field (reg5) to string field (outport)."],
     ['reg5 = inport;', "error Can't assign string field (inport) to integer field (reg5)."],
     ['ip.proto = reg0[8..15];', 'error Field ip.proto is not modifiable.'],

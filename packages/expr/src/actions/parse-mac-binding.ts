@@ -82,7 +82,7 @@ export function parseChkEvpnArp(p: ActionParser, dst: ActionField): Action {
   p.expect('(');
   const ip = p.field();
   if (ip.nBits !== 32 && ip.nBits !== 128) {
-    p.error('chk_evpn_arp requires a 32-bit or 128-bit IP field');
+    p.fieldError(ip, 'chk_evpn_arp requires a 32-bit or 128-bit IP field');
   }
   p.expect(')');
   return { kind: 'chk_evpn_arp', dst, ip };

@@ -30,6 +30,8 @@ export class ActionParser {
   prereqs: string[] = [];
   scope: WriteScope = 'any';
   depth = 0;
+  /** Where each parsed field was written, so that errors about it point there. */
+  private readonly fieldTokens = new WeakMap<ActionField, Token>();
 
   constructor(input: string, env: ResolvedActionEnv) {
     this.ts = new TokenStream(input);
@@ -132,7 +134,9 @@ export class ActionParser {
       if (problem) this.ts.error(problem, t);
       this.addPrereq(sym.prereqs);
     }
-    return { kind: 'fieldRef', name: sym.name, ofs, nBits, width };
+    const ref: ActionField = { kind: 'fieldRef', name: sym.name, ofs, nBits, width };
+    this.fieldTokens.set(ref, t);
+    return ref;
   }
 
   /**
@@ -164,7 +168,14 @@ export class ActionParser {
 
   typeCheck(f: ActionField, nBits: number, rw: boolean): void {
     const problem = this.typeProblem(f, nBits, rw);
-    if (problem) this.error(problem);
+    if (problem) this.fieldError(f, problem);
+  }
+
+  /** A plain error about a parsed field, reported at the field's first token. */
+  fieldError(f: ActionField, message: string): never {
+    // As everywhere in OVN, a lexical error at the current token takes precedence.
+    const at = this.ts.token.type === 'error' ? this.ts.token : this.fieldTokens.get(f);
+    return this.ts.error(message, at ?? this.ts.token);
   }
 
   /** Parses a field and checks it as typeCheck does. */
