@@ -30,7 +30,12 @@ import {
   sysError,
 } from './libc.js';
 import { MessageBatch } from './message-batch.js';
-import { encodeVirtioNetHeader, NO_OFFLOAD, VIRTIO_NET_HDR_LEN, type VirtioNetHeader } from './virtio-net-header.js';
+import {
+  encodeVirtioNetHeader,
+  NO_OFFLOAD,
+  VIRTIO_NET_HDR_LEN,
+  type VirtioNetHeader,
+} from './virtio-net-header.js';
 
 export interface AfPacketSocketOptions {
   /** Prefix every frame with a virtio-net header (PACKET_VNET_HDR). Default true. */

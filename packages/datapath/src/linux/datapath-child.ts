@@ -28,7 +28,9 @@ export interface ChildStats {
     readonly port: number;
     readonly name: string;
     readonly rxPackets: number;
+    readonly rxBytes: number;
     readonly txPackets: number;
+    readonly txBytes: number;
   }[];
   readonly flows: readonly {
     readonly table: number;
@@ -72,10 +74,17 @@ export class DatapathChild {
   }
 
   /** `nodeArgs` go to node before the script (e.g. ['--cpu-prof'] to profile the datapath). */
-  static async start(config: DatapathProcessConfig, nodeArgs: readonly string[] = []): Promise<DatapathChild> {
-    const child = spawn(process.execPath, [...nodeArgs, datapathProcessScript(), JSON.stringify(config)], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+  static async start(
+    config: DatapathProcessConfig,
+    nodeArgs: readonly string[] = [],
+  ): Promise<DatapathChild> {
+    const child = spawn(
+      process.execPath,
+      [...nodeArgs, datapathProcessScript(), JSON.stringify(config)],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     const c = new DatapathChild(child);
     const first = await Promise.race([c.nextLine(), c.exited.then((code) => `exit ${code}`)]);
     if (first !== '{"ready":true}') {

@@ -64,7 +64,9 @@ export function decodeVirtioNetHeader(bytes: Uint8Array, offset = 0): VirtioNetH
 
 export function encodeVirtioNetHeader(h: VirtioNetHeader, out: Uint8Array, offset = 0): void {
   if (out.length - offset < VIRTIO_NET_HDR_LEN) {
-    throw new Error(`virtio-net header: need ${VIRTIO_NET_HDR_LEN} bytes of room, have ${out.length - offset}`);
+    throw new Error(
+      `virtio-net header: need ${VIRTIO_NET_HDR_LEN} bytes of room, have ${out.length - offset}`,
+    );
   }
   // Byte by byte: this runs for every frame sent, and a DataView per frame would be garbage.
   out[offset] = h.flags;
