@@ -60,11 +60,7 @@ async function startSwitch(
         { match: { in_port: 2 }, actions: [output(1)] },
       ],
     });
-    const dropped = async () =>
-      (await dp.stats()).ports.reduce(
-        (n, p) => n + ((p as { txDropped?: number }).txDropped ?? 0),
-        0,
-      );
+    const dropped = async () => droppedByPorts(await dp.stats());
     return { stop: () => dp.stop(), dropped };
   }
   // Two chassis: datapath key 5 in tun_id, OVN's (ingress << 16 | egress) logical port keys in the option.
@@ -119,11 +115,7 @@ async function startSwitch(
   });
   const dropped = async () => {
     let n = 0;
-    for (const c of [a, b])
-      n += (await c.stats()).ports.reduce(
-        (m, p) => m + ((p as { txDropped?: number }).txDropped ?? 0),
-        0,
-      );
+    for (const c of [a, b]) n += droppedByPorts(await c.stats());
     return n;
   };
   return { stop: async () => void (await Promise.all([a.stop(), b.stop()])), dropped };

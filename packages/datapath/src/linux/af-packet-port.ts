@@ -8,12 +8,7 @@ import type { DeliverFn, PortIo, PortIoStats, TunnelMetadata } from '../port.js'
 import { AfPacketSocket, type AfPacketSocketOptions } from './af-packet-socket.js';
 import { FdReader } from './fd-reader.js';
 import { frameOffload, setFrameOffload } from './frame-offload.js';
-import {
-  decodeVirtioNetHeader,
-  encodeVirtioNetHeader,
-  isPlain,
-  NO_OFFLOAD,
-} from './virtio-net-header.js';
+import { decodeVirtioNetHeader, isPlain } from './virtio-net-header.js';
 
 export interface AfPacketPortOptions extends AfPacketSocketOptions {
   /** Batches drained per wake-up before yielding to the event loop. Default 8. */
