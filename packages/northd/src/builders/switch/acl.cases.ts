@@ -243,4 +243,41 @@ export const ACL_CASES: readonly GoldenCase[] = [
     stages: ['ls_in_acl', 'ls_out_acl'],
     expected: ['ls_in_acl (priority=65535), match=(1), action=(next;)', 'ls_out_acl (priority=65535), match=(1), action=(next;)'],
   },
+  {
+    name: 'pass skips lower ACLs and applies the default: commit on a stateful switch, drop under default_acl_drop',
+    setup: (fx) => {
+      twoPorts(fx);
+      fx.acl({ switch: 'sw0' }, 'from-lport', 200, 'tcp.dst == 22', 'pass');
+      fx.acl({ switch: 'sw0' }, 'from-lport', 100, 'tcp', 'allow-related');
+    },
+    stages: ['ls_in_acl'],
+    expected: [
+      ...ctGuards('in'),
+      // Like the default flow at priority 1: new connections are committed.
+      'ls_in_acl (priority=1200), match=(reg0[7] == 1 && (tcp.dst == 22)), action=(reg0[1] = 1; next;)',
+      'ls_in_acl (priority=1200), match=(reg0[8] == 1 && (tcp.dst == 22)), action=(next;)',
+      'ls_in_acl (priority=1100), match=(reg0[7] == 1 && (tcp)), action=(reg0[1] = 1; next;)',
+      'ls_in_acl (priority=1100), match=(reg0[8] == 1 && (tcp)), action=(next;)',
+      commitDefault('in'),
+      'ls_in_acl (priority=0), match=(1), action=(next;)',
+    ],
+  },
+  {
+    name: 'pass under default_acl_drop drops what it matches (the default), also blocking established connections',
+    setup: (fx) => {
+      fx.insert('nb_global', { options: { default_acl_drop: 'true' } });
+      twoPorts(fx);
+      fx.acl({ switch: 'sw0' }, 'from-lport', 200, 'tcp.dst == 22', 'pass');
+      fx.acl({ switch: 'sw0' }, 'from-lport', 100, 'tcp', 'allow-related');
+    },
+    stages: ['ls_in_acl'],
+    expected: [
+      ...ctGuards('in'),
+      'ls_in_acl (priority=1200), match=(reg0[10] == 1 && (tcp.dst == 22)), action=(ct_commit { ct_mark.blocked = 1; }; /* drop */)',
+      'ls_in_acl (priority=1200), match=(reg0[9] == 1 && (tcp.dst == 22)), action=(drop;)',
+      'ls_in_acl (priority=1100), match=(reg0[7] == 1 && (tcp)), action=(reg0[1] = 1; next;)',
+      'ls_in_acl (priority=1100), match=(reg0[8] == 1 && (tcp)), action=(next;)',
+      'ls_in_acl (priority=0), match=(1), action=(drop;)',
+    ],
+  },
 ];

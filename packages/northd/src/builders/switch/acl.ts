@@ -66,7 +66,7 @@ export function buildAcls(input: SwitchInput, sink: FlowSink): void {
       sink.report(aclSource(c.acl), `${describeAcl(c.acl)} ${c.problem}`);
       continue;
     }
-    buildAcl(c.acl, facts.stateful, sink);
+    buildAcl(c.acl, facts.stateful, defaultDrop, sink);
   }
 }
 
@@ -83,52 +83,57 @@ function aclStage(acl: AclInput): SwitchStage {
   return acl.row.options?.['apply-after-lb'] === 'true' ? 'ls_in_acl_after_lb' : 'ls_in_acl';
 }
 
-function buildAcl(acl: AclInput, stateful: boolean, sink: FlowSink): void {
+function buildAcl(acl: AclInput, stateful: boolean, defaultDrop: boolean, sink: FlowSink): void {
   const r = acl.row;
   const stage = aclStage(acl);
   const prio = r.priority + ACL_PRIORITY_OFFSET;
   const src = aclSource(acl);
   const log = logAction(acl);
   const add = (match: string, actions: string) => sink.add(stage, prio, match, actions, src);
-  const label = r.label ? `${REGBIT_ACL_LABEL} = 1; ${REG_LABEL} = ${r.label}; ` : '';
+
+  const allow = (label: string) => {
+    if (!stateful) {
+      add(r.match, `${log}next;`);
+      return;
+    }
+    // New (or blocked, re-admitted) connection: commit it in the stateful stage.
+    add(`${REGBIT_ACL_HINT_ALLOW_NEW} == 1 && (${r.match})`, `${REGBIT_CONNTRACK_COMMIT} = 1; ${label}${log}next;`);
+    // Request of a committed connection, or untracked: allowed; recommit only to carry a label.
+    add(`${REGBIT_ACL_HINT_ALLOW} == 1 && (${r.match})`, `${label ? `${REGBIT_CONNTRACK_COMMIT} = 1; ${label}` : ''}${log}next;`);
+  };
+  const deny = (reject: boolean) => {
+    // `drop;` cannot follow other actions: a list that neither outputs nor continues drops.
+    const verdict = (before: string) =>
+      reject ? `${before}${rejectAction(stage)}` : before ? `${before}/* drop */` : 'drop;';
+    if (!stateful) {
+      add(r.match, verdict(log));
+      return;
+    }
+    add(`${REGBIT_ACL_HINT_DROP} == 1 && (${r.match})`, verdict(log));
+    // A connection allowed before is blocked now: mark it so that its replies stop as well
+    // (conntrack is committed here, not in the stateful stage, as the packet goes no further).
+    add(`${REGBIT_ACL_HINT_BLOCK} == 1 && (${r.match})`, verdict(`${log}ct_commit { ct_mark.blocked = 1; }; `));
+  };
 
   switch (r.action) {
     case 'allow-stateless':
       add(r.match, `${log}next;`);
       return;
-    case 'pass':
-      // No verdict: lower-priority ACLs are skipped and the default policy applies.
-      add(r.match, `${log}next;`);
-      return;
     case 'allow':
     case 'allow-related':
-      if (!stateful) {
-        add(r.match, `${log}next;`);
-        return;
-      }
-      // New (or blocked, re-admitted) connection: commit it in the stateful stage.
-      add(`${REGBIT_ACL_HINT_ALLOW_NEW} == 1 && (${r.match})`, `${REGBIT_CONNTRACK_COMMIT} = 1; ${label}${log}next;`);
-      // Request of a committed connection, or untracked: allowed; recommit only to carry a label.
-      add(
-        `${REGBIT_ACL_HINT_ALLOW} == 1 && (${r.match})`,
-        `${label ? `${REGBIT_CONNTRACK_COMMIT} = 1; ${label}` : ''}${log}next;`,
-      );
+      allow(r.label ? `${REGBIT_ACL_LABEL} = 1; ${REG_LABEL} = ${r.label}; ` : '');
       return;
     case 'drop':
-    case 'reject': {
-      // `drop;` cannot follow other actions: a list that neither outputs nor continues drops.
-      const verdict = (before: string) =>
-        r.action === 'reject' ? `${before}${rejectAction(stage)}` : before ? `${before}/* drop */` : 'drop;';
-      if (!stateful) {
-        add(r.match, verdict(log));
-        return;
-      }
-      add(`${REGBIT_ACL_HINT_DROP} == 1 && (${r.match})`, verdict(log));
-      // A connection allowed before is blocked now: mark it so that its replies stop as well
-      // (conntrack is committed here, not in the stateful stage, as the packet goes no further).
-      add(`${REGBIT_ACL_HINT_BLOCK} == 1 && (${r.match})`, verdict(`${log}ct_commit { ct_mark.blocked = 1; }; `));
+    case 'reject':
+      deny(r.action === 'reject');
       return;
-    }
+    case 'pass':
+      // No verdict, and no later tier to give one (tiers are not modelled): lower-priority ACLs
+      // are skipped and the switch's default applies to what matches, as the priority 0/1
+      // default flows would apply it (allow, committing on stateful switches; or drop).
+      if (defaultDrop) deny(false);
+      else allow('');
+      return;
   }
 }
 
