@@ -485,16 +485,23 @@ class Run {
     }
     const members = a.backends.map((_, i) => ({ id: i, weight: 1 }));
     const b = a.backends[this.opts.select ? this.opts.select(members, pkt) : hashPick(members, pkt)]!;
-    this.newNat(zone, pkt, { dnat: { ip: b.ip.value, port: BigInt(b.l4Port) } }, note);
+    // ct_lb_mark marks the connection as NATed (ct_mark.natted, bit 1) for later stages.
+    this.newNat(zone, pkt, { dnat: { ip: b.ip.value, port: BigInt(b.l4Port) } }, note, 2n);
   }
 
-  private newNat(zone: string, pkt: SimPacket, nat: { dnat?: { ip: bigint; port: bigint }; snat?: { ip: bigint; port: bigint } }, note: (t: string) => void): void {
+  private newNat(
+    zone: string,
+    pkt: SimPacket,
+    nat: { dnat?: { ip: bigint; port: bigint }; snat?: { ip: bigint; port: bigint } },
+    note: (t: string) => void,
+    mark = 0n,
+  ): void {
     const before = tuple(pkt);
     if (!before) return;
     if (nat.dnat) rewrite(pkt, 'dst', nat.dnat);
     if (nat.snat) rewrite(pkt, 'src', nat.snat);
     const after = tuple(pkt)!;
-    const entry = this.conntrack.commit(zone, { orig: before.key, reply: after.reversed, mark: 0n, label: 0n, ...nat });
+    const entry = this.conntrack.commit(zone, { orig: before.key, reply: after.reversed, mark, label: 0n, ...nat });
     setCtState(pkt, ['new', ...(nat.dnat ? (['dnat'] as const) : []), ...(nat.snat ? (['snat'] as const) : [])], entry);
     note(`ct: new connection, ${nat.dnat ? 'dnat' : 'snat'} to ${describeEndpoint(pkt, nat.dnat ? 'dst' : 'src')}`);
   }

@@ -6,6 +6,7 @@ import { buildArpResolve } from './arp-resolve.js';
 import { buildDefaults } from './defaults.js';
 import { buildDelivery } from './delivery.js';
 import { buildIpInput } from './ip-input.js';
+import { buildRouterLb } from './lb.js';
 import { buildNat } from './nat.js';
 import { buildNeighbor } from './neighbor.js';
 import { buildRouting } from './routing.js';
@@ -18,6 +19,7 @@ export const ROUTER_BUILDERS: ReadonlyArray<readonly [name: string, build: Route
   ['lr-neighbor', buildNeighbor],
   ['lr-ip-input', buildIpInput],
   ['lr-nat', buildNat],
+  ['lr-lb', buildRouterLb],
   ['lr-routing', buildRouting],
   ['lr-arp-resolve', buildArpResolve],
   ['lr-arp-request', buildArpRequest],
