@@ -1,6 +1,7 @@
 import { feedSchemaSql, type Migration } from '@ovn-ts/db';
 import { validatorsSql } from './001-validators.js';
 import { tablesSql, triggersSql } from './002-tables.js';
+import { diagnosticsSql } from './003-diagnostics.js';
 
 export const NB_SCHEMA = 'nb';
 /** NOTIFY channel of the NB change feed (payload: the commit number). */
@@ -11,4 +12,5 @@ export const nbMigrations: readonly Migration[] = [
   { version: 1, name: 'change feed', sql: feedSchemaSql(NB_SCHEMA, NB_CHANNEL) },
   { version: 2, name: 'validators', sql: validatorsSql },
   { version: 3, name: 'tables', sql: `${tablesSql}\n${triggersSql}` },
+  { version: 4, name: 'northd diagnostics', sql: diagnosticsSql },
 ];

@@ -106,6 +106,18 @@ describe('northd daemon', () => {
     await sync();
     expect((await sbRows(`SELECT 1 FROM sb.port_binding WHERE logical_port = 'vm1'`)).length).toBe(0);
     expect((await sbRows<{ name: string }>(`SELECT external_ids->>'name' AS name FROM sb.datapath_binding WHERE type = 'logical-switch'`))[0]!.name).toBe('sw0-renamed');
+    // A user ACL whose match does not parse is reported in NB; the rest still compiles.
+    const bad = await nb.acls.insert({ switch_uuid: sw0.uuid, direction: 'to-lport', priority: 1001, match: 'ip4.src == ', action: 'drop' });
+    await sync();
+    const diags = await nb.pool.query<{ nb_table: string; problem: string }>('SELECT nb_table, problem FROM nb.northd_diagnostic WHERE nb_uuid = $1', [bad.uuid]);
+    expect(diags.rows).toHaveLength(1);
+    expect(diags.rows[0]!.nb_table).toBe('acl');
+    expect(diags.rows[0]!.problem).toMatch(/match/i);
+    expect((await sbRows(`SELECT 1 FROM sb.port_binding WHERE logical_port = 'vm2'`)).length).toBe(1);
+    await nb.acls.delete(bad.uuid);
+    await sync();
+    expect((await nb.pool.query('SELECT 1 FROM nb.northd_diagnostic')).rowCount).toBe(0);
+
     const keysBefore = await sbRows(`SELECT logical_port, tunnel_key FROM sb.port_binding ORDER BY logical_port`);
 
     // A standby waits; when the active stops, it takes over, keeps the keys, and carries on.

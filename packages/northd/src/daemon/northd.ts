@@ -9,6 +9,7 @@ import { loadNbSnapshot } from './nb-snapshot.js';
 import { SbMirror } from './sb-mirror.js';
 import { type WriteStats, writeSb } from './sb-writer.js';
 import { syncChassisReports } from './chassis-reports.js';
+import { DiagnosticsWriter } from './diagnostics-writer.js';
 
 export interface NorthdOptions {
   readonly nbUrl: string;
@@ -82,12 +83,13 @@ async function runActive(nbPool: pg.Pool, sbPool: pg.Pool, opts: NorthdOptions, 
     }
     const writeMs = performance.now() - t0;
     await nbPool.query('UPDATE nb.nb_global SET sb_cfg = $1, sb_cfg_timestamp = $2 WHERE sb_cfg <> $1', [nbCfg, Date.now()]);
+    await diagnostics.write(nbPool, delta);
     opts.onWrite?.({ nbCfg, full: delta.full, stats, engineMs, writeMs });
     if (delta.full || stats.flowsInserted + stats.flowsDeleted > 1000) {
       log.info({ nbCfg, ...stats, engineMs: Math.round(engineMs), writeMs: Math.round(writeMs) }, 'SB updated');
     }
-    for (const d of engine.diagnostics().slice(0, 20)) log.warn(d, 'NB row not compiled');
   };
+  const diagnostics = new DiagnosticsWriter(log);
 
   let t0 = performance.now();
   await write(engine.recomputeAll(), performance.now() - t0);
