@@ -19,7 +19,7 @@ function setup() {
   const world = worldFromNb(f.model);
   const ct = new Conntrack();
   return (datapath: string, inport: string, pkt: SimPacket) =>
-    simulate(world, { datapath, inport, packet: pkt }, { conntrack: ct }).outcomes.flatMap((o) =>
+    simulate(world, { datapath, inport, packet: pkt }, { conntrack: ct }).outcomes.flatMap((o): Record<string, string>[] =>
       o.kind === 'delivered' ? [{ port: o.port, ...describePacket(o.packet) }] : [],
     );
 }
