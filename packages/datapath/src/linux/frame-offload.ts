@@ -22,3 +22,44 @@ export function setFrameOffload(frame: Uint8Array, header: VirtioNetHeader): voi
 export function frameOffload(frame: Uint8Array): VirtioNetHeader | undefined {
   return offloads.get(frame);
 }
+
+/**
+ * True when the frame's L4 checksum at `csumField` is pending (virtio-net NEEDS_CSUM): the field then
+ * holds the folded pseudo-header sum, not a checksum, and whoever finishes it sums the L4 bytes itself.
+ * Rewrites must then update the field for pseudo-header changes (addresses) with the opposite sign of
+ * RFC 1624's rule, and leave it alone for changes inside the L4 header (ports).
+ */
+export function checksumPending(frame: Uint8Array, csumField: number): boolean {
+  const o = offloads.get(frame);
+  return o !== undefined && (o.flags & 1) !== 0 && o.csumStart + o.csumOffset === csumField;
+}
+
+/** Pending-checksum counterpart of RFC 1624: field' = field - old + new (ones' complement sums). */
+export function adjustPendingChecksum(
+  b: Uint8Array,
+  at: number,
+  oldSum: number,
+  newSum: number,
+): void {
+  let s = ((b[at]! << 8) | b[at + 1]!) + (~oldSum & 0xffff) + newSum;
+  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+  b[at] = s >>> 8;
+  b[at + 1] = s & 0xff;
+}
+
+/**
+ * Give `to` the offload state of `from`, its header offsets moved by `shift` bytes (a VLAN tag pushed:
+ * +4, popped: -4; a plain copy: 0). For the engine when it replaces a frame object.
+ */
+export function carryFrameOffload(from: Uint8Array, to: Uint8Array, shift = 0): Uint8Array {
+  const o = offloads.get(from);
+  if (o !== undefined) {
+    offloads.set(
+      to,
+      shift === 0
+        ? o
+        : { ...o, csumStart: o.csumStart + shift, hdrLen: o.hdrLen === 0 ? 0 : o.hdrLen + shift },
+    );
+  }
+  return to;
+}

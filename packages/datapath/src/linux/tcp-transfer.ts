@@ -85,6 +85,8 @@ export async function tcpTransfer(
   bytes: number,
   port = 5400,
   timeoutMs = 20_000,
+  /** Address the client connects to (default the server's own; e.g. a virtual IP the switch translates). */
+  toIp = server.ip,
 ): Promise<TransferResult> {
   const srv = nodeIn(server, SERVER, [String(port)]);
   let cli: ReturnType<typeof nodeIn> | undefined;
@@ -92,7 +94,7 @@ export async function tcpTransfer(
   try {
     if ((await srv.firstLine) !== 'listening')
       throw new Error(`tcp transfer: server in ${server.ns} did not start`);
-    cli = nodeIn(client, CLIENT, [server.ip, String(port), String(bytes)]);
+    cli = nodeIn(client, CLIENT, [toIp, String(port), String(bytes)]);
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () =>
