@@ -82,8 +82,9 @@ async function runActive(nbPool: pg.Pool, sbPool: pg.Pool, opts: NorthdOptions, 
       stats = await writeSb(sbPool, mirror, engine.recomputeAll(), nbCfg, Date.now());
     }
     const writeMs = performance.now() - t0;
-    await nbPool.query('UPDATE nb.nb_global SET sb_cfg = $1, sb_cfg_timestamp = $2 WHERE sb_cfg <> $1', [nbCfg, Date.now()]);
+    // Diagnostics before sb_cfg, so that whoever waited for sb_cfg (nbctl --wait=sb) sees them.
     await diagnostics.write(nbPool, delta);
+    await nbPool.query('UPDATE nb.nb_global SET sb_cfg = $1, sb_cfg_timestamp = $2 WHERE sb_cfg <> $1', [nbCfg, Date.now()]);
     opts.onWrite?.({ nbCfg, full: delta.full, stats, engineMs, writeMs });
     if (delta.full || stats.flowsInserted + stats.flowsDeleted > 1000) {
       log.info({ nbCfg, ...stats, engineMs: Math.round(engineMs), writeMs: Math.round(writeMs) }, 'SB updated');
