@@ -74,7 +74,9 @@ function routerPortByName(nb: NbModel, name: string | undefined): RouterPortRef 
   const row = nb.get('logical_router_port', uuid);
   const router = row && nb.get('logical_router', row.router_uuid);
   if (!row || !router) return undefined;
-  return { row, router, addresses: routerPortAddresses(row.mac, row.networks) };
+  const distributedGateway =
+    !router.options?.chassis && (nb.children('gatewaysByRouterPort', row.uuid).size > 0 || !!row.options?.['redirect-chassis']);
+  return { row, router, addresses: routerPortAddresses(row.mac, row.networks), ...(distributedGateway && { distributedGateway }) };
 }
 
 /** The router builders' view of router `uuid`, read from the model (pure). */

@@ -33,6 +33,12 @@ export interface RouterPortRef {
   readonly row: LogicalRouterPort;
   readonly router: LogicalRouter;
   readonly addresses: LportAddresses;
+  /**
+   * A distributed gateway port: of a distributed router (no options:chassis), with gateway
+   * chassis or options:redirect-chassis. Its traffic to/from the physical network is handled on
+   * the chassis where its twin "cr-<name>" resides.
+   */
+  readonly distributedGateway?: boolean;
 }
 
 /** An ACL that applies on a switch, directly or through a port group with ports on it. */

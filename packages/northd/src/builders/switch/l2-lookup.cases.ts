@@ -80,4 +80,21 @@ export const L2_LOOKUP_CASES: readonly GoldenCase[] = [
       'ls_in_put_fdb (priority=0), match=(1), action=(next;)',
     ],
   },
+  {
+    name: 'with a localnet port, a distributed gateway port\'s MAC is looked up only where its cr- port resides',
+    setup: (fx) => {
+      fx.switch('sw0');
+      fx.port('sw0', 'ln', { type: 'localnet', addresses: ['unknown'] });
+      fx.router('lr0');
+      fx.routerPort('lr0', 'lrp-ext', '00:00:00:00:ff:0e', ['172.16.0.1/24']);
+      fx.insert('gateway_chassis', { name: 'lrp-ext-gw1', router_port_uuid: fx.id('lrp-ext'), chassis_name: 'gw1', priority: 10 });
+      fx.connect('sw0', 'sw0-lr0', 'lrp-ext');
+    },
+    stages: ['ls_in_l2_lkup'],
+    expected: [
+      FLOOD,
+      'ls_in_l2_lkup (priority=50), match=(eth.dst == 00:00:00:00:ff:0e && is_chassis_resident("cr-lrp-ext")), action=(outport = "sw0-lr0"; output;)',
+      FDB_LOOKUP,
+    ],
+  },
 ];

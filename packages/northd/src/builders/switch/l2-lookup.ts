@@ -15,11 +15,19 @@ import { switchFacts } from './switch-facts.js';
 export function buildL2Lookup(input: SwitchInput, sink: FlowSink): void {
   sink.add('ls_in_l2_lkup', 70, 'eth.mcast', `outport = ${portKey(MC_FLOOD)}; output;`);
   sink.add('ls_in_l2_lkup', 0, '1', 'outport = get_fdb(eth.dst); next;');
+  const hasLocalnet = input.ports.some((p) => p.row.type === 'localnet');
   for (const p of input.ports) {
     // External ports are reached through localnet ports.
     if (p.row.type === 'external') continue;
     const actions = `outport = ${portKey(p.row.name)}; output;`;
-    for (const mac of knownMacs(p)) sink.add('ls_in_l2_lkup', 50, `eth.dst == ${mac}`, actions, lspSource(p));
+    // A distributed gateway port's MAC, seen from the physical network (through a localnet
+    // port), belongs to the gateway chassis only: elsewhere the frame is not for this router.
+    const resident =
+      hasLocalnet && p.peer?.distributedGateway ? ` && is_chassis_resident(${portKey(`cr-${p.peer.row.name}`)})` : '';
+    for (const mac of knownMacs(p)) {
+      const peerMac = resident && mac === p.peer!.addresses.mac;
+      sink.add('ls_in_l2_lkup', 50, `eth.dst == ${mac}${peerMac ? resident : ''}`, actions, lspSource(p));
+    }
   }
   sink.add(
     'ls_in_l2_unknown',
