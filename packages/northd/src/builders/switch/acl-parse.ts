@@ -22,7 +22,8 @@ export function checkedAcls(input: SwitchInput): readonly CheckedAcl[] {
     if (!r.ok) return { acl, ok: false, problem: `match: ${r.error.message}` };
     // The log action refuses longer names (as OVN's does): the ACL's flows would not parse.
     const name = acl.row.name;
-    if (acl.row.log && name && name.length > 63) return { acl, ok: false, problem: 'name: longer than 63 characters, cannot be logged' };
+    if (acl.row.log && name && name.length > 63)
+      return { acl, ok: false, problem: 'name: longer than 63 characters, cannot be logged' };
     return { acl, ok: true };
   });
   cache.set(input, out);

@@ -87,7 +87,14 @@ export const ACL_CASES: readonly GoldenCase[] = [
       fx.acl({ switch: 'sw0' }, 'to-lport', 200, 'outport == "p2" && udp', 'reject');
       fx.acl({ switch: 'sw0' }, 'from-lport', 95, 'icmp4', 'reject');
     },
-    stages: ['ls_in_pre_acl', 'ls_in_acl_hint', 'ls_in_acl', 'ls_out_pre_acl', 'ls_out_acl_hint', 'ls_out_acl'],
+    stages: [
+      'ls_in_pre_acl',
+      'ls_in_acl_hint',
+      'ls_in_acl',
+      'ls_out_pre_acl',
+      'ls_out_acl_hint',
+      'ls_out_acl',
+    ],
     expected: [
       // No stateful ACL: nothing to send to conntrack, no stateless bypass needed.
       'ls_in_pre_acl (priority=0), match=(1), action=(next;)',
@@ -117,7 +124,14 @@ export const ACL_CASES: readonly GoldenCase[] = [
       fx.acl({ switch: 'sw0' }, 'from-lport', 500, 'udp', 'allow-stateless');
       fx.acl({ switch: 'sw0' }, 'to-lport', 100, 'ip4', 'allow', { label: 7 });
     },
-    stages: ['ls_in_pre_acl', 'ls_in_acl_hint', 'ls_in_acl', 'ls_out_pre_acl', 'ls_out_acl_hint', 'ls_out_acl'],
+    stages: [
+      'ls_in_pre_acl',
+      'ls_in_acl_hint',
+      'ls_in_acl',
+      'ls_out_pre_acl',
+      'ls_out_acl_hint',
+      'ls_out_acl',
+    ],
     expected: [
       // The stateless ACL's traffic bypasses conntrack; it outranks the conntrack hint at 100.
       'ls_in_pre_acl (priority=1500), match=(udp), action=(next;)',
@@ -156,7 +170,13 @@ export const ACL_CASES: readonly GoldenCase[] = [
       twoPorts(fx);
       fx.portGroup('pg1', ['p1']);
       fx.addressSet('as_web', ['10.0.0.0/24']);
-      fx.acl({ portGroup: 'pg1' }, 'to-lport', 100, 'outport == @pg1 && ip4.src == $as_web', 'allow-related');
+      fx.acl(
+        { portGroup: 'pg1' },
+        'to-lport',
+        100,
+        'outport == @pg1 && ip4.src == $as_web',
+        'allow-related',
+      );
       fx.acl({ portGroup: 'pg1' }, 'to-lport', 50, 'outport == @pg1', 'reject');
     },
     stages: ['ls_out_acl'],
@@ -174,9 +194,15 @@ export const ACL_CASES: readonly GoldenCase[] = [
     name: 'logging, apply-after-lb and pass',
     setup: (fx) => {
       twoPorts(fx);
-      fx.acl({ switch: 'sw0' }, 'from-lport', 100, 'tcp', 'allow', { log: true, name: 'web', severity: 'alert' });
+      fx.acl({ switch: 'sw0' }, 'from-lport', 100, 'tcp', 'allow', {
+        log: true,
+        name: 'web',
+        severity: 'alert',
+      });
       fx.acl({ switch: 'sw0' }, 'from-lport', 200, 'udp', 'drop', { log: true });
-      fx.acl({ switch: 'sw0' }, 'from-lport', 300, 'ip4', 'drop', { options: { 'apply-after-lb': 'true' } });
+      fx.acl({ switch: 'sw0' }, 'from-lport', 300, 'ip4', 'drop', {
+        options: { 'apply-after-lb': 'true' },
+      });
       fx.acl({ switch: 'sw0' }, 'to-lport', 400, 'icmp4', 'pass');
     },
     stages: ['ls_in_acl', 'ls_in_acl_after_lb', 'ls_out_acl'],
@@ -198,7 +224,10 @@ export const ACL_CASES: readonly GoldenCase[] = [
       fx.acl({ switch: 'sw0' }, 'from-lport', 100, 'ip4.sorc == 10.0.0.1', 'drop');
       fx.acl({ switch: 'sw0' }, 'from-lport', 200, 'ip4 &&', 'allow-related');
       fx.acl({ switch: 'sw0' }, 'from-lport', 300, 'tcp', 'drop');
-      fx.acl({ switch: 'sw0' }, 'to-lport', 400, 'udp', 'allow-related', { log: true, name: 'x'.repeat(64) });
+      fx.acl({ switch: 'sw0' }, 'to-lport', 400, 'udp', 'allow-related', {
+        log: true,
+        name: 'x'.repeat(64),
+      });
     },
     stages: ['ls_in_pre_acl', 'ls_in_acl'],
     expected: [
@@ -221,7 +250,13 @@ export const ACL_CASES: readonly GoldenCase[] = [
     setup: (fx) => {
       fx.insert('nb_global', { options: { default_acl_drop: 'true' } });
       twoPorts(fx);
-      fx.acl({ switch: 'sw0' }, 'to-lport', 100, 'outport == "p2" && tcp.dst == 80', 'allow-related');
+      fx.acl(
+        { switch: 'sw0' },
+        'to-lport',
+        100,
+        'outport == "p2" && tcp.dst == 80',
+        'allow-related',
+      );
     },
     stages: ['ls_in_acl', 'ls_out_acl'],
     expected: [
@@ -241,7 +276,10 @@ export const ACL_CASES: readonly GoldenCase[] = [
       twoPorts(fx);
     },
     stages: ['ls_in_acl', 'ls_out_acl'],
-    expected: ['ls_in_acl (priority=65535), match=(1), action=(next;)', 'ls_out_acl (priority=65535), match=(1), action=(next;)'],
+    expected: [
+      'ls_in_acl (priority=65535), match=(1), action=(next;)',
+      'ls_out_acl (priority=65535), match=(1), action=(next;)',
+    ],
   },
   {
     name: 'pass skips lower ACLs and applies the default: commit on a stateful switch, drop under default_acl_drop',

@@ -4,13 +4,13 @@ import { type SwitchStage, stageTable } from '../../stages.js';
 import { aclSource, checkedAcls } from './acl-parse.js';
 import {
   ACL_PRIORITY_OFFSET,
+  REG_LABEL,
   REGBIT_ACL_HINT_ALLOW,
   REGBIT_ACL_HINT_ALLOW_NEW,
   REGBIT_ACL_HINT_BLOCK,
   REGBIT_ACL_HINT_DROP,
   REGBIT_ACL_LABEL,
   REGBIT_CONNTRACK_COMMIT,
-  REG_LABEL,
 } from './registers.js';
 import { switchFacts } from './switch-facts.js';
 
@@ -46,7 +46,12 @@ export function buildAcls(input: SwitchInput, sink: FlowSink): void {
       // stateful ACL, and its return traffic would otherwise be invalid. It also re-admits a
       // blocked connection that no ACL drops any more. (Default drop admits nothing.)
       if (!defaultDrop) {
-        sink.add(stage, 1, 'ip && (!ct.est || (ct.est && ct_mark.blocked == 1))', `${REGBIT_CONNTRACK_COMMIT} = 1; next;`);
+        sink.add(
+          stage,
+          1,
+          'ip && (!ct.est || (ct.est && ct_mark.blocked == 1))',
+          `${REGBIT_CONNTRACK_COMMIT} = 1; next;`,
+        );
       }
       sink.add(stage, 65532, 'ct.inv || (ct.est && ct.rpl && ct_mark.blocked == 1)', 'drop;');
       sink.add(
@@ -54,9 +59,16 @@ export function buildAcls(input: SwitchInput, sink: FlowSink): void {
         65532,
         'ct.est && !ct.rel && !ct.new && !ct.inv && ct.rpl && ct_mark.blocked == 0',
         // Ingress replies clear the drop hints, so nothing later treats them as droppable.
-        stage === 'ls_in_acl' ? `${REGBIT_ACL_HINT_DROP} = 0; ${REGBIT_ACL_HINT_BLOCK} = 0; next;` : 'next;',
+        stage === 'ls_in_acl'
+          ? `${REGBIT_ACL_HINT_DROP} = 0; ${REGBIT_ACL_HINT_BLOCK} = 0; next;`
+          : 'next;',
       );
-      sink.add(stage, 65532, '!ct.est && ct.rel && !ct.new && !ct.inv && ct_mark.blocked == 0', 'next;');
+      sink.add(
+        stage,
+        65532,
+        '!ct.est && ct.rel && !ct.new && !ct.inv && ct_mark.blocked == 0',
+        'next;',
+      );
       sink.add(stage, 65532, 'nd || nd_ra || nd_rs || mldv1 || mldv2', 'next;');
     }
   }
@@ -97,9 +109,15 @@ function buildAcl(acl: AclInput, stateful: boolean, defaultDrop: boolean, sink: 
       return;
     }
     // New (or blocked, re-admitted) connection: commit it in the stateful stage.
-    add(`${REGBIT_ACL_HINT_ALLOW_NEW} == 1 && (${r.match})`, `${REGBIT_CONNTRACK_COMMIT} = 1; ${label}${log}next;`);
+    add(
+      `${REGBIT_ACL_HINT_ALLOW_NEW} == 1 && (${r.match})`,
+      `${REGBIT_CONNTRACK_COMMIT} = 1; ${label}${log}next;`,
+    );
     // Request of a committed connection, or untracked: allowed; recommit only to carry a label.
-    add(`${REGBIT_ACL_HINT_ALLOW} == 1 && (${r.match})`, `${label ? `${REGBIT_CONNTRACK_COMMIT} = 1; ${label}` : ''}${log}next;`);
+    add(
+      `${REGBIT_ACL_HINT_ALLOW} == 1 && (${r.match})`,
+      `${label ? `${REGBIT_CONNTRACK_COMMIT} = 1; ${label}` : ''}${log}next;`,
+    );
   };
   const deny = (reject: boolean) => {
     // `drop;` cannot follow other actions: a list that neither outputs nor continues drops.
@@ -112,7 +130,10 @@ function buildAcl(acl: AclInput, stateful: boolean, defaultDrop: boolean, sink: 
     add(`${REGBIT_ACL_HINT_DROP} == 1 && (${r.match})`, verdict(log));
     // A connection allowed before is blocked now: mark it so that its replies stop as well
     // (conntrack is committed here, not in the stateful stage, as the packet goes no further).
-    add(`${REGBIT_ACL_HINT_BLOCK} == 1 && (${r.match})`, verdict(`${log}ct_commit { ct_mark.blocked = 1; }; `));
+    add(
+      `${REGBIT_ACL_HINT_BLOCK} == 1 && (${r.match})`,
+      verdict(`${log}ct_commit { ct_mark.blocked = 1; }; `),
+    );
   };
 
   switch (r.action) {
@@ -155,7 +176,13 @@ function logAction(acl: AclInput): string {
   const r = acl.row;
   if (!r.log) return '';
   const verdict =
-    r.action === 'drop' ? 'drop' : r.action === 'reject' ? 'reject' : r.action === 'pass' ? 'pass' : 'allow';
+    r.action === 'drop'
+      ? 'drop'
+      : r.action === 'reject'
+        ? 'reject'
+        : r.action === 'pass'
+          ? 'pass'
+          : 'allow';
   const parts = [`verdict=${verdict}`];
   if (r.name) parts.push(`name=${JSON.stringify(r.name)}`);
   parts.push(`severity=${r.severity ?? 'info'}`);

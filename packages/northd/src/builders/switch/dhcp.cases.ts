@@ -13,13 +13,25 @@ export const DHCP_CASES: readonly GoldenCase[] = [
       fx.switch('sw0');
       const opts = fx.insert('dhcp_options', {
         cidr: '10.0.0.0/24',
-        options: { server_id: '10.0.0.254', server_mac: SMAC, lease_time: '3600', router: '10.0.0.254' },
+        options: {
+          server_id: '10.0.0.254',
+          server_mac: SMAC,
+          lease_time: '3600',
+          router: '10.0.0.254',
+        },
       });
       fx.port('sw0', 'p1', { addresses: [`${M1} 10.0.0.5`], dhcpv4_options: opts.uuid });
       // Its address is outside the cidr: nothing to offer.
-      fx.port('sw0', 'p2', { addresses: ['00:00:00:00:00:02 192.168.0.5'], dhcpv4_options: opts.uuid });
+      fx.port('sw0', 'p2', {
+        addresses: ['00:00:00:00:00:02 192.168.0.5'],
+        dhcpv4_options: opts.uuid,
+      });
       // Disabled: no DHCP.
-      fx.port('sw0', 'p3', { addresses: ['00:00:00:00:00:03 10.0.0.6'], dhcpv4_options: opts.uuid, enabled: false });
+      fx.port('sw0', 'p3', {
+        addresses: ['00:00:00:00:00:03 10.0.0.6'],
+        dhcpv4_options: opts.uuid,
+        enabled: false,
+      });
     },
     stages: STAGES,
     expected: [
@@ -38,16 +50,24 @@ export const DHCP_CASES: readonly GoldenCase[] = [
     name: 'options without the required keys are reported once and give no flows',
     setup: (fx) => {
       fx.switch('sw0');
-      const opts = fx.insert('dhcp_options', { cidr: '10.0.0.0/24', options: { server_id: '10.0.0.254', server_mac: SMAC } });
+      const opts = fx.insert('dhcp_options', {
+        cidr: '10.0.0.0/24',
+        options: { server_id: '10.0.0.254', server_mac: SMAC },
+      });
       fx.port('sw0', 'p1', { addresses: [`${M1} 10.0.0.5`], dhcpv4_options: opts.uuid });
-      fx.port('sw0', 'p2', { addresses: ['00:00:00:00:00:02 10.0.0.6'], dhcpv4_options: opts.uuid });
+      fx.port('sw0', 'p2', {
+        addresses: ['00:00:00:00:00:02 10.0.0.6'],
+        dhcpv4_options: opts.uuid,
+      });
     },
     stages: ['ls_in_dhcp_options', 'ls_in_dhcp_response'],
     expected: [
       'ls_in_dhcp_options (priority=0), match=(1), action=(next;)',
       'ls_in_dhcp_response (priority=0), match=(1), action=(next;)',
     ],
-    diagnostics: ['dhcp_options: DHCP_Options 10.0.0.0/24: cidr must be IPv4 and options must set server_id, server_mac, lease_time'],
+    diagnostics: [
+      'dhcp_options: DHCP_Options 10.0.0.0/24: cidr must be IPv4 and options must set server_id, server_mac, lease_time',
+    ],
   },
   {
     name: 'an option put_dhcp_opts does not know is reported; that port gets no DHCP flows',
@@ -55,7 +75,12 @@ export const DHCP_CASES: readonly GoldenCase[] = [
       fx.switch('sw0');
       const opts = fx.insert('dhcp_options', {
         cidr: '10.0.0.0/24',
-        options: { server_id: '10.0.0.254', server_mac: SMAC, lease_time: '3600', bogus_option: '1' },
+        options: {
+          server_id: '10.0.0.254',
+          server_mac: SMAC,
+          lease_time: '3600',
+          bogus_option: '1',
+        },
       });
       fx.port('sw0', 'p1', { addresses: [`${M1} 10.0.0.5`], dhcpv4_options: opts.uuid });
     },
@@ -66,14 +91,22 @@ export const DHCP_CASES: readonly GoldenCase[] = [
       'ls_out_acl (priority=65535), match=(1), action=(next;)',
     ],
     // OVN's put_dhcp_opts parser: "expecting %s option name" with %s = DHCPv4 (lib/actions.c).
-    diagnostics: ['dhcp_options: DHCP_Options 10.0.0.0/24: options: Syntax error at `bogus_option\' expecting DHCPv4 option name.'],
+    diagnostics: [
+      "dhcp_options: DHCP_Options 10.0.0.0/24: options: Syntax error at `bogus_option' expecting DHCPv4 option name.",
+    ],
   },
   {
     name: 'DHCPv6: requests to ff02::1:2 answered from the server link-local address; stateless offers no address',
     setup: (fx) => {
       fx.switch('sw0');
-      const v6 = fx.insert('dhcp_options', { cidr: 'fd00::/64', options: { server_id: SMAC, dns_server: '{fd00::53}' } });
-      const sl = fx.insert('dhcp_options', { cidr: 'fd01::/64', options: { server_id: SMAC, dhcpv6_stateless: 'true' } });
+      const v6 = fx.insert('dhcp_options', {
+        cidr: 'fd00::/64',
+        options: { server_id: SMAC, dns_server: '{fd00::53}' },
+      });
+      const sl = fx.insert('dhcp_options', {
+        cidr: 'fd01::/64',
+        options: { server_id: SMAC, dhcpv6_stateless: 'true' },
+      });
       fx.port('sw0', 'p1', { addresses: [`${M1} fd00::5`], dhcpv6_options: v6.uuid });
       fx.port('sw0', 'p2', { addresses: ['00:00:00:00:00:02 fd01::6'], dhcpv6_options: sl.uuid });
     },

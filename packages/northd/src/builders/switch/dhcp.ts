@@ -5,7 +5,7 @@ import type { FlowSink } from '../../lflow.js';
 import { type IpAddress, parseIp } from '../../net/addresses.js';
 import { stageTable } from '../../stages.js';
 import { lspSource } from './port-security-addrs.js';
-import { REGBIT_DHCP_OPTS_RESULT, portKey } from './registers.js';
+import { portKey, REGBIT_DHCP_OPTS_RESULT } from './registers.js';
 import { switchFacts } from './switch-facts.js';
 
 /** DHCP_Options keys a DHCPv4 server needs; without them the switch does not answer. */
@@ -27,7 +27,10 @@ export function buildDhcp(input: SwitchInput, sink: FlowSink): void {
   const report = (opts: DhcpOptions, problem: string) => {
     if (reported.has(opts.uuid)) return;
     reported.add(opts.uuid);
-    sink.report({ table: 'dhcp_options', uuid: opts.uuid }, `DHCP_Options ${opts.cidr}: ${problem}`);
+    sink.report(
+      { table: 'dhcp_options', uuid: opts.uuid },
+      `DHCP_Options ${opts.cidr}: ${problem}`,
+    );
   };
   for (const p of input.ports) {
     const opts = p.dhcpv4;
@@ -60,7 +63,7 @@ interface Server {
 function serverOf(opts: DhcpOptions): Server | undefined {
   const cidr = parseIp(opts.cidr);
   const o = opts.options ?? {};
-  if (!cidr || cidr.family !== 4 || REQUIRED.some((k) => !o[k])) return undefined;
+  if (cidr?.family !== 4 || REQUIRED.some((k) => !o[k])) return undefined;
   return { ip: o.server_id!, mac: o.server_mac!, cidr };
 }
 
@@ -70,7 +73,12 @@ const OPTIONS_ENV = { pipeline: 'ingress', table: stageTable('ls_in_dhcp_options
  * Adds the port's offer and response flows: true if it has an address in the cidr, false if
  * not, or the problem with the options (a value put_dhcp_opts refuses) and no flows.
  */
-function portFlows(p: SwitchPortInput, opts: DhcpOptions, server: Server, sink: FlowSink): boolean | string {
+function portFlows(
+  p: SwitchPortInput,
+  opts: DhcpOptions,
+  server: Server,
+  sink: FlowSink,
+): boolean | string {
   const key = portKey(p.row.name);
   const src = lspSource(p);
   let offered = false;

@@ -6,7 +6,7 @@ import type { FlowSink } from '../../lflow.js';
 import { type IpAddress, linkLocalFromMac, parseIp } from '../../net/addresses.js';
 import { stageTable } from '../../stages.js';
 import { lspSource } from './port-security-addrs.js';
-import { REGBIT_DHCP_OPTS_RESULT, portKey } from './registers.js';
+import { portKey, REGBIT_DHCP_OPTS_RESULT } from './registers.js';
 import { switchFacts } from './switch-facts.js';
 
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
@@ -24,14 +24,17 @@ export function buildDhcpv6(input: SwitchInput, sink: FlowSink): void {
   const report = (opts: DhcpOptions, problem: string) => {
     if (reported.has(opts.uuid)) return;
     reported.add(opts.uuid);
-    sink.report({ table: 'dhcp_options', uuid: opts.uuid }, `DHCP_Options ${opts.cidr}: ${problem}`);
+    sink.report(
+      { table: 'dhcp_options', uuid: opts.uuid },
+      `DHCP_Options ${opts.cidr}: ${problem}`,
+    );
   };
   for (const p of input.ports) {
     const opts = p.dhcpv6;
     if (!opts || !p.enabled || p.row.type !== '') continue;
     const cidr = parseIp(opts.cidr);
     const serverMac = opts.options?.server_id;
-    if (!cidr || cidr.family !== 6 || !serverMac || !MAC.test(serverMac)) {
+    if (cidr?.family !== 6 || !serverMac || !MAC.test(serverMac)) {
       report(opts, 'cidr must be IPv6 and options:server_id the server MAC');
       continue;
     }
@@ -49,7 +52,13 @@ export function buildDhcpv6(input: SwitchInput, sink: FlowSink): void {
   }
 }
 
-function portFlows(p: SwitchPortInput, opts: DhcpOptions, cidr: IpAddress, serverMac: string, sink: FlowSink): boolean | string {
+function portFlows(
+  p: SwitchPortInput,
+  opts: DhcpOptions,
+  cidr: IpAddress,
+  serverMac: string,
+  sink: FlowSink,
+): boolean | string {
   const net = ipaddr.parse(cidr.network);
   const stateless = opts.options?.dhcpv6_stateless === 'true';
   let offered = false;

@@ -1,7 +1,7 @@
 import type { SwitchInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { lspSource } from './port-security-addrs.js';
-import { REGBIT_LKUP_FDB, portKey } from './registers.js';
+import { portKey, REGBIT_LKUP_FDB } from './registers.js';
 
 /**
  * MAC learning (ls_in_lookup_fdb, ls_in_put_fdb): frames from an ordinary VM port that takes
@@ -15,7 +15,19 @@ export function buildFdb(input: SwitchInput, sink: FlowSink): void {
   for (const p of input.ports) {
     if (p.row.type !== '' || !p.unknown || p.portSecurity.length || !p.enabled) continue;
     const m = `inport == ${portKey(p.row.name)}`;
-    sink.add('ls_in_lookup_fdb', 100, m, `${REGBIT_LKUP_FDB} = lookup_fdb(inport, eth.src); next;`, lspSource(p));
-    sink.add('ls_in_put_fdb', 100, `${m} && ${REGBIT_LKUP_FDB} == 0`, 'put_fdb(inport, eth.src); next;', lspSource(p));
+    sink.add(
+      'ls_in_lookup_fdb',
+      100,
+      m,
+      `${REGBIT_LKUP_FDB} = lookup_fdb(inport, eth.src); next;`,
+      lspSource(p),
+    );
+    sink.add(
+      'ls_in_put_fdb',
+      100,
+      `${m} && ${REGBIT_LKUP_FDB} == 0`,
+      'put_fdb(inport, eth.src); next;',
+      lspSource(p),
+    );
   }
 }

@@ -45,7 +45,9 @@ describe('every flow of every golden case is valid OVN', () => {
   test('the validation does refuse what is invalid', () => {
     // A drop combined with other actions, and a table past the end of our ingress pipeline.
     expect(parseActions('ct_commit { ct_mark.blocked = 1; }; drop;').ok).toBe(false);
-    expect(parseActions('next(pipeline=ingress, table=26);', { pipelineLengths: LENGTHS }).ok).toBe(false);
+    expect(parseActions('next(pipeline=ingress, table=26);', { pipelineLengths: LENGTHS }).ok).toBe(
+      false,
+    );
     expect(parseExpr('ip4.src == $nowhere', {}).ok).toBe(false);
   });
 
@@ -59,7 +61,11 @@ describe('every flow of every golden case is valid OVN', () => {
       for (const f of flows) {
         const m = parseExpr(f.match, env);
         if (!m.ok) bad.push(`${f.stage} ${f.priority} match (${f.match}): ${m.error.message}`);
-        const a = parseActions(f.actions, { pipeline: stagePipeline(f.stage), table: stageTable(f.stage), pipelineLengths: LENGTHS });
+        const a = parseActions(f.actions, {
+          pipeline: stagePipeline(f.stage),
+          table: stageTable(f.stage),
+          pipelineLengths: LENGTHS,
+        });
         if (!a.ok) bad.push(`${f.stage} ${f.priority} actions (${f.actions}): ${a.error.message}`);
       }
       expect(bad).toEqual([]);

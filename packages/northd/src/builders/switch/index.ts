@@ -1,15 +1,15 @@
-import type { FlowSink } from '../../lflow.js';
 import type { SwitchInput } from '../../inputs/inputs.js';
-import { buildAclHints } from './acl-hints.js';
+import type { FlowSink } from '../../lflow.js';
 import { buildAcls } from './acl.js';
+import { buildAclHints } from './acl-hints.js';
 import { buildArpNdResponder } from './arp-nd-responder.js';
 import { buildPassThrough } from './defaults.js';
 import { buildDhcp } from './dhcp.js';
 import { buildDhcpv6 } from './dhcpv6.js';
 import { buildFdb } from './fdb.js';
 import { buildL2Lookup } from './l2-lookup.js';
-import { buildLbHairpin } from './lb-hairpin.js';
 import { buildLoadBalancing } from './lb.js';
+import { buildLbHairpin } from './lb-hairpin.js';
 import { buildPortSecurityIp } from './port-security-ip.js';
 import { buildPortSecurityL2 } from './port-security-l2.js';
 import { buildPortSecurityNd } from './port-security-nd.js';

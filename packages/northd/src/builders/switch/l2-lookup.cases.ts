@@ -3,8 +3,10 @@
 import type { GoldenCase } from './golden-case.js';
 
 const L2_STAGES = ['ls_in_l2_lkup', 'ls_in_l2_unknown'] as const;
-const FLOOD = 'ls_in_l2_lkup (priority=70), match=(eth.mcast), action=(outport = "_MC_flood"; output;)';
-const FDB_LOOKUP = 'ls_in_l2_lkup (priority=0), match=(1), action=(outport = get_fdb(eth.dst); next;)';
+const FLOOD =
+  'ls_in_l2_lkup (priority=70), match=(eth.mcast), action=(outport = "_MC_flood"; output;)';
+const FDB_LOOKUP =
+  'ls_in_l2_lkup (priority=0), match=(1), action=(outport = get_fdb(eth.dst); next;)';
 const UNKNOWN_OUT = 'ls_in_l2_unknown (priority=0), match=(1), action=(output;)';
 
 export const L2_LOOKUP_CASES: readonly GoldenCase[] = [
@@ -17,7 +19,10 @@ export const L2_LOOKUP_CASES: readonly GoldenCase[] = [
       // Disabled ports keep their lookup flow; egress port security drops what reaches them.
       fx.port('sw0', 'p3', { addresses: ['00:00:00:00:00:03'], enabled: false });
       // A dynamically assigned address counts once assigned.
-      fx.port('sw0', 'p4', { addresses: ['dynamic'], dynamic_addresses: '00:00:00:00:00:04 10.0.0.4' });
+      fx.port('sw0', 'p4', {
+        addresses: ['dynamic'],
+        dynamic_addresses: '00:00:00:00:00:04 10.0.0.4',
+      });
       fx.router('lr0');
       fx.routerPort('lr0', 'lrp0', '00:00:00:00:ff:01', ['10.0.0.254/24']);
       fx.connect('sw0', 'sw0-lr0', 'lrp0');
@@ -81,13 +86,18 @@ export const L2_LOOKUP_CASES: readonly GoldenCase[] = [
     ],
   },
   {
-    name: 'with a localnet port, a distributed gateway port\'s MAC is looked up only where its cr- port resides',
+    name: "with a localnet port, a distributed gateway port's MAC is looked up only where its cr- port resides",
     setup: (fx) => {
       fx.switch('sw0');
       fx.port('sw0', 'ln', { type: 'localnet', addresses: ['unknown'] });
       fx.router('lr0');
       fx.routerPort('lr0', 'lrp-ext', '00:00:00:00:ff:0e', ['172.16.0.1/24']);
-      fx.insert('gateway_chassis', { name: 'lrp-ext-gw1', router_port_uuid: fx.id('lrp-ext'), chassis_name: 'gw1', priority: 10 });
+      fx.insert('gateway_chassis', {
+        name: 'lrp-ext-gw1',
+        router_port_uuid: fx.id('lrp-ext'),
+        chassis_name: 'gw1',
+        priority: 10,
+      });
       fx.connect('sw0', 'sw0-lr0', 'lrp-ext');
     },
     stages: ['ls_in_l2_lkup'],

@@ -23,10 +23,18 @@ export function buildL2Lookup(input: SwitchInput, sink: FlowSink): void {
     // A distributed gateway port's MAC, seen from the physical network (through a localnet
     // port), belongs to the gateway chassis only: elsewhere the frame is not for this router.
     const resident =
-      hasLocalnet && p.peer?.distributedGateway ? ` && is_chassis_resident(${portKey(`cr-${p.peer.row.name}`)})` : '';
+      hasLocalnet && p.peer?.distributedGateway
+        ? ` && is_chassis_resident(${portKey(`cr-${p.peer.row.name}`)})`
+        : '';
     for (const mac of knownMacs(p)) {
       const peerMac = resident && mac === p.peer!.addresses.mac;
-      sink.add('ls_in_l2_lkup', 50, `eth.dst == ${mac}${peerMac ? resident : ''}`, actions, lspSource(p));
+      sink.add(
+        'ls_in_l2_lkup',
+        50,
+        `eth.dst == ${mac}${peerMac ? resident : ''}`,
+        actions,
+        lspSource(p),
+      );
     }
   }
   sink.add(
@@ -41,7 +49,9 @@ export function buildL2Lookup(input: SwitchInput, sink: FlowSink): void {
 /** The port's MACs: static entries (for "router", the peer's), and an assigned dynamic MAC. */
 function knownMacs(p: SwitchPortInput): string[] {
   const macs = p.addresses.map((a) => a.mac);
-  const dynamicRequested = (p.row.addresses ?? []).some((a) => a.startsWith('dynamic') || a.endsWith(' dynamic'));
+  const dynamicRequested = (p.row.addresses ?? []).some(
+    (a) => a.startsWith('dynamic') || a.endsWith(' dynamic'),
+  );
   if (dynamicRequested && p.row.dynamic_addresses) {
     const d = parseLportAddresses(p.row.dynamic_addresses);
     if (d) macs.push(d.mac);

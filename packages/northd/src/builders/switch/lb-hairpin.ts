@@ -20,8 +20,18 @@ export function buildLbHairpin(input: SwitchInput, sink: FlowSink): void {
     `${REGBIT_HAIRPIN} = chk_lb_hairpin(); ${REGBIT_HAIRPIN_REPLY} = chk_lb_hairpin_reply(); next;`,
   );
   // New hairpinned connections: SNAT to the VIP; established ones already have the SNAT entry.
-  sink.add('ls_in_nat_hairpin', 100, `ip && ct.new && ct.trk && ${REGBIT_HAIRPIN} == 1`, 'ct_snat_to_vip; next;');
-  sink.add('ls_in_nat_hairpin', 100, `ip && ct.est && ct.trk && ${REGBIT_HAIRPIN} == 1`, 'ct_snat;');
+  sink.add(
+    'ls_in_nat_hairpin',
+    100,
+    `ip && ct.new && ct.trk && ${REGBIT_HAIRPIN} == 1`,
+    'ct_snat_to_vip; next;',
+  );
+  sink.add(
+    'ls_in_nat_hairpin',
+    100,
+    `ip && ct.est && ct.trk && ${REGBIT_HAIRPIN} == 1`,
+    'ct_snat;',
+  );
   // Replies of hairpinned connections: un-SNAT.
   sink.add('ls_in_nat_hairpin', 90, `ip && ${REGBIT_HAIRPIN_REPLY} == 1`, 'ct_snat;');
   sink.add(

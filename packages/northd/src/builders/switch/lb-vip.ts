@@ -19,7 +19,8 @@ export function parseLbVip(key: string, value: string): LbVip | string {
     if (!b) continue;
     const be = parseEndpoint(b);
     if (typeof be === 'string') return `VIP ${key}: backend ${b}: ${be}`;
-    if (be.ip.family !== vip.ip.family) return `VIP ${key}: backend ${b}: address family differs from the VIP's`;
+    if (be.ip.family !== vip.ip.family)
+      return `VIP ${key}: backend ${b}: address family differs from the VIP's`;
     // A VIP with a port needs backend ports; one without takes none.
     if ((vip.port === undefined) !== (be.port === undefined)) {
       return `VIP ${key}: backend ${b}: ${vip.port === undefined ? 'has a port, the VIP has none' : 'needs a port'}`;
@@ -43,7 +44,8 @@ function parseEndpoint(text: string): { ip: IpAddress; port?: number } | string 
     port = Number(text.slice(i + 1));
   }
   const ip = parseIp(host);
-  if (!ip || ip.plen !== (ip.family === 4 ? 32 : 128) || host.includes('/')) return 'not an IP address';
+  if (!ip || ip.plen !== (ip.family === 4 ? 32 : 128) || host.includes('/'))
+    return 'not an IP address';
   if (port !== undefined && (port < 1 || port > 65535)) return 'port out of range';
   return port === undefined ? { ip } : { ip, port };
 }

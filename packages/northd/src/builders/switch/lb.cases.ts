@@ -3,11 +3,18 @@
 import type { NbFixture } from '../../testing/nb-fixture.js';
 import type { GoldenCase } from './golden-case.js';
 
-function withLb(fx: NbFixture, vips: Record<string, string>, extra: Record<string, unknown> = {}): void {
+function withLb(
+  fx: NbFixture,
+  vips: Record<string, string>,
+  extra: Record<string, unknown> = {},
+): void {
   fx.switch('sw0');
   fx.port('sw0', 'p1', { addresses: ['00:00:00:00:00:01 10.0.0.1'] });
   const lb = fx.insert('load_balancer', { name: 'lb1', vips, protocol: 'tcp', ...extra });
-  fx.insert('logical_switch_load_balancer', { switch_uuid: fx.id('sw0'), load_balancer_uuid: lb.uuid });
+  fx.insert('logical_switch_load_balancer', {
+    switch_uuid: fx.id('sw0'),
+    load_balancer_uuid: lb.uuid,
+  });
 }
 
 export const LB_CASES: readonly GoldenCase[] = [
@@ -34,7 +41,12 @@ export const LB_CASES: readonly GoldenCase[] = [
   },
   {
     name: 'a load balancer sends all IP traffic through conntrack (ct_lb_mark) and enables hairpin',
-    setup: (fx) => withLb(fx, { '10.0.0.10:80': '10.0.0.3:80' }, { protocol: 'udp', selection_fields: ['ip_src', 'ip_dst'] }),
+    setup: (fx) =>
+      withLb(
+        fx,
+        { '10.0.0.10:80': '10.0.0.3:80' },
+        { protocol: 'udp', selection_fields: ['ip_src', 'ip_dst'] },
+      ),
     stages: [
       'ls_in_pre_lb',
       'ls_in_pre_stateful',

@@ -3,7 +3,12 @@ import type { SwitchInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { stageTable } from '../../stages.js';
 import { parseLbVip } from './lb-vip.js';
-import { REGBIT_CONNTRACK_COMMIT, REG_ORIG_DIP_IPV4, REG_ORIG_DIP_IPV6, REG_ORIG_TP_DPORT } from './registers.js';
+import {
+  REG_ORIG_DIP_IPV4,
+  REG_ORIG_DIP_IPV6,
+  REG_ORIG_TP_DPORT,
+  REGBIT_CONNTRACK_COMMIT,
+} from './registers.js';
 
 /**
  * Load balancing (ls_in_lb): a new connection to a VIP (with its L4 port: priority 120; IP
@@ -21,8 +26,12 @@ export function buildLoadBalancing(input: SwitchInput, sink: FlowSink): void {
 function buildLb(lb: LoadBalancer, sink: FlowSink): void {
   const src = { table: 'load_balancer', uuid: lb.uuid };
   const proto = lb.protocol ?? 'tcp';
-  const hash = lb.selection_fields?.length ? `; hash_fields=${JSON.stringify(lb.selection_fields.join(','))}` : '';
-  for (const [key, value] of Object.entries(lb.vips ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  const hash = lb.selection_fields?.length
+    ? `; hash_fields=${JSON.stringify(lb.selection_fields.join(','))}`
+    : '';
+  for (const [key, value] of Object.entries(lb.vips ?? {}).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  )) {
     const vip = parseLbVip(key, value);
     if (typeof vip === 'string') {
       sink.report(src, `Load_Balancer ${lb.name || lb.uuid}: ${vip}`);

@@ -1,8 +1,8 @@
 import type { SwitchInput, SwitchPortInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { linkLocalFromMac } from '../../net/addresses.js';
-import { portKey } from './registers.js';
 import { allowedIp, isHostInSubnet, lspSource, valueSet } from './port-security-addrs.js';
+import { portKey } from './registers.js';
 import { effectivePortSecurity } from './switch-facts.js';
 
 /**
@@ -38,7 +38,13 @@ function ingress(p: SwitchPortInput, sink: FlowSink): void {
         'next;',
         src,
       );
-      sink.add('ls_in_port_sec_ip', 90, `${base} && ip4.src == ${valueSet(ps.ipv4.map(allowedIp))}`, 'next;', src);
+      sink.add(
+        'ls_in_port_sec_ip',
+        90,
+        `${base} && ip4.src == ${valueSet(ps.ipv4.map(allowedIp))}`,
+        'next;',
+        src,
+      );
     }
     if (ps.ipv6.length) {
       sink.add(
@@ -69,11 +75,23 @@ function egress(p: SwitchPortInput, sink: FlowSink): void {
         // A host inside a subnet also receives that subnet's broadcast.
         if (isHostInSubnet(ip)) allowed.push(ip.bcast!);
       }
-      sink.add('ls_out_port_sec_ip', 90, `${base} && ip4.dst == ${valueSet(allowed)}`, 'next;', src);
+      sink.add(
+        'ls_out_port_sec_ip',
+        90,
+        `${base} && ip4.dst == ${valueSet(allowed)}`,
+        'next;',
+        src,
+      );
     }
     if (ps.ipv6.length) {
       const allowed = [linkLocalFromMac(ps.mac), 'ff00::/8', ...ps.ipv6.map(allowedIp)];
-      sink.add('ls_out_port_sec_ip', 90, `${base} && ip6.dst == ${valueSet(allowed)}`, 'next;', src);
+      sink.add(
+        'ls_out_port_sec_ip',
+        90,
+        `${base} && ip6.dst == ${valueSet(allowed)}`,
+        'next;',
+        src,
+      );
     }
     sink.add('ls_out_port_sec_ip', 80, `${base} && ip`, 'drop;', src);
   }

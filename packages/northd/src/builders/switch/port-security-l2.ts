@@ -1,8 +1,8 @@
 import type { SwitchInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { stageTable } from '../../stages.js';
-import { portKey } from './registers.js';
 import { lspSource, macSet } from './port-security-addrs.js';
+import { portKey } from './registers.js';
 import { effectivePortSecurity } from './switch-facts.js';
 
 /**
@@ -37,8 +37,12 @@ export function buildPortSecurityL2(input: SwitchInput, sink: FlowSink): void {
       continue;
     }
     const macs = effectivePortSecurity(p).map((ps) => ps.mac);
-    const inMatch = macs.length ? `inport == ${key} && eth.src == ${macSet(macs)}` : `inport == ${key}`;
-    const outMatch = macs.length ? `outport == ${key} && eth.dst == ${macSet(macs)}` : `outport == ${key}`;
+    const inMatch = macs.length
+      ? `inport == ${key} && eth.src == ${macSet(macs)}`
+      : `inport == ${key}`;
+    const outMatch = macs.length
+      ? `outport == ${key} && eth.dst == ${macSet(macs)}`
+      : `outport == ${key}`;
     sink.add('ls_in_port_sec_l2', 50, inMatch, p.row.type === 'vtep' ? toL2Lookup : 'next;', src);
     sink.add('ls_out_port_sec_l2', 50, outMatch, 'output;', src);
   }

@@ -1,8 +1,8 @@
 import type { SwitchInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { linkLocalFromMac } from '../../net/addresses.js';
-import { portKey } from './registers.js';
 import { allowedIp, lspSource, valueSet } from './port-security-addrs.js';
+import { portKey } from './registers.js';
 import { effectivePortSecurity } from './switch-facts.js';
 
 /**

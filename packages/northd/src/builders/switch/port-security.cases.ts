@@ -68,7 +68,10 @@ export const PORT_SECURITY_CASES: readonly GoldenCase[] = [
     name: 'MAC + host addresses: listed sources only, DHCP discovery and DAD allowed, subnet broadcast received',
     setup: (fx) => {
       fx.switch('sw0');
-      fx.port('sw0', 'p1', { addresses: [`${M1} 10.0.0.5 fd00::5`], port_security: [`${M1} 10.0.0.5/24 fd00::5`] });
+      fx.port('sw0', 'p1', {
+        addresses: [`${M1} 10.0.0.5 fd00::5`],
+        port_security: [`${M1} 10.0.0.5/24 fd00::5`],
+      });
     },
     stages: STAGES,
     expected: [
@@ -176,6 +179,9 @@ export const PORT_SECURITY_CASES: readonly GoldenCase[] = [
       fx.port('sw0', 'vt', { type: 'vtep', addresses: ['unknown'] });
     },
     stages: ['ls_in_port_sec_l2'],
-    expected: [...ADMISSION, 'ls_in_port_sec_l2 (priority=50), match=(inport == "vt"), action=(next(pipeline=ingress, table=24);)'],
+    expected: [
+      ...ADMISSION,
+      'ls_in_port_sec_l2 (priority=50), match=(inport == "vt"), action=(next(pipeline=ingress, table=24);)',
+    ],
   },
 ];

@@ -2,11 +2,12 @@ import type { SwitchInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { aclSource, checkedAcls } from './acl-parse.js';
 import { lspSource } from './port-security-addrs.js';
-import { ACL_PRIORITY_OFFSET, REGBIT_CONNTRACK_DEFRAG, portKey } from './registers.js';
+import { ACL_PRIORITY_OFFSET, portKey, REGBIT_CONNTRACK_DEFRAG } from './registers.js';
 import { switchFacts } from './switch-facts.js';
 
 /** Traffic conntrack must not see: neighbour discovery, MLD and DHCPv6 client requests. */
-const NO_CT_IN_PRE_ACL = 'nd || nd_rs || nd_ra || mldv1 || mldv2 || (udp && udp.src == 546 && udp.dst == 547)';
+const NO_CT_IN_PRE_ACL =
+  'nd || nd_rs || nd_ra || mldv1 || mldv2 || (udp && udp.src == 546 && udp.dst == 547)';
 
 /**
  * Pre-ACL (ls_in_pre_acl, ls_out_pre_acl): with a stateful ACL on the switch, IP traffic in both
@@ -30,7 +31,13 @@ export function buildPreAcl(input: SwitchInput, sink: FlowSink): void {
     // A bad match is reported by the ACL builder; here it is only left out.
     if (!c.ok || c.acl.row.action !== 'allow-stateless') continue;
     const stage = c.acl.row.direction === 'from-lport' ? 'ls_in_pre_acl' : 'ls_out_pre_acl';
-    sink.add(stage, c.acl.row.priority + ACL_PRIORITY_OFFSET, c.acl.row.match, 'next;', aclSource(c.acl));
+    sink.add(
+      stage,
+      c.acl.row.priority + ACL_PRIORITY_OFFSET,
+      c.acl.row.match,
+      'next;',
+      aclSource(c.acl),
+    );
   }
   for (const stage of ['ls_in_pre_acl', 'ls_out_pre_acl'] as const) {
     sink.add(stage, 110, NO_CT_IN_PRE_ACL, 'next;');

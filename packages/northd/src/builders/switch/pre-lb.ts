@@ -1,7 +1,7 @@
 import type { SwitchInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { lspSource } from './port-security-addrs.js';
-import { REGBIT_CONNTRACK_NAT, portKey } from './registers.js';
+import { portKey, REGBIT_CONNTRACK_NAT } from './registers.js';
 import { switchFacts } from './switch-facts.js';
 
 /**

@@ -1,11 +1,11 @@
 import type { SwitchInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import {
-  REGBIT_CONNTRACK_DEFRAG,
-  REGBIT_CONNTRACK_NAT,
   REG_ORIG_DIP_IPV4,
   REG_ORIG_DIP_IPV6,
   REG_ORIG_TP_DPORT,
+  REGBIT_CONNTRACK_DEFRAG,
+  REGBIT_CONNTRACK_NAT,
 } from './registers.js';
 import { switchFacts } from './switch-facts.js';
 

@@ -27,7 +27,10 @@ export interface StageEnv extends SetEnv {
  * A packet from readable symbol values (`eth.src`, `reg0[7]`, `ct.est` …): MACs, IPs, numbers;
  * port names for inport/outport.
  */
-export function packet(env: StageEnv, fields: Readonly<Record<string, FieldValue>>): Map<string, bigint> {
+export function packet(
+  env: StageEnv,
+  fields: Readonly<Record<string, FieldValue>>,
+): Map<string, bigint> {
   const pkt = new Map<string, bigint>();
   for (const [name, v] of Object.entries(fields)) {
     const sym = ovnSymbolTable.get(name);
@@ -41,7 +44,12 @@ export function packet(env: StageEnv, fields: Readonly<Record<string, FieldValue
     // `reg0[7]`, `reg0[0..15]`: a bit range of a symbol.
     const m = /^(.+)\[(\d+)(?:\.\.(\d+))?\]$/.exec(name);
     const segs = m
-      ? resolveSubfield(ovnSymbolTable, m[1]!, Number(m[2]), Number(m[3] ?? m[2]) - Number(m[2]) + 1)
+      ? resolveSubfield(
+          ovnSymbolTable,
+          m[1]!,
+          Number(m[2]),
+          Number(m[3] ?? m[2]) - Number(m[2]) + 1,
+        )
       : resolveSubfield(ovnSymbolTable, name);
     if (!segs.ok) throw new Error(`${name}: ${segs.error.message}`);
     for (const s of segs.value) {
@@ -63,7 +71,12 @@ function toBigint(v: FieldValue): bigint {
 const parsed = new WeakMap<LFlow, Expr>();
 
 /** The flow of `stage` that wins for the packet (highest priority; OVN leaves ties undefined). */
-export function winner(flows: readonly LFlow[], stage: Stage, pkt: Map<string, bigint>, env: StageEnv): LFlow | undefined {
+export function winner(
+  flows: readonly LFlow[],
+  stage: Stage,
+  pkt: Map<string, bigint>,
+  env: StageEnv,
+): LFlow | undefined {
   let best: LFlow | undefined;
   for (const f of flows) {
     if (f.stage !== stage || (best && best.priority >= f.priority)) continue;
@@ -80,7 +93,12 @@ export function winner(flows: readonly LFlow[], stage: Stage, pkt: Map<string, b
 }
 
 /** `priority: actions` of the winning flow, or "miss" (the table drops the packet). */
-export function verdict(flows: readonly LFlow[], stage: Stage, pkt: Map<string, bigint>, env: StageEnv): string {
+export function verdict(
+  flows: readonly LFlow[],
+  stage: Stage,
+  pkt: Map<string, bigint>,
+  env: StageEnv,
+): string {
   const f = winner(flows, stage, pkt, env);
   return f ? `${f.priority}: ${f.actions}` : 'miss';
 }

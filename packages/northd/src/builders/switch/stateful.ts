@@ -1,6 +1,6 @@
 import type { SwitchInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
-import { REGBIT_ACL_LABEL, REGBIT_CONNTRACK_COMMIT, REG_LABEL } from './registers.js';
+import { REG_LABEL, REGBIT_ACL_LABEL, REGBIT_CONNTRACK_COMMIT } from './registers.js';
 
 /**
  * Stateful (ls_in_stateful, ls_out_stateful): commits the connections the ACL stage allowed

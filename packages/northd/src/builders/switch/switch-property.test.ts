@@ -27,14 +27,32 @@ const portSpec = fc.record<PortSpec>({
   enabled: fc.boolean(),
 });
 
-const GOOD_MATCHES = ['ip4', 'tcp.dst == 80', 'ip4.src == $as1', 'inport == @pg1 && udp', 'outport == @pg1', 'icmp6', '1'];
+const GOOD_MATCHES = [
+  'ip4',
+  'tcp.dst == 80',
+  'ip4.src == $as1',
+  'inport == @pg1 && udp',
+  'outport == @pg1',
+  'icmp6',
+  '1',
+];
 const BAD_MATCHES = ['ip4 &&', 'tcp.dsst == 1', '(ip4'];
 const aclSpec = fc.record({
   portGroup: fc.boolean(),
   direction: fc.constantFrom('from-lport' as const, 'to-lport' as const),
   priority: fc.integer({ min: 0, max: 32767 }),
-  match: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...GOOD_MATCHES) }, { weight: 1, arbitrary: fc.constantFrom(...BAD_MATCHES) }),
-  action: fc.constantFrom('allow' as const, 'allow-related' as const, 'allow-stateless' as const, 'drop' as const, 'reject' as const, 'pass' as const),
+  match: fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom(...GOOD_MATCHES) },
+    { weight: 1, arbitrary: fc.constantFrom(...BAD_MATCHES) },
+  ),
+  action: fc.constantFrom(
+    'allow' as const,
+    'allow-related' as const,
+    'allow-stateless' as const,
+    'drop' as const,
+    'reject' as const,
+    'pass' as const,
+  ),
   log: fc.boolean(),
   label: fc.constantFrom(0, 0, 5),
   afterLb: fc.boolean(),
@@ -58,11 +76,24 @@ function fixture(ports: PortSpec[], acls: AclSpec[], lb: boolean, reverse: boole
     const mac = `00:00:00:00:01:${hex(i)}`;
     const ips = `10.0.${i}.5${p.ipv6 ? ` fd00::${i + 1}` : ''}`;
     if (p.type === 'router') {
-      fx.routerPort('lr0', `lrp${i}`, `00:00:00:00:ff:${hex(i)}`, [`10.1.${i}.1/24`, ...(p.ipv6 ? [`fd01:${i}::1/64`] : [])]);
-      fx.port('sw0', name, { type: 'router', addresses: ['router'], options: { 'router-port': `lrp${i}` }, enabled: p.enabled });
+      fx.routerPort('lr0', `lrp${i}`, `00:00:00:00:ff:${hex(i)}`, [
+        `10.1.${i}.1/24`,
+        ...(p.ipv6 ? [`fd01:${i}::1/64`] : []),
+      ]);
+      fx.port('sw0', name, {
+        type: 'router',
+        addresses: ['router'],
+        options: { 'router-port': `lrp${i}` },
+        enabled: p.enabled,
+      });
       continue;
     }
-    const security = { none: [], mac: [mac], ip: [`${mac} ${ips}`], net: [`${mac} 10.0.${i}.0/24`] }[p.security];
+    const security = {
+      none: [],
+      mac: [mac],
+      ip: [`${mac} ${ips}`],
+      net: [`${mac} 10.0.${i}.0/24`],
+    }[p.security];
     fx.port('sw0', name, {
       type: p.type,
       addresses: [`${mac} ${ips}`, ...(p.unknown ? ['unknown'] : [])],
@@ -73,15 +104,29 @@ function fixture(ports: PortSpec[], acls: AclSpec[], lb: boolean, reverse: boole
   fx.portGroup('pg1', names.slice(0, 2));
   const aclOrder = reverse ? [...acls].reverse() : acls;
   for (const a of aclOrder) {
-    fx.acl(a.portGroup ? { portGroup: 'pg1' } : { switch: 'sw0' }, a.direction, a.priority, a.match, a.action, {
-      log: a.log,
-      label: a.label,
-      options: a.afterLb ? { 'apply-after-lb': 'true' } : {},
-    });
+    fx.acl(
+      a.portGroup ? { portGroup: 'pg1' } : { switch: 'sw0' },
+      a.direction,
+      a.priority,
+      a.match,
+      a.action,
+      {
+        log: a.log,
+        label: a.label,
+        options: a.afterLb ? { 'apply-after-lb': 'true' } : {},
+      },
+    );
   }
   if (lb) {
-    const row = fx.insert('load_balancer', { name: 'lb', vips: { '10.9.9.9:80': '10.0.0.5:8080,10.0.1.5:8080' }, protocol: 'tcp' });
-    fx.insert('logical_switch_load_balancer', { switch_uuid: fx.id('sw0'), load_balancer_uuid: row.uuid });
+    const row = fx.insert('load_balancer', {
+      name: 'lb',
+      vips: { '10.9.9.9:80': '10.0.0.5:8080,10.0.1.5:8080' },
+      protocol: 'tcp',
+    });
+    fx.insert('logical_switch_load_balancer', {
+      switch_uuid: fx.id('sw0'),
+      load_balancer_uuid: row.uuid,
+    });
   }
   return fx;
 }
@@ -101,8 +146,14 @@ describe('switch builders over random switches', () => {
           for (const f of built.flows) {
             const m = parseExpr(f.match, ENV);
             expect(m.ok, `${f.stage} match ${f.match}: ${m.ok ? '' : m.error.message}`).toBe(true);
-            const a = parseActions(f.actions, { pipeline: stagePipeline(f.stage), table: stageTable(f.stage), pipelineLengths: LENGTHS });
-            expect(a.ok, `${f.stage} actions ${f.actions}: ${a.ok ? '' : a.error.message}`).toBe(true);
+            const a = parseActions(f.actions, {
+              pipeline: stagePipeline(f.stage),
+              table: stageTable(f.stage),
+              pipelineLengths: LENGTHS,
+            });
+            expect(a.ok, `${f.stage} actions ${f.actions}: ${a.ok ? '' : a.error.message}`).toBe(
+              true,
+            );
             // Same stage, priority and match with different actions: which runs would be undefined.
             // Only user ACLs (same match and priority given twice) may do that.
             const k = `${f.stage} ${f.priority} ${f.match}`;

@@ -35,9 +35,17 @@ const policy = (fx: NbFixture) => {
 };
 
 function run(fx: NbFixture, inport: string, pkt: SimPacket, conntrack = new Conntrack()) {
-  const r = simulate(worldFromNb(fx.model), { datapath: 'sw0', inport, packet: pkt }, { conntrack });
-  const delivered = r.outcomes.filter((o): o is Extract<Outcome, { kind: 'delivered' }> => o.kind === 'delivered');
-  const dropped = r.outcomes.filter((o): o is Extract<Outcome, { kind: 'dropped' }> => o.kind === 'dropped');
+  const r = simulate(
+    worldFromNb(fx.model),
+    { datapath: 'sw0', inport, packet: pkt },
+    { conntrack },
+  );
+  const delivered = r.outcomes.filter(
+    (o): o is Extract<Outcome, { kind: 'delivered' }> => o.kind === 'delivered',
+  );
+  const dropped = r.outcomes.filter(
+    (o): o is Extract<Outcome, { kind: 'dropped' }> => o.kind === 'dropped',
+  );
   return {
     to: delivered.map((o) => o.port).sort(),
     delivered,
@@ -57,8 +65,21 @@ function matched(steps: readonly TraceStep[], stage: string): string[] {
   return out;
 }
 
-const tcp = (from: { mac: string; ip: string }, to: { mac: string; ip: string }, sport: number, dport: number) =>
-  l4Packet({ proto: 'tcp', ethSrc: from.mac, ethDst: to.mac, src: from.ip, dst: to.ip, sport, dport });
+const tcp = (
+  from: { mac: string; ip: string },
+  to: { mac: string; ip: string },
+  sport: number,
+  dport: number,
+) =>
+  l4Packet({
+    proto: 'tcp',
+    ethSrc: from.mac,
+    ethDst: to.mac,
+    src: from.ip,
+    dst: to.ip,
+    sport,
+    dport,
+  });
 const H1 = { mac: M1, ip: '10.0.0.1' };
 const H2 = { mac: M2, ip: '10.0.0.2' };
 
@@ -81,9 +102,15 @@ describe('switching', () => {
   });
 
   test('spoofed sources and disabled ports are dropped at admission', () => {
-    expect(run(lan(), 'p1', tcp({ mac: M2, ip: '10.0.0.1' }, H2, 1, 2)).droppedAt).toEqual(['ls_in_port_sec_l2']);
-    expect(run(lan(), 'p1', tcp({ mac: M1, ip: '10.0.0.7' }, H2, 1, 2)).droppedAt).toEqual(['ls_in_port_sec_ip']);
-    expect(run(lan(), 'p3', tcp({ mac: M3, ip: '10.0.0.3' }, H2, 1, 2)).droppedAt).toEqual(['ls_in_port_sec_l2']);
+    expect(run(lan(), 'p1', tcp({ mac: M2, ip: '10.0.0.1' }, H2, 1, 2)).droppedAt).toEqual([
+      'ls_in_port_sec_l2',
+    ]);
+    expect(run(lan(), 'p1', tcp({ mac: M1, ip: '10.0.0.7' }, H2, 1, 2)).droppedAt).toEqual([
+      'ls_in_port_sec_ip',
+    ]);
+    expect(run(lan(), 'p3', tcp({ mac: M3, ip: '10.0.0.3' }, H2, 1, 2)).droppedAt).toEqual([
+      'ls_in_port_sec_l2',
+    ]);
   });
 
   test('a frame to a disabled port is not delivered', () => {
@@ -96,7 +123,14 @@ describe('switching', () => {
     const r = run(lan(), 'p1', arpRequest({ sha: M1, spa: '10.0.0.1', tpa: '10.0.0.2' }));
     expect(r.to).toEqual(['p1']);
     expect(describePacket(r.delivered[0]!.packet)).toEqual(
-      expect.objectContaining({ 'eth.src': M2, 'eth.dst': M1, 'arp.op': '2', 'arp.sha': M2, 'arp.spa': '10.0.0.2', 'arp.tpa': '10.0.0.1' }),
+      expect.objectContaining({
+        'eth.src': M2,
+        'eth.dst': M1,
+        'arp.op': '2',
+        'arp.sha': M2,
+        'arp.spa': '10.0.0.2',
+        'arp.tpa': '10.0.0.1',
+      }),
     );
   });
 });
@@ -125,15 +159,28 @@ describe('IPv6 neighbour discovery', () => {
     const r = run(fx, 'v1', ns(M1, 'fd00::1', 'fd00::2'));
     expect(r.to).toEqual(['v1']);
     expect(describePacket(r.delivered[0]!.packet)).toEqual(
-      expect.objectContaining({ 'eth.src': M2, 'eth.dst': M1, 'ip6.src': 'fd00::2', 'ip6.dst': 'fd00::1', 'icmp6.type': '136', 'nd.target': 'fd00::2', 'nd.tll': M2 }),
+      expect.objectContaining({
+        'eth.src': M2,
+        'eth.dst': M1,
+        'ip6.src': 'fd00::2',
+        'ip6.dst': 'fd00::1',
+        'icmp6.type': '136',
+        'nd.target': 'fd00::2',
+        'nd.tll': M2,
+      }),
     );
     // An IPv4-only port security entry allows no IPv6 at all from that port, ND included: the
     // IP stage's priority-80 drop covers every IP packet from the MAC (OVN's rule).
     const v4only = new NbFixture();
     v4only.switch('sw0');
-    v4only.port('sw0', 'v1', { addresses: [`${M1} 10.0.0.1 fd00::1`], port_security: [`${M1} 10.0.0.1`] });
+    v4only.port('sw0', 'v1', {
+      addresses: [`${M1} 10.0.0.1 fd00::1`],
+      port_security: [`${M1} 10.0.0.1`],
+    });
     v4only.port('sw0', 'v2', { addresses: [`${M2} fd00::2`] });
-    expect(run(v4only, 'v1', ns(M1, 'fd00::1', 'fd00::2')).droppedAt).toEqual(['ls_in_port_sec_ip']);
+    expect(run(v4only, 'v1', ns(M1, 'fd00::1', 'fd00::2')).droppedAt).toEqual([
+      'ls_in_port_sec_ip',
+    ]);
   });
 });
 
@@ -152,7 +199,7 @@ describe('stateful ACLs', () => {
     ]);
   });
 
-  test('the same packet without a connection is dropped by p1\'s ACL', () => {
+  test("the same packet without a connection is dropped by p1's ACL", () => {
     const r = run(lan(policy), 'p2', tcp(H2, H1, 80, 40000));
     expect(r.to).toEqual([]);
     expect(r.droppedAt).toEqual(['ls_out_acl']);
@@ -162,18 +209,34 @@ describe('stateful ACLs', () => {
     expect(run(lan(policy), 'p1', tcp(H1, H2, 40000, 22)).droppedAt).toEqual(['ls_out_acl']);
     const r = run(lan(policy), 'p1', tcp(H1, H2, 40000, 23));
     // A new connection on a stateful switch: the drop/reject hint (reg0[9]) guards the reject.
-    expect(matched(r.steps, 'ls_out_acl')).toEqual(['1950 reg0[9] == 1 && (outport == "p2" && tcp.dst == 23)']);
+    expect(matched(r.steps, 'ls_out_acl')).toEqual([
+      '1950 reg0[9] == 1 && (outport == "p2" && tcp.dst == 23)',
+    ]);
     // The reset re-enters the ingress pipeline at L2 lookup (table 24), with in/out ports swapped.
     // (`reject` swaps Ethernet and IP addresses itself, ovn-sb(5); the simulator's generator does
     // not yet, so where the reset is delivered is not asserted here.)
-    const branch = r.steps.find((s): s is Extract<TraceStep, { kind: 'branch' }> => s.kind === 'branch');
+    const branch = r.steps.find(
+      (s): s is Extract<TraceStep, { kind: 'branch' }> => s.kind === 'branch',
+    );
     expect(branch?.steps.find((s) => s.kind === 'flow')).toEqual(
-      expect.objectContaining({ at: expect.objectContaining({ stage: 'ls_in_l2_lkup', table: 24 }) }),
+      expect.objectContaining({
+        at: expect.objectContaining({ stage: 'ls_in_l2_lkup', table: 24 }),
+      }),
     );
   });
 
   test('a port taking unknown MACs without port security has its source MAC learnt (put_fdb)', () => {
-    const r = run(lan(), 'pu', packet({ 'eth.src': MU, 'eth.dst': M1, 'eth.type': 0x800, 'ip4.src': '10.0.0.10', 'ip4.dst': '10.0.0.1' }));
+    const r = run(
+      lan(),
+      'pu',
+      packet({
+        'eth.src': MU,
+        'eth.dst': M1,
+        'eth.type': 0x800,
+        'ip4.src': '10.0.0.10',
+        'ip4.dst': '10.0.0.1',
+      }),
+    );
     expect(r.to).toEqual(['p1']);
     expect(matched(r.steps, 'ls_in_put_fdb')).toEqual(['100 inport == "pu" && reg0[11] == 0']);
   });
@@ -182,35 +245,66 @@ describe('stateful ACLs', () => {
 describe('policy change on an established connection', () => {
   test('a connection a new drop ACL covers is marked blocked: its requests and replies stop', () => {
     const ct = new Conntrack();
-    const allow = lan((fx) => fx.acl({ switch: 'sw0' }, 'to-lport', 100, 'outport == "p2" && tcp.dst == 80', 'allow-related'));
+    const allow = lan((fx) =>
+      fx.acl(
+        { switch: 'sw0' },
+        'to-lport',
+        100,
+        'outport == "p2" && tcp.dst == 80',
+        'allow-related',
+      ),
+    );
     expect(run(allow, 'p1', tcp(H1, H2, 40000, 80), ct).to).toEqual(['p2']);
     // The policy now drops HTTP to p2 (the switch stays stateful through another ACL).
     const deny = lan((fx) => {
       fx.acl({ switch: 'sw0' }, 'to-lport', 100, 'outport == "p2" && tcp.dst == 80', 'drop');
-      fx.acl({ switch: 'sw0' }, 'to-lport', 50, 'outport == "p2" && tcp.dst == 443', 'allow-related');
+      fx.acl(
+        { switch: 'sw0' },
+        'to-lport',
+        50,
+        'outport == "p2" && tcp.dst == 443',
+        'allow-related',
+      );
     });
     const request = run(deny, 'p1', tcp(H1, H2, 40000, 80), ct);
     expect(request.to).toEqual([]);
-    expect(matched(request.steps, 'ls_out_acl')).toEqual(['1100 reg0[10] == 1 && (outport == "p2" && tcp.dst == 80)']);
+    expect(matched(request.steps, 'ls_out_acl')).toEqual([
+      '1100 reg0[10] == 1 && (outport == "p2" && tcp.dst == 80)',
+    ]);
     const reply = run(deny, 'p2', tcp(H2, H1, 80, 40000), ct);
     expect(reply.to).toEqual([]);
-    expect(matched(reply.steps, 'ls_in_acl')).toEqual(['65532 ct.inv || (ct.est && ct.rpl && ct_mark.blocked == 1)']);
+    expect(matched(reply.steps, 'ls_in_acl')).toEqual([
+      '65532 ct.inv || (ct.est && ct.rpl && ct_mark.blocked == 1)',
+    ]);
   });
 });
 
 describe('load balancing', () => {
   test('a connection to the VIP is DNATed to the backend, and the reply comes back from the VIP', () => {
     const fx = lan();
-    const lb = fx.insert('load_balancer', { name: 'web', vips: { '10.0.0.100:80': '10.0.0.2:8080' }, protocol: 'tcp' });
-    fx.insert('logical_switch_load_balancer', { switch_uuid: fx.id('sw0'), load_balancer_uuid: lb.uuid });
+    const lb = fx.insert('load_balancer', {
+      name: 'web',
+      vips: { '10.0.0.100:80': '10.0.0.2:8080' },
+      protocol: 'tcp',
+    });
+    fx.insert('logical_switch_load_balancer', {
+      switch_uuid: fx.id('sw0'),
+      load_balancer_uuid: lb.uuid,
+    });
     const ct = new Conntrack();
     // The client addresses the VIP; L2 lookup (after LB) still goes by eth.dst, here the backend's.
     const there = run(fx, 'p1', tcp(H1, { mac: M2, ip: '10.0.0.100' }, 40000, 80), ct);
     expect(there.to).toEqual(['p2']);
-    expect(describePacket(there.delivered[0]!.packet)).toEqual(expect.objectContaining({ 'ip4.dst': '10.0.0.2', 'tcp.dst': '8080' }));
-    expect(matched(there.steps, 'ls_in_lb')).toEqual(['120 ct.new && ip4.dst == 10.0.0.100 && tcp.dst == 80']);
+    expect(describePacket(there.delivered[0]!.packet)).toEqual(
+      expect.objectContaining({ 'ip4.dst': '10.0.0.2', 'tcp.dst': '8080' }),
+    );
+    expect(matched(there.steps, 'ls_in_lb')).toEqual([
+      '120 ct.new && ip4.dst == 10.0.0.100 && tcp.dst == 80',
+    ]);
     const back = run(fx, 'p2', tcp(H2, H1, 8080, 40000), ct);
     expect(back.to).toEqual(['p1']);
-    expect(describePacket(back.delivered[0]!.packet)).toEqual(expect.objectContaining({ 'ip4.src': '10.0.0.100', 'tcp.src': '80' }));
+    expect(describePacket(back.delivered[0]!.packet)).toEqual(
+      expect.objectContaining({ 'ip4.src': '10.0.0.100', 'tcp.src': '80' }),
+    );
   });
 });

@@ -9,7 +9,10 @@ import { buildDatapath } from '../build.js';
 import type { GoldenCase } from './golden-case.js';
 
 /** All flows and diagnostics of switch `sw` of the fixture. */
-export function buildSwitch(fx: NbFixture, sw: string): { flows: LFlow[]; diagnostics: Diagnostic[] } {
+export function buildSwitch(
+  fx: NbFixture,
+  sw: string,
+): { flows: LFlow[]; diagnostics: Diagnostic[] } {
   const input = deriveSwitch(fx.model, fx.id(sw));
   if (!input) throw new Error(`no switch ${sw}`);
   return buildDatapath(input);
