@@ -203,6 +203,71 @@ describe('switch ports', () => {
     expect(await kit.ok('lsp-get-addresses', 'f2')).toEqual(['dynamic']);
   });
 
+  test('a run of lsp-adds (loaded in one statement) behaves as the commands one by one', async () => {
+    await kit.ok(
+      ...['lsp-add', 'sw1', 'g1', '--', 'lsp-set-port-security', 'g1', '00:00:00:00:00:a1'],
+      ...['--', 'lsp-add', 'sw1', 'g2', 'g1', '7', '--', 'lsp-set-addresses', 'g2', 'unknown'],
+      ...['--', '--may-exist', 'lsp-add', 'sw1', 'f1', '--', 'lsp-set-addresses', 'f1', 'router'],
+      ...['--', 'lsp-add', 'sw1', 'g3'],
+    );
+    expect(
+      await kit.query(
+        "SELECT name, parent_name, tag_request, addresses, port_security FROM nb.logical_switch_port WHERE name IN ('g1', 'g2', 'g3', 'f1') ORDER BY name",
+      ),
+    ).toEqual([
+      {
+        name: 'f1',
+        parent_name: null,
+        tag_request: null,
+        addresses: ['router'],
+        port_security: ['00:00:00:00:00:f1'],
+      },
+      {
+        name: 'g1',
+        parent_name: null,
+        tag_request: null,
+        addresses: [],
+        port_security: ['00:00:00:00:00:a1'],
+      },
+      { name: 'g2', parent_name: 'g1', tag_request: 7, addresses: ['unknown'], port_security: [] },
+      { name: 'g3', parent_name: null, tag_request: null, addresses: [], port_security: [] },
+    ]);
+    // A name repeated within the run fails as the second lsp-add would, and nothing is written.
+    const before = await portCount();
+    const dup = await kit.nbctl(
+      'lsp-add',
+      'sw1',
+      'h1',
+      '--',
+      'lsp-add',
+      'sw1',
+      'h2',
+      '--',
+      'lsp-add',
+      'sw1',
+      'h1',
+    );
+    expect(dup.err).toBe('nbctl: lsp-add: h1: port already exists\n');
+    expect(await portCount()).toBe(before);
+  });
+
+  test('a row of such a run refused by the database is blamed on its own command; nothing is written', async () => {
+    await kit.query(
+      "ALTER TABLE nb.logical_switch_port ADD CONSTRAINT test_forbidden CHECK (name <> 'forbidden')",
+    );
+    try {
+      const before = await portCount();
+      const r = await kit.nbctl(
+        ...['lsp-add', 'sw1', 'k1', '--', 'lsp-set-addresses', 'k1', 'unknown'],
+        ...['--', 'lsp-add', 'sw1', 'forbidden', '--', 'lsp-add', 'sw1', 'k2'],
+      );
+      expect(r.err).toMatch(/^nbctl: lsp-add: the database refused the change: .*test_forbidden/);
+      expect(await portCount()).toBe(before);
+    } finally {
+      await kit.query('ALTER TABLE nb.logical_switch_port DROP CONSTRAINT test_forbidden');
+    }
+  });
+
   test('deleting a switch deletes its ports', async () => {
     await kit.ok('ls-add', 'tmp', '--', 'lsp-add', 'tmp', 'tp1', '--', 'lsp-add', 'tmp', 'tp2');
     await kit.ok('ls-del', 'tmp');

@@ -8,7 +8,7 @@ import type { Output, RunContext } from './command.js';
 import type { GlobalOptions } from './command-line.js';
 import { CommandFailure, NbctlError } from './errors.js';
 import type { Planned } from './plan.js';
-import { runFusedPortAdd } from './port-add-fusion.js';
+import { runPortAdds } from './port-add-fusion.js';
 import { classifyDatabaseError, connectionMessage } from './report.js';
 import type { Session } from './session.js';
 import { describeUrl } from './url.js';
@@ -29,19 +29,21 @@ export async function runBatch(
   let waitFor: number | undefined;
   await session.query('BEGIN');
   try {
-    for (let i = 0; i < planned.length; i++) {
-      const { spec, plan, raw } = planned[i]!;
+    const runOne = async ({ spec, plan, raw }: Planned): Promise<Output> => {
       try {
-        const fused = spec.name === 'lsp-add' ? await runFusedPortAdd(ctx, planned, i) : undefined;
-        if (fused) {
-          outputs.push(...fused);
-          i += fused.length - 1;
-          continue;
-        }
-        outputs.push((await spec.run(ctx, plan)) ?? []);
+        return (await spec.run(ctx, plan)) ?? [];
       } catch (err) {
         throw new CommandFailure(raw.name, err);
       }
+    };
+    for (let i = 0; i < planned.length; ) {
+      // Runs of lsp-add (with the setters of their ports) are loaded in one statement.
+      const done =
+        planned[i]!.spec.name === 'lsp-add'
+          ? await runPortAdds(ctx, planned, i, runOne)
+          : [await runOne(planned[i]!)];
+      outputs.push(...done);
+      i += done.length;
     }
     const wantsWait =
       global.wait !== 'none' && planned.some((p) => p.spec.writes || p.spec.forcesWait);
