@@ -72,7 +72,13 @@ export {
   type TokenType,
   tokenize,
 } from './lexer.js';
-export { compileMatch, type MatchEnv, normalizeMatch, parseExpr } from './match.js';
+export {
+  compileMatch,
+  type MatchEnv,
+  matchesPacket,
+  normalizeMatch,
+  parseExpr,
+} from './match.js';
 export {
   type Clause,
   formatNormalized,

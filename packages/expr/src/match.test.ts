@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { exprFlows, exprParse } from './cli-commands.js';
 import { compileMatches, evaluateMatches, flowCount } from './compile.js';
 import { type Expr, evaluate, formatExpr } from './core.js';
-import { compileMatch, type MatchEnv, normalizeMatch, parseExpr } from './match.js';
+import { compileMatch, type MatchEnv, matchesPacket, normalizeMatch, parseExpr } from './match.js';
 import { parseMatch } from './parser.js';
 import { ovnSymbolTable as symtab } from './symbols.js';
 
@@ -271,6 +271,14 @@ describe('evaluate', () => {
     expect(evaluateMatches(r.value, pkt)).toBe(true);
     expect(evaluateMatches(r.value, { ...pkt, 'ip4.dst': 0x04040404n })).toBe(false);
     expect(evaluateMatches(r.value, { ...pkt, 'ip4.src': 0xc0a80006n })).toBe(false);
+  });
+
+  it('matchesPacket runs the pipeline on a text', () => {
+    expect(matchesPacket('tcp.dst == 80 && inport == "lp1"', ip4tcp, env)).toEqual({
+      ok: true,
+      value: true,
+    });
+    expect(matchesPacket('tcp.dst ==', ip4tcp, env).ok).toBe(false);
   });
 
   it('accepts Map packets', () => {

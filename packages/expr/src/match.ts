@@ -2,7 +2,7 @@
 
 import { annotate, type SetEnv } from './annotate.js';
 import { type CompiledMatches, type CompileOptions, compileMatches } from './compile.js';
-import type { EvalEnv, Expr } from './core.js';
+import { type EvalEnv, type Expr, evaluate, type Packet } from './core.js';
 import { formatNormalized, normalize } from './normalize.js';
 import { parseMatch } from './parser.js';
 import { attempt, type Result, unwrap } from './result.js';
@@ -40,4 +40,15 @@ export function compileMatch(
 ): Result<CompiledMatches> {
   const symtab = options.symtab ?? ovnSymbolTable;
   return attempt(() => unwrap(compileMatches(unwrap(parseExpr(text, env, symtab)), env, options)));
+}
+
+/** Whether a packet (base-field values) satisfies a match text; for tests and tracing. */
+export function matchesPacket(
+  text: string,
+  packet: Packet,
+  env: MatchEnv = {},
+  symtab: SymbolTable = ovnSymbolTable,
+): Result<boolean> {
+  const e = parseExpr(text, env, symtab);
+  return e.ok ? { ok: true, value: evaluate(e.value, packet, env, symtab) } : e;
 }
