@@ -229,6 +229,13 @@ describe('northd engine', () => {
     );
   });
 
+  test('changes to tables northd does not read are ignored', () => {
+    const engine = new NorthdEngine();
+    engine.recomputeAll();
+    const delta = engine.apply([{ table: 'northd_diagnostic', op: 'insert', row: { nb_uuid: 'x', problem: 'y' } }]);
+    expect(delta.changed).toEqual([]);
+  });
+
   test('a restarted engine keeps the tunnel keys SB already holds', () => {
     const fx = new NbFixture();
     fx.switch('a');

@@ -77,6 +77,7 @@ export class NorthdEngine {
     this.stats.changesApplied += changes.length;
     const affected = new Affected();
     for (const c of changes) {
+      if (!this.nb.has(c.table)) continue;
       if (c.table === 'nb_global' && c.op === 'update') {
         // nbctl --wait and northd itself bump the counters; only options change what northd builds.
         const old = this.nb.globals();

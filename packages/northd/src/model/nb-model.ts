@@ -170,7 +170,7 @@ export class NbModel {
   }
 
   get<T extends NbTable>(t: T, key: string | null | undefined): NbRows[T] | undefined {
-    return key == null ? undefined : (this.rows.get(t)!.get(key) as NbRows[T] | undefined);
+    return key == null ? undefined : (this.rows.get(t)?.get(key) as NbRows[T] | undefined);
   }
 
   /** Child keys of `parent` in index `name` (e.g. the uuids of a switch's ports). */
@@ -187,6 +187,11 @@ export class NbModel {
       if (r) out.push(r as NbRows[T]);
     }
     return out;
+  }
+
+  /** Whether northd reads `table` (the feed also carries tables it does not, e.g. its own diagnostics). */
+  has(table: string): table is NbTable {
+    return this.rows.has(table as NbTable);
   }
 
   globals(): NbGlobal | undefined {

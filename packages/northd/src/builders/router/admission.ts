@@ -15,7 +15,7 @@ export function buildAdmission(input: RouterInput, sink: FlowSink): void {
     const actions = `${REG_INPORT_ETH_ADDR} = ${p.addresses.mac}; next;`;
     sink.add('lr_in_admission', 50, `eth.mcast && inport == ${q(p.row.name)}`, actions, portSource(p));
     // A gateway port's MAC lives on the gateway chassis only: frames to it are taken there.
-    const resident = isGatewayPort(p) ? ` && is_chassis_resident(${crPort(p)})` : '';
+    const resident = isGatewayPort(input, p) ? ` && is_chassis_resident(${crPort(p)})` : '';
     sink.add(
       'lr_in_admission',
       50,

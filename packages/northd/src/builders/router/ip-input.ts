@@ -18,7 +18,7 @@ export function buildIpInput(input: RouterInput, sink: FlowSink): void {
   const ports = enabledPorts(input.ports);
   // A router with a gateway (gateway router or distributed gateway port) accepts traffic to its
   // own addresses for NAT and load balancing, so it does not answer it with errors.
-  const hasGateway = !!input.row.options?.['chassis'] || input.ports.some(isGatewayPort);
+  const hasGateway = !!input.row.options?.['chassis'] || input.ports.some((p) => isGatewayPort(input, p));
 
   sink.add(
     STAGE,
@@ -42,16 +42,16 @@ export function buildIpInput(input: RouterInput, sink: FlowSink): void {
   // (arp_resolve drops them if unSNAT did not change the destination).
   const snat = snatExternalIps(input);
   for (const p of ports) {
-    ipv4Host(p, hasGateway, snat, sink);
-    ipv6Host(p, hasGateway, snat, sink);
+    const resident = isGatewayPort(input, p) ? ` && is_chassis_resident(${crPort(p)})` : '';
+    ipv4Host(p, hasGateway, resident, snat, sink);
+    ipv6Host(p, hasGateway, resident, snat, sink);
   }
 }
 
-function ipv4Host(p: RouterPortInput, hasGateway: boolean, snat: ReadonlySet<string>, sink: FlowSink): void {
+function ipv4Host(p: RouterPortInput, hasGateway: boolean, resident: string, snat: ReadonlySet<string>, sink: FlowSink): void {
   const v4 = p.addresses.ipv4;
   const src = portSource(p);
   const name = q(p.row.name);
-  const resident = isGatewayPort(p) ? ` && is_chassis_resident(${crPort(p)})` : '';
   if (v4.length) {
     // Our own addresses and subnet broadcasts are never valid sources, unless the packet is
     // ours coming back through egress loopback.
@@ -118,11 +118,10 @@ function ipv4Host(p: RouterPortInput, hasGateway: boolean, snat: ReadonlySet<str
   }
 }
 
-function ipv6Host(p: RouterPortInput, hasGateway: boolean, snat: ReadonlySet<string>, sink: FlowSink): void {
+function ipv6Host(p: RouterPortInput, hasGateway: boolean, resident: string, snat: ReadonlySet<string>, sink: FlowSink): void {
   const v6 = ipv6Networks(p);
   const src = portSource(p);
   const name = q(p.row.name);
-  const resident = isGatewayPort(p) ? ` && is_chassis_resident(${crPort(p)})` : '';
   sink.add(
     STAGE,
     90,

@@ -1,10 +1,15 @@
 import type { Nat } from '@ovn-ts/nb-db';
-import type { RouterInput } from '../../inputs/inputs.js';
+import ipaddr from 'ipaddr.js';
+import type { RouterInput, RouterPortInput } from '../../inputs/inputs.js';
 import { type IpAddress, parseIp } from '../../net/addresses.js';
+import { gatewayPorts } from './util.js';
 
-/** A NAT row with its addresses parsed, or the reason it cannot be used. */
+/**
+ * A NAT row with its addresses parsed, or the reason it cannot be used. On a distributed router
+ * `gw` is the distributed gateway port the rule applies on.
+ */
 export type NatRule =
-  | { readonly ok: true; readonly row: Nat; readonly external: IpAddress; readonly logical: IpAddress }
+  | { readonly ok: true; readonly row: Nat; readonly external: IpAddress; readonly logical: IpAddress; readonly gw?: RouterPortInput }
   | { readonly ok: false; readonly row: Nat; readonly problem: string };
 
 /** A gateway router: one bound to a chassis (options:chassis), where all NAT is centralized. */
@@ -33,13 +38,33 @@ export function natRules(input: RouterInput): NatRule[] {
       if (row.type !== 'snat' && !host) {
         return { ok: false, row, problem: `${row.type} needs a single logical_ip, not the network ${row.logical_ip}` };
       }
-      return { ok: true, row, external, logical };
+      if (isGatewayRouter(input)) return { ok: true, row, external, logical };
+      const gw = natGatewayPort(input, external);
+      if (typeof gw === 'string') return { ok: false, row, problem: gw };
+      return { ok: true, row, external, logical, gw };
     });
 }
 
-/** Usable rules, on routers where they are built (gateway routers so far). */
+/**
+ * The distributed gateway port a rule of a distributed router applies on (OVN infers it when the
+ * rule names none): the only one, or the one whose network holds the external IP.
+ */
+function natGatewayPort(input: RouterInput, external: IpAddress): RouterPortInput | string {
+  const gws = gatewayPorts(input);
+  if (gws.length === 0) return 'NAT on a distributed router needs a distributed gateway port (a port with gateway chassis)';
+  if (gws.length === 1) return gws[0]!;
+  const ext = ipaddr.parse(external.addr);
+  const holding = gws.filter((p) =>
+    [...p.addresses.ipv4, ...p.addresses.ipv6].some((a) => {
+      const net = ipaddr.parse(a.network);
+      return net.kind() === ext.kind() && ext.match(net, a.plen);
+    }),
+  );
+  return holding.length === 1 ? holding[0]! : `cannot tell which distributed gateway port serves external_ip ${external.addr}`;
+}
+
+/** Usable rules. */
 export function builtNats(input: RouterInput): Extract<NatRule, { ok: true }>[] {
-  if (!isGatewayRouter(input)) return [];
   return natRules(input).filter((r): r is Extract<NatRule, { ok: true }> => r.ok);
 }
 

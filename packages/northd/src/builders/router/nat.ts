@@ -1,52 +1,49 @@
-import type { RouterInput } from '../../inputs/inputs.js';
+import type { RouterInput, RouterPortInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
-import { REG_INPORT_ETH_ADDR } from './registers.js';
 import { routerVips } from './lb.js';
-import { builtNats, isGatewayRouter, natRules } from './nat-rules.js';
-import { enabledPorts, q } from './util.js';
+import { builtNats, isGatewayRouter, type NatRule, natRules } from './nat-rules.js';
+import { REG_INPORT_ETH_ADDR, REG_NEXT_HOP_IPV4, REG_NEXT_HOP_IPV6, REGBIT_EGRESS_LOOPBACK } from './registers.js';
+import { crPort, enabledPorts, gatewayPorts, q } from './util.js';
 
 const NAT = (uuid: string) => ({ table: 'nat', uuid });
+type Rule = Extract<NatRule, { ok: true }>;
+
+const ARP_REPLY =
+  `eth.dst = eth.src; eth.src = ${REG_INPORT_ETH_ADDR}; arp.op = 2; arp.tha = arp.sha; ` +
+  `arp.sha = ${REG_INPORT_ETH_ADDR}; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;`;
 
 /**
- * NAT on gateway routers (ovn-northd(8) "UNSNAT/DNAT on Gateway Routers", "UNDNAT", "SNAT"),
- * all in the router's conntrack zones on its chassis:
+ * NAT (ovn-northd(8) "UNSNAT", "DNAT", "UNDNAT", "SNAT", "Gateway Redirect", "Egress Loopback").
+ *
+ * Gateway routers (options:chassis) NAT everything in their two conntrack zones:
  *   lr_in_unsnat (90)    replies to SNATed traffic: ct_snat; undoes the SNAT
  *   lr_in_dnat (100)     traffic to a dnat external IP: ct_dnat(logical IP)
  *   lr_out_undnat (50)   replies from DNATed hosts: ct_dnat; undoes the DNAT
  *   lr_out_post_undnat   commits new connections, so their replies are recognised
- *   lr_out_snat          traffic from a logical IP/network: ct_snat(external IP), longer
- *                        logical prefixes first (priority = prefix length + 1)
- * and ARP replies for the external IPs and load balancer VIPs on every port (ip_input 90); the
- * egress flows serve load balancing too (lb.ts). Distributed routers' NAT (through a gateway
- * port) is not built yet: such rules are reported.
+ *   lr_out_snat          from a logical IP/network: ct_snat(external IP), longer logical
+ *                        prefixes first (priority = prefix length + 1)
+ * and answer ARP for the external IPs and load balancer VIPs on every port (ip_input 90).
+ *
+ * Distributed routers NAT on their distributed gateway port (GW), centrally, where its
+ * chassisredirect twin cr-GW resides: the same stages matching inport/outport == GW and
+ * is_chassis_resident(cr-GW) (unsnat/dnat/undnat 100, snat prefix length + 129); gw_redirect
+ * sends traffic for GW to cr-GW (50); ARP for external IPs is answered on GW there (92);
+ * arp_resolve knows the external IPs as GW's own MAC (100) and drops what came back in through
+ * GW still addressed to one (150); and egress loopback sends traffic to an external IP back
+ * into ingress for unSNAT/DNAT (100). Distributed NAT (logical_port with external_mac) is
+ * handled centrally like the rest.
  */
 export function buildNat(input: RouterInput, sink: FlowSink): void {
-  if (!isGatewayRouter(input)) {
-    for (const r of natRules(input)) sink.report(NAT(r.row.uuid), 'NAT on distributed routers is not supported yet (set options:chassis for a gateway router)');
-    return;
-  }
   for (const r of natRules(input)) if (!r.ok) sink.report(NAT(r.row.uuid), r.problem);
-  const rules = builtNats(input);
+  if (isGatewayRouter(input)) gatewayRouterNat(input, builtNats(input), sink);
+  else distributedNat(input, builtNats(input), sink);
+}
+
+function gatewayRouterNat(input: RouterInput, rules: Rule[], sink: FlowSink): void {
   const vips = routerVips(input);
   if (!rules.length && !vips.length) return;
-
+  const arp = arpAnswerer(input, sink);
   const unsnat = new Set<string>();
-  const arp = new Set<string>();
-  const routerIps = new Set(input.ports.flatMap((p) => [...p.addresses.ipv4, ...p.addresses.ipv6].map((a) => a.addr)));
-  const answerArp = (ip: string, src: { table: string; uuid: string }) => {
-    if (routerIps.has(ip) || arp.has(ip)) return;
-    arp.add(ip);
-    for (const p of enabledPorts(input.ports)) {
-      sink.add(
-        'lr_in_ip_input',
-        90,
-        `inport == ${q(p.row.name)} && arp.op == 1 && arp.tpa == ${ip}`,
-        `eth.dst = eth.src; eth.src = ${REG_INPORT_ETH_ADDR}; arp.op = 2; arp.tha = arp.sha; ` +
-          `arp.sha = ${REG_INPORT_ETH_ADDR}; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;`,
-        src,
-      );
-    }
-  };
   for (const r of rules) {
     const v = r.external.family;
     const src = NAT(r.row.uuid);
@@ -59,23 +56,87 @@ export function buildNat(input: RouterInput, sink: FlowSink): void {
       sink.add('lr_in_dnat', 100, `ip && ip${v}.dst == ${r.external.addr}`, `flags.loopback = 1; ct_dnat(${r.logical.addr});`, src);
     }
     if (r.row.type !== 'dnat') {
-      sink.add(
-        'lr_out_snat',
-        r.logical.plen + 1,
-        `ip && ip${v}.src == ${r.logical.network}${r.logical.plen === (v === 4 ? 32 : 128) ? '' : `/${r.logical.plen}`} && (!ct.trk || !ct.rpl)`,
-        `ct_snat(${r.external.addr});`,
-        src,
-      );
+      sink.add('lr_out_snat', r.logical.plen + 1, `ip && ip${v}.src == ${prefix(r)} && (!ct.trk || !ct.rpl)`, `ct_snat(${r.external.addr});`, src);
     }
-    // Answer ARP for external IPv4 addresses that are not the router's own (those are answered
-    // already), on every port.
-    if (v === 4) answerArp(r.external.addr, src);
+    if (v === 4) for (const p of enabledPorts(input.ports)) arp(p, r.external.addr, 90, '', src);
   }
-  // The same for load balancer VIPs.
-  for (const { lb, vip } of vips) if (vip.ip.family === 4) answerArp(vip.ip.addr, { table: 'load_balancer', uuid: lb.uuid });
+  for (const { lb, vip } of vips) {
+    if (vip.ip.family === 4) for (const p of enabledPorts(input.ports)) arp(p, vip.ip.addr, 90, '', { table: 'load_balancer', uuid: lb.uuid });
+  }
   // ND and RS/RA are the router's own business, never NATed.
   sink.add('lr_out_undnat', 100, 'nd || nd_rs || nd_ra', 'next;');
   sink.add('lr_out_undnat', 50, 'ip', 'flags.loopback = 1; ct_dnat;');
   sink.add('lr_out_post_undnat', 50, 'ip && ct.new', 'ct_commit { }; next;');
   sink.add('lr_out_snat', 120, 'nd_ns', 'next;');
+}
+
+function distributedNat(input: RouterInput, rules: Rule[], sink: FlowSink): void {
+  // Everything for a gateway port goes to the chassis where its cr- twin is.
+  for (const gw of gatewayPorts(input)) {
+    sink.add('lr_in_gw_redirect', 50, `outport == ${q(gw.row.name)}`, `outport = ${crPort(gw)}; next;`, { table: 'logical_router_port', uuid: gw.row.uuid });
+  }
+  if (!rules.length) return;
+  const arp = arpAnswerer(input, sink);
+  const seen = new Set<string>();
+  const once = (key: string) => !seen.has(key) && !!seen.add(key);
+  for (const r of rules) {
+    const gw = r.gw!;
+    const v = r.external.family;
+    const src = NAT(r.row.uuid);
+    const name = q(gw.row.name);
+    const here = `is_chassis_resident(${crPort(gw)})`;
+    if (r.row.type !== 'dnat' && once(`unsnat ${r.external.addr}`)) {
+      sink.add('lr_in_unsnat', 100, `ip && ip${v}.dst == ${r.external.addr} && inport == ${name} && ${here}`, 'ct_snat;', src);
+    }
+    if (r.row.type === 'snat' && once(`in ${r.external.addr}`)) {
+      // SNATed east-west traffic comes back in through GW with an external source: let it pass.
+      sink.add('lr_in_ip_input', 120, `inport == ${name} && ip${v}.src == ${r.external.addr}`, 'next;', src);
+    }
+    if (r.row.type !== 'snat') {
+      sink.add('lr_in_dnat', 100, `ip && ip${v}.dst == ${r.external.addr} && inport == ${name} && ${here}`, `ct_dnat(${r.logical.addr});`, src);
+      sink.add('lr_out_undnat', 100, `ip && ip${v}.src == ${r.logical.addr} && outport == ${name} && ${here}`, 'ct_dnat;', src);
+    }
+    if (r.row.type !== 'dnat') {
+      sink.add(
+        'lr_out_snat',
+        r.logical.plen + 1 + 128,
+        `ip && ip${v}.src == ${prefix(r)} && outport == ${name} && ${here} && (!ct.trk || !ct.rpl)`,
+        `ct_snat(${r.external.addr});`,
+        src,
+      );
+    }
+    if (!once(`ext ${r.external.addr}`)) continue;
+    if (v === 4) arp(gw, r.external.addr, 92, ` && ${here}`, src);
+    // The external IP is GW's own, as a neighbour; what comes back in still addressed to it
+    // found no NAT: drop rather than loop.
+    const nh = v === 4 ? REG_NEXT_HOP_IPV4 : REG_NEXT_HOP_IPV6;
+    sink.add('lr_in_arp_resolve', 100, `outport == ${name} && ${nh} == ${r.external.addr}`, `eth.dst = ${gw.addresses.mac}; next;`, src);
+    sink.add('lr_in_arp_resolve', 150, `inport == ${name} && outport == ${name} && ip${v}.dst == ${r.external.addr}`, 'drop;', src);
+    // Traffic routed to an external IP loops back into ingress on the gateway, for unSNAT/DNAT.
+    const clear = Array.from({ length: 10 }, (_, i) => `reg${i} = 0; `).join('');
+    sink.add(
+      'lr_out_egr_loop',
+      100,
+      `ip${v}.dst == ${r.external.addr} && outport == ${name} && ${here}`,
+      `clone { ct_clear; inport = outport; outport = ""; flags = 0; flags.loopback = 1; ${clear}${REGBIT_EGRESS_LOOPBACK} = 1; next(pipeline=ingress, table=0); };`,
+      src,
+    );
+  }
+}
+
+/** A logical IP or network as a match operand. */
+function prefix(r: Rule): string {
+  return r.logical.plen === (r.logical.family === 4 ? 32 : 128) ? r.logical.addr : `${r.logical.network}/${r.logical.plen}`;
+}
+
+/** Adds ARP replies for an address on a port, once per (port, address), not for router IPs. */
+function arpAnswerer(input: RouterInput, sink: FlowSink) {
+  const routerIps = new Set(input.ports.flatMap((p) => [...p.addresses.ipv4, ...p.addresses.ipv6].map((a) => a.addr)));
+  const done = new Set<string>();
+  return (p: RouterPortInput, ip: string, priority: number, extra: string, src: { table: string; uuid: string }) => {
+    const key = `${p.row.name} ${ip}`;
+    if (routerIps.has(ip) || done.has(key)) return;
+    done.add(key);
+    sink.add('lr_in_ip_input', priority, `inport == ${q(p.row.name)} && arp.op == 1 && arp.tpa == ${ip}${extra}`, ARP_REPLY, src);
+  };
 }

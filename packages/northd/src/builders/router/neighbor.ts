@@ -27,7 +27,7 @@ export function buildNeighbor(input: RouterInput, sink: FlowSink): void {
 
   // ARP requests are learnt only from senders on the port's own subnets.
   for (const p of enabledPorts(input.ports)) {
-    const resident = isGatewayPort(p) ? ` && is_chassis_resident(${crPort(p)})` : '';
+    const resident = isGatewayPort(input, p) ? ` && is_chassis_resident(${crPort(p)})` : '';
     for (const a of p.addresses.ipv4) {
       const subnet = `inport == ${q(p.row.name)} && arp.spa == ${a.network}/${a.plen}`;
       if (!always) {

@@ -1,4 +1,4 @@
-import type { RouterPortInput } from '../../inputs/inputs.js';
+import type { RouterInput, RouterPortInput } from '../../inputs/inputs.js';
 import { type IpAddress, linkLocalFromMac, parseIp } from '../../net/addresses.js';
 
 /** A port name as OVN writes it in matches and actions (its json_key): a quoted string. */
@@ -12,11 +12,17 @@ export function portSource(p: RouterPortInput): { table: string; uuid: string } 
 }
 
 /**
- * A distributed gateway port: a port of a distributed router with gateway chassis (or the older
- * options:redirect-chassis). Its chassisredirect twin is "cr-<name>".
+ * A distributed gateway port: a port of a distributed router (no options:chassis) with gateway
+ * chassis (or the older options:redirect-chassis). Its chassisredirect twin is "cr-<name>",
+ * which resides on the active gateway chassis.
  */
-export function isGatewayPort(p: RouterPortInput): boolean {
-  return p.gatewayChassis.length > 0 || !!p.row.options?.['redirect-chassis'];
+export function isGatewayPort(input: RouterInput, p: RouterPortInput): boolean {
+  return !input.row.options?.['chassis'] && (p.gatewayChassis.length > 0 || !!p.row.options?.['redirect-chassis']);
+}
+
+/** The router's distributed gateway ports, by name. */
+export function gatewayPorts(input: RouterInput): RouterPortInput[] {
+  return input.ports.filter((p) => isGatewayPort(input, p));
 }
 
 export function crPort(p: RouterPortInput): string {

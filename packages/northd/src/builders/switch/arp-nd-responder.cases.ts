@@ -51,4 +51,40 @@ export const ARP_ND_RESPONDER_CASES: readonly GoldenCase[] = [
       'ls_in_arp_rsp (priority=0), match=(1), action=(next;)',
     ],
   },
+  {
+    name: 'virtual ports are bound by their parents\' announcements; arp_proxy answers with the router MAC',
+    setup: (fx) => {
+      fx.switch('sw0');
+      fx.port('sw0', 'vm1', { addresses: [`${M1} 10.0.0.1`] });
+      fx.port('sw0', 'vm2', { addresses: ['00:00:00:00:00:02 10.0.0.2'] });
+      fx.port('sw0', 'vip', {
+        type: 'virtual',
+        addresses: ['00:00:00:00:00:10 10.0.0.10'],
+        // A parent that is not on this switch is ignored.
+        options: { 'virtual-ip': '10.0.0.10', 'virtual-parents': 'vm1,vm2,elsewhere' },
+      });
+      fx.router('lr0');
+      fx.routerPort('lr0', 'lrp0', RMAC, ['10.0.0.254/24']);
+      fx.port('sw0', 'sw0-lr0', {
+        type: 'router',
+        addresses: ['router'],
+        options: { 'router-port': 'lrp0', arp_proxy: '10.0.0.50 10.0.0.51' },
+      });
+    },
+    stages: ['ls_in_arp_rsp'],
+    expected: [
+      `ls_in_arp_rsp (priority=100), match=(arp.tpa == 10.0.0.1 && arp.op == 1 && inport == "vm1"), action=(next;)`,
+      'ls_in_arp_rsp (priority=100), match=(arp.tpa == 10.0.0.2 && arp.op == 1 && inport == "vm2"), action=(next;)',
+      'ls_in_arp_rsp (priority=100), match=(arp.tpa == 10.0.0.254 && arp.op == 1 && inport == "sw0-lr0"), action=(next;)',
+      // A gratuitous ARP (spa == tpa == VIP) or an ARP reply from the VIP, sent by a parent.
+      'ls_in_arp_rsp (priority=100), match=(inport == "vm1" && ((arp.op == 1 && arp.spa == 10.0.0.10 && arp.tpa == 10.0.0.10) || (arp.op == 2 && arp.spa == 10.0.0.10))), action=(bind_vport("vip", inport); next;)',
+      'ls_in_arp_rsp (priority=100), match=(inport == "vm2" && ((arp.op == 1 && arp.spa == 10.0.0.10 && arp.tpa == 10.0.0.10) || (arp.op == 2 && arp.spa == 10.0.0.10))), action=(bind_vport("vip", inport); next;)',
+      `ls_in_arp_rsp (priority=50), match=(arp.op == 1 && arp.tpa == {10.0.0.50, 10.0.0.51}), action=(eth.dst = eth.src; eth.src = ${RMAC}; arp.op = 2; arp.tha = arp.sha; arp.sha = ${RMAC}; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;)`,
+      `ls_in_arp_rsp (priority=50), match=(arp.tpa == 10.0.0.1 && arp.op == 1), action=(${arpReply(M1, '10.0.0.1')})`,
+      `ls_in_arp_rsp (priority=50), match=(arp.tpa == 10.0.0.2 && arp.op == 1), action=(${arpReply('00:00:00:00:00:02', '10.0.0.2')})`,
+      // The virtual port's own address is not proxied: the parent holding it answers.
+      `ls_in_arp_rsp (priority=50), match=(arp.tpa == 10.0.0.254 && arp.op == 1), action=(${arpReply(RMAC, '10.0.0.254')})`,
+      'ls_in_arp_rsp (priority=0), match=(1), action=(next;)',
+    ],
+  },
 ];

@@ -1,7 +1,7 @@
 import type { SwitchInput, SwitchPortInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
-import { solicitedNode } from '../../net/addresses.js';
-import { lspSource } from './port-security-addrs.js';
+import { parseIp, solicitedNode } from '../../net/addresses.js';
+import { lspSource, valueSet } from './port-security-addrs.js';
 import { portKey } from './registers.js';
 
 /**
@@ -23,6 +23,7 @@ export function buildArpNdResponder(input: SwitchInput, sink: FlowSink): void {
   }
   if (input.row.other_config?.['vlan-passthru'] === 'true') return;
   for (const p of input.ports) {
+    if (p.enabled) arpProxy(p, sink);
     if (!answersFor(p)) continue;
     const key = portKey(p.row.name);
     const src = lspSource(p);
@@ -56,6 +57,30 @@ export function buildArpNdResponder(input: SwitchInput, sink: FlowSink): void {
       }
     }
   }
+}
+
+/**
+ * options:arp_proxy on a router-type port: the switch answers ARP for these IPv4 addresses with
+ * the peer router port's MAC (the router then routes what is sent to them).
+ */
+function arpProxy(p: SwitchPortInput, sink: FlowSink): void {
+  const list = p.row.options?.arp_proxy;
+  if (!p.peer || !list) return;
+  const ips = list
+    .split(/[\s,]+/)
+    .map((t) => parseIp(t))
+    .filter((ip) => ip?.family === 4 && ip.plen === 32)
+    .map((ip) => ip!.addr);
+  if (!ips.length) return;
+  const mac = p.peer.addresses.mac;
+  sink.add(
+    'ls_in_arp_rsp',
+    50,
+    `arp.op == 1 && arp.tpa == ${valueSet(ips)}`,
+    `eth.dst = eth.src; eth.src = ${mac}; arp.op = 2; arp.tha = arp.sha; arp.sha = ${mac}; arp.tpa <-> arp.spa; ` +
+      'outport = inport; flags.loopback = 1; output;',
+    lspSource(p),
+  );
 }
 
 function answersFor(p: SwitchPortInput): boolean {

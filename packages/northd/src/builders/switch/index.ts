@@ -17,6 +17,7 @@ import { buildPreAcl } from './pre-acl.js';
 import { buildPreLb } from './pre-lb.js';
 import { buildPreStateful } from './pre-stateful.js';
 import { buildStateful } from './stateful.js';
+import { buildVirtualPorts } from './virtual-port.js';
 
 export type SwitchBuilder = (input: SwitchInput, sink: FlowSink) => void;
 
@@ -46,6 +47,7 @@ export const SWITCH_BUILDERS: ReadonlyArray<readonly [name: string, build: Switc
   ['ls-stateful', buildStateful],
   ['ls-lb-hairpin', buildLbHairpin],
   ['ls-arp-nd-responder', buildArpNdResponder],
+  ['ls-virtual-port', buildVirtualPorts],
   ['ls-dhcp', buildDhcp],
   ['ls-dhcpv6', buildDhcpv6],
   ['ls-l2-lookup', buildL2Lookup],
