@@ -148,15 +148,6 @@ export function intersectSets(
   return reduceSet(out, ordinal);
 }
 
-export function unionSets(
-  a: ValueSet | null,
-  b: ValueSet | null,
-  ordinal: boolean,
-): ValueSet | null {
-  if (a === null || b === null) return null;
-  return reduceSet([...a, ...b], ordinal);
-}
-
 /** Whether every value matched by `a` is matched by `b` (entry-wise; sound, not complete). */
 export function setImplies(a: ValueSet | null, b: ValueSet | null): boolean {
   if (b === null) return true;
@@ -180,9 +171,4 @@ export function setKey(set: ValueSet): string {
     keyCache.set(set, k);
   }
   return k;
-}
-
-/** Whether a value matches a set. */
-export function setMatches(set: ValueSet | null, value: bigint): boolean {
-  return set === null || set.some((e) => (value & e.mask) === e.value);
 }

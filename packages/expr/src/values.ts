@@ -40,16 +40,6 @@ export function bitLength(v: bigint): number {
   return n;
 }
 
-/** Number of 1-bits in `v`. */
-export function popcount(v: bigint): number {
-  let n = 0;
-  while (v > 0n) {
-    v &= v - 1n;
-    n++;
-  }
-  return n;
-}
-
 /** If `mask` (within `width` bits) is a CIDR prefix mask, its prefix length; otherwise -1. */
 export function prefixLength(mask: bigint, width: number): number {
   const inverted = ones(width) & ~mask;
