@@ -52,7 +52,7 @@ export const ARP_ND_RESPONDER_CASES: readonly GoldenCase[] = [
     ],
   },
   {
-    name: 'virtual ports are bound by their parents\' announcements; arp_proxy answers with the router MAC',
+    name: "virtual ports are bound by their parents' announcements; arp_proxy answers with the router MAC",
     setup: (fx) => {
       fx.switch('sw0');
       fx.port('sw0', 'vm1', { addresses: [`${M1} 10.0.0.1`] });
