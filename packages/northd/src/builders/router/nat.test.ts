@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Stage } from '../../stages.js';
-import { gatewayRouter, lines, nat, routerFlows, routerGolden, twoSubnets } from './test-util.js';
+import { gatewayChassis, gatewayRouter, lines, nat, routerFlows, routerGolden, twoSubnets } from './test-util.js';
 
 const NAT_STAGES: Stage[] = ['lr_in_unsnat', 'lr_in_dnat', 'lr_out_undnat', 'lr_out_post_undnat', 'lr_out_snat'];
 
@@ -64,7 +64,7 @@ describe('NAT on a gateway router', () => {
     expect(text.filter((l) => l.includes('arp.tpa == 172.16.0.1)'))).toEqual([]);
   });
 
-  test('bad rules and NAT on distributed routers are reported, not built', () => {
+  test('bad rules, and NAT on a distributed router without gateway port, are reported, not built', () => {
     const f = gatewayRouter();
     const bad = [
       nat(f, 'gr0', 'dnat', '172.16.0.130', '10.0.0.0/24'),
@@ -83,8 +83,57 @@ describe('NAT on a gateway router', () => {
     const row = nat(d, 'lr0', 'snat', '20.0.0.100', '10.0.0.0/24');
     const lr = routerFlows(d, 'lr0');
     expect(lr.diagnostics).toEqual([
-      { nbTable: 'nat', nbUuid: row.uuid, builder: 'lr-nat', problem: 'NAT on distributed routers is not supported yet (set options:chassis for a gateway router)' },
+      { nbTable: 'nat', nbUuid: row.uuid, builder: 'lr-nat', problem: 'NAT on a distributed router needs a distributed gateway port (a port with gateway chassis)' },
     ]);
     expect(lr.flows.filter((fl) => NAT_STAGES.includes(fl.stage) && fl.priority > 0)).toEqual([]);
+  });
+});
+
+// ovn-northd(8), distributed routers: NAT happens on the distributed gateway port (lrp1 here,
+// gateway chassis hv1), where its twin cr-lrp1 resides; SNAT priority = prefix length + 1 + 128.
+describe('NAT on a distributed gateway port', () => {
+  test('snat and dnat_and_snat on lrp1', () => {
+    const f = twoSubnets();
+    gatewayChassis(f, 'lrp1', 'hv1');
+    nat(f, 'lr0', 'snat', '20.0.0.100', '10.0.0.0/24');
+    nat(f, 'lr0', 'dnat_and_snat', '20.0.0.110', '10.0.0.2');
+    const here = 'is_chassis_resident("cr-lrp1")';
+    const clear = 'reg0 = 0; reg1 = 0; reg2 = 0; reg3 = 0; reg4 = 0; reg5 = 0; reg6 = 0; reg7 = 0; reg8 = 0; reg9 = 0;';
+    const loop = (ip: string) =>
+      `lr_out_egr_loop (priority=100), match=(ip4.dst == ${ip} && outport == "lrp1" && ${here}), action=(clone { ct_clear; inport = outport; outport = ""; flags = 0; flags.loopback = 1; ${clear} reg9[0] = 1; next(pipeline=ingress, table=0); };)`;
+    expect(routerGolden(f, 'lr0', [...NAT_STAGES, 'lr_in_gw_redirect', 'lr_out_egr_loop'])).toBe(
+      lines(
+        `lr_in_unsnat (priority=100), match=(ip && ip4.dst == 20.0.0.100 && inport == "lrp1" && ${here}), action=(ct_snat;)`,
+        `lr_in_unsnat (priority=100), match=(ip && ip4.dst == 20.0.0.110 && inport == "lrp1" && ${here}), action=(ct_snat;)`,
+        'lr_in_unsnat (priority=0), match=(1), action=(next;)',
+        `lr_in_dnat (priority=100), match=(ip && ip4.dst == 20.0.0.110 && inport == "lrp1" && ${here}), action=(ct_dnat(10.0.0.2);)`,
+        'lr_in_dnat (priority=0), match=(1), action=(next;)',
+        'lr_in_gw_redirect (priority=50), match=(outport == "lrp1"), action=(outport = "cr-lrp1"; next;)',
+        'lr_in_gw_redirect (priority=0), match=(1), action=(next;)',
+        `lr_out_undnat (priority=100), match=(ip && ip4.src == 10.0.0.2 && outport == "lrp1" && ${here}), action=(ct_dnat;)`,
+        'lr_out_undnat (priority=0), match=(1), action=(next;)',
+        'lr_out_post_undnat (priority=0), match=(1), action=(next;)',
+        `lr_out_snat (priority=161), match=(ip && ip4.src == 10.0.0.2 && outport == "lrp1" && ${here} && (!ct.trk || !ct.rpl)), action=(ct_snat(20.0.0.110);)`,
+        `lr_out_snat (priority=153), match=(ip && ip4.src == 10.0.0.0/24 && outport == "lrp1" && ${here} && (!ct.trk || !ct.rpl)), action=(ct_snat(20.0.0.100);)`,
+        'lr_out_snat (priority=0), match=(1), action=(next;)',
+        loop('20.0.0.100'),
+        loop('20.0.0.110'),
+        'lr_out_egr_loop (priority=0), match=(1), action=(next;)',
+      ),
+    );
+    const other = routerGolden(f, 'lr0', ['lr_in_ip_input', 'lr_in_arp_resolve'])
+      .split('\n')
+      .filter((l) => l.includes('20.0.0.100') || l.includes('20.0.0.110'));
+    const reply =
+      'eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; arp.tha = arp.sha; arp.sha = xreg0[0..47]; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;';
+    expect(other).toEqual([
+      'lr_in_ip_input (priority=120), match=(inport == "lrp1" && ip4.src == 20.0.0.100), action=(next;)',
+      `lr_in_ip_input (priority=92), match=(inport == "lrp1" && arp.op == 1 && arp.tpa == 20.0.0.100 && ${here}), action=(${reply})`,
+      `lr_in_ip_input (priority=92), match=(inport == "lrp1" && arp.op == 1 && arp.tpa == 20.0.0.110 && ${here}), action=(${reply})`,
+      'lr_in_arp_resolve (priority=150), match=(inport == "lrp1" && outport == "lrp1" && ip4.dst == 20.0.0.100), action=(drop;)',
+      'lr_in_arp_resolve (priority=150), match=(inport == "lrp1" && outport == "lrp1" && ip4.dst == 20.0.0.110), action=(drop;)',
+      'lr_in_arp_resolve (priority=100), match=(outport == "lrp1" && reg0 == 20.0.0.100), action=(eth.dst = 00:00:00:00:ff:02; next;)',
+      'lr_in_arp_resolve (priority=100), match=(outport == "lrp1" && reg0 == 20.0.0.110), action=(eth.dst = 00:00:00:00:ff:02; next;)',
+    ]);
   });
 });
