@@ -50,6 +50,7 @@ export function pushVlan(
   tci: number,
   tpid = K.ETH_TYPE_VLAN,
 ): Uint8Array {
+  if (b.length < 14) return b; // not an Ethernet frame: nothing to tag
   const out = new Uint8Array(b.length + 4);
   out.set(b.subarray(0, 12), 0);
   write16(out, 12, tpid);
@@ -63,7 +64,7 @@ export function pushVlan(
 
 /** Returns a new frame without its (outer) VLAN tag; shifts `off`. */
 export function popVlan(b: Uint8Array, off: Int32Array): Uint8Array {
-  if (off[O_VLAN]! < 0) return b;
+  if (off[O_VLAN]! < 0 || b.length < 18) return b;
   const out = new Uint8Array(b.length - 4);
   out.set(b.subarray(0, 12), 0);
   out.set(b.subarray(16), 12);
