@@ -3,11 +3,12 @@
 import { describe, expect, test } from 'vitest';
 import { Conntrack } from '../../sim/conntrack.js';
 import { formatTrace } from '../../sim/format-trace.js';
-import { arpRequest, describePacket, l4Packet, packet } from '../../sim/packet.js';
+import { arpRequest, describePacket, icmp4Packet, l4Packet, packet } from '../../sim/packet.js';
 import { simulate } from '../../sim/simulate.js';
 import type { Outcome, SimPacket, TraceStep } from '../../sim/types.js';
 import { worldFromNb } from '../../sim/world.js';
 import { NbFixture } from '../../testing/nb-fixture.js';
+import { twoSubnets } from '../router/test-util.js';
 
 const M1 = '00:00:00:00:00:01';
 const M2 = '00:00:00:00:00:02';
@@ -306,5 +307,48 @@ describe('load balancing', () => {
     expect(describePacket(back.delivered[0]!.packet)).toEqual(
       expect.objectContaining({ 'ip4.src': '10.0.0.100', 'tcp.src': '80' }),
     );
+  });
+});
+
+describe('stateful ACLs across a router', () => {
+  // twoSubnets: vm1 10.0.0.2 on sw0, vm2 20.0.0.2 on sw1, lr0 between (lrp0 …:ff:01 on sw0).
+  const LRP0 = '00:00:00:00:ff:01';
+  const LRP1 = '00:00:00:00:ff:02';
+  function guarded(): NbFixture {
+    const fx = twoSubnets();
+    // vm1 may start connections; nothing may start one towards vm1.
+    fx.acl({ switch: 'sw0' }, 'from-lport', 100, 'inport == "vm1" && ip4', 'allow-related');
+    fx.acl({ switch: 'sw0' }, 'to-lport', 100, 'outport == "vm1" && ip4', 'drop');
+    return fx;
+  }
+  const sim = (
+    fx: NbFixture,
+    datapath: string,
+    inport: string,
+    pkt: SimPacket,
+    conntrack: Conntrack,
+  ) => {
+    const r = simulate(worldFromNb(fx.model), { datapath, inport, packet: pkt }, { conntrack });
+    return r.outcomes.map((o) =>
+      o.kind === 'delivered' ? `delivered ${o.port}` : `dropped ${o.at?.stage ?? o.reason}`,
+    );
+  };
+
+  test('vm1 pings vm2 through the router and gets the echo reply; vm2 cannot ping vm1', () => {
+    const fx = guarded();
+    const ct = new Conntrack();
+    const request = icmp4Packet({ ethSrc: M1, ethDst: LRP0, src: '10.0.0.2', dst: '20.0.0.2' });
+    expect(sim(fx, 'sw0', 'vm1', request, ct)).toEqual(['delivered vm2']);
+    const reply = icmp4Packet({
+      ethSrc: M2,
+      ethDst: LRP1,
+      src: '20.0.0.2',
+      dst: '10.0.0.2',
+      type: 0,
+    });
+    expect(sim(fx, 'sw1', 'vm2', reply, ct)).toEqual(['delivered vm1']);
+    // Unsolicited: no connection in sw0's conntrack, so the to-lport drop applies.
+    const ping = icmp4Packet({ ethSrc: M2, ethDst: LRP1, src: '20.0.0.2', dst: '10.0.0.2' });
+    expect(sim(fx, 'sw1', 'vm2', ping, new Conntrack())).toEqual(['dropped ls_out_acl']);
   });
 });
