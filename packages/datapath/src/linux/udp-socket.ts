@@ -48,6 +48,7 @@ export class UdpSocket {
   readonly localPort: number;
   private readonly rx: MessageBatch;
   private readonly tx: MessageBatch;
+  private readonly txSlots: Buffer[];
   private closed = false;
   txErrors = 0;
 
@@ -85,7 +86,8 @@ export class UdpSocket {
       this.localPort = sin.readUInt16BE(2);
       const batch = options.batch ?? 64;
       this.rx = new MessageBatch(batch, SLOT_BYTES, SOCKADDR_IN);
-      this.tx = new MessageBatch(batch, SLOT_BYTES, SOCKADDR_IN);
+      this.tx = new MessageBatch(batch, SLOT_BYTES, SOCKADDR_IN, true);
+      this.txSlots = Array.from({ length: batch }, (_, i) => this.tx.slot(i));
       for (let i = 0; i < batch; i++) this.tx.name(i).writeUInt16LE(AF_INET, 0);
     } catch (err) {
       c.close(this.fd);
@@ -125,8 +127,17 @@ export class UdpSocket {
     return this.rx.name(i).readUInt16BE(2);
   }
 
+  /** Transmit slot `i`, for the tunnel header (and a frame copied after it). */
   txSlot(i: number): Buffer {
-    return this.tx.slot(i);
+    return this.txSlots[i]!;
+  }
+
+  /**
+   * Message `i` sends the first `headerLength` bytes of its slot, then `frame` (from where it lies when
+   * it is large and in native receive memory, else copied after the header).
+   */
+  stage(i: number, headerLength: number, frame: Uint8Array): void {
+    this.tx.setGather(i, headerLength, frame);
   }
 
   /** Set the destination of transmit slot `i`. */
@@ -136,10 +147,9 @@ export class UdpSocket {
     name.writeUInt32BE(ip >>> 0, 4);
   }
 
-  /** Send the first `n` transmit slots; returns how many the kernel took (stops early on a full buffer). */
-  send(n: number, lengths: readonly number[]): number {
+  /** Send the first `n` staged messages; returns how many the kernel took (stops early on a full buffer). */
+  send(n: number): number {
     const c = libc();
-    for (let i = 0; i < n; i++) this.tx.setLength(i, lengths[i]!);
     let done = 0;
     let skipped = 0;
     while (done < n) {

@@ -41,17 +41,26 @@ export type EncapResult =
   | { readonly ok: true; readonly length: number }
   | { readonly ok: false; readonly reason: 'too-big' | 'tso-needs-offload-option' };
 
+export type HeaderResult =
+  | {
+      readonly ok: true;
+      readonly headerLength: number;
+      /** The frame's checksum is pending and the peer cannot take that: finish it on a copy. */
+      readonly completeChecksum: boolean;
+    }
+  | { readonly ok: false; readonly reason: 'too-big' | 'tso-needs-offload-option' };
+
 /**
- * Write the tunnel header and the frame into `out` (which must hold MAX_UDP_PAYLOAD bytes, or at least
- * header + frame). The VNI is the low 24 bits of tunId.
+ * Write the tunnel header alone into `out` for a frame of `frameLength` bytes (the shell sends the
+ * frame from where it lies, or copies it after the header). The VNI is the low 24 bits of tunId.
  */
-export function encapsulateInto(
+export function writeTunnelHeader(
   out: Uint8Array,
-  frame: Uint8Array,
+  frameLength: number,
   meta: TunnelMetadata | undefined,
   offload: VirtioNetHeader | undefined,
   config: EncapConfig,
-): EncapResult {
+): HeaderResult {
   const vni = Number((meta?.tunId ?? 0n) & 0xffffffn);
   const off = offload && !isPlain(offload) ? offload : undefined;
   let hl: number;
@@ -59,8 +68,9 @@ export function encapsulateInto(
     const ovn = meta?.geneveOption;
     const carry = off !== undefined && config.carryOffloads;
     hl = 8 + (ovn === undefined ? 0 : 8) + (carry ? 16 : 0);
-    if (hl + frame.length > Math.min(out.length, MAX_UDP_PAYLOAD))
-      return { ok: false, reason: 'too-big' };
+    if (hl + frameLength > MAX_UDP_PAYLOAD) return { ok: false, reason: 'too-big' };
+    if (hl > out.length)
+      throw new Error(`tunnel header: ${hl} bytes do not fit a ${out.length}-byte buffer`);
     out[0] = (hl - 8) / 4;
     // Both options we write are critical (type bit 0x80): the C bit says so.
     out[1] = ovn !== undefined || carry ? 0x40 : 0;
@@ -103,18 +113,37 @@ export function encapsulateInto(
     }
   } else {
     hl = VXLAN_HEADER_LEN;
-    if (hl + frame.length > Math.min(out.length, MAX_UDP_PAYLOAD))
-      return { ok: false, reason: 'too-big' };
+    if (hl + frameLength > MAX_UDP_PAYLOAD) return { ok: false, reason: 'too-big' };
     writeVxlanHeader(out, 0, vni);
   }
-  out.set(frame, hl);
+  let complete = false;
   if (off && !(config.kind === 'geneve' && config.carryOffloads)) {
     // The peer cannot take pending state: a TSO frame would exceed its wire; a pending checksum is finished here.
     if (off.gsoType !== VIRTIO_NET_HDR_GSO_NONE)
       return { ok: false, reason: 'tso-needs-offload-option' };
-    if (off.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
-      completeChecksum(out.subarray(hl, hl + frame.length), off.csumStart, off.csumOffset);
+    complete = (off.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) !== 0;
   }
+  return { ok: true, headerLength: hl, completeChecksum: complete };
+}
+
+/**
+ * Write the tunnel header and the frame into `out` (which must hold header + frame), finishing a
+ * pending checksum on the copy when the peer cannot carry it.
+ */
+export function encapsulateInto(
+  out: Uint8Array,
+  frame: Uint8Array,
+  meta: TunnelMetadata | undefined,
+  offload: VirtioNetHeader | undefined,
+  config: EncapConfig,
+): EncapResult {
+  const h = writeTunnelHeader(out, frame.length, meta, offload, config);
+  if (!h.ok) return h;
+  const hl = h.headerLength;
+  if (hl + frame.length > out.length) return { ok: false, reason: 'too-big' };
+  out.set(frame, hl);
+  if (h.completeChecksum)
+    completeChecksum(out.subarray(hl, hl + frame.length), offload!.csumStart, offload!.csumOffset);
   return { ok: true, length: hl + frame.length };
 }
 

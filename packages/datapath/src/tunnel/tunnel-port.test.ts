@@ -143,6 +143,50 @@ describe.each([
     expect((r!.frame[40]! << 8) | r!.frame[41]!).toBe(~sum & 0xffff || 0xffff);
   });
 
+  it('relays received frames onward straight from receive memory, large and small, intact', async () => {
+    // tx -> relayIn (delivers) -> relayOut.transmit -> sink: the relay forwards frames it did not copy.
+    const sink = await openPort({ encapsulation: 'geneve', localIp: '127.0.0.4', localPort: 0 });
+    const relayOut = await openPort({
+      encapsulation: 'geneve',
+      localIp: '127.0.0.3',
+      localPort: 0,
+      remoteIp: '127.0.0.4',
+      remotePort: sink.localPort,
+    });
+    const relayIn = await openPort({ encapsulation: 'geneve', localIp: '127.0.0.2', localPort: 0 });
+    const tx = await openPort({
+      encapsulation: 'geneve',
+      localIp: '127.0.0.1',
+      localPort: 0,
+      remoteIp: '127.0.0.2',
+      remotePort: relayIn.localPort,
+    });
+    open.push(sink, relayOut, relayIn, tx);
+    const got: Uint8Array[] = [];
+    const done = new Promise<void>((resolve) =>
+      sink.start((frames) => {
+        for (const f of frames) got.push(Uint8Array.from(f));
+        if (got.length >= 2) resolve();
+      }),
+    );
+    relayOut.start(() => {});
+    // Keep the VNI, drop the received remoteIp (it names the sender, not where the relay sends).
+    relayIn.start((frames, meta) =>
+      relayOut.transmit(
+        frames,
+        meta?.map((m) => ({ tunId: m?.tunId ?? 0n })),
+      ),
+    );
+    tx.start(() => {});
+    const big = frame(9000);
+    const small = frame(80);
+    tx.transmit([big, small], [{ tunId: 3n }, { tunId: 3n }]);
+    await done;
+    expect(got.map((f) => f.length)).toEqual([9000, 80]);
+    expect([...got[0]!]).toEqual([...big]);
+    expect([...got[1]!]).toEqual([...small]);
+  });
+
   it('drops and counts frames it cannot send: no remote, or too large for one datagram', async () => {
     const p = await openPort({ encapsulation: 'geneve', localIp: '127.0.0.1', localPort: 0 });
     open.push(p);

@@ -19,12 +19,19 @@ import { frameOffload, setFrameOffload } from '../linux/frame-offload.js';
 import { intToIpv4, ipv4ToInt, UdpSocket } from '../linux/udp-socket.js';
 import type { DeliverFn, PortIo, PortIoStats, TunnelMetadata } from '../port.js';
 import { GENEVE_UDP_PORT } from './geneve-codec.js';
-import { decapsulate, type Encapsulation, encapsulateInto } from './tunnel-encap.js';
+import {
+  decapsulate,
+  type Encapsulation,
+  encapsulateInto,
+  writeTunnelHeader,
+} from './tunnel-encap.js';
 import type { TunnelPortOptions } from './tunnel-port-options.js';
 import { VXLAN_UDP_PORT } from './vxlan-codec.js';
 
 export type { Encapsulation } from './tunnel-encap.js';
 export type { TunnelPortOptions } from './tunnel-port-options.js';
+
+const EMPTY = new Uint8Array(0);
 
 export class UdpTunnelPort implements PortIo {
   readonly kind: Encapsulation;
@@ -38,7 +45,6 @@ export class UdpTunnelPort implements PortIo {
   private readonly onError: (err: unknown) => void;
   private readonly frames: Uint8Array[] = [];
   private readonly meta: TunnelMetadata[] = [];
-  private readonly lengths: number[] = [];
   // Source addresses repeat (one per peer chassis): keep their text form.
   private readonly ipText = new Map<number, string>();
   private readonly ipNumber = new Map<string, number>();
@@ -163,31 +169,42 @@ export class UdpTunnelPort implements PortIo {
   transmit(frames: readonly Uint8Array[], meta?: readonly (TunnelMetadata | undefined)[]): void {
     if (this.closed) return;
     const s = this.socket;
-    const lengths = this.lengths;
     let i = 0;
     while (i < frames.length) {
       const n = Math.min(s.batchSize, frames.length - i);
-      lengths.length = 0;
       let queued = 0;
       let bytes = 0;
       for (let k = 0; k < n; k++) {
         const frame = frames[i + k]!;
         const m = meta?.[i + k];
         const remote = this.remoteOf(m);
-        const r =
-          remote === undefined
-            ? undefined
-            : encapsulateInto(s.txSlot(queued), frame, m, frameOffload(frame), this.config);
-        if (remote === undefined || !r?.ok) {
+        if (remote === undefined) {
           this.txDropped += 1;
           continue;
         }
+        const slot = s.txSlot(queued);
+        const off = frameOffload(frame);
+        const h = writeTunnelHeader(slot, frame.length, m, off, this.config);
+        if (!h.ok) {
+          this.txDropped += 1;
+          continue;
+        }
+        if (h.completeChecksum) {
+          // The checksum is finished on a copy in the slot; the frame itself stays as the engine gave it.
+          const r = encapsulateInto(slot, frame, m, off, this.config);
+          if (!r.ok) {
+            this.txDropped += 1;
+            continue;
+          }
+          s.stage(queued, r.length, EMPTY);
+        } else {
+          s.stage(queued, h.headerLength, frame);
+        }
         s.setDestination(queued, remote, this.remotePort);
-        lengths.push(r.length);
         bytes += frame.length;
         queued += 1;
       }
-      const sent = queued === 0 ? 0 : s.send(queued, lengths);
+      const sent = queued === 0 ? 0 : s.send(queued);
       this.txPackets += sent;
       this.txBytes += sent === queued ? bytes : 0;
       this.txDropped += queued - sent;
