@@ -76,6 +76,8 @@ class Run {
   private readonly conntrack: Conntrack;
   private readonly fdb = new Map<string, Map<bigint, bigint>>();
   private readonly stack: bigint[] = [];
+  /** Chassisredirect ports the packet has been redirected to: it is on their chassis now. */
+  private readonly resident = new Set<string>();
   private budget: number;
 
   constructor(
@@ -102,7 +104,10 @@ class Run {
     Object.keys(dp.multicastGroups ?? {}).forEach((g, i) => keys.set(g, MCAST_KEY_BASE + BigInt(i)));
     const names = new Map([...keys].map(([n, k]) => [k, n]));
     // "none" is OVN's name for no port (key 0): what get_fdb leaves when the MAC is unknown.
-    const env: EvalEnv = { ports: new Map([...keys, ['none', 0n]]), isChassisResident: this.opts.isChassisResident };
+    const env: EvalEnv = {
+      ports: new Map([...keys, ['none', 0n]]),
+      isChassisResident: (port) => this.resident.has(port) || (this.opts.isChassisResident?.(port) ?? false),
+    };
     return { dp, byStage, keys, names, env };
   }
 
@@ -335,6 +340,19 @@ class Run {
     const name = d.names.get(key);
     if (!name) {
       this.drop(at, d.dp.name, key === 0n ? 'output with no outport' : `outport key ${key} is no port`, steps);
+      return;
+    }
+    const redirect = d.dp.ports.find((p) => p.name === name)?.redirect;
+    if (redirect !== undefined) {
+      const key = d.keys.get(redirect);
+      if (key === undefined) {
+        this.drop(at, d.dp.name, `chassisredirect "${name}" stands for no port`, steps);
+        return;
+      }
+      this.resident.add(name);
+      steps.push({ kind: 'note', text: `chassisredirect "${name}": on to the chassis where it resides, outport = "${redirect}"` });
+      pkt.set('reg15', key);
+      this.unicastEgress(d, at, pkt, redirect, steps);
       return;
     }
     const members = d.dp.multicastGroups?.[name];

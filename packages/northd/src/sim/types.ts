@@ -10,6 +10,12 @@ export interface SimPort {
    * datapath's ingress; output to any other port leaves the logical network there.
    */
   readonly peer?: { readonly datapath: string; readonly port: string };
+  /**
+   * For a chassisredirect port ("cr-<name>"): the distributed gateway port it stands for.
+   * Output to it moves the packet to the chassis where it resides (from then on
+   * is_chassis_resident of it holds), and the egress pipeline runs with outport = that port.
+   */
+  readonly redirect?: string;
 }
 
 /** One logical datapath: its kind, flows, ports and multicast groups (e.g. _MC_flood). */

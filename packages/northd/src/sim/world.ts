@@ -7,7 +7,8 @@ import type { MacBinding, SimDatapath, SimPort, SimWorld } from './types.js';
 /**
  * The logical network northd would compile from an NB model: every switch and router with its
  * flows, its ports patched to their peers (a switch's "router" port ↔ its router port, peered
- * router ports), and the switches' multicast groups. Datapaths are named after their rows.
+ * router ports), distributed gateway ports' chassisredirect twins (cr-<name>), and the
+ * switches' multicast groups. Datapaths are named after their rows.
  */
 export function worldFromNb(nb: NbModel, macBindings: readonly MacBinding[] = []): SimWorld {
   const datapaths: SimDatapath[] = [];
@@ -28,6 +29,12 @@ export function worldFromNb(nb: NbModel, macBindings: readonly MacBinding[] = []
       if (p.peerRouterPort) return { name: p.row.name, peer: { datapath: p.peerRouterPort.router.name, port: p.peerRouterPort.row.name } };
       return { name: p.row.name };
     });
+    // Each distributed gateway port has a chassisredirect twin, as in SB.
+    for (const p of input.ports) {
+      if (!input.row.options?.['chassis'] && (p.gatewayChassis.length > 0 || p.row.options?.['redirect-chassis'])) {
+        ports.push({ name: `cr-${p.row.name}`, redirect: p.row.name });
+      }
+    }
     datapaths.push({ name: input.row.name, kind: 'router', flows: buildDatapath(input).flows, ports });
   }
   return { datapaths, macBindings };
