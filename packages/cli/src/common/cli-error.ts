@@ -17,7 +17,7 @@ export class CliError extends Error {
  */
 export async function runCli(program: string, body: () => Promise<number | undefined | void>): Promise<number> {
   try {
-    return (await body()) ?? 0;
+    return (await body()) ?? (typeof process.exitCode === "number" ? process.exitCode : 0);
   } catch (err) {
     if (err instanceof CliError) {
       process.stderr.write(`${program}: ${err.message}\n`);

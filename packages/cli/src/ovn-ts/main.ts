@@ -1,9 +1,10 @@
 import { Command } from 'commander';
 import { requireDbUrl, runCli } from '../common/cli-error.js';
+import { addExprCommand } from './expr-command.js';
 
 /** `ovn-ts <command>`: the daemons and tools of the stack. */
 export async function main(argv: readonly string[]): Promise<number> {
-  return runCli('ovn-ts', async () => {
+  return runCli('ovn-ts', async (): Promise<void> => {
     const program = new Command('ovn-ts')
       .description('ovn-ts: network virtualization in the spirit of OVN')
       .exitOverride()
@@ -19,6 +20,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         const { runSandbox } = await import('./sandbox-command.js');
         await runSandbox(o, (line) => process.stdout.write(`${line}\n`));
       });
+
+    addExprCommand(program);
 
     program
       .command('northd')
@@ -37,6 +40,5 @@ export async function main(argv: readonly string[]): Promise<number> {
       });
 
     await program.parseAsync([...argv], { from: 'user' });
-    return 0;
   });
 }
