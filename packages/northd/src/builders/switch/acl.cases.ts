@@ -318,4 +318,32 @@ export const ACL_CASES: readonly GoldenCase[] = [
       'ls_in_acl (priority=0), match=(1), action=(drop;)',
     ],
   },
+  {
+    name: 'log-related: replies and related traffic of a logged, labelled ACL are logged in the other pipeline',
+    setup: (fx) => {
+      twoPorts(fx);
+      fx.acl(
+        { switch: 'sw0' },
+        'to-lport',
+        100,
+        'outport == "p2" && tcp.dst == 80',
+        'allow-related',
+        {
+          log: true,
+          name: 'web',
+          label: 42,
+          options: { 'log-related': 'true' },
+        },
+      );
+    },
+    stages: ['ls_in_acl'],
+    expected: [
+      // 65533: just above the reply/related allow flows, matching the committed label.
+      'ls_in_acl (priority=65533), match=(!ct.est && ct.rel && !ct.new && !ct.inv && ct_mark.blocked == 0 && ct_label.label == 42), action=(log(verdict=allow, name="web", severity=info); next;)',
+      'ls_in_acl (priority=65533), match=(ct.est && !ct.rel && !ct.new && !ct.inv && ct.rpl && ct_mark.blocked == 0 && ct_label.label == 42), action=(log(verdict=allow, name="web", severity=info); next;)',
+      ...ctGuards('in'),
+      commitDefault('in'),
+      'ls_in_acl (priority=0), match=(1), action=(next;)',
+    ],
+  },
 ];

@@ -143,6 +143,8 @@ function buildAcl(acl: AclInput, stateful: boolean, defaultDrop: boolean, sink: 
     case 'allow':
     case 'allow-related':
       allow(r.label ? `${REGBIT_ACL_LABEL} = 1; ${REG_LABEL} = ${r.label}; ` : '');
+      if (stateful && log && r.label && r.options?.['log-related'] === 'true')
+        logRelated(acl, log, sink);
       return;
     case 'drop':
     case 'reject':
@@ -156,6 +158,26 @@ function buildAcl(acl: AclInput, stateful: boolean, defaultDrop: boolean, sink: 
       else allow('');
       return;
   }
+}
+
+/**
+ * options:log-related on a logged, labelled allow ACL: its connections' replies and related
+ * traffic are logged too. They pass the opposite pipeline above the ACLs anyway (priority
+ * 65532), so these flows sit just above (65533), recognise the connection by the label the ACL
+ * committed, log, and let the packet through.
+ */
+function logRelated(acl: AclInput, log: string, sink: FlowSink): void {
+  const stage = acl.row.direction === 'to-lport' ? 'ls_in_acl' : 'ls_out_acl';
+  const label = `ct_mark.blocked == 0 && ct_label.label == ${acl.row.label}`;
+  const src = aclSource(acl);
+  sink.add(
+    stage,
+    65533,
+    `ct.est && !ct.rel && !ct.new && !ct.inv && ct.rpl && ${label}`,
+    `${log}next;`,
+    src,
+  );
+  sink.add(stage, 65533, `!ct.est && ct.rel && !ct.new && !ct.inv && ${label}`, `${log}next;`, src);
 }
 
 /**
