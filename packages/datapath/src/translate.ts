@@ -6,6 +6,7 @@ import type { Flow } from './flow.js';
 import { formatAction, formatActions } from './format-actions.js';
 import { fiveTupleHash, type Group, selectBucket } from './group.js';
 import * as K from './key-layout.js';
+import { carryFrameOffload } from './linux/frame-offload.js';
 import { formatMatch } from './match.js';
 import { O_ND_SLL, O_ND_TLL } from './packet/parse.js';
 import * as RW from './packet/rewrite.js';
@@ -409,7 +410,7 @@ export class Translator {
     this.trace?.push({ kind: 'output', depth: this.depth, port: no });
     this.emit(
       (p: PacketCtx) => {
-        const f = holder.copy ? p.frame.slice() : p.frame;
+        const f = holder.copy ? carryFrameOffload(p.frame, p.frame.slice()) : p.frame;
         if (p.traceOutputs) {
           p.traceOutputs.push({ port: no, frame: f.slice() });
           return;
@@ -555,9 +556,16 @@ export class Translator {
       const has = (k[K.K_VLAN_TCI]! & K.VLAN_PRESENT) !== 0;
       const tci = k[K.K_VLAN_TCI]! & ~K.VLAN_PRESENT & 0xffff;
       const tpid = this.tpid;
-      if (had && !has) this.emit((p) => (p.frame = RW.popVlan(p.frame, p.off)), true);
+      if (had && !has)
+        this.emit(
+          (p) => (p.frame = carryFrameOffload(p.frame, RW.popVlan(p.frame, p.off), -4)),
+          true,
+        );
       else if (!had && has)
-        this.emit((p) => (p.frame = RW.pushVlan(p.frame, p.off, tci, tpid)), true);
+        this.emit(
+          (p) => (p.frame = carryFrameOffload(p.frame, RW.pushVlan(p.frame, p.off, tci, tpid), 4)),
+          true,
+        );
       else if (has) this.emit((p) => RW.setVlanTci(p.frame, p.off, tci), true);
     }
     if (changed(K.K_ETH_SRC, 2)) {

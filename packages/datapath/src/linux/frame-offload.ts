@@ -52,6 +52,7 @@ export function adjustPendingChecksum(
  * +4, popped: -4; a plain copy: 0). For the engine when it replaces a frame object.
  */
 export function carryFrameOffload(from: Uint8Array, to: Uint8Array, shift = 0): Uint8Array {
+  if (from === to) return to; // nothing was replaced (e.g. popping a tag that was not there)
   const o = offloads.get(from);
   if (o !== undefined) {
     offloads.set(

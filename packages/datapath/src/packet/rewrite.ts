@@ -1,4 +1,5 @@
 import * as K from '../key-layout.js';
+import { adjustPendingChecksum, checksumPending } from '../linux/frame-offload.js';
 import { adjustChecksum, onesSum, read16, write16, write32 } from './checksum.js';
 import { O_IP_END, O_L3, O_L4, O_ND_SLL, O_ND_TLL, O_VLAN } from './parse.js';
 
@@ -21,6 +22,22 @@ function l4Csum(off: Int32Array, proto: number, pseudo: boolean): number {
 
 function fits(b: Uint8Array, csum: number): boolean {
   return csum >= 0 && csum + 2 <= b.length;
+}
+
+/**
+ * L4 checksum after a pseudo-header (address) change. A frame received with its checksum still pending
+ * (TSO/checksum offload, linux/frame-offload.ts) holds the pseudo-header sum in the field instead: it
+ * moves the other way.
+ */
+function adjustL4ForAddress(
+  b: Uint8Array,
+  c: number,
+  old: number,
+  neu: number,
+  proto: number,
+): void {
+  if (checksumPending(b, c)) adjustPendingChecksum(b, c, old, neu);
+  else adjustChecksum(b, c, old, neu, proto === K.IPPROTO_UDP);
 }
 
 export function writeMac(b: Uint8Array, at: number, hi: number, lo: number): void {
@@ -90,8 +107,7 @@ export function setIp4Addr(
   const neu = onesSum(b, at, at + 4);
   adjustChecksum(b, l3 + 10, old, neu);
   const c = l4Csum(off, proto, true);
-  if (proto !== K.IPPROTO_ICMP && fits(b, c))
-    adjustChecksum(b, c, old, neu, proto === K.IPPROTO_UDP);
+  if (proto !== K.IPPROTO_ICMP && fits(b, c)) adjustL4ForAddress(b, c, old, neu, proto);
 }
 
 /** IPv6 source (which=8) or destination (which=24) address, as four 32-bit words. */
@@ -109,7 +125,7 @@ export function setIp6Addr(
   for (let i = 0; i < 4; i++) write32(b, at + 4 * i, w[i]!);
   const neu = onesSum(b, at, at + 16);
   const c = l4Csum(off, proto, true);
-  if (fits(b, c)) adjustChecksum(b, c, old, neu, proto === K.IPPROTO_UDP);
+  if (fits(b, c)) adjustL4ForAddress(b, c, old, neu, proto);
 }
 
 export function setTos(b: Uint8Array, off: Int32Array, v6: boolean, tos: number): void {
@@ -163,7 +179,9 @@ export function setTpField(
   const old = read16(b, at);
   write16(b, at, value);
   const c = l4Csum(off, proto, true);
-  if (fits(b, c)) adjustChecksum(b, c, old, value & 0xffff, proto === K.IPPROTO_UDP);
+  // A pending (offloaded) checksum covers the ports when it is finished: nothing to adjust now.
+  if (fits(b, c) && !checksumPending(b, c))
+    adjustChecksum(b, c, old, value & 0xffff, proto === K.IPPROTO_UDP);
 }
 
 /** ARP fields: op (6), sha (8), spa (14), tha (18), tpa (24) — byte offsets inside the ARP header. */
