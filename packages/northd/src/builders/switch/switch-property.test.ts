@@ -17,6 +17,7 @@ interface PortSpec {
   ipv6: boolean;
   security: 'none' | 'mac' | 'ip' | 'net';
   enabled: boolean;
+  dhcp: boolean;
 }
 
 const portSpec = fc.record<PortSpec>({
@@ -25,6 +26,7 @@ const portSpec = fc.record<PortSpec>({
   ipv6: fc.boolean(),
   security: fc.constantFrom('none', 'mac', 'ip', 'net'),
   enabled: fc.boolean(),
+  dhcp: fc.boolean(),
 });
 
 const GOOD_MATCHES = [
@@ -67,6 +69,16 @@ function fixture(ports: PortSpec[], acls: AclSpec[], lb: boolean, reverse: boole
   fx.switch('sw0');
   fx.addressSet('as1', ['10.0.0.1', '10.0.0.2']);
   fx.router('lr0');
+  // Shared DHCP options; rows are inserted in the same order either way (their uuids differ
+  // from the ports', which is the point of the reversal below).
+  const v4 = fx.insert('dhcp_options', {
+    cidr: '10.0.0.0/16',
+    options: { server_id: '10.0.255.254', server_mac: '00:00:00:00:ff:fe', lease_time: '3600' },
+  });
+  const v6 = fx.insert('dhcp_options', {
+    cidr: 'fd00::/16',
+    options: { server_id: '00:00:00:00:ff:fe' },
+  });
   const order = ports.map((p, i) => [p, i] as const);
   if (reverse) order.reverse();
   const names: string[] = [];
@@ -99,8 +111,15 @@ function fixture(ports: PortSpec[], acls: AclSpec[], lb: boolean, reverse: boole
       addresses: [`${mac} ${ips}`, ...(p.unknown ? ['unknown'] : [])],
       port_security: security,
       enabled: p.enabled,
+      ...(p.dhcp && { dhcpv4_options: v4.uuid, dhcpv6_options: v6.uuid }),
     });
   }
+  // A virtual port whose parents are the first two ports.
+  fx.port('sw0', 'vip', {
+    type: 'virtual',
+    addresses: ['00:00:00:00:02:00 10.0.200.1'],
+    options: { 'virtual-ip': '10.0.200.1', 'virtual-parents': 'p0,p1' },
+  });
   fx.portGroup('pg1', names.slice(0, 2));
   const aclOrder = reverse ? [...acls].reverse() : acls;
   for (const a of aclOrder) {
