@@ -147,11 +147,25 @@ describe('router pipeline, simulated', () => {
     f.route('lr0', '30.0.0.0/8', '20.0.0.3');
     f.route('lr0', '30.1.0.0/16', '10.0.0.3');
     const viaLong = run(f, fromVm1, ping('30.1.2.3'));
-    expect(matched(viaLong.steps, 'lr_in_ip_routing')).toEqual(['ip4.dst == 30.1.0.0/16']);
+    expect(matched(viaLong.steps, 'lr_in_ip_routing')).toEqual(['reg7 == 0 && ip4.dst == 30.1.0.0/16']);
     expect(viaLong.fields).toEqual([expect.objectContaining({ port: 'vm1', 'arp.tpa': '10.0.0.3' })]);
     const viaShort = run(f, fromVm1, ping('30.2.0.1'));
-    expect(matched(viaShort.steps, 'lr_in_ip_routing')).toEqual(['ip4.dst == 30.0.0.0/8']);
+    expect(matched(viaShort.steps, 'lr_in_ip_routing')).toEqual(['reg7 == 0 && ip4.dst == 30.0.0.0/8']);
     expect(viaShort.fields).toEqual([expect.objectContaining({ port: 'vm2', 'arp.tpa': '20.0.0.3' })]);
+  });
+
+  test('route tables: traffic from a port with options:route_table follows that table', () => {
+    const f = twoSubnets();
+    f.update('logical_router_port', f.id('lrp0'), { options: { route_table: 'blue' } });
+    f.route('lr0', '0.0.0.0/0', '20.0.0.254');
+    f.route('lr0', '0.0.0.0/0', '20.0.0.253', { route_table: 'blue' });
+    const fromBlue = run(f, fromVm1, ping('99.0.0.1'));
+    expect(fromBlue.fields).toEqual([expect.objectContaining({ port: 'vm2', 'arp.tpa': '20.0.0.253' })]);
+    // Connected routes still apply in the blue table.
+    expect(run(f, fromVm1, ping('20.0.0.2')).fields).toEqual([expect.objectContaining({ port: 'vm2', 'ip4.dst': '20.0.0.2' })]);
+    const fromMain = run(f, { datapath: 'sw1', inport: 'vm2' }, icmp4Packet({ ethSrc: VM2, ethDst: LRP1, src: '20.0.0.2', dst: '99.0.0.1' }));
+    // The default route sends it back out of lrp1, where vm2 sees the ARP for the main next hop.
+    expect(fromMain.fields).toEqual([expect.objectContaining({ 'arp.tpa': '20.0.0.254' })]);
   });
 
   test('ECMP: select() picks one of the routes, the same one for the same flow', () => {

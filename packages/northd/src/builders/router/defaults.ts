@@ -1,7 +1,7 @@
 import type { RouterInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import type { RouterStage } from '../../stages.js';
-import { REG_ECMP_GROUP_ID, REG_ROUTE_TABLE_ID } from './registers.js';
+import { REG_ECMP_GROUP_ID } from './registers.js';
 
 /** Stages whose features are not built (or add only exceptions): everything passes, as in OVN. */
 const PASS: readonly RouterStage[] = [
@@ -21,13 +21,11 @@ const PASS: readonly RouterStage[] = [
 ];
 
 /**
- * Priority-0 flows of the stages that only pass packets on. Route tables are not built: every
- * packet uses the main table (reg7 = 0). Router policies are not built: the policy stage clears
- * the ECMP group so that policy_ecmp passes the packet.
+ * Priority-0 flows of the stages that only pass packets on. Router policies are not built: the
+ * policy stage clears the ECMP group so that policy_ecmp passes the packet.
  */
 export function buildDefaults(_input: RouterInput, sink: FlowSink): void {
   for (const stage of PASS) sink.add(stage, 0, '1', 'next;');
-  sink.add('lr_in_ip_routing_pre', 0, '1', `${REG_ROUTE_TABLE_ID} = 0; next;`);
   sink.add('lr_in_policy', 0, '1', `${REG_ECMP_GROUP_ID} = 0; next;`);
   sink.add('lr_in_policy_ecmp', 150, `${REG_ECMP_GROUP_ID} == 0`, 'next;');
 }

@@ -9,6 +9,7 @@ import { buildIpInput } from './ip-input.js';
 import { buildRouterLb } from './lb.js';
 import { buildNat } from './nat.js';
 import { buildNeighbor } from './neighbor.js';
+import { buildRoutingPre } from './route-tables.js';
 import { buildRouting } from './routing.js';
 
 export type RouterBuilder = (input: RouterInput, sink: FlowSink) => void;
@@ -20,6 +21,7 @@ export const ROUTER_BUILDERS: ReadonlyArray<readonly [name: string, build: Route
   ['lr-ip-input', buildIpInput],
   ['lr-nat', buildNat],
   ['lr-lb', buildRouterLb],
+  ['lr-routing-pre', buildRoutingPre],
   ['lr-routing', buildRouting],
   ['lr-arp-resolve', buildArpResolve],
   ['lr-arp-request', buildArpRequest],

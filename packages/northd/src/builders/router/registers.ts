@@ -8,7 +8,7 @@
  *   xxreg0         REG_NEXT_HOP_IPV6 (reg0..reg3).
  *   reg1           REG_SRC_IPV4: the outgoing port's address, the source of ARP requests.
  *   xxreg1         REG_SRC_IPV6 (reg4..reg7).
- *   reg7           REG_ROUTE_TABLE_ID: 0 = the main route table (route tables not built yet).
+ *   reg7           REG_ROUTE_TABLE_ID: the inport's route table (0 = main), set in ip_routing_pre.
  *   reg8[0..15]    REG_ECMP_GROUP_ID: 0 for non-ECMP routes.
  *   reg8[16..31]   REG_ECMP_MEMBER_ID: the member select() picked.
  *   reg9[0]        REGBIT_EGRESS_LOOPBACK: packet re-entered ingress after egress (hairpin).

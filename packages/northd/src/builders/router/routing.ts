@@ -3,7 +3,8 @@ import ipaddr from 'ipaddr.js';
 import type { RouterInput, RouterPortInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { type IpAddress, parseIp } from '../../net/addresses.js';
-import { REG_ECMP_GROUP_ID, REG_ECMP_MEMBER_ID, nextHopReg, srcReg } from './registers.js';
+import { REG_ECMP_GROUP_ID, REG_ECMP_MEMBER_ID, REG_ROUTE_TABLE_ID, nextHopReg, srcReg } from './registers.js';
+import { routeTableIds } from './route-tables.js';
 import { allNetworks, isLinkLocal, portSource, q } from './util.js';
 
 /**
@@ -27,6 +28,8 @@ interface ResolvedRoute {
   readonly row: StaticRoute;
   readonly prefix: IpAddress;
   readonly srcRoute: boolean;
+  /** Route table id (0: main). */
+  readonly table: number;
   /** undefined for a discard route. */
   readonly nexthop?: string;
   readonly port?: RouterPortInput;
@@ -60,7 +63,8 @@ export function buildRouting(input: RouterInput, sink: FlowSink): void {
   for (const { routes: group, gid } of groupRoutes(routes)) {
     const first = group[0]!;
     const { prefix, srcRoute } = first;
-    const match = `ip${prefix.family}.${srcRoute ? 'src' : 'dst'} == ${prefix.network}/${prefix.plen}`;
+    // Static routes apply to their route table only (0: the main one), as OVN's reg7 check.
+    const match = `${REG_ROUTE_TABLE_ID} == ${first.table} && ip${prefix.family}.${srcRoute ? 'src' : 'dst'} == ${prefix.network}/${prefix.plen}`;
     const priority = routePriority(prefix.plen, 'static', srcRoute);
     if (gid === undefined) {
       const actions =
@@ -101,20 +105,21 @@ function routeActions(family: 4 | 6, nexthop: string, portAddr: string, p: Route
 }
 
 /**
- * Routes grouped by (policy, prefix), each group sorted by next hop, groups by policy then
- * prefix (numerically, IPv4 first): a stable order, so ECMP group and member ids do not depend on row order. Duplicate routes (same
+ * Routes grouped by (route table, policy, prefix), each group sorted by next hop, groups by
+ * table, policy, then prefix (numerically, IPv4 first): a stable order, so ECMP group and member ids do not depend on row order. Duplicate routes (same
  * policy, prefix and next hop) collapse into one, as in OVN.
  */
 function groupRoutes(routes: ResolvedRoute[]): { routes: ResolvedRoute[]; gid?: number }[] {
   const groups = new Map<string, ResolvedRoute[]>();
   for (const r of routes) {
-    const key = `${r.srcRoute ? 'src' : 'dst'} ${r.prefix.network}/${r.prefix.plen}`;
+    const key = `${r.table} ${r.srcRoute ? 'src' : 'dst'} ${r.prefix.network}/${r.prefix.plen}`;
     const g = groups.get(key) ?? [];
     if (!g.some((x) => x.nexthop === r.nexthop)) g.push(r);
     groups.set(key, g);
   }
   const out = [...groups.values()].sort(
     (a, b) =>
+      a[0]!.table - b[0]!.table ||
       Number(a[0]!.srcRoute) - Number(b[0]!.srcRoute) ||
       compareIp(a[0]!.prefix.network, b[0]!.prefix.network) ||
       a[0]!.prefix.plen - b[0]!.prefix.plen,
@@ -142,12 +147,8 @@ function compareIp(a: string | undefined, b: string | undefined): number {
 
 function resolveRoutes(input: RouterInput, sink: FlowSink): ResolvedRoute[] {
   const out: ResolvedRoute[] = [];
+  const tables = routeTableIds(input);
   for (const row of input.routes) {
-    // Route tables (options:route_table on ports) are not built yet: such routes are left out.
-    if (row.route_table) {
-      sink.report(ROUTE(row), `route table "${row.route_table}" is not supported`);
-      continue;
-    }
     const prefix = parseIp(row.ip_prefix);
     if (!prefix) {
       sink.report(ROUTE(row), `bad ip_prefix "${row.ip_prefix}"`);
@@ -155,7 +156,7 @@ function resolveRoutes(input: RouterInput, sink: FlowSink): ResolvedRoute[] {
     }
     const srcRoute = row.policy === 'src-ip';
     if (row.nexthop === 'discard') {
-      out.push({ row, prefix, srcRoute });
+      out.push({ row, prefix, srcRoute, table: tables.get(row.route_table ?? '')! });
       continue;
     }
     const nh = parseIp(row.nexthop);
@@ -177,7 +178,7 @@ function resolveRoutes(input: RouterInput, sink: FlowSink): ResolvedRoute[] {
       );
       continue;
     }
-    out.push({ row, prefix, srcRoute, nexthop: nh.addr, port: found.port, portAddr: found.addr });
+    out.push({ row, prefix, srcRoute, table: tables.get(row.route_table ?? '')!, nexthop: nh.addr, port: found.port, portAddr: found.addr });
   }
   return out;
 }
