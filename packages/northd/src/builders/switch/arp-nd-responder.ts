@@ -7,7 +7,8 @@ import { portKey } from './registers.js';
 /**
  * ARP/ND responder (ls_in_arp_rsp): the switch answers ARP requests and IPv6 neighbour
  * solicitations for addresses it knows (ports' static addresses; for router-type ports, the
- * peer router port's), so they need not be flooded (proxy ARP). It does not answer:
+ * peer router port's, and its options:arp_proxy addresses), so they need not be flooded (proxy
+ * ARP). It does not answer:
  * - the port that owns the address (priority 100, `next;`): a host probing its own address is
  *   detecting duplicates, and a reply would make it give the address up;
  * - requests arriving from localnet or vtep ports (priority 100): every chassis would answer;
