@@ -182,9 +182,10 @@ CREATE TABLE logical_flow (${id},
   CONSTRAINT stage_matches_pipeline CHECK ((pipeline = 'ingress') = (stage ~ '^l[sr]_in_')),
   CONSTRAINT nb_uuid_needs_table CHECK (nb_uuid IS NULL OR nb_table IS NOT NULL)
 );
-CREATE INDEX logical_flow_datapath ON logical_flow (logical_datapath);
-CREATE INDEX logical_flow_dp_group ON logical_flow (logical_dp_group);
-CREATE INDEX logical_flow_nb_uuid ON logical_flow (nb_uuid);
+CREATE INDEX logical_flow_datapath ON logical_flow (logical_datapath) WHERE logical_datapath IS NOT NULL;
+-- Partial: most flows have no group (and many no NB row); NULLs would only cost inserts.
+CREATE INDEX logical_flow_dp_group ON logical_flow (logical_dp_group) WHERE logical_dp_group IS NOT NULL;
+CREATE INDEX logical_flow_nb_uuid ON logical_flow (nb_uuid) WHERE nb_uuid IS NOT NULL;
 
 CREATE TABLE multicast_group (${id},
   datapath uuid NOT NULL CONSTRAINT multicast_group_datapath_fk REFERENCES datapath_binding(uuid) ON DELETE CASCADE,
