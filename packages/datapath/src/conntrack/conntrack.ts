@@ -11,6 +11,7 @@ import {
   tcpTimeout,
   tcpUpdate,
 } from './tcp-state.js';
+import { TUPLE_WORDS, TupleIndex } from './tuple-index.js';
 
 /**
  * Connection tracking with zones, marks, labels and NAT, in the manner of Linux/OVS conntrack.
@@ -48,6 +49,9 @@ export interface Conn {
   readonly nat: 'src' | 'dst' | undefined;
   /** The original tuple laid out as key words K_CT_NW_PROTO.. (ct_nw_src & co.). */
   readonly origWords: Uint32Array;
+  /** Both tuples as TupleIndex words, to delete the connection without recomputing them. */
+  readonly origW: Uint32Array;
+  readonly replyW: Uint32Array;
 }
 
 function origWords(t: Tuple): Uint32Array {
@@ -98,8 +102,24 @@ export interface ConnSummary {
   readonly expires: number;
 }
 
-function tupleKey(zone: number, t: Tuple): string {
-  return `${zone}|${t.v6 ? 6 : 4}|${t.proto}|${t.src}|${t.dst}|${t.sport}|${t.dport}|${t.icmp}`;
+/** Lays a tuple out as TupleIndex words (see tuple-index.ts). */
+function tupleWords(zone: number, t: Tuple, out: Uint32Array): Uint32Array {
+  out[0] = zone;
+  out[1] = (t.v6 ? 1 : 0) | (t.proto << 1) | (t.icmp << 9);
+  if (t.v6) {
+    for (let i = 0; i < 4; i++) {
+      const sh = BigInt(32 * (3 - i));
+      out[2 + i] = Number((t.src >> sh) & 0xffffffffn);
+      out[6 + i] = Number((t.dst >> sh) & 0xffffffffn);
+    }
+  } else {
+    out[2] = out[3] = out[4] = 0;
+    out[6] = out[7] = out[8] = 0;
+    out[5] = Number(t.src);
+    out[9] = Number(t.dst);
+  }
+  out[10] = ((t.sport << 16) | t.dport) >>> 0;
+  return out;
 }
 
 function invert(t: Tuple): Tuple {
@@ -140,13 +160,28 @@ function echoKind(v6: boolean, type: number): number {
   return ICMP_NONE;
 }
 
-/** tupleKey() of an IPv4 TCP/UDP/SCTP packet straight from the key words; undefined for anything else. */
-function fastKey(zone: number, key: Uint32Array): string | undefined {
-  if (key[K.K_ETH_TYPE] !== K.ETH_TYPE_IP) return undefined;
+/** tupleWords() of an IPv4/IPv6 TCP/UDP/SCTP packet straight from the key; false for anything else. */
+function keyWords(zone: number, key: Uint32Array, out: Uint32Array): boolean {
+  const et = key[K.K_ETH_TYPE];
+  const v6 = et === K.ETH_TYPE_IPV6;
+  if (!v6 && et !== K.ETH_TYPE_IP) return false;
   const proto = key[K.K_NW_PROTO]!;
-  if (proto !== K.IPPROTO_TCP && proto !== K.IPPROTO_UDP && proto !== K.IPPROTO_SCTP)
-    return undefined;
-  return `${zone}|4|${proto}|${key[K.K_IP4_SRC]}|${key[K.K_IP4_DST]}|${key[K.K_TP_SRC]}|${key[K.K_TP_DST]}|${ICMP_NONE}`;
+  if (proto !== K.IPPROTO_TCP && proto !== K.IPPROTO_UDP && proto !== K.IPPROTO_SCTP) return false;
+  out[0] = zone;
+  out[1] = (v6 ? 1 : 0) | (proto << 1);
+  if (v6) {
+    for (let i = 0; i < 4; i++) {
+      out[2 + i] = key[K.K_IP6_SRC + i]!;
+      out[6 + i] = key[K.K_IP6_DST + i]!;
+    }
+  } else {
+    out[2] = out[3] = out[4] = 0;
+    out[6] = out[7] = out[8] = 0;
+    out[5] = key[K.K_IP4_SRC]!;
+    out[9] = key[K.K_IP4_DST]!;
+  }
+  out[10] = ((key[K.K_TP_SRC]! << 16) | key[K.K_TP_DST]!) >>> 0;
+  return true;
 }
 
 /** The tuple of a packet from its key (and the echo identifier from its bytes). */
@@ -220,7 +255,8 @@ function innerTuple(b: Uint8Array, off: Int32Array, v6: boolean): Tuple | undefi
 }
 
 export class Conntrack {
-  private readonly table = new Map<string, { conn: Conn; dir: 0 | 1 }>();
+  private readonly table = new TupleIndex<{ conn: Conn; dir: 0 | 1 }>();
+  private readonly scratch = new Uint32Array(TUPLE_WORDS);
   private readonly timeouts: CtTimeouts;
   private readonly res: CtResult = {
     state: 0,
@@ -250,11 +286,11 @@ export class Conntrack {
   }
 
   private find(zone: number, t: Tuple, now: number): { conn: Conn; dir: 0 | 1 } | undefined {
-    return this.findKey(tupleKey(zone, t), now);
+    return this.findWords(tupleWords(zone, t, this.scratch), now);
   }
 
-  private findKey(k: string, now: number): { conn: Conn; dir: 0 | 1 } | undefined {
-    const e = this.table.get(k);
+  private findWords(w: Uint32Array, now: number): { conn: Conn; dir: 0 | 1 } | undefined {
+    const e = this.table.get(w);
     if (e && e.conn.expires <= now) {
       this.delete(e.conn);
       return undefined;
@@ -263,8 +299,8 @@ export class Conntrack {
   }
 
   private delete(c: Conn): void {
-    this.table.delete(tupleKey(c.zone, c.orig));
-    this.table.delete(tupleKey(c.zone, c.reply));
+    this.table.delete(c.origW);
+    this.table.delete(c.replyW);
   }
 
   private inUse(zone: number, t: Tuple, now: number): boolean {
@@ -352,8 +388,7 @@ export class Conntrack {
       return res;
     }
     // Fast path: an IPv4 TCP/UDP packet of a known connection needs no tuple object, only its key string.
-    const fast = fastKey(zone, key);
-    let e = fast === undefined ? undefined : this.findKey(fast, now);
+    let e = keyWords(zone, key, this.scratch) ? this.findWords(this.scratch, now) : undefined;
     if (e?.conn.tcp && e.dir === 0 && tcpCanOpen(key[K.K_TCP_FLAGS]!)) {
       // A SYN may reopen a finished connection: the general path below handles it.
       e = undefined;
@@ -447,11 +482,13 @@ export class Conntrack {
         expires: 0,
         nat,
         origWords: origWords(t),
+        origW: tupleWords(zone, t, new Uint32Array(TUPLE_WORDS)),
+        replyW: tupleWords(zone, reply, new Uint32Array(TUPLE_WORDS)),
       };
       conn.expires = now + this.timeoutOf(conn);
       this.applyExec(conn, req);
-      this.table.set(tupleKey(zone, conn.orig), { conn, dir: 0 });
-      this.table.set(tupleKey(zone, conn.reply), { conn, dir: 1 });
+      this.table.set(conn.origW, { conn, dir: 0 });
+      this.table.set(conn.replyW, { conn, dir: 1 });
       this.fill(res, conn);
       if (nat && req.nat) res.state |= this.translate(key, b, off, conn, 0);
       return res;
