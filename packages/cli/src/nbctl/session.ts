@@ -2,6 +2,7 @@
  * One connection to the NB database for the whole run: nbctl runs a single transaction, so a pool
  * would only slow its start. Uses pg directly (not @ovn-ts/db) to keep startup light.
  */
+import './pg-startup-shim.js';
 import pg from 'pg';
 import type { Tx } from './command.js';
 import { NbctlError } from './errors.js';
