@@ -40,8 +40,9 @@ describe('simulate', () => {
       ],
     };
     const r = simulate(world, { datapath: 's', inport: 'p2', packet: arpRequest({ sha: H1, spa: '10.0.0.1', tpa: '10.0.0.2' }) });
+    expect(r.outcomes.map((o) => o.kind)).toEqual(['delivered', 'delivered']);
     expect(delivered(r.outcomes)).toEqual(['p1', 'p3']);
-    expect(r.outcomes).toContainEqual(expect.objectContaining({ kind: 'dropped', reason: 'outport "p2" is the inport (no flags.loopback)' }));
+    expect(r.steps).toContainEqual({ kind: 'note', text: 'multicast "_MC_flood": omitting output to "p2" because inport == outport' });
   });
 
   test('a patch port continues in the peer datapath, with a fresh logical context', () => {

@@ -357,7 +357,15 @@ class Run {
     }
     const members = d.dp.multicastGroups?.[name];
     if (members) {
+      const inKey = pkt.get('reg14') ?? 0n;
+      const loopback = ((pkt.get('reg10') ?? 0n) & LOOPBACK_BIT) !== 0n;
       for (const m of members) {
+        // Flooding never sends a copy back out of the inport (unless flags.loopback): no drop,
+        // just no copy, as ovn-trace reports it.
+        if (d.keys.get(m) === inKey && !loopback) {
+          steps.push({ kind: 'note', text: `multicast "${name}": omitting output to "${m}" because inport == outport` });
+          continue;
+        }
         const copy: SimPacket = new Map(pkt);
         copy.set('reg15', d.keys.get(m)!);
         const branch: TraceStep[] = [];
