@@ -142,6 +142,14 @@ describe('switch ports', () => {
     );
     await kit.ok('lsp-set-dhcpv4-options', 'p1');
     expect(await kit.ok('lsp-get-dhcpv4-options', 'p1')).toEqual([]);
+    await kit.ok('dhcp-options-create', 'fd00::/64');
+    const v6 = (
+      await kit.query<{ uuid: string }>(
+        'SELECT uuid::text FROM nb.dhcp_options WHERE family(cidr) = 6',
+      )
+    )[0]!.uuid;
+    await kit.ok('lsp-set-dhcpv6-options', 'p1', v6);
+    expect(await kit.ok('lsp-get-dhcpv6-options', 'p1')).toEqual([`${v6} (fd00::/64)`]);
   });
 
   test('lsp-del by name and by UUID; --if-exists', async () => {

@@ -1,11 +1,10 @@
 /**
- * The lsp-set-* / lsp-get-* pairs: addresses, port security, type, options, enabled, up, DHCPv4
- * options. Each set checks its values before writing and is one UPDATE.
+ * The lsp-set-* / lsp-get-* pairs: addresses, port security, type, options, enabled, up.
+ * Each set checks its values before writing and is one UPDATE.
  */
 import { defineCommand } from './command.js';
-import { invalid, objectError } from './errors.js';
+import { invalid } from './errors.js';
 import { checkLspAddress, checkPortSecurity, parseKeyValues } from './net.js';
-import { isUuid } from './ovsdb-value.js';
 import { readPort, updatePort } from './port-row.js';
 
 const GROUP = 'Logical switch port commands';
@@ -175,46 +174,5 @@ export const portSettingCommands = [
     run: async ({ tx }, p) => [
       (await readPort<{ up: boolean | null }>(tx, p.port, 'up')).up === true ? 'up' : 'down',
     ],
-  }),
-  defineCommand({
-    name: 'lsp-set-dhcpv4-options',
-    usage: 'PORT [DHCP_OPTIONS_UUID]',
-    summary: 'point PORT at a DHCP_Options row (none: clear)',
-    group: GROUP,
-    minArgs: 1,
-    maxArgs: 2,
-    writes: true,
-    parse(args) {
-      const [port, dhcp] = args as [string, string?];
-      if (dhcp !== undefined && dhcp !== '' && !isUuid(dhcp))
-        throw invalid(port, `"${dhcp}" is not a DHCP_Options UUID`);
-      return { port, dhcp: dhcp || null };
-    },
-    async run({ tx }, p) {
-      if (p.dhcp) {
-        const found = await tx.query('SELECT 1 FROM dhcp_options WHERE uuid = $1', [p.dhcp]);
-        if (found.length === 0) throw objectError('not-found', p.dhcp, 'DHCP options not found');
-      }
-      await updatePort(tx, p.port, 'dhcpv4_options = $2', [p.dhcp]);
-    },
-  }),
-  defineCommand({
-    name: 'lsp-get-dhcpv4-options',
-    usage: 'PORT',
-    summary: "print PORT's DHCPv4 options row: UUID (CIDR)",
-    group: GROUP,
-    minArgs: 1,
-    maxArgs: 1,
-    writes: false,
-    parse: (args) => ({ port: args[0]! }),
-    async run({ tx }, p) {
-      const row = await readPort<{ d: string | null }>(tx, p.port, 'dhcpv4_options::text AS d');
-      if (!row.d) return [];
-      const d = await tx.query<{ cidr: string }>(
-        'SELECT cidr::text AS cidr FROM dhcp_options WHERE uuid = $1',
-        [row.d],
-      );
-      return [`${row.d} (${d[0]?.cidr ?? '?'})`];
-    },
   }),
 ];

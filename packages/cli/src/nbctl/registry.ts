@@ -37,10 +37,17 @@ export const families: readonly Family[] = [
       'lsp-set-enabled',
       'lsp-get-enabled',
       'lsp-get-up',
-      'lsp-set-dhcpv4-options',
-      'lsp-get-dhcpv4-options',
     ],
     load: async () => (await import('./port-setting-commands.js')).portSettingCommands,
+  },
+  {
+    names: [
+      'lsp-set-dhcpv4-options',
+      'lsp-get-dhcpv4-options',
+      'lsp-set-dhcpv6-options',
+      'lsp-get-dhcpv6-options',
+    ],
+    load: async () => (await import('./port-dhcp-commands.js')).portDhcpCommands,
   },
   {
     names: ['lr-add', 'lr-del', 'lr-list'],
