@@ -276,6 +276,49 @@ describe('switch ports', () => {
     }
   });
 
+  test('lsp-add-router-port and lsp-add-localnet-port', async () => {
+    await kit.ok(
+      'lsp-add-router-port',
+      'sw1',
+      'sw1-lr0',
+      'lr0-sw1',
+      '--',
+      'lsp-add-localnet-port',
+      'sw1',
+      'ln1',
+      'physnet1',
+    );
+    expect(
+      await kit.query(
+        "SELECT name, type, options, addresses FROM nb.logical_switch_port WHERE name IN ('sw1-lr0', 'ln1') ORDER BY name",
+      ),
+    ).toEqual([
+      {
+        name: 'ln1',
+        type: 'localnet',
+        options: { network_name: 'physnet1' },
+        addresses: ['unknown'],
+      },
+      {
+        name: 'sw1-lr0',
+        type: 'router',
+        options: { 'router-port': 'lr0-sw1' },
+        addresses: ['router'],
+      },
+    ]);
+    await kit.ok('--may-exist', 'lsp-add-router-port', 'sw1', 'sw1-lr0', 'lr0-sw1');
+    const other = await kit.nbctl(
+      '--may-exist',
+      'lsp-add-router-port',
+      'sw1',
+      'sw1-lr0',
+      'lr9-sw1',
+    );
+    expect(other.err).toBe(
+      'nbctl: lsp-add-router-port: sw1-lr0: port already exists with another switch, type or router-port (sw1, "router", lr0-sw1)\n',
+    );
+  });
+
   test('deleting a switch deletes its ports', async () => {
     await kit.ok('ls-add', 'tmp', '--', 'lsp-add', 'tmp', 'tp1', '--', 'lsp-add', 'tmp', 'tp2');
     await kit.ok('ls-del', 'tmp');

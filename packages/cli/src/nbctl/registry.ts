@@ -41,6 +41,10 @@ export const families: readonly Family[] = [
     load: async () => (await import('./port-setting-commands.js')).portSettingCommands,
   },
   {
+    names: ['lsp-add-router-port', 'lsp-add-localnet-port'],
+    load: async () => (await import('./port-shortcut-commands.js')).portShortcutCommands,
+  },
+  {
     names: [
       'lsp-set-dhcpv4-options',
       'lsp-get-dhcpv4-options',
