@@ -76,4 +76,15 @@ describe('lr_in_arp_resolve', () => {
   test.each(cases)('$name', ({ setup, router, expected }) => {
     expect(routerGolden(setup(), router, ['lr_in_arp_resolve'])).toBe(expected);
   });
+
+  test('options:dynamic_neigh_routers: other routers are learnt, VMs still configured', () => {
+    for (const how of ['switch', 'peer'] as const) {
+      const f = twoRouters(how);
+      f.update('logical_router', f.id('lr0'), { options: { dynamic_neigh_routers: 'true' } });
+      expect(routerGolden(f, 'lr0', ['lr_in_arp_resolve'])).toBe(lines(DEFAULTS.mcast, DEFAULTS.arp, DEFAULTS.nd));
+    }
+    const f = twoSubnets();
+    f.update('logical_router', f.id('lr0'), { options: { dynamic_neigh_routers: 'true' } });
+    expect(routerGolden(f, 'lr0', ['lr_in_arp_resolve'])).toBe(cases[0]!.expected);
+  });
 });

@@ -30,19 +30,22 @@ export function buildArpResolve(input: RouterInput, sink: FlowSink): void {
     }
   }
 
+  const dynamicNeighRouters = input.row.options?.['dynamic_neigh_routers'] === 'true';
   for (const p of input.ports) {
     if (p.peerSwitch) {
       for (const n of p.peerSwitch.neighbours) {
         // A virtual port's owner moves between hosts: OVN leaves it to dynamic bindings.
         if (n.port.type === 'virtual') continue;
         for (const a of n.addresses) {
+          // With options:dynamic_neigh_routers, other routers' ports are learnt, not configured.
+          if (n.port.type === 'router' && dynamicNeighRouters) continue;
           // A "router" port stands for another router's port, link-local address included.
           const full = n.port.type === 'router' ? withLinkLocal(a) : a;
           staticBinding(p, full, sink, { table: 'logical_switch_port', uuid: n.port.uuid });
         }
       }
     }
-    if (p.peerRouterPort) {
+    if (p.peerRouterPort && !dynamicNeighRouters) {
       const peer = p.peerRouterPort;
       staticBinding(p, withLinkLocal(peer.addresses), sink, { table: 'logical_router_port', uuid: peer.row.uuid });
     }

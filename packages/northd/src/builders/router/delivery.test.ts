@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { lines, routerGolden, twoSubnets } from './test-util.js';
+import { lines, routerFlows, routerGolden, twoSubnets } from './test-util.js';
 
 describe('lr_out_delivery', () => {
   test('enabled ports get output; a disabled one falls to the default drop', () => {
@@ -14,5 +14,11 @@ describe('lr_out_delivery', () => {
     expect(routerGolden(f, 'lr0', ['lr_out_delivery'])).toBe(
       'lr_out_delivery (priority=100), match=(outport == "lrp1"), action=(output;)',
     );
+  });
+
+  test('a disabled router has no flows at all', () => {
+    const f = twoSubnets();
+    f.update('logical_router', f.id('lr0'), { enabled: false });
+    expect(routerFlows(f, 'lr0').flows).toEqual([]);
   });
 });

@@ -14,8 +14,17 @@ import { buildRouting } from './routing.js';
 
 export type RouterBuilder = (input: RouterInput, sink: FlowSink) => void;
 
+/**
+ * A disabled router (enabled=false) forwards nothing: OVN gives it no datapath, so no flows.
+ */
+const whenEnabled =
+  (build: RouterBuilder): RouterBuilder =>
+  (input, sink) => {
+    if (input.row.enabled !== false) build(input, sink);
+  };
+
 /** The router pipeline, one builder per feature, each in its own file. */
-export const ROUTER_BUILDERS: ReadonlyArray<readonly [name: string, build: RouterBuilder]> = [
+export const ROUTER_BUILDERS: ReadonlyArray<readonly [name: string, build: RouterBuilder]> = ([
   ['lr-admission', buildAdmission],
   ['lr-neighbor', buildNeighbor],
   ['lr-ip-input', buildIpInput],
@@ -27,4 +36,4 @@ export const ROUTER_BUILDERS: ReadonlyArray<readonly [name: string, build: Route
   ['lr-arp-request', buildArpRequest],
   ['lr-delivery', buildDelivery],
   ['lr-defaults', buildDefaults],
-];
+] as const).map(([name, build]) => [name, whenEnabled(build)] as const);

@@ -38,6 +38,8 @@ export function natRules(input: RouterInput): NatRule[] {
       if (row.type !== 'snat' && !host) {
         return { ok: false, row, problem: `${row.type} needs a single logical_ip, not the network ${row.logical_ip}` };
       }
+      const range = row.external_port_range;
+      if (range && !validPortRange(range)) return { ok: false, row, problem: `bad external_port_range "${range}"` };
       if (isGatewayRouter(input)) return { ok: true, row, external, logical };
       const gw = natGatewayPort(input, external);
       if (typeof gw === 'string') return { ok: false, row, problem: gw };
@@ -71,4 +73,13 @@ export function builtNats(input: RouterInput): Extract<NatRule, { ok: true }>[] 
 /** External addresses that SNAT (snat, dnat_and_snat) translates to. */
 export function snatExternalIps(input: RouterInput): Set<string> {
   return new Set(builtNats(input).filter((r) => r.row.type !== 'dnat').map((r) => r.external.addr));
+}
+
+/** "N" or "LO-HI" with 1 ≤ LO ≤ HI ≤ 65535. */
+function validPortRange(text: string): boolean {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
+  if (!m) return false;
+  const lo = Number(m[1]);
+  const hi = m[2] === undefined ? lo : Number(m[2]);
+  return lo >= 1 && lo <= hi && hi <= 65535;
 }

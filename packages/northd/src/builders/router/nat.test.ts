@@ -64,18 +64,31 @@ describe('NAT on a gateway router', () => {
     expect(text.filter((l) => l.includes('arp.tpa == 172.16.0.1)'))).toEqual([]);
   });
 
+  test('external_port_range limits the translated ports', () => {
+    const f = gatewayRouter();
+    f.insert('nat', { router_uuid: f.id('gr0'), type: 'snat', external_ip: '172.16.0.100', logical_ip: '10.0.0.0/24', external_port_range: '10000-20000' });
+    f.insert('nat', { router_uuid: f.id('gr0'), type: 'dnat', external_ip: '172.16.0.120', logical_ip: '10.0.0.3', external_port_range: '8080' });
+    const text = routerGolden(f, 'gr0', ['lr_in_dnat', 'lr_out_snat']).split('\n');
+    expect(text.filter((l) => l.includes('ct_'))).toEqual([
+      'lr_in_dnat (priority=100), match=(ip && ip4.dst == 172.16.0.120), action=(flags.loopback = 1; ct_dnat(10.0.0.3,8080);)',
+      'lr_out_snat (priority=25), match=(ip && ip4.src == 10.0.0.0/24 && (!ct.trk || !ct.rpl)), action=(ct_snat(172.16.0.100,10000-20000);)',
+    ]);
+  });
+
   test('bad rules, and NAT on a distributed router without gateway port, are reported, not built', () => {
     const f = gatewayRouter();
     const bad = [
       nat(f, 'gr0', 'dnat', '172.16.0.130', '10.0.0.0/24'),
       nat(f, 'gr0', 'snat', '172.16.0.0/24', '10.0.0.0/24'),
       nat(f, 'gr0', 'snat', '172.16.0.140', 'fd00::/64'),
+      f.insert('nat', { router_uuid: f.id('gr0'), type: 'snat', external_ip: '172.16.0.150', logical_ip: '10.0.0.0/24', external_port_range: '20000-10000' }),
     ];
     const gr = routerFlows(f, 'gr0');
     expect(gr.diagnostics.map((d) => [d.nbUuid, d.problem])).toEqual([
       [bad[0]!.uuid, 'dnat needs a single logical_ip, not the network 10.0.0.0/24'],
       [bad[1]!.uuid, 'bad external_ip "172.16.0.0/24"'],
       [bad[2]!.uuid, 'external_ip and logical_ip are of different families'],
+      [bad[3]!.uuid, 'bad external_port_range "20000-10000"'],
     ]);
     expect(gr.flows.filter((fl) => NAT_STAGES.includes(fl.stage) && fl.priority > 0)).toEqual([]);
 

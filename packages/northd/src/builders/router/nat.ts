@@ -53,10 +53,10 @@ function gatewayRouterNat(input: RouterInput, rules: Rule[], sink: FlowSink): vo
     }
     if (r.row.type !== 'snat') {
       // The router may send the packet back out of the port it came in on.
-      sink.add('lr_in_dnat', 100, `ip && ip${v}.dst == ${r.external.addr}`, `flags.loopback = 1; ct_dnat(${r.logical.addr});`, src);
+      sink.add('lr_in_dnat', 100, `ip && ip${v}.dst == ${r.external.addr}`, `flags.loopback = 1; ct_dnat(${natTarget(r, r.logical.addr)});`, src);
     }
     if (r.row.type !== 'dnat') {
-      sink.add('lr_out_snat', r.logical.plen + 1, `ip && ip${v}.src == ${prefix(r)} && (!ct.trk || !ct.rpl)`, `ct_snat(${r.external.addr});`, src);
+      sink.add('lr_out_snat', r.logical.plen + 1, `ip && ip${v}.src == ${prefix(r)} && (!ct.trk || !ct.rpl)`, `ct_snat(${natTarget(r, r.external.addr)});`, src);
     }
     if (v === 4) for (const p of enabledPorts(input.ports)) arp(p, r.external.addr, 90, '', src);
   }
@@ -93,7 +93,7 @@ function distributedNat(input: RouterInput, rules: Rule[], sink: FlowSink): void
       sink.add('lr_in_ip_input', 120, `inport == ${name} && ip${v}.src == ${r.external.addr}`, 'next;', src);
     }
     if (r.row.type !== 'snat') {
-      sink.add('lr_in_dnat', 100, `ip && ip${v}.dst == ${r.external.addr} && inport == ${name} && ${here}`, `ct_dnat(${r.logical.addr});`, src);
+      sink.add('lr_in_dnat', 100, `ip && ip${v}.dst == ${r.external.addr} && inport == ${name} && ${here}`, `ct_dnat(${natTarget(r, r.logical.addr)});`, src);
       sink.add('lr_out_undnat', 100, `ip && ip${v}.src == ${r.logical.addr} && outport == ${name} && ${here}`, 'ct_dnat;', src);
     }
     if (r.row.type !== 'dnat') {
@@ -101,7 +101,7 @@ function distributedNat(input: RouterInput, rules: Rule[], sink: FlowSink): void
         'lr_out_snat',
         r.logical.plen + 1 + 128,
         `ip && ip${v}.src == ${prefix(r)} && outport == ${name} && ${here} && (!ct.trk || !ct.rpl)`,
-        `ct_snat(${r.external.addr});`,
+        `ct_snat(${natTarget(r, r.external.addr)});`,
         src,
       );
     }
@@ -122,6 +122,11 @@ function distributedNat(input: RouterInput, rules: Rule[], sink: FlowSink): void
       src,
     );
   }
+}
+
+/** A NAT target address, with the rule's external_port_range if it has one ("IP,LO-HI"). */
+function natTarget(r: Rule, ip: string): string {
+  return r.row.external_port_range ? `${ip},${r.row.external_port_range}` : ip;
 }
 
 /** A logical IP or network as a match operand. */
