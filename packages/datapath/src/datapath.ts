@@ -28,6 +28,8 @@ export interface DatapathOptions {
   /** Exact-match cache entries (default 8192, as OVS's EMC); 0 turns the cache off. */
   readonly cacheSize?: number;
   readonly ctTimeouts?: Partial<CtTimeouts>;
+  /** Conntrack table size limit (default 1,000,000 connections). */
+  readonly ctMaxConnections?: number;
 }
 
 export interface FlowStat {
@@ -95,6 +97,7 @@ export class Datapath implements DatapathControl {
   private readonly ctx: PacketCtx;
   private readonly pins: PacketIn[] = [];
   private readonly listeners = new Set<Listener>();
+  private readonly closeWaiters = new Set<() => void>();
   private readonly pending: (() => void)[] = [];
   private busy = false;
   private closed = false;
@@ -112,7 +115,7 @@ export class Datapath implements DatapathControl {
 
   constructor(options: DatapathOptions) {
     this.now = options.now;
-    this.conntrack = new Conntrack(options.ctTimeouts);
+    this.conntrack = new Conntrack(options.ctTimeouts, options.ctMaxConnections);
     const size = options.cacheSize ?? 1 << 13;
     this.cache = size > 0 ? new FlowCache(size) : undefined;
     const env = {
@@ -418,6 +421,9 @@ export class Datapath implements DatapathControl {
       queue.push(p);
       wake?.();
     });
+    // close() wakes a waiting next() so the loop ends.
+    const onClose = (): void => wake?.();
+    this.closeWaiters.add(onClose);
     const self = this;
     return {
       [Symbol.asyncIterator]() {
@@ -433,6 +439,7 @@ export class Datapath implements DatapathControl {
       },
       async return(): Promise<IteratorResult<PacketIn>> {
         off();
+        self.closeWaiters.delete(onClose);
         return { done: true, value: undefined };
       },
     };
@@ -694,6 +701,8 @@ export class Datapath implements DatapathControl {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const w of this.closeWaiters) w();
+    this.closeWaiters.clear();
     const ports = [...this.ports.values()];
     this.ports.clear();
     this.portsByName.clear();

@@ -87,8 +87,10 @@ describe('dump-flows and trace text', () => {
     const first = await it.next();
     expect(first.done).toBe(false);
     expect(first.value!.reason).toBe('arp');
-    await it.return!();
+    const pending = it.next();
     await dp.close();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    await it.return!();
     expect(() => dp.addFlow({ actions: [] })).toThrow(/closed/);
   });
 });

@@ -348,4 +348,22 @@ describe('conntrack: IPv6', () => {
     expect(r.key[K.K_IP6_DST]).toBe(0xfd000000);
     expect(verifyChecksums(r.b).l4).toBe(true);
   });
+
+  it('refuses commits beyond the table limit, and takes them again after expiry', () => {
+    const t = new Conntrack({ udpFirst: 100 }, 2);
+    expect(run(t, udp('10.0.0.1', '10.0.0.2', 1, 9), req({ commit: true }), 0).state).toBe(
+      TRK | NEW,
+    );
+    expect(run(t, udp('10.0.0.1', '10.0.0.2', 2, 9), req({ commit: true }), 0).state).toBe(
+      TRK | NEW,
+    );
+    expect(run(t, udp('10.0.0.1', '10.0.0.2', 3, 9), req({ commit: true }), 0).state).toBe(
+      TRK | INV,
+    );
+    expect(t.tableFull).toBe(1);
+    expect(t.expire(100)).toBe(2);
+    expect(run(t, udp('10.0.0.1', '10.0.0.2', 3, 9), req({ commit: true }), 100).state).toBe(
+      TRK | NEW,
+    );
+  });
 });

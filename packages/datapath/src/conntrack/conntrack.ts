@@ -267,8 +267,14 @@ export class Conntrack {
   };
   /** Connections refused because NAT found no free address/port. */
   natFailures = 0;
+  /** Commits refused because the table was full. */
+  tableFull = 0;
 
-  constructor(timeouts: Partial<CtTimeouts> = {}) {
+  constructor(
+    timeouts: Partial<CtTimeouts> = {},
+    /** Most connections kept at once; a commit beyond it is refused (+inv), as Linux's nf_conntrack_max. */
+    readonly maxConnections = 1_000_000,
+  ) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...timeouts };
   }
 
@@ -455,6 +461,11 @@ export class Conntrack {
       }
       res.state |= K.CS_NEW;
       if (!req.commit || req.peek) return res;
+      if (this.size >= this.maxConnections) {
+        this.tableFull++;
+        res.state = K.CS_TRK | K.CS_INV;
+        return res;
+      }
       let reply = invert(t);
       let nat: 'src' | 'dst' | undefined;
       if (req.nat && req.nat.kind !== 'any' && req.nat.v6 === t.v6) {
