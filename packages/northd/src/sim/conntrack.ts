@@ -56,7 +56,10 @@ export function tuple(pkt: SimPacket): { key: string; reversed: string } | undef
   const dst = readField(pkt, v4 ? 'ip4.dst' : 'ip6.dst');
   const proto = pkt.get('ip.proto') ?? 0n;
   const [sp, dp] = l4Ports(pkt, proto);
-  return { key: `${proto}|${src}|${sp}|${dst}|${dp}`, reversed: `${proto}|${dst}|${dp}|${src}|${sp}` };
+  return {
+    key: `${proto}|${src}|${sp}|${dst}|${dp}`,
+    reversed: `${proto}|${dst}|${dp}|${src}|${sp}`,
+  };
 }
 
 function l4Ports(pkt: SimPacket, proto: bigint): [bigint, bigint] {
@@ -66,7 +69,11 @@ function l4Ports(pkt: SimPacket, proto: bigint): [bigint, bigint] {
 }
 
 /** Sets ct_state (trk plus the given bits) and the entry's mark and label on the packet. */
-export function setCtState(pkt: SimPacket, bits: readonly (keyof typeof CT_STATE_BITS)[], entry?: CtEntry): void {
+export function setCtState(
+  pkt: SimPacket,
+  bits: readonly (keyof typeof CT_STATE_BITS)[],
+  entry?: CtEntry,
+): void {
   let state = 1n << BigInt(CT_STATE_BITS.trk);
   for (const b of bits) state |= 1n << BigInt(CT_STATE_BITS[b]);
   pkt.set('ct_state', state);
@@ -75,7 +82,11 @@ export function setCtState(pkt: SimPacket, bits: readonly (keyof typeof CT_STATE
 }
 
 /** Rewrites the packet's destination (dnat) or source (snat) address and L4 port. */
-export function rewrite(pkt: SimPacket, which: 'src' | 'dst', to: { ip: bigint; port: bigint }): void {
+export function rewrite(
+  pkt: SimPacket,
+  which: 'src' | 'dst',
+  to: { ip: bigint; port: bigint },
+): void {
   const v4 = (pkt.get('eth.type') ?? 0n) === 0x800n;
   writeField(pkt, v4 ? `ip4.${which}` : `ip6.${which}`, to.ip);
   const proto = pkt.get('ip.proto') ?? 0n;
@@ -88,5 +99,8 @@ export function endpoint(pkt: SimPacket, which: 'src' | 'dst'): { ip: bigint; po
   const v4 = (pkt.get('eth.type') ?? 0n) === 0x800n;
   const proto = pkt.get('ip.proto') ?? 0n;
   const [sp, dp] = l4Ports(pkt, proto);
-  return { ip: readField(pkt, v4 ? `ip4.${which}` : `ip6.${which}`), port: which === 'src' ? sp : dp };
+  return {
+    ip: readField(pkt, v4 ? `ip4.${which}` : `ip6.${which}`),
+    port: which === 'src' ? sp : dp,
+  };
 }

@@ -27,35 +27,105 @@ function setup() {
     return {
       text: formatTrace(r.steps),
       outcomes: r.outcomes,
-      out: r.outcomes.flatMap((o): Record<string, string>[] => (o.kind === 'delivered' ? [{ port: o.port, ...describePacket(o.packet) }] : [])),
+      out: r.outcomes.flatMap((o): Record<string, string>[] =>
+        o.kind === 'delivered' ? [{ port: o.port, ...describePacket(o.packet) }] : [],
+      ),
     };
   };
 }
 
-const udp = (o: { ethSrc: string; ethDst: string; src: string; dst: string; sport: number; dport: number }) => l4Packet({ proto: 'udp', ...o });
+const udp = (o: {
+  ethSrc: string;
+  ethDst: string;
+  src: string;
+  dst: string;
+  sport: number;
+  dport: number;
+}) => l4Packet({ proto: 'udp', ...o });
 
 describe('NAT on a distributed gateway port, simulated', () => {
   test('vm1 leaves through the gateway chassis as 20.0.0.110; the reply returns to vm1', () => {
     const send = setup();
-    const go = send('sw0', 'vm1', udp({ ethSrc: VM1, ethDst: LRP0, src: '10.0.0.2', dst: '20.0.0.2', sport: 5000, dport: 53 }));
-    expect(go.text).toContain('chassisredirect "cr-lrp1": on to the chassis where it resides, outport = "lrp1"');
-    expect(go.out).toEqual([expect.objectContaining({ port: 'vm2', 'ip4.src': '20.0.0.110', 'eth.src': LRP1 })]);
-    const back = send('sw1', 'vm2', udp({ ethSrc: VM2, ethDst: LRP1, src: '20.0.0.2', dst: '20.0.0.110', sport: 53, dport: 5000 }), onGateway);
-    expect(back.out).toEqual([expect.objectContaining({ port: 'vm1', 'ip4.dst': '10.0.0.2', 'ip4.src': '20.0.0.2', 'eth.dst': VM1 })]);
+    const go = send(
+      'sw0',
+      'vm1',
+      udp({ ethSrc: VM1, ethDst: LRP0, src: '10.0.0.2', dst: '20.0.0.2', sport: 5000, dport: 53 }),
+    );
+    expect(go.text).toContain(
+      'chassisredirect "cr-lrp1": on to the chassis where it resides, outport = "lrp1"',
+    );
+    expect(go.out).toEqual([
+      expect.objectContaining({ port: 'vm2', 'ip4.src': '20.0.0.110', 'eth.src': LRP1 }),
+    ]);
+    const back = send(
+      'sw1',
+      'vm2',
+      udp({
+        ethSrc: VM2,
+        ethDst: LRP1,
+        src: '20.0.0.2',
+        dst: '20.0.0.110',
+        sport: 53,
+        dport: 5000,
+      }),
+      onGateway,
+    );
+    expect(back.out).toEqual([
+      expect.objectContaining({
+        port: 'vm1',
+        'ip4.dst': '10.0.0.2',
+        'ip4.src': '20.0.0.2',
+        'eth.dst': VM1,
+      }),
+    ]);
   });
 
   test('DNAT to vm1 at 20.0.0.110, answered from 20.0.0.110', () => {
     const send = setup();
-    const go = send('sw1', 'vm2', udp({ ethSrc: VM2, ethDst: LRP1, src: '20.0.0.2', dst: '20.0.0.110', sport: 7000, dport: 69 }), onGateway);
+    const go = send(
+      'sw1',
+      'vm2',
+      udp({
+        ethSrc: VM2,
+        ethDst: LRP1,
+        src: '20.0.0.2',
+        dst: '20.0.0.110',
+        sport: 7000,
+        dport: 69,
+      }),
+      onGateway,
+    );
     expect(go.out).toEqual([expect.objectContaining({ port: 'vm1', 'ip4.dst': '10.0.0.2' })]);
-    const back = send('sw0', 'vm1', udp({ ethSrc: VM1, ethDst: LRP0, src: '10.0.0.2', dst: '20.0.0.2', sport: 69, dport: 7000 }));
-    expect(back.out).toEqual([expect.objectContaining({ port: 'vm2', 'ip4.src': '20.0.0.110', 'ip4.dst': '20.0.0.2' })]);
+    const back = send(
+      'sw0',
+      'vm1',
+      udp({ ethSrc: VM1, ethDst: LRP0, src: '10.0.0.2', dst: '20.0.0.2', sport: 69, dport: 7000 }),
+    );
+    expect(back.out).toEqual([
+      expect.objectContaining({ port: 'vm2', 'ip4.src': '20.0.0.110', 'ip4.dst': '20.0.0.2' }),
+    ]);
   });
 
-  test('frames to the gateway port\'s MAC are taken only where cr-lrp1 resides', () => {
+  test("frames to the gateway port's MAC are taken only where cr-lrp1 resides", () => {
     const send = setup();
-    const r = send('sw1', 'vm2', udp({ ethSrc: VM2, ethDst: LRP1, src: '20.0.0.2', dst: '20.0.0.110', sport: 7000, dport: 69 }));
+    const r = send(
+      'sw1',
+      'vm2',
+      udp({
+        ethSrc: VM2,
+        ethDst: LRP1,
+        src: '20.0.0.2',
+        dst: '20.0.0.110',
+        sport: 7000,
+        dport: 69,
+      }),
+    );
     expect(r.out).toEqual([]);
-    expect(r.outcomes).toEqual([expect.objectContaining({ kind: 'dropped', at: expect.objectContaining({ datapath: 'lr0', stage: 'lr_in_admission' }) })]);
+    expect(r.outcomes).toEqual([
+      expect.objectContaining({
+        kind: 'dropped',
+        at: expect.objectContaining({ datapath: 'lr0', stage: 'lr_in_admission' }),
+      }),
+    ]);
   });
 });

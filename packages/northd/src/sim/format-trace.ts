@@ -15,7 +15,11 @@ import type { Outcome, SimPacket, TraceStep } from './types.js';
 export type TraceDetail = 'detailed' | 'summary' | 'minimal';
 
 /** A trace as text. `input` (the packet sent) lets the minimal form show what changed. */
-export function formatTrace(steps: readonly TraceStep[], detail: TraceDetail = 'detailed', input?: SimPacket): string {
+export function formatTrace(
+  steps: readonly TraceStep[],
+  detail: TraceDetail = 'detailed',
+  input?: SimPacket,
+): string {
   const out: string[] = [];
   if (detail === 'minimal') minimal(steps, out, input ? describePacket(input) : {}, '');
   else if (detail === 'summary') summary(steps, out, '');
@@ -60,11 +64,15 @@ function detailed(steps: readonly TraceStep[], out: string[], indent: string): v
       }
       case 'flow':
         if (trivial(s.flow)) break;
-        out.push(`${indent}${String(s.at.table).padStart(2)}. ${s.at.stage} (${provenance(s.flow)}): ${s.flow.match}, priority ${s.flow.priority}`);
+        out.push(
+          `${indent}${String(s.at.table).padStart(2)}. ${s.at.stage} (${provenance(s.flow)}): ${s.flow.match}, priority ${s.flow.priority}`,
+        );
         for (const a of actionLines(s.flow)) out.push(`${indent}    ${a}`);
         break;
       case 'no-match':
-        out.push(`${indent}${String(s.at.table).padStart(2)}. ${s.at.stage}: no match (implicit drop)`);
+        out.push(
+          `${indent}${String(s.at.table).padStart(2)}. ${s.at.stage}: no match (implicit drop)`,
+        );
         break;
       case 'note':
         out.push(`${indent}    * ${s.text}`);
@@ -120,7 +128,12 @@ function summary(steps: readonly TraceStep[], out: string[], indent: string): vo
  * constants, then `output("port");`. Generated packets (ARP, ICMP …) sit in their generator's
  * braces, compared with the packet that generated them, as the reader expects.
  */
-function minimal(steps: readonly TraceStep[], out: string[], before: Record<string, string>, indent: string): void {
+function minimal(
+  steps: readonly TraceStep[],
+  out: string[],
+  before: Record<string, string>,
+  indent: string,
+): void {
   for (const s of steps) {
     if (s.kind === 'branch') {
       const generated = s.label.endsWith(' { … }');
@@ -131,7 +144,12 @@ function minimal(steps: readonly TraceStep[], out: string[], before: Record<stri
     if (s.kind !== 'outcome' || s.outcome.kind !== 'delivered') continue;
     const after = describePacket(s.outcome.packet);
     for (const [k, v] of Object.entries(after)) {
-      const metadata = /^reg\d+$/.test(k) || k.startsWith('ct_') || k === 'inport' || k === 'outport' || k === 'metadata';
+      const metadata =
+        /^reg\d+$/.test(k) ||
+        k.startsWith('ct_') ||
+        k === 'inport' ||
+        k === 'outport' ||
+        k === 'metadata';
       if (before[k] !== v && !metadata) out.push(`${indent}${k} = ${v};`);
     }
     out.push(`${indent}output("${s.outcome.port}");`);

@@ -123,8 +123,17 @@ export function generate(name: GeneratorName, pkt: SimPacket): SimPacket | undef
     case 'tcp_reset':
     case 'sctp_abort': {
       const l4 = name === 'tcp_reset' ? 'tcp' : 'sctp';
-      if ((!isV4 && !isV6) || (pkt.get('ip.proto') ?? 0n) !== (l4 === 'tcp' ? 6n : 132n)) return undefined;
-      copy(pkt, out, ['eth.type', 'ip4.src', 'ip4.dst', 'ip6.src', 'ip6.dst', 'ip.proto', 'ip.ttl']);
+      if ((!isV4 && !isV6) || (pkt.get('ip.proto') ?? 0n) !== (l4 === 'tcp' ? 6n : 132n))
+        return undefined;
+      copy(pkt, out, [
+        'eth.type',
+        'ip4.src',
+        'ip4.dst',
+        'ip6.src',
+        'ip6.dst',
+        'ip.proto',
+        'ip.ttl',
+      ]);
       // The reset answers the segment: its ports are the segment's, swapped.
       out.set(`${l4}.src`, pkt.get(`${l4}.dst`) ?? 0n);
       out.set(`${l4}.dst`, pkt.get(`${l4}.src`) ?? 0n);
@@ -143,5 +152,14 @@ export function generate(name: GeneratorName, pkt: SimPacket): SimPacket | undef
 /** For trace notes: "10.0.0.2" style description of an IPv4/IPv6 field. */
 export function describeIp(pkt: SimPacket, field: string): string {
   const v = readField(pkt, field);
-  return field.startsWith('ip6') || field === 'nd.target' || field.startsWith('xx') ? ip6String(v) : ipaddr.fromByteArray([Number((v >> 24n) & 0xffn), Number((v >> 16n) & 0xffn), Number((v >> 8n) & 0xffn), Number(v & 0xffn)]).toString();
+  return field.startsWith('ip6') || field === 'nd.target' || field.startsWith('xx')
+    ? ip6String(v)
+    : ipaddr
+        .fromByteArray([
+          Number((v >> 24n) & 0xffn),
+          Number((v >> 16n) & 0xffn),
+          Number((v >> 8n) & 0xffn),
+          Number(v & 0xffn),
+        ])
+        .toString();
 }

@@ -28,52 +28,173 @@ function setup() {
     const r = simulate(world, { datapath, inport, packet: pkt }, { conntrack: ct });
     return {
       text: formatTrace(r.steps),
-      out: r.outcomes.flatMap((o) => (o.kind === 'delivered' ? [{ port: o.port, ...describePacket(o.packet) }] : [])),
+      out: r.outcomes.flatMap((o) =>
+        o.kind === 'delivered' ? [{ port: o.port, ...describePacket(o.packet) }] : [],
+      ),
     };
   };
   return { send };
 }
 
-const tcp = (o: { ethSrc: string; ethDst: string; src: string; dst: string; sport: number; dport: number }) => l4Packet({ proto: 'tcp', ...o });
+const tcp = (o: {
+  ethSrc: string;
+  ethDst: string;
+  src: string;
+  dst: string;
+  sport: number;
+  dport: number;
+}) => l4Packet({ proto: 'tcp', ...o });
 
 describe('gateway router NAT, simulated', () => {
   test('SNAT: vm3 reaches outside as 172.16.0.100, and the reply comes back to vm3', () => {
     const { send } = setup();
-    const go = send('sw0', 'vm3', tcp({ ethSrc: VM3, ethDst: INT, src: '10.0.0.3', dst: '172.16.0.50', sport: 40000, dport: 80 }));
-    expect(go.out).toEqual([expect.objectContaining({ port: 'outside', 'ip4.src': '172.16.0.100', 'ip4.dst': '172.16.0.50', 'tcp.src': '40000', 'eth.src': EXT, 'eth.dst': OUT })]);
-    const back = send('ext', 'outside', tcp({ ethSrc: OUT, ethDst: EXT, src: '172.16.0.50', dst: '172.16.0.100', sport: 80, dport: 40000 }));
-    expect(back.out).toEqual([expect.objectContaining({ port: 'vm3', 'ip4.src': '172.16.0.50', 'ip4.dst': '10.0.0.3', 'tcp.dst': '40000', 'eth.dst': VM3 })]);
+    const go = send(
+      'sw0',
+      'vm3',
+      tcp({
+        ethSrc: VM3,
+        ethDst: INT,
+        src: '10.0.0.3',
+        dst: '172.16.0.50',
+        sport: 40000,
+        dport: 80,
+      }),
+    );
+    expect(go.out).toEqual([
+      expect.objectContaining({
+        port: 'outside',
+        'ip4.src': '172.16.0.100',
+        'ip4.dst': '172.16.0.50',
+        'tcp.src': '40000',
+        'eth.src': EXT,
+        'eth.dst': OUT,
+      }),
+    ]);
+    const back = send(
+      'ext',
+      'outside',
+      tcp({
+        ethSrc: OUT,
+        ethDst: EXT,
+        src: '172.16.0.50',
+        dst: '172.16.0.100',
+        sport: 80,
+        dport: 40000,
+      }),
+    );
+    expect(back.out).toEqual([
+      expect.objectContaining({
+        port: 'vm3',
+        'ip4.src': '172.16.0.50',
+        'ip4.dst': '10.0.0.3',
+        'tcp.dst': '40000',
+        'eth.dst': VM3,
+      }),
+    ]);
   });
 
   test('an unsolicited packet to the SNAT address reaches no inside VM', () => {
     const { send } = setup();
-    const r = send('ext', 'outside', tcp({ ethSrc: OUT, ethDst: EXT, src: '172.16.0.50', dst: '172.16.0.100', sport: 80, dport: 40000 }));
+    const r = send(
+      'ext',
+      'outside',
+      tcp({
+        ethSrc: OUT,
+        ethDst: EXT,
+        src: '172.16.0.50',
+        dst: '172.16.0.100',
+        sport: 80,
+        dport: 40000,
+      }),
+    );
     // unSNAT finds no connection, so the destination stays 172.16.0.100, which is routed on the
     // external network like any address there: the router asks for it by ARP.
     expect(r.out.filter((o) => o.port === 'vm1' || o.port === 'vm3')).toEqual([]);
-    expect(r.out).toEqual([expect.objectContaining({ port: 'outside', 'arp.op': '1', 'arp.tpa': '172.16.0.100' })]);
+    expect(r.out).toEqual([
+      expect.objectContaining({ port: 'outside', 'arp.op': '1', 'arp.tpa': '172.16.0.100' }),
+    ]);
   });
 
   test('dnat_and_snat: vm1 leaves as 172.16.0.110 (the /32 rule beats the /24 one)', () => {
     const { send } = setup();
-    const go = send('sw0', 'vm1', tcp({ ethSrc: VM1, ethDst: INT, src: '10.0.0.2', dst: '172.16.0.50', sport: 41000, dport: 443 }));
-    expect(go.out).toEqual([expect.objectContaining({ port: 'outside', 'ip4.src': '172.16.0.110' })]);
+    const go = send(
+      'sw0',
+      'vm1',
+      tcp({
+        ethSrc: VM1,
+        ethDst: INT,
+        src: '10.0.0.2',
+        dst: '172.16.0.50',
+        sport: 41000,
+        dport: 443,
+      }),
+    );
+    expect(go.out).toEqual([
+      expect.objectContaining({ port: 'outside', 'ip4.src': '172.16.0.110' }),
+    ]);
   });
 
   test('DNAT: outside reaches vm3 at 172.16.0.120; vm3 answers as 172.16.0.120', () => {
     const { send } = setup();
-    const go = send('ext', 'outside', tcp({ ethSrc: OUT, ethDst: EXT, src: '172.16.0.50', dst: '172.16.0.120', sport: 5555, dport: 22 }));
-    expect(go.out).toEqual([expect.objectContaining({ port: 'vm3', 'ip4.src': '172.16.0.50', 'ip4.dst': '10.0.0.3', 'eth.src': INT, 'eth.dst': VM3 })]);
-    const back = send('sw0', 'vm3', tcp({ ethSrc: VM3, ethDst: INT, src: '10.0.0.3', dst: '172.16.0.50', sport: 22, dport: 5555 }));
+    const go = send(
+      'ext',
+      'outside',
+      tcp({
+        ethSrc: OUT,
+        ethDst: EXT,
+        src: '172.16.0.50',
+        dst: '172.16.0.120',
+        sport: 5555,
+        dport: 22,
+      }),
+    );
+    expect(go.out).toEqual([
+      expect.objectContaining({
+        port: 'vm3',
+        'ip4.src': '172.16.0.50',
+        'ip4.dst': '10.0.0.3',
+        'eth.src': INT,
+        'eth.dst': VM3,
+      }),
+    ]);
+    const back = send(
+      'sw0',
+      'vm3',
+      tcp({
+        ethSrc: VM3,
+        ethDst: INT,
+        src: '10.0.0.3',
+        dst: '172.16.0.50',
+        sport: 22,
+        dport: 5555,
+      }),
+    );
     // unDNAT in egress restores the external address; the SNAT rule does not apply to a reply.
-    expect(back.out).toEqual([expect.objectContaining({ port: 'outside', 'ip4.src': '172.16.0.120', 'ip4.dst': '172.16.0.50' })]);
+    expect(back.out).toEqual([
+      expect.objectContaining({
+        port: 'outside',
+        'ip4.src': '172.16.0.120',
+        'ip4.dst': '172.16.0.50',
+      }),
+    ]);
   });
 
   test('ARP for an external NAT address is answered with the router port MAC', () => {
     const { send } = setup();
-    const r = send('ext', 'outside', arpRequest({ sha: OUT, spa: '172.16.0.50', tpa: '172.16.0.110' }));
+    const r = send(
+      'ext',
+      'outside',
+      arpRequest({ sha: OUT, spa: '172.16.0.50', tpa: '172.16.0.110' }),
+    );
     expect(r.out).toEqual([
-      expect.objectContaining({ port: 'outside', 'arp.op': '2', 'arp.sha': EXT, 'arp.spa': '172.16.0.110', 'arp.tpa': '172.16.0.50', 'eth.dst': OUT }),
+      expect.objectContaining({
+        port: 'outside',
+        'arp.op': '2',
+        'arp.sha': EXT,
+        'arp.spa': '172.16.0.110',
+        'arp.tpa': '172.16.0.50',
+        'eth.dst': OUT,
+      }),
     ]);
   });
 });

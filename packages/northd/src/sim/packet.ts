@@ -28,7 +28,13 @@ export function parseFieldValue(v: FieldInput): bigint {
 }
 
 /** Reads bits [ofs, ofs+width) of integer symbol `name` (width: the rest of the symbol). */
-export function readField(pkt: SimPacket, name: string, ofs = 0, width?: number, symtab: SymbolTable = ovnSymbolTable): bigint {
+export function readField(
+  pkt: SimPacket,
+  name: string,
+  ofs = 0,
+  width?: number,
+  symtab: SymbolTable = ovnSymbolTable,
+): bigint {
   const segs = resolveSubfield(symtab, name, ofs, width);
   if (!segs.ok) throw new Error(`sim: ${segs.error.message}`);
   let v = 0n;
@@ -40,7 +46,14 @@ export function readField(pkt: SimPacket, name: string, ofs = 0, width?: number,
 }
 
 /** Writes `value` into bits [ofs, ofs+width) of integer symbol `name`. */
-export function writeField(pkt: SimPacket, name: string, value: bigint, ofs = 0, width?: number, symtab: SymbolTable = ovnSymbolTable): void {
+export function writeField(
+  pkt: SimPacket,
+  name: string,
+  value: bigint,
+  ofs = 0,
+  width?: number,
+  symtab: SymbolTable = ovnSymbolTable,
+): void {
   const segs = resolveSubfield(symtab, name, ofs, width);
   if (!segs.ok) throw new Error(`sim: ${segs.error.message}`);
   for (const s of segs.value) {
@@ -62,10 +75,14 @@ export function stringBase(name: string, symtab: SymbolTable = ovnSymbolTable): 
  * Any integer symbol may be set (subfields write their bits). Port names for inport/outport are
  * resolved when the packet enters a datapath, so they are not accepted here.
  */
-export function packet(fields: Readonly<Record<string, FieldInput>>, symtab: SymbolTable = ovnSymbolTable): SimPacket {
+export function packet(
+  fields: Readonly<Record<string, FieldInput>>,
+  symtab: SymbolTable = ovnSymbolTable,
+): SimPacket {
   const pkt: SimPacket = new Map();
   for (const [name, v] of Object.entries(fields)) {
-    if (stringBase(name, symtab)) throw new Error(`sim: give ${name} to simulate(), not in the packet`);
+    if (stringBase(name, symtab))
+      throw new Error(`sim: give ${name} to simulate(), not in the packet`);
     writeField(pkt, name, parseFieldValue(v), 0, undefined, symtab);
   }
   return pkt;
@@ -77,7 +94,14 @@ export const ETH_IP6 = 0x86dd;
 export const ETH_ARP = 0x806;
 
 /** An ICMPv4 echo request (or other ICMP, by type) between two hosts. */
-export function icmp4Packet(o: { ethSrc: string; ethDst: string; src: string; dst: string; ttl?: number; type?: number }): SimPacket {
+export function icmp4Packet(o: {
+  ethSrc: string;
+  ethDst: string;
+  src: string;
+  dst: string;
+  ttl?: number;
+  type?: number;
+}): SimPacket {
   return packet({
     'eth.src': o.ethSrc,
     'eth.dst': o.ethDst,
@@ -141,7 +165,11 @@ export function describePacket(
   for (const f of symtab.baseFields) {
     const v = pkt.get(f.name);
     // Header fields show even when zero (icmp4.type 0 is an echo reply); metadata only when set.
-    if (v === undefined || (v === 0n && (/^reg\d+$/.test(f.name) || f.name === 'metadata' || f.name.startsWith('ct_')))) continue;
+    if (
+      v === undefined ||
+      (v === 0n && (/^reg\d+$/.test(f.name) || f.name === 'metadata' || f.name.startsWith('ct_')))
+    )
+      continue;
     const str = strings.get(f.name);
     out[str ?? f.name] = str ? (portName(v) ?? String(v)) : formatValue(v, f.format);
   }

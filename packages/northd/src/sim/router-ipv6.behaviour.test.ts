@@ -22,7 +22,12 @@ function dualStack() {
 
 function send(f: ReturnType<typeof twoSubnets>, datapath: string, inport: string, pkt: SimPacket) {
   const r = simulate(worldFromNb(f.model), { datapath, inport, packet: pkt });
-  return { ...r, out: r.outcomes.flatMap((o) => (o.kind === 'delivered' ? [{ port: o.port, ...describePacket(o.packet) }] : [])) };
+  return {
+    ...r,
+    out: r.outcomes.flatMap((o) =>
+      o.kind === 'delivered' ? [{ port: o.port, ...describePacket(o.packet) }] : [],
+    ),
+  };
 }
 
 const ping6 = (dst: string, hopLimit = 64) =>
@@ -41,7 +46,15 @@ const ping6 = (dst: string, hopLimit = 64) =>
 describe('router pipeline, IPv6, simulated', () => {
   test('vm1 → vm2: hop limit decremented, MACs from the router port and the static binding', () => {
     const r = send(dualStack(), 'sw0', 'vm1', ping6('fd01::2'));
-    expect(r.out).toEqual([expect.objectContaining({ port: 'vm2', 'eth.src': LRP1, 'eth.dst': VM2, 'ip6.dst': 'fd01::2', 'ip.ttl': '63' })]);
+    expect(r.out).toEqual([
+      expect.objectContaining({
+        port: 'vm2',
+        'eth.src': LRP1,
+        'eth.dst': VM2,
+        'ip6.dst': 'fd01::2',
+        'ip.ttl': '63',
+      }),
+    ]);
   });
 
   test('a neighbour solicitation for the router address gets an advertisement, and teaches the router', () => {
@@ -76,7 +89,15 @@ describe('router pipeline, IPv6, simulated', () => {
 
   test('ping to a router address gets an echo reply', () => {
     const r = send(dualStack(), 'sw0', 'vm1', ping6('fd01::1'));
-    expect(r.out).toEqual([expect.objectContaining({ port: 'vm1', 'ip6.src': 'fd01::1', 'ip6.dst': 'fd00::2', 'icmp6.type': '129', 'eth.dst': VM1 })]);
+    expect(r.out).toEqual([
+      expect.objectContaining({
+        port: 'vm1',
+        'ip6.src': 'fd01::1',
+        'ip6.dst': 'fd00::2',
+        'icmp6.type': '129',
+        'eth.dst': VM1,
+      }),
+    ]);
   });
 
   test('an unknown static next hop is solicited at its solicited-node address', () => {
@@ -96,10 +117,17 @@ describe('router pipeline, IPv6, simulated', () => {
     ]);
   });
 
-  test('hop limit 1 is answered with ICMPv6 time exceeded from the inport address on the sender\'s network', () => {
+  test("hop limit 1 is answered with ICMPv6 time exceeded from the inport address on the sender's network", () => {
     const r = send(dualStack(), 'sw0', 'vm1', ping6('fd01::2', 1));
     expect(r.out).toEqual([
-      expect.objectContaining({ port: 'vm1', 'ip6.src': 'fd00::1', 'ip6.dst': 'fd00::2', 'icmp6.type': '3', 'icmp6.code': '0', 'eth.src': LRP0 }),
+      expect.objectContaining({
+        port: 'vm1',
+        'ip6.src': 'fd00::1',
+        'ip6.dst': 'fd00::2',
+        'icmp6.type': '3',
+        'icmp6.code': '0',
+        'eth.src': LRP0,
+      }),
     ]);
   });
 });

@@ -3,7 +3,7 @@ import { twoSubnets } from '../builders/router/test-util.js';
 import type { NbFixture } from '../testing/nb-fixture.js';
 import { formatTrace } from './format-trace.js';
 import { arpRequest, describePacket, icmp4Packet, l4Packet, packet } from './packet.js';
-import { simulate, type SimOptions } from './simulate.js';
+import { type SimOptions, simulate } from './simulate.js';
 import type { MacBinding, Outcome, SimPacket, TraceStep } from './types.js';
 import { worldFromNb } from './world.js';
 
@@ -15,10 +15,21 @@ const VM2 = '00:00:00:00:00:02';
 const LRP0 = '00:00:00:00:ff:01';
 const LRP1 = '00:00:00:00:ff:02';
 
-function run(f: NbFixture, from: { datapath: string; inport: string }, pkt: SimPacket, opts: SimOptions = {}, macBindings: MacBinding[] = []) {
+function run(
+  f: NbFixture,
+  from: { datapath: string; inport: string },
+  pkt: SimPacket,
+  opts: SimOptions = {},
+  macBindings: MacBinding[] = [],
+) {
   const r = simulate(worldFromNb(f.model, macBindings), { ...from, packet: pkt }, opts);
-  const delivered = r.outcomes.filter((o): o is Extract<Outcome, { kind: 'delivered' }> => o.kind === 'delivered');
-  const fields: Record<string, string>[] = delivered.map((o) => ({ port: o.port, ...describePacket(o.packet) }));
+  const delivered = r.outcomes.filter(
+    (o): o is Extract<Outcome, { kind: 'delivered' }> => o.kind === 'delivered',
+  );
+  const fields: Record<string, string>[] = delivered.map((o) => ({
+    port: o.port,
+    ...describePacket(o.packet),
+  }));
   return { ...r, delivered, fields, text: formatTrace(r.steps) };
 }
 
@@ -33,20 +44,33 @@ function matched(steps: readonly TraceStep[], stage: string): string[] {
 }
 
 const fromVm1 = { datapath: 'sw0', inport: 'vm1' };
-const ping = (dst: string, ttl = 64) => icmp4Packet({ ethSrc: VM1, ethDst: LRP0, src: '10.0.0.2', dst, ttl });
+const ping = (dst: string, ttl = 64) =>
+  icmp4Packet({ ethSrc: VM1, ethDst: LRP0, src: '10.0.0.2', dst, ttl });
 
 describe('router pipeline, simulated', () => {
   test('vm1 → vm2 across lr0: delivered to vm2 only, TTL decremented, MACs rewritten', () => {
     const r = run(twoSubnets(), fromVm1, ping('20.0.0.2'));
     expect(r.outcomes.map((o) => o.kind)).toEqual(['delivered']);
     expect(r.fields).toEqual([
-      expect.objectContaining({ port: 'vm2', 'eth.src': LRP1, 'eth.dst': VM2, 'ip4.src': '10.0.0.2', 'ip4.dst': '20.0.0.2', 'ip.ttl': '63' }),
+      expect.objectContaining({
+        port: 'vm2',
+        'eth.src': LRP1,
+        'eth.dst': VM2,
+        'ip4.src': '10.0.0.2',
+        'ip4.dst': '20.0.0.2',
+        'ip.ttl': '63',
+      }),
     ]);
     expect(r.delivered[0]!.datapath).toBe('sw1');
     expect(matched(r.steps, 'lr_in_ip_routing')).toEqual(['ip4.dst == 20.0.0.0/24']);
     // What an observer sees, in ovn-trace's minimal form.
     expect(formatTrace(r.steps, 'minimal', ping('20.0.0.2'))).toBe(
-      ['eth.src = 00:00:00:00:ff:02;', 'eth.dst = 00:00:00:00:00:02;', 'ip.ttl = 63;', 'output("vm2");'].join('\n'),
+      [
+        'eth.src = 00:00:00:00:ff:02;',
+        'eth.dst = 00:00:00:00:00:02;',
+        'ip.ttl = 63;',
+        'output("vm2");',
+      ].join('\n'),
     );
   });
 
@@ -66,14 +90,25 @@ describe('router pipeline, simulated', () => {
         'arp.tpa': '10.0.0.2',
       }),
     ]);
-    expect(matched(r.steps, 'lr_in_ip_input')).toEqual(['inport == "lrp0" && arp.op == 1 && arp.tpa == 10.0.0.1 && arp.spa == 10.0.0.0/24']);
+    expect(matched(r.steps, 'lr_in_ip_input')).toEqual([
+      'inport == "lrp0" && arp.op == 1 && arp.tpa == 10.0.0.1 && arp.spa == 10.0.0.0/24',
+    ]);
     expect(r.macBindings).toEqual([{ datapath: 'lr0', port: 'lrp0', ip: '10.0.0.2', mac: VM1 }]);
   });
 
-  test('ARP for another subnet\'s router address from this subnet gets no answer from the router', () => {
-    const r = run(twoSubnets(), { datapath: 'lr0', inport: 'lrp0' }, arpRequest({ sha: VM1, spa: '10.0.0.2', tpa: '20.0.0.1' }));
+  test("ARP for another subnet's router address from this subnet gets no answer from the router", () => {
+    const r = run(
+      twoSubnets(),
+      { datapath: 'lr0', inport: 'lrp0' },
+      arpRequest({ sha: VM1, spa: '10.0.0.2', tpa: '20.0.0.1' }),
+    );
     expect(r.delivered).toEqual([]);
-    expect(r.outcomes).toEqual([expect.objectContaining({ kind: 'dropped', at: expect.objectContaining({ stage: 'lr_in_ip_input' }) })]);
+    expect(r.outcomes).toEqual([
+      expect.objectContaining({
+        kind: 'dropped',
+        at: expect.objectContaining({ stage: 'lr_in_ip_input' }),
+      }),
+    ]);
   });
 
   test('ping to a router address gets an echo reply, routed back to the sender', () => {
@@ -93,10 +128,25 @@ describe('router pipeline, simulated', () => {
   });
 
   test('UDP to a router address is answered with port unreachable', () => {
-    const pkt = l4Packet({ proto: 'udp', ethSrc: VM1, ethDst: LRP0, src: '10.0.0.2', dst: '10.0.0.1', sport: 5000, dport: 53 });
+    const pkt = l4Packet({
+      proto: 'udp',
+      ethSrc: VM1,
+      ethDst: LRP0,
+      src: '10.0.0.2',
+      dst: '10.0.0.1',
+      sport: 5000,
+      dport: 53,
+    });
     const r = run(twoSubnets(), fromVm1, pkt);
     expect(r.fields).toEqual([
-      expect.objectContaining({ port: 'vm1', 'ip4.src': '10.0.0.1', 'ip4.dst': '10.0.0.2', 'ip.proto': '1', 'icmp4.type': '3', 'icmp4.code': '3' }),
+      expect.objectContaining({
+        port: 'vm1',
+        'ip4.src': '10.0.0.1',
+        'ip4.dst': '10.0.0.2',
+        'ip.proto': '1',
+        'icmp4.type': '3',
+        'icmp4.code': '3',
+      }),
     ]);
   });
 
@@ -138,8 +188,17 @@ describe('router pipeline, simulated', () => {
     const f = twoSubnets();
     f.route('lr0', '30.0.0.0/24', '20.0.0.3');
     f.port('sw1', 'upstream', { addresses: ['unknown'] });
-    const r = run(f, fromVm1, ping('30.0.0.5'), {}, [{ datapath: 'lr0', port: 'lrp1', ip: '20.0.0.3', mac: '00:00:00:00:00:33' }]);
-    expect(r.fields).toEqual([expect.objectContaining({ port: 'upstream', 'eth.dst': '00:00:00:00:00:33', 'eth.src': LRP1, 'ip.ttl': '63' })]);
+    const r = run(f, fromVm1, ping('30.0.0.5'), {}, [
+      { datapath: 'lr0', port: 'lrp1', ip: '20.0.0.3', mac: '00:00:00:00:00:33' },
+    ]);
+    expect(r.fields).toEqual([
+      expect.objectContaining({
+        port: 'upstream',
+        'eth.dst': '00:00:00:00:00:33',
+        'eth.src': LRP1,
+        'ip.ttl': '63',
+      }),
+    ]);
   });
 
   test('the longest prefix wins', () => {
@@ -147,11 +206,19 @@ describe('router pipeline, simulated', () => {
     f.route('lr0', '30.0.0.0/8', '20.0.0.3');
     f.route('lr0', '30.1.0.0/16', '10.0.0.3');
     const viaLong = run(f, fromVm1, ping('30.1.2.3'));
-    expect(matched(viaLong.steps, 'lr_in_ip_routing')).toEqual(['reg7 == 0 && ip4.dst == 30.1.0.0/16']);
-    expect(viaLong.fields).toEqual([expect.objectContaining({ port: 'vm1', 'arp.tpa': '10.0.0.3' })]);
+    expect(matched(viaLong.steps, 'lr_in_ip_routing')).toEqual([
+      'reg7 == 0 && ip4.dst == 30.1.0.0/16',
+    ]);
+    expect(viaLong.fields).toEqual([
+      expect.objectContaining({ port: 'vm1', 'arp.tpa': '10.0.0.3' }),
+    ]);
     const viaShort = run(f, fromVm1, ping('30.2.0.1'));
-    expect(matched(viaShort.steps, 'lr_in_ip_routing')).toEqual(['reg7 == 0 && ip4.dst == 30.0.0.0/8']);
-    expect(viaShort.fields).toEqual([expect.objectContaining({ port: 'vm2', 'arp.tpa': '20.0.0.3' })]);
+    expect(matched(viaShort.steps, 'lr_in_ip_routing')).toEqual([
+      'reg7 == 0 && ip4.dst == 30.0.0.0/8',
+    ]);
+    expect(viaShort.fields).toEqual([
+      expect.objectContaining({ port: 'vm2', 'arp.tpa': '20.0.0.3' }),
+    ]);
   });
 
   test('route tables: traffic from a port with options:route_table follows that table', () => {
@@ -160,10 +227,18 @@ describe('router pipeline, simulated', () => {
     f.route('lr0', '0.0.0.0/0', '20.0.0.254');
     f.route('lr0', '0.0.0.0/0', '20.0.0.253', { route_table: 'blue' });
     const fromBlue = run(f, fromVm1, ping('99.0.0.1'));
-    expect(fromBlue.fields).toEqual([expect.objectContaining({ port: 'vm2', 'arp.tpa': '20.0.0.253' })]);
+    expect(fromBlue.fields).toEqual([
+      expect.objectContaining({ port: 'vm2', 'arp.tpa': '20.0.0.253' }),
+    ]);
     // Connected routes still apply in the blue table.
-    expect(run(f, fromVm1, ping('20.0.0.2')).fields).toEqual([expect.objectContaining({ port: 'vm2', 'ip4.dst': '20.0.0.2' })]);
-    const fromMain = run(f, { datapath: 'sw1', inport: 'vm2' }, icmp4Packet({ ethSrc: VM2, ethDst: LRP1, src: '20.0.0.2', dst: '99.0.0.1' }));
+    expect(run(f, fromVm1, ping('20.0.0.2')).fields).toEqual([
+      expect.objectContaining({ port: 'vm2', 'ip4.dst': '20.0.0.2' }),
+    ]);
+    const fromMain = run(
+      f,
+      { datapath: 'sw1', inport: 'vm2' },
+      icmp4Packet({ ethSrc: VM2, ethDst: LRP1, src: '20.0.0.2', dst: '99.0.0.1' }),
+    );
     // The default route sends it back out of lrp1, where vm2 sees the ARP for the main next hop.
     expect(fromMain.fields).toEqual([expect.objectContaining({ 'arp.tpa': '20.0.0.254' })]);
   });
@@ -177,7 +252,16 @@ describe('router pipeline, simulated', () => {
       { datapath: 'lr0', port: 'lrp1', ip: '20.0.0.3', mac: '00:00:00:00:00:33' },
       { datapath: 'lr0', port: 'lrp1', ip: '20.0.0.4', mac: '00:00:00:00:00:44' },
     ];
-    const udp = (sport: number) => l4Packet({ proto: 'udp', ethSrc: VM1, ethDst: LRP0, src: '10.0.0.2', dst: '30.0.0.9', sport, dport: 7 });
+    const udp = (sport: number) =>
+      l4Packet({
+        proto: 'udp',
+        ethSrc: VM1,
+        ethDst: LRP0,
+        src: '10.0.0.2',
+        dst: '30.0.0.9',
+        sport,
+        dport: 7,
+      });
     const hop = (sport: number, opts: SimOptions = {}) => {
       const r = run(f, fromVm1, udp(sport), opts, bindings);
       expect(r.fields).toHaveLength(1);
@@ -209,20 +293,48 @@ describe('router pipeline, simulated', () => {
   });
 
   test('IP multicast is not routed (no relay), and gets no time-exceeded error for TTL 1', () => {
-    const pkt = packet({ 'eth.src': VM1, 'eth.dst': '01:00:5e:00:00:05', 'eth.type': 0x800, 'ip4.src': '10.0.0.2', 'ip4.dst': '224.0.0.5', 'ip.proto': 17, 'ip.ttl': 1 });
+    const pkt = packet({
+      'eth.src': VM1,
+      'eth.dst': '01:00:5e:00:00:05',
+      'eth.type': 0x800,
+      'ip4.src': '10.0.0.2',
+      'ip4.dst': '224.0.0.5',
+      'ip.proto': 17,
+      'ip.ttl': 1,
+    });
     const r = run(twoSubnets(), { datapath: 'lr0', inport: 'lrp0' }, pkt);
     expect(r.delivered).toEqual([]);
-    expect(r.outcomes).toEqual([expect.objectContaining({ kind: 'dropped', reason: 'drop', at: expect.objectContaining({ stage: 'lr_in_ip_input' }) })]);
+    expect(r.outcomes).toEqual([
+      expect.objectContaining({
+        kind: 'dropped',
+        reason: 'drop',
+        at: expect.objectContaining({ stage: 'lr_in_ip_input' }),
+      }),
+    ]);
     // Priority 82 (multicast without relay) comes before any TTL handling (32 and below).
     expect(matched(r.steps, 'lr_in_ip_input')).toEqual(['ip4.mcast || ip6.mcast']);
   });
 
   test('martian sources and a disabled port are dropped where OVN drops them', () => {
-    const martian = run(twoSubnets(), fromVm1, icmp4Packet({ ethSrc: VM1, ethDst: LRP0, src: '127.0.0.1', dst: '20.0.0.2' }));
-    expect(martian.outcomes).toEqual([expect.objectContaining({ kind: 'dropped', at: expect.objectContaining({ datapath: 'lr0', stage: 'lr_in_ip_input' }) })]);
+    const martian = run(
+      twoSubnets(),
+      fromVm1,
+      icmp4Packet({ ethSrc: VM1, ethDst: LRP0, src: '127.0.0.1', dst: '20.0.0.2' }),
+    );
+    expect(martian.outcomes).toEqual([
+      expect.objectContaining({
+        kind: 'dropped',
+        at: expect.objectContaining({ datapath: 'lr0', stage: 'lr_in_ip_input' }),
+      }),
+    ]);
     const f = twoSubnets();
     f.update('logical_router_port', f.id('lrp0'), { enabled: false });
     const disabled = run(f, fromVm1, ping('20.0.0.2'));
-    expect(disabled.outcomes).toEqual([expect.objectContaining({ kind: 'dropped', at: expect.objectContaining({ datapath: 'lr0', stage: 'lr_in_admission' }) })]);
+    expect(disabled.outcomes).toEqual([
+      expect.objectContaining({
+        kind: 'dropped',
+        at: expect.objectContaining({ datapath: 'lr0', stage: 'lr_in_admission' }),
+      }),
+    ]);
   });
 });

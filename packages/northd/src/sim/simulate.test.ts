@@ -22,11 +22,17 @@ const IN1: Stage = 'ls_in_port_sec_ip';
 const IN2: Stage = 'ls_in_port_sec_nd';
 const OUT0: Stage = 'ls_out_pre_lb';
 
-function sw(name: string, flows: LFlow[], ports: SimDatapath['ports'], groups?: SimDatapath['multicastGroups']): SimDatapath {
+function sw(
+  name: string,
+  flows: LFlow[],
+  ports: SimDatapath['ports'],
+  groups?: SimDatapath['multicastGroups'],
+): SimDatapath {
   return { name, kind: 'switch', flows, ports, ...(groups && { multicastGroups: groups }) };
 }
 
-const delivered = (os: readonly Outcome[]) => os.filter((o) => o.kind === 'delivered').map((o) => (o.kind === 'delivered' ? o.port : ''));
+const delivered = (os: readonly Outcome[]) =>
+  os.filter((o) => o.kind === 'delivered').map((o) => (o.kind === 'delivered' ? o.port : ''));
 const H1 = '00:00:00:00:00:01';
 const H2 = '00:00:00:00:00:02';
 
@@ -34,21 +40,37 @@ describe('simulate', () => {
   test('multicast output fans out to every member but the inport', () => {
     const world: SimWorld = {
       datapaths: [
-        sw('s', [flow(IN0, 0, '1', 'outport = "_MC_flood"; output;'), flow(OUT0, 0, '1', 'output;')], [{ name: 'p1' }, { name: 'p2' }, { name: 'p3' }], {
-          _MC_flood: ['p1', 'p2', 'p3'],
-        }),
+        sw(
+          's',
+          [flow(IN0, 0, '1', 'outport = "_MC_flood"; output;'), flow(OUT0, 0, '1', 'output;')],
+          [{ name: 'p1' }, { name: 'p2' }, { name: 'p3' }],
+          {
+            _MC_flood: ['p1', 'p2', 'p3'],
+          },
+        ),
       ],
     };
-    const r = simulate(world, { datapath: 's', inport: 'p2', packet: arpRequest({ sha: H1, spa: '10.0.0.1', tpa: '10.0.0.2' }) });
+    const r = simulate(world, {
+      datapath: 's',
+      inport: 'p2',
+      packet: arpRequest({ sha: H1, spa: '10.0.0.1', tpa: '10.0.0.2' }),
+    });
     expect(r.outcomes.map((o) => o.kind)).toEqual(['delivered', 'delivered']);
     expect(delivered(r.outcomes)).toEqual(['p1', 'p3']);
-    expect(r.steps).toContainEqual({ kind: 'note', text: 'multicast "_MC_flood": omitting output to "p2" because inport == outport' });
+    expect(r.steps).toContainEqual({
+      kind: 'note',
+      text: 'multicast "_MC_flood": omitting output to "p2" because inport == outport',
+    });
   });
 
   test('a patch port continues in the peer datapath, with a fresh logical context', () => {
     const world: SimWorld = {
       datapaths: [
-        sw('a', [flow(IN0, 0, '1', 'reg0 = 7; outport = "a-b"; output;'), flow(OUT0, 0, '1', 'output;')], [{ name: 'a1' }, { name: 'a-b', peer: { datapath: 'b', port: 'b-a' } }]),
+        sw(
+          'a',
+          [flow(IN0, 0, '1', 'reg0 = 7; outport = "a-b"; output;'), flow(OUT0, 0, '1', 'output;')],
+          [{ name: 'a1' }, { name: 'a-b', peer: { datapath: 'b', port: 'b-a' } }],
+        ),
         sw(
           'b',
           [
@@ -60,30 +82,64 @@ describe('simulate', () => {
         ),
       ],
     };
-    const r = simulate(world, { datapath: 'a', inport: 'a1', packet: packet({ 'eth.src': H1, 'eth.dst': H2 }) });
-    expect(r.outcomes).toEqual([expect.objectContaining({ kind: 'delivered', datapath: 'b', port: 'b1' })]);
-    expect(r.steps.filter((s) => s.kind === 'pipeline').map((s) => (s.kind === 'pipeline' ? `${s.datapath}/${s.pipeline}/${s.inport}` : ''))).toEqual([
-      'a/ingress/a1',
-      'a/egress/a1',
-      'b/ingress/b-a',
-      'b/egress/b-a',
+    const r = simulate(world, {
+      datapath: 'a',
+      inport: 'a1',
+      packet: packet({ 'eth.src': H1, 'eth.dst': H2 }),
+    });
+    expect(r.outcomes).toEqual([
+      expect.objectContaining({ kind: 'delivered', datapath: 'b', port: 'b1' }),
     ]);
+    expect(
+      r.steps
+        .filter((s) => s.kind === 'pipeline')
+        .map((s) => (s.kind === 'pipeline' ? `${s.datapath}/${s.pipeline}/${s.inport}` : '')),
+    ).toEqual(['a/ingress/a1', 'a/egress/a1', 'b/ingress/b-a', 'b/egress/b-a']);
   });
 
   test('no matching flow is an implicit drop, reported where it happened', () => {
-    const world: SimWorld = { datapaths: [sw('s', [flow(IN0, 0, '1', 'next;'), flow(IN1, 10, 'ip4', 'next;')], [{ name: 'p1' }])] };
-    const r = simulate(world, { datapath: 's', inport: 'p1', packet: arpRequest({ sha: H1, spa: '10.0.0.1', tpa: '10.0.0.2' }) });
+    const world: SimWorld = {
+      datapaths: [
+        sw('s', [flow(IN0, 0, '1', 'next;'), flow(IN1, 10, 'ip4', 'next;')], [{ name: 'p1' }]),
+      ],
+    };
+    const r = simulate(world, {
+      datapath: 's',
+      inport: 'p1',
+      packet: arpRequest({ sha: H1, spa: '10.0.0.1', tpa: '10.0.0.2' }),
+    });
     expect(r.outcomes).toEqual([
-      { kind: 'dropped', datapath: 's', reason: 'no flow matched in ls_in_port_sec_ip', at: { datapath: 's', pipeline: 'ingress', stage: IN1, table: 1 } },
+      {
+        kind: 'dropped',
+        datapath: 's',
+        reason: 'no flow matched in ls_in_port_sec_ip',
+        at: { datapath: 's', pipeline: 'ingress', stage: IN1, table: 1 },
+      },
     ]);
-    expect(r.steps).toContainEqual({ kind: 'no-match', at: { datapath: 's', pipeline: 'ingress', stage: IN1, table: 1 } });
+    expect(r.steps).toContainEqual({
+      kind: 'no-match',
+      at: { datapath: 's', pipeline: 'ingress', stage: IN1, table: 1 },
+    });
   });
 
-  test('arp { … } starts a new packet from OVN\'s defaults; the original ends', () => {
+  test("arp { … } starts a new packet from OVN's defaults; the original ends", () => {
     const world: SimWorld = {
-      datapaths: [sw('s', [flow(IN0, 0, '1', 'arp { eth.dst = ff:ff:ff:ff:ff:ff; outport = "p2"; output; };'), flow(OUT0, 0, '1', 'output;')], [{ name: 'p1' }, { name: 'p2' }])],
+      datapaths: [
+        sw(
+          's',
+          [
+            flow(IN0, 0, '1', 'arp { eth.dst = ff:ff:ff:ff:ff:ff; outport = "p2"; output; };'),
+            flow(OUT0, 0, '1', 'output;'),
+          ],
+          [{ name: 'p1' }, { name: 'p2' }],
+        ),
+      ],
     };
-    const r = simulate(world, { datapath: 's', inport: 'p1', packet: icmp4Packet({ ethSrc: H1, ethDst: H2, src: '10.0.0.1', dst: '10.0.0.9' }) });
+    const r = simulate(world, {
+      datapath: 's',
+      inport: 'p1',
+      packet: icmp4Packet({ ethSrc: H1, ethDst: H2, src: '10.0.0.1', dst: '10.0.0.9' }),
+    });
     expect(r.outcomes).toHaveLength(1);
     const out = r.outcomes[0]!;
     expect(out.kind === 'delivered' && describePacket(out.packet)).toMatchObject({
@@ -115,8 +171,24 @@ describe('simulate', () => {
       ],
     };
     const ct = new Conntrack();
-    const fwd = l4Packet({ proto: 'tcp', ethSrc: H1, ethDst: H2, src: '10.0.0.1', dst: '10.0.0.2', sport: 4000, dport: 80 });
-    const back = l4Packet({ proto: 'tcp', ethSrc: H2, ethDst: H1, src: '10.0.0.2', dst: '10.0.0.1', sport: 80, dport: 4000 });
+    const fwd = l4Packet({
+      proto: 'tcp',
+      ethSrc: H1,
+      ethDst: H2,
+      src: '10.0.0.1',
+      dst: '10.0.0.2',
+      sport: 4000,
+      dport: 80,
+    });
+    const back = l4Packet({
+      proto: 'tcp',
+      ethSrc: H2,
+      ethDst: H1,
+      src: '10.0.0.2',
+      dst: '10.0.0.1',
+      sport: 80,
+      dport: 4000,
+    });
     const first = simulate(world, { datapath: 's', inport: 'p1', packet: fwd }, { conntrack: ct });
     expect(formatTrace(first.steps)).toContain('ct: new connection');
     expect(delivered(first.outcomes)).toEqual(['p2']);
@@ -134,7 +206,12 @@ describe('simulate', () => {
         sw(
           's',
           [
-            flow(IN0, 10, 'ip4.dst == 10.0.0.100 && tcp.dst == 80', 'ct_lb_mark(backends=10.0.0.2:8080);'),
+            flow(
+              IN0,
+              10,
+              'ip4.dst == 10.0.0.100 && tcp.dst == 80',
+              'ct_lb_mark(backends=10.0.0.2:8080);',
+            ),
             // As OVN's pre-stateful stage: established traffic takes its NAT with a bare ct_lb_mark.
             flow(IN0, 5, 'ip', 'ct_lb_mark;'),
             flow(IN1, 10, 'ct.rpl', 'outport = "p1"; output;'),
@@ -146,12 +223,32 @@ describe('simulate', () => {
       ],
     };
     const ct = new Conntrack();
-    const req = l4Packet({ proto: 'tcp', ethSrc: H1, ethDst: H2, src: '10.0.0.1', dst: '10.0.0.100', sport: 4000, dport: 80 });
+    const req = l4Packet({
+      proto: 'tcp',
+      ethSrc: H1,
+      ethDst: H2,
+      src: '10.0.0.1',
+      dst: '10.0.0.100',
+      sport: 4000,
+      dport: 80,
+    });
     const r1 = simulate(world, { datapath: 's', inport: 'p1', packet: req }, { conntrack: ct });
-    expect(r1.outcomes[0]!.kind === 'delivered' && describePacket(r1.outcomes[0]!.packet)).toMatchObject({ 'ip4.dst': '10.0.0.2', 'tcp.dst': '8080' });
-    const rep = l4Packet({ proto: 'tcp', ethSrc: H2, ethDst: H1, src: '10.0.0.2', dst: '10.0.0.1', sport: 8080, dport: 4000 });
+    expect(
+      r1.outcomes[0]!.kind === 'delivered' && describePacket(r1.outcomes[0]!.packet),
+    ).toMatchObject({ 'ip4.dst': '10.0.0.2', 'tcp.dst': '8080' });
+    const rep = l4Packet({
+      proto: 'tcp',
+      ethSrc: H2,
+      ethDst: H1,
+      src: '10.0.0.2',
+      dst: '10.0.0.1',
+      sport: 8080,
+      dport: 4000,
+    });
     const r2 = simulate(world, { datapath: 's', inport: 'p2', packet: rep }, { conntrack: ct });
-    expect(r2.outcomes[0]!.kind === 'delivered' && describePacket(r2.outcomes[0]!.packet)).toMatchObject({
+    expect(
+      r2.outcomes[0]!.kind === 'delivered' && describePacket(r2.outcomes[0]!.packet),
+    ).toMatchObject({
       'ip4.src': '10.0.0.100',
       'tcp.src': '80',
     });
@@ -160,9 +257,19 @@ describe('simulate', () => {
 
   test('a forwarding loop is cut short', () => {
     const loop = (name: string, peer: string): SimDatapath =>
-      sw(name, [flow(IN0, 0, '1', 'outport = "up"; output;'), flow(OUT0, 0, '1', 'output;')], [{ name: 'in' }, { name: 'up', peer: { datapath: peer, port: 'in' } }]);
-    const r = simulate({ datapaths: [loop('a', 'b'), loop('b', 'a')] }, { datapath: 'a', inport: 'in', packet: packet({ 'eth.src': H1 }) }, { maxFlows: 50 });
-    expect(r.outcomes).toEqual([expect.objectContaining({ kind: 'dropped', reason: 'too many flows: the packet loops' })]);
+      sw(
+        name,
+        [flow(IN0, 0, '1', 'outport = "up"; output;'), flow(OUT0, 0, '1', 'output;')],
+        [{ name: 'in' }, { name: 'up', peer: { datapath: peer, port: 'in' } }],
+      );
+    const r = simulate(
+      { datapaths: [loop('a', 'b'), loop('b', 'a')] },
+      { datapath: 'a', inport: 'in', packet: packet({ 'eth.src': H1 }) },
+      { maxFlows: 50 },
+    );
+    expect(r.outcomes).toEqual([
+      expect.objectContaining({ kind: 'dropped', reason: 'too many flows: the packet loops' }),
+    ]);
   });
 
   test('get_arp/put_arp use and fill the MAC binding table', () => {
@@ -173,7 +280,12 @@ describe('simulate', () => {
           kind: 'router',
           flows: [
             flow('lr_in_admission', 0, 'arp', 'put_arp(inport, arp.spa, arp.sha); next;'),
-            flow('lr_in_admission', 0, 'ip4', 'outport = "r1"; reg0 = ip4.dst; get_arp(outport, reg0); next;'),
+            flow(
+              'lr_in_admission',
+              0,
+              'ip4',
+              'outport = "r1"; reg0 = ip4.dst; get_arp(outport, reg0); next;',
+            ),
             flow('lr_in_lookup_neighbor', 0, '1', 'outport = "r1"; output;'),
             flow('lr_out_undnat', 0, '1', 'output;'),
           ],
@@ -182,16 +294,39 @@ describe('simulate', () => {
       ],
       macBindings: [{ datapath: 'r', port: 'r1', ip: '10.0.0.9', mac: '00:00:00:00:00:09' }],
     };
-    const r = simulate(world, { datapath: 'r', inport: 'r1', packet: arpRequest({ sha: H2, spa: '10.0.0.2', tpa: '10.0.0.1' }) });
+    const r = simulate(world, {
+      datapath: 'r',
+      inport: 'r1',
+      packet: arpRequest({ sha: H2, spa: '10.0.0.2', tpa: '10.0.0.1' }),
+    });
     expect(r.macBindings).toContainEqual({ datapath: 'r', port: 'r1', ip: '10.0.0.2', mac: H2 });
-    const r2 = simulate(world, { datapath: 'r', inport: 'r1', packet: icmp4Packet({ ethSrc: H1, ethDst: H2, src: '10.0.0.1', dst: '10.0.0.9' }) }, {});
+    const r2 = simulate(
+      world,
+      {
+        datapath: 'r',
+        inport: 'r1',
+        packet: icmp4Packet({ ethSrc: H1, ethDst: H2, src: '10.0.0.1', dst: '10.0.0.9' }),
+      },
+      {},
+    );
     // Delivered back out of r1 would need flags.loopback: it is dropped, after get_arp found the MAC.
     expect(formatTrace(r2.steps)).toContain('get_arp: 10.0.0.9 on "r1" is 00:00:00:00:00:09');
   });
 
   test('formatter: detailed, summary and minimal forms', () => {
     const world: SimWorld = {
-      datapaths: [sw('s', [flow(IN0, 0, '1', 'next;'), flow(IN1, 0, '1', 'ip.ttl--; next;'), flow(IN2, 0, '1', 'outport = "p2"; output;'), flow(OUT0, 0, '1', 'output;')], [{ name: 'p1' }, { name: 'p2' }])],
+      datapaths: [
+        sw(
+          's',
+          [
+            flow(IN0, 0, '1', 'next;'),
+            flow(IN1, 0, '1', 'ip.ttl--; next;'),
+            flow(IN2, 0, '1', 'outport = "p2"; output;'),
+            flow(OUT0, 0, '1', 'output;'),
+          ],
+          [{ name: 'p1' }, { name: 'p2' }],
+        ),
+      ],
     };
     const pkt = icmp4Packet({ ethSrc: H1, ethDst: H2, src: '10.0.0.1', dst: '10.0.0.2', ttl: 9 });
     const r = simulate(world, { datapath: 's', inport: 'p1', packet: pkt });

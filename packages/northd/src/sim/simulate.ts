@@ -7,19 +7,36 @@
 // patched port continues into the peer datapath). Generator actions (arp { … } …) and clone
 // run their nested actions on a new packet in a branch of the trace.
 
-import { evaluate, type EvalEnv, LOGICAL_FLAG_BITS, ovnSymbolTable } from '@ovn-ts/expr';
+import { type EvalEnv, evaluate, LOGICAL_FLAG_BITS, ovnSymbolTable } from '@ovn-ts/expr';
 import { type Pipeline, type Stage, stageAt } from '../stages.js';
 import { Conntrack, type CtEntry, endpoint, rewrite, setCtState, tuple } from './conntrack.js';
-import { type Action, type ActionField, type ActionOf, type CompiledFlow, compileFlow } from './expr-bridge.js';
+import {
+  type Action,
+  type ActionField,
+  type ActionOf,
+  type CompiledFlow,
+  compileFlow,
+} from './expr-bridge.js';
 import { describeIp, type GeneratorName, generate } from './generate.js';
 import { readField, stringBase, writeField } from './packet.js';
-import type { MacBinding, Outcome, SimDatapath, SimPacket, SimWorld, StageRef, TraceStep } from './types.js';
+import type {
+  MacBinding,
+  Outcome,
+  SimDatapath,
+  SimPacket,
+  SimWorld,
+  StageRef,
+  TraceStep,
+} from './types.js';
 
 export interface SimOptions {
   /** Connection state that outlives one run (pass the same one to trace a reply). */
   readonly conntrack?: Conntrack;
   /** Picks a member for select(); default: a hash of the packet's addresses and ports. */
-  readonly select?: (members: readonly { id: number; weight: number }[], packet: SimPacket) => number;
+  readonly select?: (
+    members: readonly { id: number; weight: number }[],
+    packet: SimPacket,
+  ) => number;
   readonly isChassisResident?: (port: string) => boolean;
   /** Flow executions before the run is cut short as a loop (default 10000). */
   readonly maxFlows?: number;
@@ -32,7 +49,17 @@ export interface SimStart {
 }
 
 const GENERATORS = new Set<string>([
-  'arp', 'nd_ns', 'nd_na', 'nd_na_router', 'icmp4', 'icmp4_error', 'icmp6', 'icmp6_error', 'tcp_reset', 'sctp_abort', 'reject',
+  'arp',
+  'nd_ns',
+  'nd_na',
+  'nd_na_router',
+  'icmp4',
+  'icmp4_error',
+  'icmp6',
+  'icmp6_error',
+  'tcp_reset',
+  'sctp_abort',
+  'reject',
 ]);
 const MCAST_KEY_BASE = 32768n;
 const LOOPBACK_BIT = 1n << BigInt(LOGICAL_FLAG_BITS.loopback);
@@ -46,7 +73,11 @@ interface Datapath {
 }
 
 /** Runs `start.packet` in at `start.inport` of `start.datapath`. */
-export function simulate(world: SimWorld, start: SimStart, opts: SimOptions = {}): {
+export function simulate(
+  world: SimWorld,
+  start: SimStart,
+  opts: SimOptions = {},
+): {
   steps: TraceStep[];
   outcomes: Outcome[];
   macBindings: MacBinding[];
@@ -100,13 +131,15 @@ class Run {
     // Highest priority first; among equals the earlier flow wins (OVN leaves that undefined).
     for (const list of byStage.values()) list.sort((a, b) => b.flow.priority - a.flow.priority);
     const keys = new Map<string, bigint>();
-    dp.ports.forEach((p, i) => keys.set(p.name, BigInt(i + 1)));
-    Object.keys(dp.multicastGroups ?? {}).forEach((g, i) => keys.set(g, MCAST_KEY_BASE + BigInt(i)));
+    for (const [i, p] of dp.ports.entries()) keys.set(p.name, BigInt(i + 1));
+    for (const [i, g] of Object.keys(dp.multicastGroups ?? {}).entries())
+      keys.set(g, MCAST_KEY_BASE + BigInt(i));
     const names = new Map([...keys].map(([n, k]) => [k, n]));
     // "none" is OVN's name for no port (key 0): what get_fdb leaves when the MAC is unknown.
     const env: EvalEnv = {
       ports: new Map([...keys, ['none', 0n]]),
-      isChassisResident: (port) => this.resident.has(port) || (this.opts.isChassisResident?.(port) ?? false),
+      isChassisResident: (port) =>
+        this.resident.has(port) || (this.opts.isChassisResident?.(port) ?? false),
     };
     return { dp, byStage, keys, names, env };
   }
@@ -117,8 +150,15 @@ class Run {
     return d;
   }
 
-  private drop(at: StageRef | undefined, datapath: string, reason: string, steps: TraceStep[]): void {
-    const outcome: Outcome = at ? { kind: 'dropped', at, datapath, reason } : { kind: 'dropped', datapath, reason };
+  private drop(
+    at: StageRef | undefined,
+    datapath: string,
+    reason: string,
+    steps: TraceStep[],
+  ): void {
+    const outcome: Outcome = at
+      ? { kind: 'dropped', at, datapath, reason }
+      : { kind: 'dropped', datapath, reason };
     this.outcomes.push(outcome);
     steps.push({ kind: 'outcome', outcome });
   }
@@ -135,7 +175,9 @@ class Run {
       this.drop(at, d.dp.name, 'too many flows: the packet loops', steps);
       return;
     }
-    const hit = (d.byStage.get(stage) ?? []).find((f) => evaluate(f.match, pkt, d.env, ovnSymbolTable));
+    const hit = (d.byStage.get(stage) ?? []).find((f) =>
+      evaluate(f.match, pkt, d.env, ovnSymbolTable),
+    );
     if (!hit) {
       steps.push({ kind: 'no-match', at });
       this.drop(at, d.dp.name, `no flow matched in ${stage}`, steps);
@@ -144,9 +186,16 @@ class Run {
     steps.push({ kind: 'flow', at, flow: hit.flow });
     // Two matching flows of one priority: OVN leaves the winner undefined; say so.
     const rival = (d.byStage.get(stage) ?? []).find(
-      (f) => f !== hit && f.flow.priority === hit.flow.priority && evaluate(f.match, pkt, d.env, ovnSymbolTable),
+      (f) =>
+        f !== hit &&
+        f.flow.priority === hit.flow.priority &&
+        evaluate(f.match, pkt, d.env, ovnSymbolTable),
     );
-    if (rival) steps.push({ kind: 'note', text: `ambiguous: "${rival.flow.match}" matches at the same priority too` });
+    if (rival)
+      steps.push({
+        kind: 'note',
+        text: `ambiguous: "${rival.flow.match}" matches at the same priority too`,
+      });
     const state: Flow = { continued: false, replaced: false };
     this.exec(hit.actions, d, at, pkt, steps, state);
     if (!state.continued && !state.replaced) {
@@ -155,7 +204,14 @@ class Run {
   }
 
   /** Runs an action list on `pkt` in the context of the flow at `at`. */
-  private exec(actions: readonly Action[], d: Datapath, at: StageRef, pkt: SimPacket, steps: TraceStep[], state: Flow): void {
+  private exec(
+    actions: readonly Action[],
+    d: Datapath,
+    at: StageRef,
+    pkt: SimPacket,
+    steps: TraceStep[],
+    state: Flow,
+  ): void {
     const note = (text: string) => steps.push({ kind: 'note', text });
     for (const a of actions) {
       switch (a.kind) {
@@ -192,7 +248,8 @@ class Run {
             steps.push({ kind: 'branch', label: 'clone', steps: branch });
             const inner: Flow = { continued: false, replaced: false };
             this.exec(a.actions, d, at, copy, branch, inner);
-            if (!inner.continued && !inner.replaced) this.drop(at, d.dp.name, 'clone ends without output', branch);
+            if (!inner.continued && !inner.replaced)
+              this.drop(at, d.dp.name, 'clone ends without output', branch);
           } else if (a.name === 'ct_commit') {
             this.exec(a.actions, d, at, pkt, steps, state);
             this.commit(d, pkt, note);
@@ -237,7 +294,11 @@ class Run {
           const ip = this.ipText(pkt, a.ip, a.kind === 'get_nd');
           const b = this.binding(d.dp.name, port, ip);
           pkt.set('eth.dst', b ? BigInt(`0x${b.mac.replaceAll(':', '')}`) : 0n);
-          note(b ? `${a.kind}: ${ip} on "${port}" is ${b.mac}` : `${a.kind}: ${ip} on "${port}" is unknown (eth.dst = 00:00:00:00:00:00)`);
+          note(
+            b
+              ? `${a.kind}: ${ip} on "${port}" is ${b.mac}`
+              : `${a.kind}: ${ip} on "${port}" is unknown (eth.dst = 00:00:00:00:00:00)`,
+          );
           break;
         }
         case 'put_arp':
@@ -245,7 +306,9 @@ class Run {
           const port = this.portName(d, pkt, a.port);
           const ip = this.ipText(pkt, a.ip, a.kind === 'put_nd');
           const mac = macText(this.read(pkt, a.mac));
-          const i = this.macBindings.findIndex((b) => b.datapath === d.dp.name && b.port === port && b.ip === ip);
+          const i = this.macBindings.findIndex(
+            (b) => b.datapath === d.dp.name && b.port === port && b.ip === ip,
+          );
           const b: MacBinding = { datapath: d.dp.name, port, ip, mac };
           if (i >= 0) this.macBindings[i] = b;
           else this.macBindings.push(b);
@@ -278,11 +341,24 @@ class Run {
           this.write(pkt, a.dst, this.fdb.get(d.dp.name)?.get(this.read(pkt, a.mac)) ?? 0n);
           break;
         case 'lookup_fdb':
-          this.write(pkt, a.dst, this.fdb.get(d.dp.name)?.get(this.read(pkt, a.mac)) === this.read(pkt, a.port) ? 1n : 0n);
+          this.write(
+            pkt,
+            a.dst,
+            this.fdb.get(d.dp.name)?.get(this.read(pkt, a.mac)) === this.read(pkt, a.port)
+              ? 1n
+              : 0n,
+          );
           break;
         case 'fwd_group': {
           const child = a.childPorts[0];
-          if (child) this.setPort(d, { kind: 'fieldRef', name: 'outport', ofs: 0, nBits: 0, width: 0 }, child, pkt, note);
+          if (child)
+            this.setPort(
+              d,
+              { kind: 'fieldRef', name: 'outport', ofs: 0, nBits: 0, width: 0 },
+              child,
+              pkt,
+              note,
+            );
           state.continued = true;
           this.output(d, at, pkt, steps);
           break;
@@ -305,7 +381,14 @@ class Run {
     }
   }
 
-  private simple(a: ActionOf<'simple'>, d: Datapath, at: StageRef, pkt: SimPacket, steps: TraceStep[], state: Flow): void {
+  private simple(
+    a: ActionOf<'simple'>,
+    d: Datapath,
+    at: StageRef,
+    pkt: SimPacket,
+    steps: TraceStep[],
+    state: Flow,
+  ): void {
     switch (a.name) {
       case 'output':
         state.continued = true;
@@ -339,7 +422,12 @@ class Run {
     const key = pkt.get('reg15') ?? 0n;
     const name = d.names.get(key);
     if (!name) {
-      this.drop(at, d.dp.name, key === 0n ? 'output with no outport' : `outport key ${key} is no port`, steps);
+      this.drop(
+        at,
+        d.dp.name,
+        key === 0n ? 'output with no outport' : `outport key ${key} is no port`,
+        steps,
+      );
       return;
     }
     const redirect = d.dp.ports.find((p) => p.name === name)?.redirect;
@@ -350,7 +438,10 @@ class Run {
         return;
       }
       this.resident.add(name);
-      steps.push({ kind: 'note', text: `chassisredirect "${name}": on to the chassis where it resides, outport = "${redirect}"` });
+      steps.push({
+        kind: 'note',
+        text: `chassisredirect "${name}": on to the chassis where it resides, outport = "${redirect}"`,
+      });
       pkt.set('reg15', key);
       this.unicastEgress(d, at, pkt, redirect, steps);
       return;
@@ -363,7 +454,10 @@ class Run {
         // Flooding never sends a copy back out of the inport (unless flags.loopback): no drop,
         // just no copy, as ovn-trace reports it.
         if (d.keys.get(m) === inKey && !loopback) {
-          steps.push({ kind: 'note', text: `multicast "${name}": omitting output to "${m}" because inport == outport` });
+          steps.push({
+            kind: 'note',
+            text: `multicast "${name}": omitting output to "${m}" because inport == outport`,
+          });
           continue;
         }
         const copy: SimPacket = new Map(pkt);
@@ -377,7 +471,13 @@ class Run {
     this.unicastEgress(d, at, pkt, name, steps);
   }
 
-  private unicastEgress(d: Datapath, at: StageRef, pkt: SimPacket, outport: string, steps: TraceStep[]): void {
+  private unicastEgress(
+    d: Datapath,
+    at: StageRef,
+    pkt: SimPacket,
+    outport: string,
+    steps: TraceStep[],
+  ): void {
     const inKey = pkt.get('reg14') ?? 0n;
     // A packet does not go back out of the port it came in on, unless flags.loopback says so.
     if (inKey === d.keys.get(outport) && ((pkt.get('reg10') ?? 0n) & LOOPBACK_BIT) === 0n) {
@@ -397,7 +497,12 @@ class Run {
       return;
     }
     if (!port.peer) {
-      const outcome: Outcome = { kind: 'delivered', datapath: d.dp.name, port: name, packet: new Map(pkt) };
+      const outcome: Outcome = {
+        kind: 'delivered',
+        datapath: d.dp.name,
+        port: name,
+        packet: new Map(pkt),
+      };
       this.outcomes.push(outcome);
       steps.push({ kind: 'outcome', outcome });
       return;
@@ -405,18 +510,36 @@ class Run {
     // Through a patch port: a fresh logical context on the peer datapath.
     const peer = this.datapath(port.peer.datapath);
     const next: SimPacket = new Map();
-    for (const [k, v] of pkt) if (k !== 'metadata' && !/^reg\d+$/.test(k) && !k.startsWith('ct_')) next.set(k, v);
+    for (const [k, v] of pkt)
+      if (k !== 'metadata' && !/^reg\d+$/.test(k) && !k.startsWith('ct_')) next.set(k, v);
     const key = peer.keys.get(port.peer.port);
     if (key === undefined) {
-      this.drop(at, d.dp.name, `patch peer ${port.peer.datapath}/${port.peer.port} does not exist`, steps);
+      this.drop(
+        at,
+        d.dp.name,
+        `patch peer ${port.peer.datapath}/${port.peer.port} does not exist`,
+        steps,
+      );
       return;
     }
     next.set('reg14', key);
-    steps.push({ kind: 'pipeline', datapath: peer.dp.name, pipeline: 'ingress', inport: port.peer.port });
+    steps.push({
+      kind: 'pipeline',
+      datapath: peer.dp.name,
+      pipeline: 'ingress',
+      inport: port.peer.port,
+    });
     this.table(peer, 'ingress', 0, next, steps);
   }
 
-  private generated(name: GeneratorName, actions: readonly Action[], d: Datapath, at: StageRef, pkt: SimPacket, steps: TraceStep[]): void {
+  private generated(
+    name: GeneratorName,
+    actions: readonly Action[],
+    d: Datapath,
+    at: StageRef,
+    pkt: SimPacket,
+    steps: TraceStep[],
+  ): void {
     const branch: TraceStep[] = [];
     steps.push({ kind: 'branch', label: `${name} { … }`, steps: branch });
     const fresh = generate(name, pkt);
@@ -426,7 +549,8 @@ class Run {
     }
     const inner: Flow = { continued: false, replaced: false };
     this.exec(actions, d, at, fresh, branch, inner);
-    if (!inner.continued && !inner.replaced) this.drop(at, d.dp.name, `${name} packet not sent`, branch);
+    if (!inner.continued && !inner.replaced)
+      this.drop(at, d.dp.name, `${name} packet not sent`, branch);
   }
 
   // Fields.
@@ -443,7 +567,13 @@ class Run {
     else writeField(pkt, f.name, v, f.ofs, f.nBits);
   }
 
-  private setPort(d: Datapath, f: ActionField, port: string, pkt: SimPacket, note: (t: string) => void): void {
+  private setPort(
+    d: Datapath,
+    f: ActionField,
+    port: string,
+    pkt: SimPacket,
+    note: (t: string) => void,
+  ): void {
     const key = d.keys.get(port);
     if (key === undefined) note(`${f.name} = "${port}": no such port on ${d.dp.name}`);
     this.write(pkt, f, key ?? 0n);
@@ -465,7 +595,12 @@ class Run {
 
   // Connection tracking.
 
-  private ctNext(d: Datapath, zone: 'dnat' | 'snat', pkt: SimPacket, note: (t: string) => void): void {
+  private ctNext(
+    d: Datapath,
+    zone: 'dnat' | 'snat',
+    pkt: SimPacket,
+    note: (t: string) => void,
+  ): void {
     const hit = this.conntrack.lookup(zoneOf(d, zone), pkt);
     if (!hit) {
       setCtState(pkt, ['new']);
@@ -476,22 +611,37 @@ class Run {
     note(`ct: established${hit.reply ? ', reply' : ''}`);
   }
 
-  private commit(d: Datapath, pkt: SimPacket, note: (t: string) => void, zone: 'dnat' | 'snat' = 'dnat'): void {
+  private commit(
+    d: Datapath,
+    pkt: SimPacket,
+    note: (t: string) => void,
+    zone: 'dnat' | 'snat' = 'dnat',
+  ): void {
     const t = tuple(pkt);
     if (!t) return;
     const z = zoneOf(d, zone);
     const hit = this.conntrack.lookup(z, pkt);
-    const entry = hit?.entry ?? this.conntrack.commit(z, { orig: t.key, reply: t.reversed, mark: 0n, label: 0n });
+    const entry =
+      hit?.entry ??
+      this.conntrack.commit(z, { orig: t.key, reply: t.reversed, mark: 0n, label: 0n });
     entry.mark = pkt.get('ct_mark') ?? 0n;
     entry.label = pkt.get('ct_label') ?? 0n;
     note('ct_commit');
   }
 
-  private ctNat(d: Datapath, a: ActionOf<'ct_nat'>, pkt: SimPacket, note: (t: string) => void): void {
+  private ctNat(
+    d: Datapath,
+    a: ActionOf<'ct_nat'>,
+    pkt: SimPacket,
+    note: (t: string) => void,
+  ): void {
     const dnat = a.name.startsWith('ct_dnat');
     const zone = zoneOf(d, dnat ? 'dnat' : 'snat');
     const hit = this.conntrack.lookup(zone, pkt);
-    if (hit) return this.applyNat(hit.entry, hit.reply, pkt, note);
+    if (hit) {
+      this.applyNat(hit.entry, hit.reply, pkt, note);
+      return;
+    }
     if (!a.ip) {
       setCtState(pkt, ['new']);
       note(`${a.name}: new connection, nothing to undo`);
@@ -504,13 +654,17 @@ class Run {
   private ctLb(d: Datapath, a: ActionOf<'ct_lb'>, pkt: SimPacket, note: (t: string) => void): void {
     const zone = zoneOf(d);
     const hit = this.conntrack.lookup(zone, pkt);
-    if (hit) return this.applyNat(hit.entry, hit.reply, pkt, note);
+    if (hit) {
+      this.applyNat(hit.entry, hit.reply, pkt, note);
+      return;
+    }
     if (a.backends.length === 0) {
       setCtState(pkt, ['new']);
       return;
     }
     const members = a.backends.map((_, i) => ({ id: i, weight: 1 }));
-    const b = a.backends[this.opts.select ? this.opts.select(members, pkt) : hashPick(members, pkt)]!;
+    const b =
+      a.backends[this.opts.select ? this.opts.select(members, pkt) : hashPick(members, pkt)]!;
     // ct_lb_mark marks the connection as NATed (ct_mark.natted, bit 1) for later stages.
     this.newNat(zone, pkt, { dnat: { ip: b.ip.value, port: BigInt(b.l4Port) } }, note, 2n);
   }
@@ -527,13 +681,30 @@ class Run {
     if (nat.dnat) rewrite(pkt, 'dst', nat.dnat);
     if (nat.snat) rewrite(pkt, 'src', nat.snat);
     const after = tuple(pkt)!;
-    const entry = this.conntrack.commit(zone, { orig: before.key, reply: after.reversed, mark, label: 0n, ...nat });
-    setCtState(pkt, ['new', ...(nat.dnat ? (['dnat'] as const) : []), ...(nat.snat ? (['snat'] as const) : [])], entry);
-    note(`ct: new connection, ${nat.dnat ? 'dnat' : 'snat'} to ${describeEndpoint(pkt, nat.dnat ? 'dst' : 'src')}`);
+    const entry = this.conntrack.commit(zone, {
+      orig: before.key,
+      reply: after.reversed,
+      mark,
+      label: 0n,
+      ...nat,
+    });
+    setCtState(
+      pkt,
+      ['new', ...(nat.dnat ? (['dnat'] as const) : []), ...(nat.snat ? (['snat'] as const) : [])],
+      entry,
+    );
+    note(
+      `ct: new connection, ${nat.dnat ? 'dnat' : 'snat'} to ${describeEndpoint(pkt, nat.dnat ? 'dst' : 'src')}`,
+    );
   }
 
   /** An established connection's NAT: forward packets as first rewritten, replies undone. */
-  private applyNat(entry: CtEntry, reply: boolean, pkt: SimPacket, note: (t: string) => void): void {
+  private applyNat(
+    entry: CtEntry,
+    reply: boolean,
+    pkt: SimPacket,
+    note: (t: string) => void,
+  ): void {
     const [, osrc, osport, odst, odport] = entry.orig.split('|').map((x) => BigInt(x));
     if (reply) {
       if (entry.dnat) rewrite(pkt, 'src', { ip: odst!, port: odport! });
@@ -543,7 +714,9 @@ class Run {
       if (entry.snat) rewrite(pkt, 'src', entry.snat);
     }
     setCtState(pkt, reply ? ['est', 'rpl'] : ['est'], entry);
-    note(`ct: established${reply ? ', reply' : ''}${entry.dnat || entry.snat ? ', NAT applied' : ''}`);
+    note(
+      `ct: established${reply ? ', reply' : ''}${entry.dnat || entry.snat ? ', NAT applied' : ''}`,
+    );
   }
 }
 
@@ -564,11 +737,7 @@ function describeEndpoint(pkt: SimPacket, which: 'src' | 'dst'): string {
 }
 
 function macText(v: bigint): string {
-  return v
-    .toString(16)
-    .padStart(12, '0')
-    .match(/../g)!
-    .join(':');
+  return v.toString(16).padStart(12, '0').match(/../g)!.join(':');
 }
 
 /** A member by weight, chosen by an FNV-1a hash of the connection tuple: stable per flow. */
@@ -584,4 +753,3 @@ function hashPick(members: readonly { id: number; weight: number }[], pkt: SimPa
   }
   return members[0]?.id ?? 0;
 }
-

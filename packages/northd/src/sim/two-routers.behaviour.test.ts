@@ -35,19 +35,33 @@ function twoRouters(how: 'switch' | 'peer'): NbFixture {
 }
 
 describe('two routers, simulated', () => {
-  test.each(['switch', 'peer'] as const)('vm1 → vm2 across two routers (%s): two hops, the neighbour router resolved statically', (how) => {
-    const f = twoRouters(how);
-    const pkt = icmp4Packet({ ethSrc: '00:00:00:00:00:01', ethDst: '00:00:00:00:ff:01', src: '10.0.0.2', dst: '20.0.0.2' });
-    const r = simulate(worldFromNb(f.model), { datapath: 'sw0', inport: 'vm1', packet: pkt });
-    expect(r.outcomes).toHaveLength(1);
-    const o = r.outcomes[0]!;
-    expect(o.kind === 'delivered' && { port: o.port, ...describePacket(o.packet) }).toMatchObject({
-      port: 'vm2',
-      'eth.src': '00:00:00:00:ff:02',
-      'eth.dst': '00:00:00:00:00:02',
-      'ip.ttl': '62',
-    });
-    const routers = r.steps.filter((s) => s.kind === 'pipeline' && s.pipeline === 'ingress').map((s) => (s.kind === 'pipeline' ? s.datapath : ''));
-    expect(routers).toEqual(how === 'switch' ? ['sw0', 'lr0', 'join', 'lr1', 'sw1'] : ['sw0', 'lr0', 'lr1', 'sw1']);
-  });
+  test.each(['switch', 'peer'] as const)(
+    'vm1 → vm2 across two routers (%s): two hops, the neighbour router resolved statically',
+    (how) => {
+      const f = twoRouters(how);
+      const pkt = icmp4Packet({
+        ethSrc: '00:00:00:00:00:01',
+        ethDst: '00:00:00:00:ff:01',
+        src: '10.0.0.2',
+        dst: '20.0.0.2',
+      });
+      const r = simulate(worldFromNb(f.model), { datapath: 'sw0', inport: 'vm1', packet: pkt });
+      expect(r.outcomes).toHaveLength(1);
+      const o = r.outcomes[0]!;
+      expect(o.kind === 'delivered' && { port: o.port, ...describePacket(o.packet) }).toMatchObject(
+        {
+          port: 'vm2',
+          'eth.src': '00:00:00:00:ff:02',
+          'eth.dst': '00:00:00:00:00:02',
+          'ip.ttl': '62',
+        },
+      );
+      const routers = r.steps
+        .filter((s) => s.kind === 'pipeline' && s.pipeline === 'ingress')
+        .map((s) => (s.kind === 'pipeline' ? s.datapath : ''));
+      expect(routers).toEqual(
+        how === 'switch' ? ['sw0', 'lr0', 'join', 'lr1', 'sw1'] : ['sw0', 'lr0', 'lr1', 'sw1'],
+      );
+    },
+  );
 });

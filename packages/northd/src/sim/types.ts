@@ -61,7 +61,13 @@ export interface StageRef {
  * icmp4 { … }), clone it, or send it to several ports, and each of those is a branch.
  */
 export type TraceStep =
-  | { readonly kind: 'pipeline'; readonly datapath: string; readonly pipeline: Pipeline; readonly inport: string; readonly outport?: string }
+  | {
+      readonly kind: 'pipeline';
+      readonly datapath: string;
+      readonly pipeline: Pipeline;
+      readonly inport: string;
+      readonly outport?: string;
+    }
   | { readonly kind: 'flow'; readonly at: StageRef; readonly flow: LFlow }
   | { readonly kind: 'no-match'; readonly at: StageRef }
   | { readonly kind: 'note'; readonly text: string }

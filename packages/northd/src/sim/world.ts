@@ -16,26 +16,52 @@ export function worldFromNb(nb: NbModel, macBindings: readonly MacBinding[] = []
     const input = deriveSwitch(nb, uuid);
     if (!input) continue;
     const ports: SimPort[] = input.ports.map((p) =>
-      p.peer ? { name: p.row.name, peer: { datapath: p.peer.router.name, port: p.peer.row.name } } : { name: p.row.name },
+      p.peer
+        ? { name: p.row.name, peer: { datapath: p.peer.router.name, port: p.peer.row.name } }
+        : { name: p.row.name },
     );
-    const multicastGroups = Object.fromEntries(switchMulticastGroups(input).map((g) => [g.name, g.ports]));
-    datapaths.push({ name: input.row.name, kind: 'switch', flows: buildDatapath(input).flows, ports, multicastGroups });
+    const multicastGroups = Object.fromEntries(
+      switchMulticastGroups(input).map((g) => [g.name, g.ports]),
+    );
+    datapaths.push({
+      name: input.row.name,
+      kind: 'switch',
+      flows: buildDatapath(input).flows,
+      ports,
+      multicastGroups,
+    });
   }
   for (const uuid of [...nb.table('logical_router').keys()].sort()) {
     const input = deriveRouter(nb, uuid);
     if (!input) continue;
     const ports: SimPort[] = input.ports.map((p) => {
-      if (p.peerSwitch) return { name: p.row.name, peer: { datapath: p.peerSwitch.row.name, port: p.peerSwitch.port.name } };
-      if (p.peerRouterPort) return { name: p.row.name, peer: { datapath: p.peerRouterPort.router.name, port: p.peerRouterPort.row.name } };
+      if (p.peerSwitch)
+        return {
+          name: p.row.name,
+          peer: { datapath: p.peerSwitch.row.name, port: p.peerSwitch.port.name },
+        };
+      if (p.peerRouterPort)
+        return {
+          name: p.row.name,
+          peer: { datapath: p.peerRouterPort.router.name, port: p.peerRouterPort.row.name },
+        };
       return { name: p.row.name };
     });
     // Each distributed gateway port has a chassisredirect twin, as in SB.
     for (const p of input.ports) {
-      if (!input.row.options?.['chassis'] && (p.gatewayChassis.length > 0 || p.row.options?.['redirect-chassis'])) {
+      if (
+        !input.row.options?.chassis &&
+        (p.gatewayChassis.length > 0 || p.row.options?.['redirect-chassis'])
+      ) {
         ports.push({ name: `cr-${p.row.name}`, redirect: p.row.name });
       }
     }
-    datapaths.push({ name: input.row.name, kind: 'router', flows: buildDatapath(input).flows, ports });
+    datapaths.push({
+      name: input.row.name,
+      kind: 'router',
+      flows: buildDatapath(input).flows,
+      ports,
+    });
   }
   return { datapaths, macBindings };
 }

@@ -13,7 +13,13 @@ export function buildAdmission(input: RouterInput, sink: FlowSink): void {
   sink.add('lr_in_admission', 100, 'vlan.present || eth.src[40]', 'drop;');
   for (const p of enabledPorts(input.ports)) {
     const actions = `${REG_INPORT_ETH_ADDR} = ${p.addresses.mac}; next;`;
-    sink.add('lr_in_admission', 50, `eth.mcast && inport == ${q(p.row.name)}`, actions, portSource(p));
+    sink.add(
+      'lr_in_admission',
+      50,
+      `eth.mcast && inport == ${q(p.row.name)}`,
+      actions,
+      portSource(p),
+    );
     // A gateway port's MAC lives on the gateway chassis only: frames to it are taken there.
     const resident = isGatewayPort(input, p) ? ` && is_chassis_resident(${crPort(p)})` : '';
     sink.add(

@@ -15,7 +15,7 @@ export function buildArpRequest(input: RouterInput, sink: FlowSink): void {
   const seen = new Set<string>();
   for (const r of input.routes) {
     const nh = parseIp(r.nexthop);
-    if (!nh || nh.family !== 6 || nh.plen !== 128 || seen.has(nh.addr)) continue;
+    if (nh?.family !== 6 || nh.plen !== 128 || seen.has(nh.addr)) continue;
     seen.add(nh.addr);
     const sn = solicitedNode(nh.addr);
     const b = ipaddr.parse(sn).toByteArray();
@@ -34,6 +34,11 @@ export function buildArpRequest(input: RouterInput, sink: FlowSink): void {
     'eth.dst == 00:00:00:00:00:00 && ip4',
     `arp { eth.dst = ff:ff:ff:ff:ff:ff; arp.spa = ${REG_SRC_IPV4}; arp.tpa = ${REG_NEXT_HOP_IPV4}; arp.op = 1; output; };`,
   );
-  sink.add('lr_in_arp_request', 100, 'eth.dst == 00:00:00:00:00:00 && ip6', `nd_ns { nd.target = ${REG_NEXT_HOP_IPV6}; output; };`);
+  sink.add(
+    'lr_in_arp_request',
+    100,
+    'eth.dst == 00:00:00:00:00:00 && ip6',
+    `nd_ns { nd.target = ${REG_NEXT_HOP_IPV6}; output; };`,
+  );
   sink.add('lr_in_arp_request', 0, '1', 'output;');
 }

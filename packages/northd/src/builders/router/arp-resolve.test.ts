@@ -81,7 +81,9 @@ describe('lr_in_arp_resolve', () => {
     for (const how of ['switch', 'peer'] as const) {
       const f = twoRouters(how);
       f.update('logical_router', f.id('lr0'), { options: { dynamic_neigh_routers: 'true' } });
-      expect(routerGolden(f, 'lr0', ['lr_in_arp_resolve'])).toBe(lines(DEFAULTS.mcast, DEFAULTS.arp, DEFAULTS.nd));
+      expect(routerGolden(f, 'lr0', ['lr_in_arp_resolve'])).toBe(
+        lines(DEFAULTS.mcast, DEFAULTS.arp, DEFAULTS.nd),
+      );
     }
     const f = twoSubnets();
     f.update('logical_router', f.id('lr0'), { options: { dynamic_neigh_routers: 'true' } });

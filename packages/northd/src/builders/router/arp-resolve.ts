@@ -1,8 +1,8 @@
 import type { RouterInput, RouterPortInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { type LportAddresses, linkLocalFromMac, parseIp } from '../../net/addresses.js';
-import { REG_NEXT_HOP_IPV4, REG_NEXT_HOP_IPV6 } from './registers.js';
 import { snatExternalIps } from './nat-rules.js';
+import { REG_NEXT_HOP_IPV4, REG_NEXT_HOP_IPV6 } from './registers.js';
 import { ipv6Networks, portSource, q } from './util.js';
 
 /**
@@ -23,14 +23,22 @@ export function buildArpResolve(input: RouterInput, sink: FlowSink): void {
   const snat = snatExternalIps(input);
   for (const p of input.ports) {
     for (const family of [4, 6] as const) {
-      const own = (family === 4 ? p.addresses.ipv4 : ipv6Networks(p)).filter((a) => snat.has(a.addr));
+      const own = (family === 4 ? p.addresses.ipv4 : ipv6Networks(p)).filter((a) =>
+        snat.has(a.addr),
+      );
       if (own.length) {
-        sink.add('lr_in_arp_resolve', 2, `ip${family}.dst == {${own.map((a) => a.addr).join(', ')}}`, 'drop;', portSource(p));
+        sink.add(
+          'lr_in_arp_resolve',
+          2,
+          `ip${family}.dst == {${own.map((a) => a.addr).join(', ')}}`,
+          'drop;',
+          portSource(p),
+        );
       }
     }
   }
 
-  const dynamicNeighRouters = input.row.options?.['dynamic_neigh_routers'] === 'true';
+  const dynamicNeighRouters = input.row.options?.dynamic_neigh_routers === 'true';
   for (const p of input.ports) {
     if (p.peerSwitch) {
       for (const n of p.peerSwitch.neighbours) {
@@ -47,7 +55,10 @@ export function buildArpResolve(input: RouterInput, sink: FlowSink): void {
     }
     if (p.peerRouterPort && !dynamicNeighRouters) {
       const peer = p.peerRouterPort;
-      staticBinding(p, withLinkLocal(peer.addresses), sink, { table: 'logical_router_port', uuid: peer.row.uuid });
+      staticBinding(p, withLinkLocal(peer.addresses), sink, {
+        table: 'logical_router_port',
+        uuid: peer.row.uuid,
+      });
     }
   }
 }
@@ -55,15 +66,34 @@ export function buildArpResolve(input: RouterInput, sink: FlowSink): void {
 /** A router port's addresses with the link-local one OVN gives every router port. */
 function withLinkLocal(a: LportAddresses): LportAddresses {
   const lla = linkLocalFromMac(a.mac);
-  return a.ipv6.some((x) => x.addr === lla) ? a : { ...a, ipv6: [...a.ipv6, parseIp(`${lla}/64`)!] };
+  return a.ipv6.some((x) => x.addr === lla)
+    ? a
+    : { ...a, ipv6: [...a.ipv6, parseIp(`${lla}/64`)!] };
 }
 
-function staticBinding(p: RouterPortInput, a: LportAddresses, sink: FlowSink, source: { table: string; uuid: string }): void {
+function staticBinding(
+  p: RouterPortInput,
+  a: LportAddresses,
+  sink: FlowSink,
+  source: { table: string; uuid: string },
+): void {
   const out = q(p.row.name);
   for (const ip of a.ipv4) {
-    sink.add('lr_in_arp_resolve', 100, `outport == ${out} && ${REG_NEXT_HOP_IPV4} == ${ip.addr}`, `eth.dst = ${a.mac}; next;`, source);
+    sink.add(
+      'lr_in_arp_resolve',
+      100,
+      `outport == ${out} && ${REG_NEXT_HOP_IPV4} == ${ip.addr}`,
+      `eth.dst = ${a.mac}; next;`,
+      source,
+    );
   }
   for (const ip of a.ipv6) {
-    sink.add('lr_in_arp_resolve', 100, `outport == ${out} && ${REG_NEXT_HOP_IPV6} == ${ip.addr}`, `eth.dst = ${a.mac}; next;`, source);
+    sink.add(
+      'lr_in_arp_resolve',
+      100,
+      `outport == ${out} && ${REG_NEXT_HOP_IPV6} == ${ip.addr}`,
+      `eth.dst = ${a.mac}; next;`,
+      source,
+    );
   }
 }

@@ -24,16 +24,18 @@ const whenEnabled =
   };
 
 /** The router pipeline, one builder per feature, each in its own file. */
-export const ROUTER_BUILDERS: ReadonlyArray<readonly [name: string, build: RouterBuilder]> = ([
-  ['lr-admission', buildAdmission],
-  ['lr-neighbor', buildNeighbor],
-  ['lr-ip-input', buildIpInput],
-  ['lr-nat', buildNat],
-  ['lr-lb', buildRouterLb],
-  ['lr-routing-pre', buildRoutingPre],
-  ['lr-routing', buildRouting],
-  ['lr-arp-resolve', buildArpResolve],
-  ['lr-arp-request', buildArpRequest],
-  ['lr-delivery', buildDelivery],
-  ['lr-defaults', buildDefaults],
-] as const).map(([name, build]) => [name, whenEnabled(build)] as const);
+export const ROUTER_BUILDERS: ReadonlyArray<readonly [name: string, build: RouterBuilder]> = (
+  [
+    ['lr-admission', buildAdmission],
+    ['lr-neighbor', buildNeighbor],
+    ['lr-ip-input', buildIpInput],
+    ['lr-nat', buildNat],
+    ['lr-lb', buildRouterLb],
+    ['lr-routing-pre', buildRoutingPre],
+    ['lr-routing', buildRouting],
+    ['lr-arp-resolve', buildArpResolve],
+    ['lr-arp-request', buildArpRequest],
+    ['lr-delivery', buildDelivery],
+    ['lr-defaults', buildDefaults],
+  ] as const
+).map(([name, build]) => [name, whenEnabled(build)] as const);

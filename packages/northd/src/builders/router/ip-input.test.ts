@@ -17,7 +17,8 @@ function onePort(networks: string[], routerOptions: Record<string, string> = {})
 const common = {
   martians:
     'lr_in_ip_input (priority=100), match=(ip4.src_mcast || ip4.src == 255.255.255.255 || ip4.src == 127.0.0.0/8 || ip4.dst == 127.0.0.0/8 || ip4.src == 0.0.0.0/8 || ip4.dst == 0.0.0.0/8), action=(drop;)',
-  ownSource: 'lr_in_ip_input (priority=100), match=(ip4.src == {10.0.0.1, 10.0.0.255} && reg9[0] == 0), action=(drop;)',
+  ownSource:
+    'lr_in_ip_input (priority=100), match=(ip4.src == {10.0.0.1, 10.0.0.255} && reg9[0] == 0), action=(drop;)',
   arpReply:
     'lr_in_ip_input (priority=90), match=(inport == "lrp0" && arp.op == 1 && arp.tpa == 10.0.0.1 && arp.spa == 10.0.0.0/24), action=(eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; arp.tha = arp.sha; arp.sha = xreg0[0..47]; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;)',
   nsReply:
@@ -64,17 +65,51 @@ const cases = [
     name: 'a distributed router with one IPv4 port',
     setup: () => onePort(['10.0.0.1/24']),
     expected: lines(
-      c.ownSource, c.martians, c.arpReply, c.nsReply, c.echo4, c.echo6, c.arpNdDrop, c.rsRa, c.mcastRsvd, c.mcast,
+      c.ownSource,
+      c.martians,
+      c.arpReply,
+      c.nsReply,
+      c.echo4,
+      c.echo6,
+      c.arpNdDrop,
+      c.rsRa,
+      c.mcastRsvd,
+      c.mcast,
       ...unreachables,
-      c.own4, c.own6, c.bcast, c.mcastTtl, c.ttlSubnet, c.ttlAny, c.ttlAny6, c.ttlDrop, c.next,
+      c.own4,
+      c.own6,
+      c.bcast,
+      c.mcastTtl,
+      c.ttlSubnet,
+      c.ttlAny,
+      c.ttlAny6,
+      c.ttlDrop,
+      c.next,
     ),
   },
   {
     name: 'a gateway router leaves traffic to its addresses to NAT and load balancing',
     setup: () => onePort(['10.0.0.1/24'], { chassis: 'hv1' }),
     expected: lines(
-      c.ownSource, c.martians, c.arpReply, c.nsReply, c.echo4, c.echo6, c.arpNdDrop, c.rsRa, c.mcastRsvd, c.mcast,
-      c.own4, c.own6, c.bcast, c.mcastTtl, c.ttlSubnet, c.ttlAny, c.ttlAny6, c.ttlDrop, c.next,
+      c.ownSource,
+      c.martians,
+      c.arpReply,
+      c.nsReply,
+      c.echo4,
+      c.echo6,
+      c.arpNdDrop,
+      c.rsRa,
+      c.mcastRsvd,
+      c.mcast,
+      c.own4,
+      c.own6,
+      c.bcast,
+      c.mcastTtl,
+      c.ttlSubnet,
+      c.ttlAny,
+      c.ttlAny6,
+      c.ttlDrop,
+      c.next,
     ),
   },
 ];
@@ -85,8 +120,14 @@ describe('lr_in_ip_input', () => {
   });
 
   test('a port with two IPv4 networks and an IPv6 one', () => {
-    const text = routerGolden(onePort(['10.0.0.1/24', '10.1.0.1/16', 'fd00::1/64'], { chassis: 'hv1' }), 'lr0', ['lr_in_ip_input']);
-    const perPort = text.split('\n').filter((l) => /priority=(100|90|60|31|30)\)/.test(l) && !l.includes('src_mcast'));
+    const text = routerGolden(
+      onePort(['10.0.0.1/24', '10.1.0.1/16', 'fd00::1/64'], { chassis: 'hv1' }),
+      'lr0',
+      ['lr_in_ip_input'],
+    );
+    const perPort = text
+      .split('\n')
+      .filter((l) => /priority=(100|90|60|31|30)\)/.test(l) && !l.includes('src_mcast'));
     expect(perPort.join('\n')).toBe(
       lines(
         // Both networks' addresses and broadcasts are refused as sources.

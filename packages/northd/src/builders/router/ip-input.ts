@@ -18,7 +18,8 @@ export function buildIpInput(input: RouterInput, sink: FlowSink): void {
   const ports = enabledPorts(input.ports);
   // A router with a gateway (gateway router or distributed gateway port) accepts traffic to its
   // own addresses for NAT and load balancing, so it does not answer it with errors.
-  const hasGateway = !!input.row.options?.['chassis'] || input.ports.some((p) => isGatewayPort(input, p));
+  const hasGateway =
+    !!input.row.options?.chassis || input.ports.some((p) => isGatewayPort(input, p));
 
   sink.add(
     STAGE,
@@ -48,7 +49,13 @@ export function buildIpInput(input: RouterInput, sink: FlowSink): void {
   }
 }
 
-function ipv4Host(p: RouterPortInput, hasGateway: boolean, resident: string, snat: ReadonlySet<string>, sink: FlowSink): void {
+function ipv4Host(
+  p: RouterPortInput,
+  hasGateway: boolean,
+  resident: string,
+  snat: ReadonlySet<string>,
+  sink: FlowSink,
+): void {
   const v4 = p.addresses.ipv4;
   const src = portSource(p);
   const name = q(p.row.name);
@@ -56,7 +63,13 @@ function ipv4Host(p: RouterPortInput, hasGateway: boolean, resident: string, sna
     // Our own addresses and subnet broadcasts are never valid sources, unless the packet is
     // ours coming back through egress loopback.
     const own = v4.flatMap((a) => [a.addr, a.bcast!]);
-    sink.add(STAGE, 100, `ip4.src == {${own.join(', ')}} && ${REGBIT_EGRESS_LOOPBACK} == 0`, 'drop;', src);
+    sink.add(
+      STAGE,
+      100,
+      `ip4.src == {${own.join(', ')}} && ${REGBIT_EGRESS_LOOPBACK} == 0`,
+      'drop;',
+      src,
+    );
     // Ping replies: the inport does not matter, nor the TTL (RFC 1812 4.2.2.9).
     sink.add(
       STAGE,
@@ -85,8 +98,20 @@ function ipv4Host(p: RouterPortInput, hasGateway: boolean, resident: string, sna
         'icmp4 { eth.dst <-> eth.src; ip4.dst <-> ip4.src; ip.ttl = 255; icmp4.type = 3; icmp4.code = 3; next; };',
         src,
       );
-      sink.add(STAGE, 80, `${toUs} && tcp`, 'tcp_reset { eth.dst <-> eth.src; ip4.dst <-> ip4.src; next; };', src);
-      sink.add(STAGE, 80, `${toUs} && sctp`, 'sctp_abort { eth.dst <-> eth.src; ip4.dst <-> ip4.src; next; };', src);
+      sink.add(
+        STAGE,
+        80,
+        `${toUs} && tcp`,
+        'tcp_reset { eth.dst <-> eth.src; ip4.dst <-> ip4.src; next; };',
+        src,
+      );
+      sink.add(
+        STAGE,
+        80,
+        `${toUs} && sctp`,
+        'sctp_abort { eth.dst <-> eth.src; ip4.dst <-> ip4.src; next; };',
+        src,
+      );
       sink.add(
         STAGE,
         70,
@@ -97,7 +122,8 @@ function ipv4Host(p: RouterPortInput, hasGateway: boolean, resident: string, sna
     }
   }
   const dropped = v4.filter((a) => !snat.has(a.addr));
-  if (dropped.length) sink.add(STAGE, 60, `ip4.dst == {${dropped.map((a) => a.addr).join(', ')}}`, 'drop;', src);
+  if (dropped.length)
+    sink.add(STAGE, 60, `ip4.dst == {${dropped.map((a) => a.addr).join(', ')}}`, 'drop;', src);
 
   // ICMP time exceeded, from the address of the sender's subnet if it is on one (31), else
   // from the port's first address (30). The error goes straight back out of the inport.
@@ -114,11 +140,23 @@ function ipv4Host(p: RouterPortInput, hasGateway: boolean, resident: string, sna
     );
   }
   if (v4.length) {
-    sink.add(STAGE, 30, `inport == ${name} && ip4 && ip.ttl == {0, 1} && !ip.later_frag${resident}`, timeExceeded(v4[0]!.addr), src);
+    sink.add(
+      STAGE,
+      30,
+      `inport == ${name} && ip4 && ip.ttl == {0, 1} && !ip.later_frag${resident}`,
+      timeExceeded(v4[0]!.addr),
+      src,
+    );
   }
 }
 
-function ipv6Host(p: RouterPortInput, hasGateway: boolean, resident: string, snat: ReadonlySet<string>, sink: FlowSink): void {
+function ipv6Host(
+  p: RouterPortInput,
+  hasGateway: boolean,
+  resident: string,
+  snat: ReadonlySet<string>,
+  sink: FlowSink,
+): void {
   const v6 = ipv6Networks(p);
   const src = portSource(p);
   const name = q(p.row.name);
@@ -143,8 +181,20 @@ function ipv6Host(p: RouterPortInput, hasGateway: boolean, resident: string, sna
   if (!hasGateway) {
     for (const a of v6) {
       const toUs = `ip6 && ip6.dst == ${a.addr} && !ip.later_frag`;
-      sink.add(STAGE, 80, `${toUs} && tcp`, 'tcp_reset { eth.dst <-> eth.src; ip6.dst <-> ip6.src; next; };', src);
-      sink.add(STAGE, 80, `${toUs} && sctp`, 'sctp_abort { eth.dst <-> eth.src; ip6.dst <-> ip6.src; next; };', src);
+      sink.add(
+        STAGE,
+        80,
+        `${toUs} && tcp`,
+        'tcp_reset { eth.dst <-> eth.src; ip6.dst <-> ip6.src; next; };',
+        src,
+      );
+      sink.add(
+        STAGE,
+        80,
+        `${toUs} && sctp`,
+        'sctp_abort { eth.dst <-> eth.src; ip6.dst <-> ip6.src; next; };',
+        src,
+      );
       sink.add(
         STAGE,
         80,
@@ -162,7 +212,8 @@ function ipv6Host(p: RouterPortInput, hasGateway: boolean, resident: string, sna
     }
   }
   const dropped = v6.filter((a) => !snat.has(a.addr));
-  if (dropped.length) sink.add(STAGE, 60, `ip6.dst == {${dropped.map((a) => a.addr).join(', ')}}`, 'drop;', src);
+  if (dropped.length)
+    sink.add(STAGE, 60, `ip6.dst == {${dropped.map((a) => a.addr).join(', ')}}`, 'drop;', src);
 
   // Time exceeded, as for IPv4; the link-local address (last) only serves as the default source.
   const timeExceeded = (srcIp: string) =>
@@ -177,5 +228,11 @@ function ipv6Host(p: RouterPortInput, hasGateway: boolean, resident: string, sna
       src,
     );
   }
-  sink.add(STAGE, 30, `inport == ${name} && ip6 && ip.ttl == {0, 1} && !ip.later_frag${resident}`, timeExceeded(v6[0]!.addr), src);
+  sink.add(
+    STAGE,
+    30,
+    `inport == ${name} && ip6 && ip.ttl == {0, 1} && !ip.later_frag${resident}`,
+    timeExceeded(v6[0]!.addr),
+    src,
+  );
 }

@@ -2,9 +2,17 @@ import { describe, expect, test } from 'vitest';
 import type { NbFixture } from '../../testing/nb-fixture.js';
 import { gatewayRouter, lines, routerFlows, routerGolden, twoSubnets } from './test-util.js';
 
-function lb(f: NbFixture, router: string, vips: Record<string, string>, protocol: 'tcp' | 'udp' | null = 'tcp') {
+function lb(
+  f: NbFixture,
+  router: string,
+  vips: Record<string, string>,
+  protocol: 'tcp' | 'udp' | null = 'tcp',
+) {
   const row = f.insert('load_balancer', { name: 'lb0', vips, protocol });
-  f.insert('logical_router_load_balancer', { router_uuid: f.id(router), load_balancer_uuid: row.uuid });
+  f.insert('logical_router_load_balancer', {
+    router_uuid: f.id(router),
+    load_balancer_uuid: row.uuid,
+  });
   return row;
 }
 
@@ -14,7 +22,16 @@ function lb(f: NbFixture, router: string, vips: Record<string, string>, protocol
 describe('load balancing on a gateway router', () => {
   test('a VIP with a port, one without, one without backends', () => {
     const f = gatewayRouter();
-    lb(f, 'gr0', { '172.16.0.200:80': '10.0.0.2:8080,10.0.0.3:8080', '172.16.0.201': '10.0.0.2', '172.16.0.202:53': '' }, 'udp');
+    lb(
+      f,
+      'gr0',
+      {
+        '172.16.0.200:80': '10.0.0.2:8080,10.0.0.3:8080',
+        '172.16.0.201': '10.0.0.2',
+        '172.16.0.202:53': '',
+      },
+      'udp',
+    );
     expect(routerGolden(f, 'gr0', ['lr_in_defrag', 'lr_in_dnat', 'lr_out_undnat'])).toBe(
       lines(
         'lr_in_defrag (priority=110), match=(ip && ip4.dst == 172.16.0.200 && udp), action=(reg0 = 172.16.0.200; reg9[16..31] = udp.dst; ct_dnat;)',
@@ -35,13 +52,19 @@ describe('load balancing on a gateway router', () => {
       ),
     );
     // VIPs are answered for by ARP on every port.
-    expect(routerGolden(f, 'gr0', ['lr_in_ip_input']).split('\n').filter((l) => l.includes('arp.tpa == 172.16.0.20')).length).toBe(6);
+    expect(
+      routerGolden(f, 'gr0', ['lr_in_ip_input'])
+        .split('\n')
+        .filter((l) => l.includes('arp.tpa == 172.16.0.20')).length,
+    ).toBe(6);
   });
 
   test('bad VIPs and distributed routers are reported', () => {
     const f = gatewayRouter();
     lb(f, 'gr0', { '172.16.0.200:80': '10.0.0.2' });
-    expect(routerFlows(f, 'gr0').diagnostics.map((d) => d.problem)).toEqual(['Load_Balancer lb0: VIP 172.16.0.200:80: backend 10.0.0.2: needs a port']);
+    expect(routerFlows(f, 'gr0').diagnostics.map((d) => d.problem)).toEqual([
+      'Load_Balancer lb0: VIP 172.16.0.200:80: backend 10.0.0.2: needs a port',
+    ]);
     const d = twoSubnets();
     lb(d, 'lr0', { '30.0.0.1': '10.0.0.2' });
     expect(routerFlows(d, 'lr0').diagnostics.map((x) => x.problem)).toEqual([

@@ -11,12 +11,18 @@ export const REG_ORIG_TP_DPORT_ROUTER = 'reg9[16..31]';
 const LB = (lb: LoadBalancer) => ({ table: 'load_balancer', uuid: lb.uuid });
 
 /** A router load balancer's usable VIPs (malformed ones reported on their row). */
-export function routerVips(input: RouterInput, sink?: FlowSink): { lb: LoadBalancer; vip: LbVip }[] {
+export function routerVips(
+  input: RouterInput,
+  sink?: FlowSink,
+): { lb: LoadBalancer; vip: LbVip }[] {
   const out: { lb: LoadBalancer; vip: LbVip }[] = [];
   for (const lb of [...input.loadBalancers].sort((a, b) => a.uuid.localeCompare(b.uuid))) {
-    for (const [key, value] of Object.entries(lb.vips ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [key, value] of Object.entries(lb.vips ?? {}).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    )) {
       const vip = parseLbVip(key, value);
-      if (typeof vip === 'string') sink?.report(LB(lb), `Load_Balancer ${lb.name || lb.uuid}: ${vip}`);
+      if (typeof vip === 'string')
+        sink?.report(LB(lb), `Load_Balancer ${lb.name || lb.uuid}: ${vip}`);
       else out.push({ lb, vip });
     }
   }
@@ -35,7 +41,11 @@ export function routerVips(input: RouterInput, sink?: FlowSink): { lb: LoadBalan
 export function buildRouterLb(input: RouterInput, sink: FlowSink): void {
   if (!input.loadBalancers.length) return;
   if (!isGatewayRouter(input)) {
-    for (const lb of input.loadBalancers) sink.report(LB(lb), 'load balancing on distributed routers is not supported yet (set options:chassis for a gateway router)');
+    for (const lb of input.loadBalancers)
+      sink.report(
+        LB(lb),
+        'load balancing on distributed routers is not supported yet (set options:chassis for a gateway router)',
+      );
     return;
   }
   for (const { lb, vip } of routerVips(input, sink)) {
@@ -43,15 +53,31 @@ export function buildRouterLb(input: RouterInput, sink: FlowSink): void {
     const v = vip.ip.family;
     const proto = lb.protocol ?? 'tcp';
     const reg = nextHopReg(v);
-    const hash = lb.selection_fields?.length ? `; hash_fields=${JSON.stringify(lb.selection_fields.join(','))}` : '';
-    const lbAction = vip.backends.length ? `ct_lb_mark(backends=${vip.backends.join(',')}${hash});` : 'drop;';
+    const hash = lb.selection_fields?.length
+      ? `; hash_fields=${JSON.stringify(lb.selection_fields.join(','))}`
+      : '';
+    const lbAction = vip.backends.length
+      ? `ct_lb_mark(backends=${vip.backends.join(',')}${hash});`
+      : 'drop;';
     if (vip.port !== undefined) {
-      sink.add('lr_in_defrag', 110, `ip && ip${v}.dst == ${vip.ip.addr} && ${proto}`, `${reg} = ${vip.ip.addr}; ${REG_ORIG_TP_DPORT_ROUTER} = ${proto}.dst; ct_dnat;`, src);
+      sink.add(
+        'lr_in_defrag',
+        110,
+        `ip && ip${v}.dst == ${vip.ip.addr} && ${proto}`,
+        `${reg} = ${vip.ip.addr}; ${REG_ORIG_TP_DPORT_ROUTER} = ${proto}.dst; ct_dnat;`,
+        src,
+      );
       const m = `ip${v} && ${reg} == ${vip.ip.addr} && ${proto} && ${REG_ORIG_TP_DPORT_ROUTER} == ${vip.port}`;
       sink.add('lr_in_dnat', 120, `ct.new && ${m}`, lbAction, src);
       sink.add('lr_in_dnat', 120, `ct.est && ${m} && ct_mark.natted == 1`, 'next;', src);
     } else {
-      sink.add('lr_in_defrag', 100, `ip && ip${v}.dst == ${vip.ip.addr}`, `${reg} = ${vip.ip.addr}; ct_dnat;`, src);
+      sink.add(
+        'lr_in_defrag',
+        100,
+        `ip && ip${v}.dst == ${vip.ip.addr}`,
+        `${reg} = ${vip.ip.addr}; ct_dnat;`,
+        src,
+      );
       const m = `ip${v} && ${reg} == ${vip.ip.addr}`;
       sink.add('lr_in_dnat', 110, `ct.new && ${m}`, lbAction, src);
       sink.add('lr_in_dnat', 110, `ct.est && ${m} && ct_mark.natted == 1`, 'next;', src);

@@ -9,12 +9,18 @@ import { gatewayPorts } from './util.js';
  * `gw` is the distributed gateway port the rule applies on.
  */
 export type NatRule =
-  | { readonly ok: true; readonly row: Nat; readonly external: IpAddress; readonly logical: IpAddress; readonly gw?: RouterPortInput }
+  | {
+      readonly ok: true;
+      readonly row: Nat;
+      readonly external: IpAddress;
+      readonly logical: IpAddress;
+      readonly gw?: RouterPortInput;
+    }
   | { readonly ok: false; readonly row: Nat; readonly problem: string };
 
 /** A gateway router: one bound to a chassis (options:chassis), where all NAT is centralized. */
 export function isGatewayRouter(input: RouterInput): boolean {
-  return !!input.row.options?.['chassis'];
+  return !!input.row.options?.chassis;
 }
 
 /**
@@ -36,10 +42,15 @@ export function natRules(input: RouterInput): NatRule[] {
       }
       const host = logical.plen === (logical.family === 4 ? 32 : 128);
       if (row.type !== 'snat' && !host) {
-        return { ok: false, row, problem: `${row.type} needs a single logical_ip, not the network ${row.logical_ip}` };
+        return {
+          ok: false,
+          row,
+          problem: `${row.type} needs a single logical_ip, not the network ${row.logical_ip}`,
+        };
       }
       const range = row.external_port_range;
-      if (range && !validPortRange(range)) return { ok: false, row, problem: `bad external_port_range "${range}"` };
+      if (range && !validPortRange(range))
+        return { ok: false, row, problem: `bad external_port_range "${range}"` };
       if (isGatewayRouter(input)) return { ok: true, row, external, logical };
       const gw = natGatewayPort(input, external);
       if (typeof gw === 'string') return { ok: false, row, problem: gw };
@@ -53,7 +64,8 @@ export function natRules(input: RouterInput): NatRule[] {
  */
 function natGatewayPort(input: RouterInput, external: IpAddress): RouterPortInput | string {
   const gws = gatewayPorts(input);
-  if (gws.length === 0) return 'NAT on a distributed router needs a distributed gateway port (a port with gateway chassis)';
+  if (gws.length === 0)
+    return 'NAT on a distributed router needs a distributed gateway port (a port with gateway chassis)';
   if (gws.length === 1) return gws[0]!;
   const ext = ipaddr.parse(external.addr);
   const holding = gws.filter((p) =>
@@ -62,7 +74,9 @@ function natGatewayPort(input: RouterInput, external: IpAddress): RouterPortInpu
       return net.kind() === ext.kind() && ext.match(net, a.plen);
     }),
   );
-  return holding.length === 1 ? holding[0]! : `cannot tell which distributed gateway port serves external_ip ${external.addr}`;
+  return holding.length === 1
+    ? holding[0]!
+    : `cannot tell which distributed gateway port serves external_ip ${external.addr}`;
 }
 
 /** Usable rules. */
@@ -72,7 +86,11 @@ export function builtNats(input: RouterInput): Extract<NatRule, { ok: true }>[] 
 
 /** External addresses that SNAT (snat, dnat_and_snat) translates to. */
 export function snatExternalIps(input: RouterInput): Set<string> {
-  return new Set(builtNats(input).filter((r) => r.row.type !== 'dnat').map((r) => r.external.addr));
+  return new Set(
+    builtNats(input)
+      .filter((r) => r.row.type !== 'dnat')
+      .map((r) => r.external.addr),
+  );
 }
 
 /** "N" or "LO-HI" with 1 ≤ LO ≤ HI ≤ 65535. */

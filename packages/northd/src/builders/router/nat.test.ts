@@ -1,8 +1,22 @@
 import { describe, expect, test } from 'vitest';
 import type { Stage } from '../../stages.js';
-import { gatewayChassis, gatewayRouter, lines, nat, routerFlows, routerGolden, twoSubnets } from './test-util.js';
+import {
+  gatewayChassis,
+  gatewayRouter,
+  lines,
+  nat,
+  routerFlows,
+  routerGolden,
+  twoSubnets,
+} from './test-util.js';
 
-const NAT_STAGES: Stage[] = ['lr_in_unsnat', 'lr_in_dnat', 'lr_out_undnat', 'lr_out_post_undnat', 'lr_out_snat'];
+const NAT_STAGES: Stage[] = [
+  'lr_in_unsnat',
+  'lr_in_dnat',
+  'lr_out_undnat',
+  'lr_out_post_undnat',
+  'lr_out_snat',
+];
 
 // ovn-northd(8), gateway routers: unSNAT replies to SNAT external IPs (90), DNAT external IPs
 // (100, with flags.loopback: the reply may leave by the port it came in on), unDNAT all IP in
@@ -66,8 +80,20 @@ describe('NAT on a gateway router', () => {
 
   test('external_port_range limits the translated ports', () => {
     const f = gatewayRouter();
-    f.insert('nat', { router_uuid: f.id('gr0'), type: 'snat', external_ip: '172.16.0.100', logical_ip: '10.0.0.0/24', external_port_range: '10000-20000' });
-    f.insert('nat', { router_uuid: f.id('gr0'), type: 'dnat', external_ip: '172.16.0.120', logical_ip: '10.0.0.3', external_port_range: '8080' });
+    f.insert('nat', {
+      router_uuid: f.id('gr0'),
+      type: 'snat',
+      external_ip: '172.16.0.100',
+      logical_ip: '10.0.0.0/24',
+      external_port_range: '10000-20000',
+    });
+    f.insert('nat', {
+      router_uuid: f.id('gr0'),
+      type: 'dnat',
+      external_ip: '172.16.0.120',
+      logical_ip: '10.0.0.3',
+      external_port_range: '8080',
+    });
     const text = routerGolden(f, 'gr0', ['lr_in_dnat', 'lr_out_snat']).split('\n');
     expect(text.filter((l) => l.includes('ct_'))).toEqual([
       'lr_in_dnat (priority=100), match=(ip && ip4.dst == 172.16.0.120), action=(flags.loopback = 1; ct_dnat(10.0.0.3,8080);)',
@@ -81,7 +107,13 @@ describe('NAT on a gateway router', () => {
       nat(f, 'gr0', 'dnat', '172.16.0.130', '10.0.0.0/24'),
       nat(f, 'gr0', 'snat', '172.16.0.0/24', '10.0.0.0/24'),
       nat(f, 'gr0', 'snat', '172.16.0.140', 'fd00::/64'),
-      f.insert('nat', { router_uuid: f.id('gr0'), type: 'snat', external_ip: '172.16.0.150', logical_ip: '10.0.0.0/24', external_port_range: '20000-10000' }),
+      f.insert('nat', {
+        router_uuid: f.id('gr0'),
+        type: 'snat',
+        external_ip: '172.16.0.150',
+        logical_ip: '10.0.0.0/24',
+        external_port_range: '20000-10000',
+      }),
     ];
     const gr = routerFlows(f, 'gr0');
     expect(gr.diagnostics.map((d) => [d.nbUuid, d.problem])).toEqual([
@@ -96,7 +128,13 @@ describe('NAT on a gateway router', () => {
     const row = nat(d, 'lr0', 'snat', '20.0.0.100', '10.0.0.0/24');
     const lr = routerFlows(d, 'lr0');
     expect(lr.diagnostics).toEqual([
-      { nbTable: 'nat', nbUuid: row.uuid, builder: 'lr-nat', problem: 'NAT on a distributed router needs a distributed gateway port (a port with gateway chassis)' },
+      {
+        nbTable: 'nat',
+        nbUuid: row.uuid,
+        builder: 'lr-nat',
+        problem:
+          'NAT on a distributed router needs a distributed gateway port (a port with gateway chassis)',
+      },
     ]);
     expect(lr.flows.filter((fl) => NAT_STAGES.includes(fl.stage) && fl.priority > 0)).toEqual([]);
   });
@@ -111,7 +149,8 @@ describe('NAT on a distributed gateway port', () => {
     nat(f, 'lr0', 'snat', '20.0.0.100', '10.0.0.0/24');
     nat(f, 'lr0', 'dnat_and_snat', '20.0.0.110', '10.0.0.2');
     const here = 'is_chassis_resident("cr-lrp1")';
-    const clear = 'reg0 = 0; reg1 = 0; reg2 = 0; reg3 = 0; reg4 = 0; reg5 = 0; reg6 = 0; reg7 = 0; reg8 = 0; reg9 = 0;';
+    const clear =
+      'reg0 = 0; reg1 = 0; reg2 = 0; reg3 = 0; reg4 = 0; reg5 = 0; reg6 = 0; reg7 = 0; reg8 = 0; reg9 = 0;';
     const loop = (ip: string) =>
       `lr_out_egr_loop (priority=100), match=(ip4.dst == ${ip} && outport == "lrp1" && ${here}), action=(clone { ct_clear; inport = outport; outport = ""; flags = 0; flags.loopback = 1; ${clear} reg9[0] = 1; next(pipeline=ingress, table=0); };)`;
     expect(routerGolden(f, 'lr0', [...NAT_STAGES, 'lr_in_gw_redirect', 'lr_out_egr_loop'])).toBe(

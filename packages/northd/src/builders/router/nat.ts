@@ -2,7 +2,12 @@ import type { RouterInput, RouterPortInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { routerVips } from './lb.js';
 import { builtNats, isGatewayRouter, type NatRule, natRules } from './nat-rules.js';
-import { REG_INPORT_ETH_ADDR, REG_NEXT_HOP_IPV4, REG_NEXT_HOP_IPV6, REGBIT_EGRESS_LOOPBACK } from './registers.js';
+import {
+  REG_INPORT_ETH_ADDR,
+  REG_NEXT_HOP_IPV4,
+  REG_NEXT_HOP_IPV6,
+  REGBIT_EGRESS_LOOPBACK,
+} from './registers.js';
 import { crPort, enabledPorts, gatewayPorts, q } from './util.js';
 
 const NAT = (uuid: string) => ({ table: 'nat', uuid });
@@ -53,15 +58,29 @@ function gatewayRouterNat(input: RouterInput, rules: Rule[], sink: FlowSink): vo
     }
     if (r.row.type !== 'snat') {
       // The router may send the packet back out of the port it came in on.
-      sink.add('lr_in_dnat', 100, `ip && ip${v}.dst == ${r.external.addr}`, `flags.loopback = 1; ct_dnat(${natTarget(r, r.logical.addr)});`, src);
+      sink.add(
+        'lr_in_dnat',
+        100,
+        `ip && ip${v}.dst == ${r.external.addr}`,
+        `flags.loopback = 1; ct_dnat(${natTarget(r, r.logical.addr)});`,
+        src,
+      );
     }
     if (r.row.type !== 'dnat') {
-      sink.add('lr_out_snat', r.logical.plen + 1, `ip && ip${v}.src == ${prefix(r)} && (!ct.trk || !ct.rpl)`, `ct_snat(${natTarget(r, r.external.addr)});`, src);
+      sink.add(
+        'lr_out_snat',
+        r.logical.plen + 1,
+        `ip && ip${v}.src == ${prefix(r)} && (!ct.trk || !ct.rpl)`,
+        `ct_snat(${natTarget(r, r.external.addr)});`,
+        src,
+      );
     }
     if (v === 4) for (const p of enabledPorts(input.ports)) arp(p, r.external.addr, 90, '', src);
   }
   for (const { lb, vip } of vips) {
-    if (vip.ip.family === 4) for (const p of enabledPorts(input.ports)) arp(p, vip.ip.addr, 90, '', { table: 'load_balancer', uuid: lb.uuid });
+    if (vip.ip.family === 4)
+      for (const p of enabledPorts(input.ports))
+        arp(p, vip.ip.addr, 90, '', { table: 'load_balancer', uuid: lb.uuid });
   }
   // ND and RS/RA are the router's own business, never NATed.
   sink.add('lr_out_undnat', 100, 'nd || nd_rs || nd_ra', 'next;');
@@ -73,7 +92,13 @@ function gatewayRouterNat(input: RouterInput, rules: Rule[], sink: FlowSink): vo
 function distributedNat(input: RouterInput, rules: Rule[], sink: FlowSink): void {
   // Everything for a gateway port goes to the chassis where its cr- twin is.
   for (const gw of gatewayPorts(input)) {
-    sink.add('lr_in_gw_redirect', 50, `outport == ${q(gw.row.name)}`, `outport = ${crPort(gw)}; next;`, { table: 'logical_router_port', uuid: gw.row.uuid });
+    sink.add(
+      'lr_in_gw_redirect',
+      50,
+      `outport == ${q(gw.row.name)}`,
+      `outport = ${crPort(gw)}; next;`,
+      { table: 'logical_router_port', uuid: gw.row.uuid },
+    );
   }
   if (!rules.length) return;
   const arp = arpAnswerer(input, sink);
@@ -86,15 +111,39 @@ function distributedNat(input: RouterInput, rules: Rule[], sink: FlowSink): void
     const name = q(gw.row.name);
     const here = `is_chassis_resident(${crPort(gw)})`;
     if (r.row.type !== 'dnat' && once(`unsnat ${r.external.addr}`)) {
-      sink.add('lr_in_unsnat', 100, `ip && ip${v}.dst == ${r.external.addr} && inport == ${name} && ${here}`, 'ct_snat;', src);
+      sink.add(
+        'lr_in_unsnat',
+        100,
+        `ip && ip${v}.dst == ${r.external.addr} && inport == ${name} && ${here}`,
+        'ct_snat;',
+        src,
+      );
     }
     if (r.row.type === 'snat' && once(`in ${r.external.addr}`)) {
       // SNATed east-west traffic comes back in through GW with an external source: let it pass.
-      sink.add('lr_in_ip_input', 120, `inport == ${name} && ip${v}.src == ${r.external.addr}`, 'next;', src);
+      sink.add(
+        'lr_in_ip_input',
+        120,
+        `inport == ${name} && ip${v}.src == ${r.external.addr}`,
+        'next;',
+        src,
+      );
     }
     if (r.row.type !== 'snat') {
-      sink.add('lr_in_dnat', 100, `ip && ip${v}.dst == ${r.external.addr} && inport == ${name} && ${here}`, `ct_dnat(${natTarget(r, r.logical.addr)});`, src);
-      sink.add('lr_out_undnat', 100, `ip && ip${v}.src == ${r.logical.addr} && outport == ${name} && ${here}`, 'ct_dnat;', src);
+      sink.add(
+        'lr_in_dnat',
+        100,
+        `ip && ip${v}.dst == ${r.external.addr} && inport == ${name} && ${here}`,
+        `ct_dnat(${natTarget(r, r.logical.addr)});`,
+        src,
+      );
+      sink.add(
+        'lr_out_undnat',
+        100,
+        `ip && ip${v}.src == ${r.logical.addr} && outport == ${name} && ${here}`,
+        'ct_dnat;',
+        src,
+      );
     }
     if (r.row.type !== 'dnat') {
       sink.add(
@@ -110,8 +159,20 @@ function distributedNat(input: RouterInput, rules: Rule[], sink: FlowSink): void
     // The external IP is GW's own, as a neighbour; what comes back in still addressed to it
     // found no NAT: drop rather than loop.
     const nh = v === 4 ? REG_NEXT_HOP_IPV4 : REG_NEXT_HOP_IPV6;
-    sink.add('lr_in_arp_resolve', 100, `outport == ${name} && ${nh} == ${r.external.addr}`, `eth.dst = ${gw.addresses.mac}; next;`, src);
-    sink.add('lr_in_arp_resolve', 150, `inport == ${name} && outport == ${name} && ip${v}.dst == ${r.external.addr}`, 'drop;', src);
+    sink.add(
+      'lr_in_arp_resolve',
+      100,
+      `outport == ${name} && ${nh} == ${r.external.addr}`,
+      `eth.dst = ${gw.addresses.mac}; next;`,
+      src,
+    );
+    sink.add(
+      'lr_in_arp_resolve',
+      150,
+      `inport == ${name} && outport == ${name} && ip${v}.dst == ${r.external.addr}`,
+      'drop;',
+      src,
+    );
     // Traffic routed to an external IP loops back into ingress on the gateway, for unSNAT/DNAT.
     const clear = Array.from({ length: 10 }, (_, i) => `reg${i} = 0; `).join('');
     sink.add(
@@ -131,17 +192,33 @@ function natTarget(r: Rule, ip: string): string {
 
 /** A logical IP or network as a match operand. */
 function prefix(r: Rule): string {
-  return r.logical.plen === (r.logical.family === 4 ? 32 : 128) ? r.logical.addr : `${r.logical.network}/${r.logical.plen}`;
+  return r.logical.plen === (r.logical.family === 4 ? 32 : 128)
+    ? r.logical.addr
+    : `${r.logical.network}/${r.logical.plen}`;
 }
 
 /** Adds ARP replies for an address on a port, once per (port, address), not for router IPs. */
 function arpAnswerer(input: RouterInput, sink: FlowSink) {
-  const routerIps = new Set(input.ports.flatMap((p) => [...p.addresses.ipv4, ...p.addresses.ipv6].map((a) => a.addr)));
+  const routerIps = new Set(
+    input.ports.flatMap((p) => [...p.addresses.ipv4, ...p.addresses.ipv6].map((a) => a.addr)),
+  );
   const done = new Set<string>();
-  return (p: RouterPortInput, ip: string, priority: number, extra: string, src: { table: string; uuid: string }) => {
+  return (
+    p: RouterPortInput,
+    ip: string,
+    priority: number,
+    extra: string,
+    src: { table: string; uuid: string },
+  ) => {
     const key = `${p.row.name} ${ip}`;
     if (routerIps.has(ip) || done.has(key)) return;
     done.add(key);
-    sink.add('lr_in_ip_input', priority, `inport == ${q(p.row.name)} && arp.op == 1 && arp.tpa == ${ip}${extra}`, ARP_REPLY, src);
+    sink.add(
+      'lr_in_ip_input',
+      priority,
+      `inport == ${q(p.row.name)} && arp.op == 1 && arp.tpa == ${ip}${extra}`,
+      ARP_REPLY,
+      src,
+    );
   };
 }

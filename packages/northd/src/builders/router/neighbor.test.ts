@@ -30,7 +30,9 @@ const cases = [
     name: 'learn from requests only when allowed',
     setup: () => {
       const f = twoSubnets();
-      f.update('logical_router', f.id('lr0'), { options: { always_learn_from_arp_request: 'false' } });
+      f.update('logical_router', f.id('lr0'), {
+        options: { always_learn_from_arp_request: 'false' },
+      });
       f.update('logical_router_port', f.id('lrp1'), { enabled: false });
       return f;
     },

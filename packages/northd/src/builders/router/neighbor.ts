@@ -1,6 +1,9 @@
 import type { RouterInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
-import { REGBIT_LOOKUP_NEIGHBOR_IP_RESULT as IP_RESULT, REGBIT_LOOKUP_NEIGHBOR_RESULT as RESULT } from './registers.js';
+import {
+  REGBIT_LOOKUP_NEIGHBOR_IP_RESULT as IP_RESULT,
+  REGBIT_LOOKUP_NEIGHBOR_RESULT as RESULT,
+} from './registers.js';
 import { crPort, enabledPorts, isGatewayPort, portSource, q } from './util.js';
 
 /**
@@ -11,11 +14,21 @@ import { crPort, enabledPorts, isGatewayPort, portSource, q } from './util.js';
  * senders already known by IP. Learning runs put_arp/put_nd when needed.
  */
 export function buildNeighbor(input: RouterInput, sink: FlowSink): void {
-  const always = input.row.options?.['always_learn_from_arp_request'] !== 'false';
+  const always = input.row.options?.always_learn_from_arp_request !== 'false';
   const known = always ? '' : `${IP_RESULT} = 1; `;
 
-  sink.add('lr_in_lookup_neighbor', 100, 'arp.op == 2', `${RESULT} = lookup_arp(inport, arp.spa, arp.sha); ${known}next;`);
-  sink.add('lr_in_lookup_neighbor', 100, 'nd_na', `${RESULT} = lookup_nd(inport, nd.target, nd.tll); ${known}next;`);
+  sink.add(
+    'lr_in_lookup_neighbor',
+    100,
+    'arp.op == 2',
+    `${RESULT} = lookup_arp(inport, arp.spa, arp.sha); ${known}next;`,
+  );
+  sink.add(
+    'lr_in_lookup_neighbor',
+    100,
+    'nd_na',
+    `${RESULT} = lookup_nd(inport, nd.target, nd.tll); ${known}next;`,
+  );
   sink.add(
     'lr_in_lookup_neighbor',
     100,
@@ -49,7 +62,12 @@ export function buildNeighbor(input: RouterInput, sink: FlowSink): void {
     }
   }
 
-  sink.add('lr_in_learn_neighbor', 100, always ? `${RESULT} == 1` : `${RESULT} == 1 || ${IP_RESULT} == 0`, 'next;');
+  sink.add(
+    'lr_in_learn_neighbor',
+    100,
+    always ? `${RESULT} == 1` : `${RESULT} == 1 || ${IP_RESULT} == 0`,
+    'next;',
+  );
   // An NS from the unspecified address or without a source link-layer address teaches nothing.
   sink.add('lr_in_learn_neighbor', 95, 'nd_ns && (ip6.src == 0 || nd.sll == 0)', 'next;');
   sink.add('lr_in_learn_neighbor', 90, 'arp', 'put_arp(inport, arp.spa, arp.sha); next;');

@@ -9,10 +9,10 @@ import { portSource, q } from './util.js';
  */
 export function routeTableIds(input: RouterInput): Map<string, number> {
   const names = new Set<string>();
-  for (const p of input.ports) if (p.row.options?.['route_table']) names.add(p.row.options['route_table']);
+  for (const p of input.ports) if (p.row.options?.route_table) names.add(p.row.options.route_table);
   for (const r of input.routes) if (r.route_table) names.add(r.route_table);
   const ids = new Map<string, number>([['', 0]]);
-  [...names].sort().forEach((n, i) => ids.set(n, i + 1));
+  for (const [i, n] of [...names].sort().entries()) ids.set(n, i + 1);
   return ids;
 }
 
@@ -24,8 +24,15 @@ export function routeTableIds(input: RouterInput): Map<string, number> {
 export function buildRoutingPre(input: RouterInput, sink: FlowSink): void {
   const ids = routeTableIds(input);
   for (const p of input.ports) {
-    const table = p.row.options?.['route_table'];
-    if (table) sink.add('lr_in_ip_routing_pre', 100, `inport == ${q(p.row.name)}`, `${REG_ROUTE_TABLE_ID} = ${ids.get(table)}; next;`, portSource(p));
+    const table = p.row.options?.route_table;
+    if (table)
+      sink.add(
+        'lr_in_ip_routing_pre',
+        100,
+        `inport == ${q(p.row.name)}`,
+        `${REG_ROUTE_TABLE_ID} = ${ids.get(table)}; next;`,
+        portSource(p),
+      );
   }
   sink.add('lr_in_ip_routing_pre', 0, '1', `${REG_ROUTE_TABLE_ID} = 0; next;`);
 }

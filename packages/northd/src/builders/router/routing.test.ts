@@ -99,7 +99,7 @@ describe('lr_in_ip_routing / lr_in_ip_routing_ecmp', () => {
     expect(golden()).toBe(expected);
   });
 
-  test('route tables: a port with options:route_table uses that table\'s static routes', () => {
+  test("route tables: a port with options:route_table uses that table's static routes", () => {
     const f = twoSubnets();
     f.update('logical_router_port', f.id('lrp0'), { options: { route_table: 'blue' } });
     f.route('lr0', '0.0.0.0/0', '20.0.0.254');

@@ -3,7 +3,13 @@ import ipaddr from 'ipaddr.js';
 import type { RouterInput, RouterPortInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { type IpAddress, parseIp } from '../../net/addresses.js';
-import { REG_ECMP_GROUP_ID, REG_ECMP_MEMBER_ID, REG_ROUTE_TABLE_ID, nextHopReg, srcReg } from './registers.js';
+import {
+  nextHopReg,
+  REG_ECMP_GROUP_ID,
+  REG_ECMP_MEMBER_ID,
+  REG_ROUTE_TABLE_ID,
+  srcReg,
+} from './registers.js';
 import { routeTableIds } from './route-tables.js';
 import { allNetworks, isLinkLocal, portSource, q } from './util.js';
 
@@ -16,9 +22,16 @@ export const ROUTE_PRIO_MULTIPLIER = 3;
 export const ROUTE_PRIO_CONNECTED = 2;
 export const ROUTE_PRIO_STATIC = 1;
 
-export function routePriority(plen: number, origin: 'connected' | 'static', srcRoute: boolean): number {
+export function routePriority(
+  plen: number,
+  origin: 'connected' | 'static',
+  srcRoute: boolean,
+): number {
   if (srcRoute) return plen * ROUTE_PRIO_MULTIPLIER;
-  return plen * ROUTE_PRIO_MULTIPLIER + (origin === 'connected' ? ROUTE_PRIO_CONNECTED : ROUTE_PRIO_STATIC);
+  return (
+    plen * ROUTE_PRIO_MULTIPLIER +
+    (origin === 'connected' ? ROUTE_PRIO_CONNECTED : ROUTE_PRIO_STATIC)
+  );
 }
 
 const ROUTE = (r: StaticRoute) => ({ table: 'logical_router_static_route', uuid: r.uuid });
@@ -68,7 +81,9 @@ export function buildRouting(input: RouterInput, sink: FlowSink): void {
     const priority = routePriority(prefix.plen, 'static', srcRoute);
     if (gid === undefined) {
       const actions =
-        first.nexthop === undefined ? 'drop;' : routeActions(prefix.family, first.nexthop, first.portAddr!, first.port!);
+        first.nexthop === undefined
+          ? 'drop;'
+          : routeActions(prefix.family, first.nexthop, first.portAddr!, first.port!);
       sink.add('lr_in_ip_routing', priority, match, actions, ROUTE(first.row));
       continue;
     }
@@ -97,7 +112,12 @@ export function buildRouting(input: RouterInput, sink: FlowSink): void {
   sink.add('lr_in_ip_routing_ecmp', 0, '1', 'drop;');
 }
 
-function routeActions(family: 4 | 6, nexthop: string, portAddr: string, p: RouterPortInput): string {
+function routeActions(
+  family: 4 | 6,
+  nexthop: string,
+  portAddr: string,
+  p: RouterPortInput,
+): string {
   return (
     `ip.ttl--; ${REG_ECMP_GROUP_ID} = 0; ${nextHopReg(family)} = ${nexthop}; ${srcReg(family)} = ${portAddr}; ` +
     `eth.src = ${p.addresses.mac}; outport = ${q(p.row.name)}; flags.loopback = 1; next;`
@@ -165,7 +185,10 @@ function resolveRoutes(input: RouterInput, sink: FlowSink): ResolvedRoute[] {
       continue;
     }
     if (nh.family !== prefix.family) {
-      sink.report(ROUTE(row), `nexthop ${nh.addr} and prefix ${row.ip_prefix} are of different families`);
+      sink.report(
+        ROUTE(row),
+        `nexthop ${nh.addr} and prefix ${row.ip_prefix} are of different families`,
+      );
       continue;
     }
     const found = outPort(input, row, nh);
@@ -178,7 +201,15 @@ function resolveRoutes(input: RouterInput, sink: FlowSink): ResolvedRoute[] {
       );
       continue;
     }
-    out.push({ row, prefix, srcRoute, table: tables.get(row.route_table ?? '')!, nexthop: nh.addr, port: found.port, portAddr: found.addr });
+    out.push({
+      row,
+      prefix,
+      srcRoute,
+      table: tables.get(row.route_table ?? '')!,
+      nexthop: nh.addr,
+      port: found.port,
+      portAddr: found.addr,
+    });
   }
   return out;
 }
@@ -188,7 +219,11 @@ function resolveRoutes(input: RouterInput, sink: FlowSink): ResolvedRoute[] {
  * taking the address on the next hop's network or else its first address of that family;
  * otherwise the port with the longest network containing the next hop.
  */
-function outPort(input: RouterInput, row: StaticRoute, nh: IpAddress): { port: RouterPortInput; addr: string } | undefined {
+function outPort(
+  input: RouterInput,
+  row: StaticRoute,
+  nh: IpAddress,
+): { port: RouterPortInput; addr: string } | undefined {
   const contains = (net: IpAddress) => {
     const n = ipaddr.parse(net.network);
     return n.kind() === ipaddr.parse(nh.addr).kind() && ipaddr.parse(nh.addr).match(n, net.plen);
@@ -202,7 +237,8 @@ function outPort(input: RouterInput, row: StaticRoute, nh: IpAddress): { port: R
   }
   let best: { port: RouterPortInput; addr: IpAddress } | undefined;
   for (const port of input.ports) {
-    for (const a of nets(port)) if (contains(a) && (!best || a.plen > best.addr.plen)) best = { port, addr: a };
+    for (const a of nets(port))
+      if (contains(a) && (!best || a.plen > best.addr.plen)) best = { port, addr: a };
   }
   return best && { port: best.port, addr: best.addr.addr };
 }

@@ -1,10 +1,10 @@
 // Shared by the router builder tests and the simulator tests: fixtures and a flow dump helper.
 import { deriveRouter } from '../../inputs/derive.js';
 import type { Diagnostic, LFlow } from '../../lflow.js';
+import { compileFlow } from '../../sim/expr-bridge.js';
 import type { Stage } from '../../stages.js';
 import { formatFlows } from '../../testing/format-flows.js';
 import { NbFixture } from '../../testing/nb-fixture.js';
-import { compileFlow } from '../../sim/expr-bridge.js';
 import { buildDatapath } from '../build.js';
 
 /**
@@ -12,7 +12,10 @@ import { buildDatapath } from '../build.js';
  * with the expression package (this throws, naming the flow, if one does not): so every golden
  * case also checks all the flows of its router, not only the stages it shows.
  */
-export function routerFlows(f: NbFixture, name: string): { flows: LFlow[]; diagnostics: Diagnostic[] } {
+export function routerFlows(
+  f: NbFixture,
+  name: string,
+): { flows: LFlow[]; diagnostics: Diagnostic[] } {
   const input = deriveRouter(f.model, f.id(name));
   if (!input) throw new Error(`no router ${name}`);
   const built = buildDatapath(input);
@@ -45,7 +48,12 @@ export function twoSubnets(): NbFixture {
 
 /** Attaches a gateway chassis to router port `lrp`, making it a distributed gateway port. */
 export function gatewayChassis(f: NbFixture, lrp: string, chassis: string, priority = 1): void {
-  f.insert('gateway_chassis', { name: `${lrp}-${chassis}`, router_port_uuid: f.id(lrp), chassis_name: chassis, priority });
+  f.insert('gateway_chassis', {
+    name: `${lrp}-${chassis}`,
+    router_port_uuid: f.id(lrp),
+    chassis_name: chassis,
+    priority,
+  });
 }
 
 /** Golden text: lines joined, for readable table-driven expectations. */
@@ -73,6 +81,17 @@ export function gatewayRouter(): NbFixture {
 }
 
 /** Adds a NAT rule to router `lr`. */
-export function nat(f: NbFixture, lr: string, type: 'snat' | 'dnat' | 'dnat_and_snat', external: string, logical: string) {
-  return f.insert('nat', { router_uuid: f.id(lr), type, external_ip: external, logical_ip: logical });
+export function nat(
+  f: NbFixture,
+  lr: string,
+  type: 'snat' | 'dnat' | 'dnat_and_snat',
+  external: string,
+  logical: string,
+) {
+  return f.insert('nat', {
+    router_uuid: f.id(lr),
+    type,
+    external_ip: external,
+    logical_ip: logical,
+  });
 }

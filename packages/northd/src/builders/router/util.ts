@@ -17,7 +17,10 @@ export function portSource(p: RouterPortInput): { table: string; uuid: string } 
  * which resides on the active gateway chassis.
  */
 export function isGatewayPort(input: RouterInput, p: RouterPortInput): boolean {
-  return !input.row.options?.['chassis'] && (p.gatewayChassis.length > 0 || !!p.row.options?.['redirect-chassis']);
+  return (
+    !input.row.options?.chassis &&
+    (p.gatewayChassis.length > 0 || !!p.row.options?.['redirect-chassis'])
+  );
 }
 
 /** The router's distributed gateway ports, by name. */

@@ -8,7 +8,13 @@ import { routerFlows, twoSubnets } from './test-util.js';
 // wants them in SB (no duplicate flow with different actions).
 describe('router flows validate with the expression package', () => {
   test('a bad match or bad actions are refused, naming the stage', () => {
-    const bad = (match: string, actions: string): LFlow => ({ stage: 'lr_in_ip_input', priority: 1, match, actions, provenance: { builder: 't' } });
+    const bad = (match: string, actions: string): LFlow => ({
+      stage: 'lr_in_ip_input',
+      priority: 1,
+      match,
+      actions,
+      provenance: { builder: 't' },
+    });
     expect(() => compileFlow(bad('ip4.dst == 1.2.3', 'next;'))).toThrow(/lr_in_ip_input match/);
     expect(() => compileFlow(bad('ip4', 'reg0 = ;'))).toThrow(/lr_in_ip_input actions/);
     expect(() => compileFlow(bad('ip4', 'inport = "p"; next;'))).not.toThrow();
