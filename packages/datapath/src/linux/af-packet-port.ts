@@ -8,7 +8,7 @@ import type { DeliverFn, PortIo, PortIoStats, TunnelMetadata } from '../port.js'
 import { AfPacketSocket, type AfPacketSocketOptions } from './af-packet-socket.js';
 import { FdReader } from './fd-reader.js';
 import { frameOffload, setFrameOffload } from './frame-offload.js';
-import { decodeVirtioNetHeader, isPlain } from './virtio-net-header.js';
+import { isPlain } from './virtio-net-header.js';
 
 export interface AfPacketPortOptions extends AfPacketSocketOptions {
   /** Batches drained per wake-up before yielding to the event loop. Default 8. */
@@ -55,7 +55,6 @@ export class AfPacketPort implements PortIo {
 
   private drain = (): boolean => {
     const s = this.socket;
-    const hl = s.headerLength;
     for (let b = 0; b < this.drainBatches; b++) {
       if (this.closed) return false;
       const n = s.receive();
@@ -63,12 +62,9 @@ export class AfPacketPort implements PortIo {
       const frames = this.frames;
       frames.length = 0;
       for (let i = 0; i < n; i++) {
-        const slot = s.rxSlot(i);
-        const len = s.rxLength(i);
-        if (len < hl + 14) continue; // runt: not even an Ethernet header
-        const frame = slot.subarray(hl, len);
-        if (hl > 0 && (slot[0] !== 0 || slot[1] !== 0))
-          setFrameOffload(frame, decodeVirtioNetHeader(slot));
+        const frame = s.rxFrame(i);
+        if (frame === undefined) continue; // runt: not even an Ethernet header
+        if (s.rxOffload) setFrameOffload(frame, s.rxOffload);
         frames.push(frame);
         this.rxBytes += frame.length;
       }

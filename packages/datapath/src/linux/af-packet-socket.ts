@@ -16,6 +16,7 @@ import {
   libc,
   MSG_DONTWAIT,
   PACKET_ADD_MEMBERSHIP,
+  PACKET_AUXDATA,
   PACKET_IGNORE_OUTGOING,
   PACKET_MR_PROMISC,
   PACKET_QDISC_BYPASS,
@@ -31,6 +32,7 @@ import {
 } from './libc.js';
 import { MessageBatch } from './message-batch.js';
 import {
+  decodeVirtioNetHeader,
   encodeVirtioNetHeader,
   NO_OFFLOAD,
   VIRTIO_NET_HDR_LEN,
@@ -47,6 +49,13 @@ export interface AfPacketSocketOptions {
   /** Socket buffer sizes in bytes (forced, needs CAP_NET_ADMIN). Default 4 MiB. */
   readonly bufferBytes?: number;
 }
+
+const VLAN_HLEN = 4;
+const ETH_P_8021Q = 0x8100;
+/** CMSG_SPACE(sizeof(struct tpacket_auxdata)): a 16-byte cmsghdr + 20 bytes of data, 8-aligned. */
+const AUXDATA_SPACE = 40;
+const TP_STATUS_VLAN_VALID = 0x10;
+const TP_STATUS_VLAN_TPID_VALID = 0x40;
 
 /** Largest frame we accept: a 64 KiB GSO packet plus Ethernet and VLAN headers, plus the vnet header. */
 const SLOT_BYTES = 65536 + 64;
@@ -123,9 +132,20 @@ export class AfPacketSocket {
           c.setsockopt(this.fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq, mreq.length),
         );
       }
+      // The kernel strips VLAN tags into metadata (veth and most NICs accelerate them): ask for it.
+      check(
+        object,
+        'PACKET_AUXDATA',
+        c.setsockopt(this.fd, SOL_PACKET, PACKET_AUXDATA, intArg(1), 4),
+      );
       const slot = this.vnetHeader ? SLOT_BYTES : SMALL_SLOT_BYTES;
-      this.rx = new MessageBatch(batch, slot);
-      this.tx = new MessageBatch(batch, slot, 0, true);
+      this.rx = new MessageBatch({
+        count: batch,
+        slotSize: slot,
+        controlSize: AUXDATA_SPACE,
+        headroom: VLAN_HLEN,
+      });
+      this.tx = new MessageBatch({ count: batch, slotSize: slot, gather: true });
     } catch (err) {
       c.close(this.fd);
       throw err;
@@ -138,8 +158,8 @@ export class AfPacketSocket {
   }
 
   /**
-   * Receive up to one batch without blocking. Returns the number of messages; message `i` is
-   * `rxSlot(i).subarray(0, rxLength(i))` (vnet header first, when enabled), valid until the next call.
+   * Receive up to one batch without blocking. Returns the number of messages; read each with
+   * rxFrame(i) (and rxOffload for the frame it just returned), valid until the next call.
    */
   receive(): number {
     const c = libc();
@@ -153,12 +173,50 @@ export class AfPacketSocket {
     throw sysError(`af_packet ${this.ifname}`, 'recvmmsg', errno);
   }
 
-  rxSlot(i: number): Buffer {
-    return this.rx.slot(i);
-  }
+  /** Offload state of the frame rxFrame() returned last (undefined: a plain frame). */
+  rxOffload: VirtioNetHeader | undefined;
 
-  rxLength(i: number): number {
-    return this.rx.receivedLength(i);
+  /**
+   * Message `i` as a whole Ethernet frame: the VLAN tag the kernel stripped into auxiliary data is put
+   * back where it was (in the slot's headroom), and the offload header adjusted to match. Undefined for
+   * a runt.
+   */
+  rxFrame(i: number): Buffer | undefined {
+    const rx = this.rx;
+    const v = rx.view;
+    const hl = this.headerLength;
+    const len = rx.receivedLength(i);
+    this.rxOffload = undefined;
+    if (len < hl + 14) return undefined;
+    const data = rx.slotOffset(i) + VLAN_HLEN;
+    let start = data + hl;
+    const end = data + len;
+    let off: VirtioNetHeader | undefined;
+    if (hl > 0 && (v[data] !== 0 || v[data + 1] !== 0)) off = decodeVirtioNetHeader(v, data);
+    const c = rx.controlOffset(i);
+    if (
+      rx.controlLength(i) >= AUXDATA_SPACE &&
+      v.readInt32LE(c + 8) === SOL_PACKET &&
+      v.readInt32LE(c + 12) === PACKET_AUXDATA &&
+      (v.readUInt32LE(c + 16) & TP_STATUS_VLAN_VALID) !== 0
+    ) {
+      const status = v.readUInt32LE(c + 16);
+      const tci = v.readUInt16LE(c + 32);
+      const tpid = status & TP_STATUS_VLAN_TPID_VALID ? v.readUInt16LE(c + 34) : ETH_P_8021Q;
+      // Move the two MAC addresses 4 bytes earlier (over the decoded vnet header or the headroom).
+      v.copyWithin(start - VLAN_HLEN, start, start + 12);
+      start -= VLAN_HLEN;
+      v.writeUInt16BE(tpid, start + 12);
+      v.writeUInt16BE(tci, start + 14);
+      if (off)
+        off = {
+          ...off,
+          csumStart: off.csumStart + VLAN_HLEN,
+          hdrLen: off.hdrLen === 0 ? 0 : off.hdrLen + VLAN_HLEN,
+        };
+    }
+    this.rxOffload = off;
+    return v.subarray(start, end);
   }
 
   get batchSize(): number {

@@ -32,6 +32,7 @@ export const SO_RCVBUFFORCE = 33;
 export const SOL_PACKET = 263;
 export const PACKET_ADD_MEMBERSHIP = 1;
 export const PACKET_MR_PROMISC = 1;
+export const PACKET_AUXDATA = 8;
 export const PACKET_VNET_HDR = 15;
 export const PACKET_QDISC_BYPASS = 20;
 export const PACKET_IGNORE_OUTGOING = 23;

@@ -21,6 +21,8 @@ const MSG_NAME = 0;
 const MSG_NAMELEN = 8;
 const MSG_IOV = 16;
 const MSG_IOVLEN = 24;
+const MSG_CONTROL = 32;
+const MSG_CONTROLLEN = 40;
 const MSG_LEN = 56;
 /** Below this size copying a frame into the slot is cheaper than pointing at it. */
 const GATHER_MIN = 512;
@@ -29,7 +31,28 @@ const TWO_32 = 2 ** 32;
 /** Native base address (as two 32-bit halves, to avoid BigInt per packet) of every live batch region. */
 const regions = new WeakMap<ArrayBufferLike, { lo: number; hi: number }>();
 
+export interface MessageBatchOptions {
+  readonly count: number;
+  /** Bytes per message slot. */
+  readonly slotSize: number;
+  /** Bytes of msg_name per message (16 for sockaddr_in); 0 for none. */
+  readonly nameSize?: number;
+  /** Two iovecs per message: slot header + frame from anywhere (for sending). */
+  readonly gather?: boolean;
+  /** Bytes of ancillary data (msg_control) per message; 0 for none. */
+  readonly controlSize?: number;
+  /** Bytes left free at the start of each slot before received data (room to insert a VLAN tag). */
+  readonly headroom?: number;
+}
+
 export class MessageBatch {
+  readonly count: number;
+  readonly slotSize: number;
+  readonly nameSize: number;
+  readonly gather: boolean;
+  readonly controlSize: number;
+  readonly headroom: number;
+  private readonly controlBase: number;
   /** Address of the first mmsghdr, for recvmmsg/sendmmsg. */
   readonly address: bigint;
   private readonly ptr: unknown;
@@ -40,17 +63,26 @@ export class MessageBatch {
   private readonly nameBase: number;
   private freed = false;
 
-  constructor(
-    readonly count: number,
-    readonly slotSize: number,
-    readonly nameSize = 0,
-    readonly gather = false,
-  ) {
+  constructor(options: MessageBatchOptions) {
     const c = libc();
+    const count = options.count;
+    const slotSize = options.slotSize;
+    const nameSize = options.nameSize ?? 0;
+    const gather = options.gather ?? false;
+    const controlSize = options.controlSize ?? 0;
+    const headroom = options.headroom ?? 0;
+    this.count = count;
+    this.slotSize = slotSize;
+    this.nameSize = nameSize;
+    this.gather = gather;
+    this.controlSize = controlSize;
+    this.headroom = headroom;
     const iovs = gather ? 2 : 1;
     this.iovBase = count * MMSGHDR_SIZE;
     this.nameBase = this.iovBase + count * iovs * IOVEC_SIZE;
-    this.slotBase = this.nameBase + count * nameSize;
+    this.controlBase = this.nameBase + count * nameSize;
+    // Slots start 8-byte aligned (control data before them is a multiple of 8 when controlSize is).
+    this.slotBase = this.controlBase + count * controlSize;
     const total = this.slotBase + count * slotSize;
     const ptr = c.malloc(total);
     if (!ptr) throw new Error(`message batch: cannot allocate ${total} bytes`);
@@ -65,8 +97,15 @@ export class MessageBatch {
       const iov = this.iovBase + i * iovs * IOVEC_SIZE;
       this.view.writeBigUInt64LE(base + BigInt(iov), h + MSG_IOV);
       this.view.writeBigUInt64LE(BigInt(iovs), h + MSG_IOVLEN);
-      this.view.writeBigUInt64LE(base + BigInt(this.slotBase + i * slotSize), iov);
-      this.view.writeBigUInt64LE(BigInt(slotSize), iov + 8);
+      this.view.writeBigUInt64LE(base + BigInt(this.slotBase + i * slotSize + headroom), iov);
+      this.view.writeBigUInt64LE(BigInt(slotSize - headroom), iov + 8);
+      if (controlSize > 0) {
+        this.view.writeBigUInt64LE(
+          base + BigInt(this.controlBase + i * controlSize),
+          h + MSG_CONTROL,
+        );
+        this.view.writeBigUInt64LE(BigInt(controlSize), h + MSG_CONTROLLEN);
+      }
       if (nameSize > 0) {
         this.view.writeBigUInt64LE(base + BigInt(this.nameBase + i * nameSize), h + MSG_NAME);
         this.view.writeUInt32LE(nameSize, h + MSG_NAMELEN);
@@ -130,9 +169,20 @@ export class MessageBatch {
   /** Offer every slot (and address buffer) at full capacity again (before a recvmmsg). */
   resetLengths(): void {
     for (let i = 0; i < this.count; i++) {
-      this.setLength(i, this.slotSize);
+      this.setLength(i, this.slotSize - this.headroom);
       if (this.nameSize > 0) this.view.writeUInt32LE(this.nameSize, i * MMSGHDR_SIZE + MSG_NAMELEN);
+      if (this.controlSize > 0)
+        this.view.writeUInt32LE(this.controlSize, i * MMSGHDR_SIZE + MSG_CONTROLLEN);
     }
+  }
+
+  /** Offset in `view` of message `i`'s ancillary data, and how many bytes the kernel put there. */
+  controlOffset(i: number): number {
+    return this.controlBase + i * this.controlSize;
+  }
+
+  controlLength(i: number): number {
+    return this.view.readUInt32LE(i * MMSGHDR_SIZE + MSG_CONTROLLEN);
   }
 
   /** The address buffer of message `i` (source on receive, destination on send). */

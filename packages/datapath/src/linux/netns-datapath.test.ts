@@ -3,14 +3,19 @@
  * datapath's AF_PACKET ports, `ping` between them through flows installed here. Needs root (CI runs
  * as root) and iproute2 + iputils-ping (.ci/run installs them).
  */
+import { execFileSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { output, setField } from '../actions.js';
 import { Datapath } from '../datapath.js';
 import { AfPacketPort } from './af-packet-port.js';
-import { ping, pingUntilReachable } from './lab-measurements.js';
+import { ping, pingUntilReachable, runAsync } from './lab-measurements.js';
 import { NetnsLab } from './netns-lab.js';
 import { TapPort } from './tap-port.js';
 import { tcpTransfer } from './tcp-transfer.js';
+
+const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 let lab: NetnsLab | undefined;
 let dp: Datapath | undefined;
@@ -61,6 +66,54 @@ describe('one datapath between two namespaces', () => {
     expect((await ping(h2, h1.ip, 3, 0.2)).received).toBe(3);
     const toH1 = dp.flowStats().find((f) => f.match.includes(h1.mac))!;
     expect(toH1.packets).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('VLAN-tagged traffic', () => {
+  it('sees and forwards tags the kernel stripped on receive (put back from auxiliary data)', async () => {
+    execFileSync('pnpm', ['exec', 'tsc', '-b', packageDir], {
+      cwd: resolve(packageDir, '../..'),
+      stdio: 'inherit',
+    });
+    const { h1, h2, dp } = twoHosts('vlan');
+    // Only frames tagged with VLAN 10 pass (vlan_vid carries the "present" bit 0x1000, as in OpenFlow).
+    dp.addFlows([
+      { match: { in_port: 1, vlan_vid: 0x1000 | 10 }, actions: [output(2)] },
+      { match: { in_port: 2, vlan_vid: 0x1000 | 10 }, actions: [output(1)] },
+    ]);
+    const macHex = (mac: string) => mac.replaceAll(':', '');
+    // dst, src, 802.1Q tag (PCP 3, VID 10), then a local-experimental EtherType and a payload.
+    const tagged = `${macHex(h2.mac)}${macHex(h1.mac)}8100600a88b5${'5a'.repeat(46)}`;
+    const untagged = `${macHex(h2.mac)}${macHex(h1.mac)}88b5${'a5'.repeat(46)}`;
+    const tool = resolve(packageDir, 'dist/linux/raw-frames.js');
+    const recv = runAsync('ip', [
+      'netns',
+      'exec',
+      h2.ns,
+      process.execPath,
+      tool,
+      'recv',
+      h2.nsIf,
+      '2',
+      '3000',
+    ]);
+    // The receiver prints "ready" at once; give it a moment to bind before sending.
+    await new Promise((r) => setTimeout(r, 500));
+    await runAsync('ip', [
+      'netns',
+      'exec',
+      h1.ns,
+      process.execPath,
+      tool,
+      'send',
+      h1.nsIf,
+      untagged,
+      tagged,
+    ]);
+    const lines = (await recv).stdout.trim().split('\n');
+    expect(lines[0]).toBe('ready');
+    // The untagged frame matched no flow; the tagged one crossed with its tag in place.
+    expect(lines.slice(1)).toEqual([tagged]);
   });
 });
 

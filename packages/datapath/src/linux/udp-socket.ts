@@ -85,8 +85,13 @@ export class UdpSocket {
       check(object, 'getsockname', c.getsockname(this.fd, sin, len));
       this.localPort = sin.readUInt16BE(2);
       const batch = options.batch ?? 64;
-      this.rx = new MessageBatch(batch, SLOT_BYTES, SOCKADDR_IN);
-      this.tx = new MessageBatch(batch, SLOT_BYTES, SOCKADDR_IN, true);
+      this.rx = new MessageBatch({ count: batch, slotSize: SLOT_BYTES, nameSize: SOCKADDR_IN });
+      this.tx = new MessageBatch({
+        count: batch,
+        slotSize: SLOT_BYTES,
+        nameSize: SOCKADDR_IN,
+        gather: true,
+      });
       this.txSlots = Array.from({ length: batch }, (_, i) => this.tx.slot(i));
       for (let i = 0; i < batch; i++) this.tx.name(i).writeUInt16LE(AF_INET, 0);
     } catch (err) {
