@@ -16,8 +16,17 @@ export interface CacheEntry {
 
 /** Hash of a whole key (FNV-1a style over 32-bit words, then a final avalanche). */
 export function hashKey(key: Uint32Array): number {
+  // Two independent multiply chains halve the latency of hashing ~80 words.
   let h = 0x811c9dc5;
-  for (let i = 0; i < KEY_WORDS; i++) h = Math.imul(h ^ key[i]!, 0x01000193);
+  let g = 0x2545f491;
+  const n = key.length;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    h = Math.imul(h ^ key[i]!, 0x01000193);
+    g = Math.imul(g ^ key[i + 1]!, 0x01000193);
+  }
+  if (i < n) h = Math.imul(h ^ key[i]!, 0x01000193);
+  h = Math.imul(h ^ (g >>> 0) ^ (g << 7), 0x9e3779b1);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -48,8 +57,9 @@ export class FlowCache {
 
   private same(slot: number, key: Uint32Array): boolean {
     const keys = this.keys;
-    const base = slot * KEY_WORDS;
-    for (let i = 0; i < KEY_WORDS; i++) if (keys[base + i] !== key[i]) return false;
+    const n = key.length;
+    const base = slot * n;
+    for (let i = 0; i < n; i++) if (keys[base + i] !== key[i]) return false;
     return true;
   }
 
