@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { KnownKeys } from '../engine/engine.js';
+import { GroupedMap } from './grouped-map.js';
 
 export interface MirrorPort {
   uuid: string;
@@ -15,10 +16,10 @@ export interface MirrorPort {
 export class SbMirror {
   /** NB uuid → SB datapath row. */
   readonly datapaths = new Map<string, { uuid: string; key: number; digest: string }>();
-  /** logical_port → SB port binding row. */
-  readonly ports = new Map<string, MirrorPort>();
-  /** `${datapath NB uuid}/${name}` → SB multicast group row. */
-  readonly multicastGroups = new Map<string, { uuid: string; digest: string }>();
+  /** logical_port → SB port binding row, grouped by SB datapath uuid. */
+  readonly ports = new GroupedMap<MirrorPort>((_k, p) => p.datapath);
+  /** `${datapath NB uuid}/${name}` → SB multicast group row, grouped by datapath NB uuid. */
+  readonly multicastGroups = new GroupedMap<{ uuid: string; digest: string }>((k) => k.slice(0, k.indexOf('/')));
   /** datapath NB uuid → flow key → SB uuid. */
   readonly flows = new Map<string, Map<string, string>>();
   readonly addressSets = new Map<string, { uuid: string; digest: string }>();

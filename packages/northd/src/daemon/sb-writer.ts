@@ -48,10 +48,13 @@ export async function writeSb(
     for (const r of delta.changed) {
       const dpSb = mirror.datapaths.get(r.datapath.nbUuid)?.uuid;
       if (!dpSb) continue;
-      for (const [name, p] of mirror.ports) if (p.datapath === dpSb && !desiredPorts.has(name)) deletePorts.push(name);
+      for (const name of mirror.ports.keysIn(dpSb)) if (!desiredPorts.has(name)) deletePorts.push(name);
       const groups = new Set(r.multicastGroups.map((g) => `${r.datapath.nbUuid}/${g.name}`));
-      for (const [k, g] of mirror.multicastGroups) {
-        if (k.startsWith(`${r.datapath.nbUuid}/`) && !groups.has(k)) deleteGroups.push(g.uuid);
+      for (const k of mirror.multicastGroups.keysIn(r.datapath.nbUuid)) {
+        if (!groups.has(k)) {
+          deleteGroups.push(mirror.multicastGroups.get(k)!.uuid);
+          after.push(() => mirror.multicastGroups.delete(k));
+        }
       }
       const want = new Set(r.flows.map((f) => sbFlowKey({ ...f, builder: f.provenance.builder, nbUuid: f.provenance.nbUuid })));
       for (const [k, uuid] of mirror.flows.get(r.datapath.nbUuid) ?? []) if (!want.has(k)) deleteFlows.push(uuid);
@@ -105,8 +108,8 @@ function forgetDatapaths(mirror: SbMirror, nbUuids: readonly string[]): void {
     mirror.datapaths.delete(nb);
     mirror.nbOfSb.delete(dp.uuid);
     mirror.flows.delete(nb);
-    for (const [name, p] of mirror.ports) if (p.datapath === dp.uuid) mirror.ports.delete(name);
-    for (const k of mirror.multicastGroups.keys()) if (k.startsWith(`${nb}/`)) mirror.multicastGroups.delete(k);
+    for (const name of mirror.ports.keysIn(dp.uuid)) mirror.ports.delete(name);
+    for (const k of mirror.multicastGroups.keysIn(nb)) mirror.multicastGroups.delete(k);
   }
 }
 
