@@ -29,6 +29,7 @@ type SetupName = 'bridge' | 'datapath' | 'geneve';
 interface SetupFigures {
   pingMs: number | undefined;
   pingMinMs: number | undefined;
+  pingMedianMs: number | undefined;
   tcpOffloadOnGbps: number;
   tcpOffloadOffGbps: number;
   udp64Pps: number;
@@ -144,6 +145,7 @@ async function measure(setup: SetupName): Promise<SetupFigures> {
       const figures: SetupFigures = {
         pingMs: p.avgMs,
         pingMinMs: p.minMs,
+        pingMedianMs: p.medianMs,
         tcpOffloadOnGbps: tcpOn,
         tcpOffloadOffGbps: tcpOff,
         udp64Pps: udp,
@@ -188,6 +190,7 @@ async function main(): Promise<void> {
       return {
         setup: label[s],
         'ping avg ms': round(r.pingMs, 3),
+        'ping median ms': round(r.pingMedianMs, 3),
         'ping min ms': round(r.pingMinMs, 3),
         'TCP Gb/s offloads off': round(r.tcpOffloadOffGbps, 2),
         'TCP Gb/s offloads on': round(r.tcpOffloadOnGbps, 2),
@@ -200,6 +203,7 @@ async function main(): Promise<void> {
   for (const s of setups) {
     const r = results[s]!;
     json[`${s}PingMs`] = round(r.pingMs, 3);
+    json[`${s}PingMedianMs`] = round(r.pingMedianMs, 3);
     json[`${s}TcpOffloadOffGbps`] = round(r.tcpOffloadOffGbps, 3);
     json[`${s}TcpOffloadOnGbps`] = round(r.tcpOffloadOnGbps, 3);
     json[`${s}Udp64Pps`] = Math.round(r.udp64Pps);

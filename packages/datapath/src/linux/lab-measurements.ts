@@ -46,17 +46,23 @@ export interface PingResult {
   /** Average round-trip time in milliseconds (undefined when nothing came back). */
   readonly avgMs: number | undefined;
   readonly minMs: number | undefined;
+  /** Median round-trip time: on a busy machine a few descheduled replies move the average a lot. */
+  readonly medianMs: number | undefined;
 }
 
 /** Parse the summary lines of iputils ping. */
 export function parsePing(output: string): PingResult {
   const counts = /(\d+) packets transmitted, (\d+) received/.exec(output);
   const rtt = /= ([\d.]+)\/([\d.]+)\/([\d.]+)\/([\d.]+) ms/.exec(output);
+  const times = [...output.matchAll(/time=([\d.]+) ms/g)]
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
   return {
     transmitted: counts ? Number(counts[1]) : 0,
     received: counts ? Number(counts[2]) : 0,
     avgMs: rtt ? Number(rtt[2]) : undefined,
     minMs: rtt ? Number(rtt[1]) : undefined,
+    medianMs: times.length > 0 ? times[Math.floor(times.length / 2)] : undefined,
   };
 }
 
