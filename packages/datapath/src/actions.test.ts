@@ -264,4 +264,50 @@ describe('actions', () => {
     expect(keyOf(out)[K.K_TP_DST]).toBe(99);
     expect(keyOf(out)[K.K_NW_TTL]).toBe(63);
   });
+
+  it('ct_clear forgets the ct fields; indirect groups; output to CONTROLLER punts; pkt_mark is a plain field', () => {
+    const tb = testbed(3);
+    const pins: PacketIn[] = [];
+    tb.dp.onPacketIn((p) => pins.push(p));
+    tb.dp.bundle([
+      {
+        kind: 'add_group',
+        group: { id: 9, type: 'indirect', buckets: [{ actions: [A.output(3)] }] },
+      },
+      {
+        kind: 'add',
+        flow: {
+          table: 0,
+          priority: 1,
+          match: { eth_type: 0x800 },
+          actions: [A.ct({ zone: 3, table: 1 })],
+        },
+      },
+      {
+        kind: 'add',
+        flow: {
+          table: 1,
+          priority: 5,
+          match: { ct_state: '+trk' },
+          actions: [A.ctClear(), A.setField('pkt_mark', 0x42), A.resubmit(2)],
+        },
+      },
+      {
+        kind: 'add',
+        flow: {
+          table: 2,
+          priority: 5,
+          match: { ct_state: 0, ct_zone: 0, pkt_mark: 0x42 },
+          actions: [A.output(2), A.group(9), A.output(K.PORT_CONTROLLER)],
+        },
+      },
+    ]);
+    tb.ports[0]!.inject([udp4()]);
+    expect(tb.ports[1]!.take()).toHaveLength(1);
+    expect(tb.ports[2]!.take()).toHaveLength(1);
+    expect(pins).toHaveLength(1);
+    expect(pins[0]!.reason).toBe('action');
+    expect(pins[0]!.pktMark).toBe(0x42);
+    expect(pins[0]!.ctState).toBe(0);
+  });
 });

@@ -39,7 +39,9 @@ export type Action =
   | { readonly kind: 'dec_ttl'; readonly onZero?: 'drop' | 'controller' }
   | { readonly kind: 'push_vlan'; readonly tpid?: number }
   | { readonly kind: 'pop_vlan' }
+  /** Stops the whole pipeline for this packet (the reason shows in traces). */
   | { readonly kind: 'drop'; readonly reason?: string }
+  /** Stops the whole pipeline; outputs already made stand (OVS's exit). */
   | { readonly kind: 'exit' }
   | { readonly kind: 'group'; readonly id: number }
   | {
