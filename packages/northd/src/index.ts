@@ -13,3 +13,4 @@ export { KeyAllocator, KeysExhausted, DATAPATH_KEYS, PORT_KEYS, MC_FLOOD, MC_UNK
 export { runNorthd, type NorthdOptions } from './daemon/northd.js';
 export { generateTopology, SCALES, INSERT_ORDER, vmPort, topoUuid, type TopologyScale } from './testing/topology.js';
 export { loadTopology } from './testing/load-topology.js';
+export { NbFixture } from './testing/nb-fixture.js';
