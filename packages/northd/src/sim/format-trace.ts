@@ -1,6 +1,6 @@
 import { formatAction } from '@ovn-ts/expr';
 import type { LFlow } from '../lflow.js';
-import { compileFlow } from './expr-bridge.js';
+import { compileActions } from './expr-bridge.js';
 import { describePacket } from './packet.js';
 import type { Outcome, SimPacket, TraceStep } from './types.js';
 
@@ -50,7 +50,7 @@ function provenance(f: LFlow): string {
 
 /** The flow's actions, one per line (nested lists stay on their action's line). */
 function actionLines(f: LFlow): string[] {
-  const actions = compileFlow(f).actions;
+  const actions = compileActions(f);
   return actions.length === 0 ? ['drop;'] : actions.map((a) => formatAction(a));
 }
 

@@ -7,7 +7,13 @@
 // patched port continues into the peer datapath). Generator actions (arp { … } …) and clone
 // run their nested actions on a new packet in a branch of the trace.
 
-import { type EvalEnv, evaluate, LOGICAL_FLAG_BITS, ovnSymbolTable } from '@ovn-ts/expr';
+import {
+  type EvalEnv,
+  evaluate,
+  LOGICAL_FLAG_BITS,
+  ovnSymbolTable,
+  type SetEnv,
+} from '@ovn-ts/expr';
 import { type Pipeline, type Stage, stageAt } from '../stages.js';
 import { Conntrack, type CtEntry, endpoint, rewrite, setCtState, tuple } from './conntrack.js';
 import {
@@ -118,14 +124,15 @@ class Run {
     this.macBindings = [...(world.macBindings ?? [])];
     this.conntrack = opts.conntrack ?? new Conntrack();
     this.budget = opts.maxFlows ?? 10000;
-    for (const dp of world.datapaths) this.dps.set(dp.name, this.index(dp));
+    const sets = setsOf(world);
+    for (const dp of world.datapaths) this.dps.set(dp.name, this.index(dp, sets));
   }
 
-  private index(dp: SimDatapath): Datapath {
+  private index(dp: SimDatapath, sets: SetEnv): Datapath {
     const byStage = new Map<Stage, CompiledFlow[]>();
     for (const f of dp.flows) {
       const list = byStage.get(f.stage) ?? [];
-      list.push(compileFlow(f));
+      list.push(compileFlow(f, sets));
       byStage.set(f.stage, list);
     }
     // Highest priority first; among equals the earlier flow wins (OVN leaves that undefined).
@@ -718,6 +725,17 @@ class Run {
       `ct: established${reply ? ', reply' : ''}${entry.dnat || entry.snat ? ', NAT applied' : ''}`,
     );
   }
+}
+
+// One set environment per world, so compiled matches are cached across runs on the same world.
+const worldSets = new WeakMap<SimWorld, SetEnv>();
+function setsOf(world: SimWorld): SetEnv {
+  let sets = worldSets.get(world);
+  if (!sets) {
+    sets = { addressSets: world.addressSets ?? {}, portGroups: world.portGroups ?? {} };
+    worldSets.set(world, sets);
+  }
+  return sets;
 }
 
 /**

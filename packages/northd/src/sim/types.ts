@@ -40,6 +40,10 @@ export interface MacBinding {
 export interface SimWorld {
   readonly datapaths: readonly SimDatapath[];
   readonly macBindings?: readonly MacBinding[];
+  /** Address sets ($name in matches): name → addresses ("10.0.0.1", "10.0.0.0/24", a MAC). */
+  readonly addressSets?: Readonly<Record<string, readonly string[]>>;
+  /** Port groups (@name in matches): name → logical port names. */
+  readonly portGroups?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**

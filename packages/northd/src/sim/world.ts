@@ -7,8 +7,9 @@ import type { MacBinding, SimDatapath, SimPort, SimWorld } from './types.js';
 /**
  * The logical network northd would compile from an NB model: every switch and router with its
  * flows, its ports patched to their peers (a switch's "router" port ↔ its router port, peered
- * router ports), distributed gateway ports' chassisredirect twins (cr-<name>), and the
- * switches' multicast groups. Datapaths are named after their rows.
+ * router ports), distributed gateway ports' chassisredirect twins (cr-<name>), the switches'
+ * multicast groups, and the address sets and port groups ACL matches name. Datapaths are named
+ * after their rows.
  */
 export function worldFromNb(nb: NbModel, macBindings: readonly MacBinding[] = []): SimWorld {
   const datapaths: SimDatapath[] = [];
@@ -63,5 +64,12 @@ export function worldFromNb(nb: NbModel, macBindings: readonly MacBinding[] = []
       ports,
     });
   }
-  return { datapaths, macBindings };
+  const addressSets: Record<string, readonly string[]> = {};
+  for (const a of nb.table('address_set').values()) addressSets[a.name] = a.addresses ?? [];
+  const portGroups: Record<string, readonly string[]> = {};
+  for (const g of nb.table('port_group').values()) {
+    const ports = nb.rowsOf('logical_switch_port', nb.children('portsByPortGroup', g.uuid));
+    portGroups[g.name] = ports.map((p) => p.name).sort();
+  }
+  return { datapaths, macBindings, addressSets, portGroups };
 }
