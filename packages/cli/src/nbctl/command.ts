@@ -28,6 +28,8 @@ export interface RunContext {
   readonly global: GlobalOptions;
   /** Per-batch memo (e.g. name → uuid), dropped when a command deletes rows. */
   readonly memo: Map<string, unknown>;
+  /** Checks run once after the last command, before commit (e.g. duplicate IPs), by name. */
+  readonly finalChecks: Map<string, () => Promise<void>>;
 }
 
 export interface OptionReader {

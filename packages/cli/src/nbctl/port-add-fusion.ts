@@ -10,6 +10,7 @@
  * and every group runs one by one, so that the error names the command that caused it.
  */
 import type { Output, RunContext } from './command.js';
+import { noteAddressesSet } from './duplicate-ip-check.js';
 import { CommandFailure } from './errors.js';
 import { SWITCH } from './lookup.js';
 import { memoLookup } from './named-entity.js';
@@ -122,6 +123,7 @@ export async function runPortAdds(
   for (const g of groups) {
     if (fused.get(g.add.port) === g && inserted.has(g.add.port)) {
       for (let k = 0; k < g.size; k++) outputs.push([]);
+      if (g.addresses) noteAddressesSet(ctx, g.add.port, g.addresses);
     } else {
       await runGroup(g);
     }

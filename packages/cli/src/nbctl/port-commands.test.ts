@@ -319,6 +319,62 @@ describe('switch ports', () => {
     );
   });
 
+  test('an IP used by another port of the same switch is refused, as ovn-nbctl does', async () => {
+    await kit.ok(
+      'ls-add',
+      'dupsw',
+      '--',
+      'lsp-add',
+      'dupsw',
+      'd1',
+      '--',
+      'lsp-set-addresses',
+      'd1',
+      '00:00:00:00:0d:01 10.9.0.1 fd09::1',
+    );
+    const r = await kit.nbctl(
+      'lsp-add',
+      'dupsw',
+      'd2',
+      '--',
+      'lsp-set-addresses',
+      'd2',
+      '00:00:00:00:0d:02 10.9.0.2 fd09:0::1',
+    );
+    expect(r.err).toBe(
+      'nbctl: lsp-set-addresses: d2: IP address fd09::1 is already used by port d1 on switch dupsw\n',
+    );
+    expect(await kit.query("SELECT 1 FROM nb.logical_switch_port WHERE name = 'd2'")).toEqual([]);
+    // Within one batch too, and through the one-statement load path.
+    const batch = await kit.nbctl(
+      ...['lsp-add', 'dupsw', 'd3', '--', 'lsp-set-addresses', 'd3', '00:00:00:00:0d:03 10.9.0.3'],
+      ...[
+        '--',
+        'lsp-add',
+        'dupsw',
+        'd4',
+        '--',
+        'lsp-set-addresses',
+        'd4',
+        '00:00:00:00:0d:04 10.9.0.3',
+      ],
+    );
+    expect(batch.err).toBe(
+      'nbctl: lsp-set-addresses: d3: IP address 10.9.0.3 is already used by port d4 on switch dupsw\n',
+    );
+    // The same IP on another switch is fine; so are MAC-only and unknown addresses.
+    await kit.ok(
+      'lsp-add',
+      'sw1',
+      'd5',
+      '--',
+      'lsp-set-addresses',
+      'd5',
+      '00:00:00:00:0d:05 10.9.0.1',
+      'unknown',
+    );
+  });
+
   test('deleting a switch deletes its ports', async () => {
     await kit.ok('ls-add', 'tmp', '--', 'lsp-add', 'tmp', 'tp1', '--', 'lsp-add', 'tmp', 'tp2');
     await kit.ok('ls-del', 'tmp');

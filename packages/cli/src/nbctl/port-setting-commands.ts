@@ -3,6 +3,7 @@
  * Each set checks its values before writing and is one UPDATE.
  */
 import { defineCommand } from './command.js';
+import { noteAddressesSet } from './duplicate-ip-check.js';
 import { invalid } from './errors.js';
 import { checkLspAddress, checkPortSecurity, parseKeyValues } from './net.js';
 import { readPort, updatePort } from './port-row.js';
@@ -40,7 +41,10 @@ export const portSettingCommands = [
       port: args[0]!,
       addresses: [...new Set(args.slice(1).map((a) => checkLspAddress(args[0]!, a)))],
     }),
-    run: ({ tx }, p) => updatePort(tx, p.port, 'addresses = $2', [p.addresses]),
+    async run(ctx, p) {
+      await updatePort(ctx.tx, p.port, 'addresses = $2', [p.addresses]);
+      noteAddressesSet(ctx, p.port, p.addresses);
+    },
   }),
   defineCommand({
     name: 'lsp-get-addresses',

@@ -24,7 +24,7 @@ export async function runBatch(
   planned: readonly Planned[],
   global: GlobalOptions,
 ): Promise<BatchResult> {
-  const ctx: RunContext = { tx: session, global, memo: new Map() };
+  const ctx: RunContext = { tx: session, global, memo: new Map(), finalChecks: new Map() };
   const outputs: Output[] = [];
   let waitFor: number | undefined;
   await session.query('BEGIN');
@@ -45,6 +45,7 @@ export async function runBatch(
       outputs.push(...done);
       i += done.length;
     }
+    for (const check of ctx.finalChecks.values()) await check();
     const wantsWait =
       global.wait !== 'none' && planned.some((p) => p.spec.writes || p.spec.forcesWait);
     if (wantsWait && !global.dryRun) waitFor = await bumpNbCfg(session);
