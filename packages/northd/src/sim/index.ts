@@ -1,7 +1,8 @@
 // The logical pipeline simulator's public API (for tests now, `ovn-ts trace` later).
 export { Conntrack, type CtEntry } from './conntrack.js';
-export { type CompiledFlow, compileFlow } from './expr-bridge.js';
+export { type CompiledFlow, compileActions, compileFlow, compileMatch } from './expr-bridge.js';
 export { formatOutcome, formatTrace, type TraceDetail } from './format-trace.js';
+export { type Microflow, parseMicroflow, traceMicroflow } from './microflow.js';
 export {
   arpRequest,
   describePacket,
