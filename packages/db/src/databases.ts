@@ -11,6 +11,7 @@ export function databaseUrl(url: string, name: string): string {
 /** Creates database `name` on the server of `adminUrl` unless it exists (optionally from a template). */
 export async function ensureDatabase(adminUrl: string, name: string, template?: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: adminUrl });
+  client.on('error', () => {}); // reported through the failing query
   try {
     await client.connect();
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -26,6 +27,7 @@ export async function ensureDatabase(adminUrl: string, name: string, template?: 
 
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
+  client.on('error', () => {}); // reported through the failing query
   try {
     await client.connect();
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

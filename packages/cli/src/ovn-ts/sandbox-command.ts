@@ -57,12 +57,19 @@ export async function runSandbox(opts: SandboxOptions, out: (line: string) => vo
     out('  pnpm exec nbctl show');
     out('');
     if (opts.once) return;
-    out('Press Ctrl-C to stop.');
+    // northd runs in this process; logs go to the sandbox directory to keep the terminal readable.
+    const [{ runNorthd }, { default: pino }] = await Promise.all([import('@ovn-ts/northd'), import('pino')]);
+    const log = pino({ name: 'northd' }, pino.destination({ dest: `${dataDir}/northd.log`, mkdir: true }));
+    const stop = new AbortController();
+    const northd = runNorthd({ nbUrl, sbUrl, signal: stop.signal, log });
+    out(`ovn-ts sandbox: northd is running (log: ${dataDir}/northd.log). Press Ctrl-C to stop.`);
     await new Promise<void>((done) => {
       process.once('SIGINT', done);
       process.once('SIGTERM', done);
     });
     out('ovn-ts sandbox: stopping …');
+    stop.abort();
+    await northd;
   } finally {
     await server.stop();
   }
