@@ -1,0 +1,143 @@
+// The controller's compiler: SB view + this chassis → desired datapath state. Pure.
+//
+// `ControllerCompiler.update` is incremental: each (logical flow, datapath) pair is compiled once
+// and reused while its inputs are unchanged (the flow's text, the datapath's ports, groups and
+// residency, the address sets and port groups the match names); physical flows are cheap and
+// rebuilt each time. `compileView` is the same with an empty cache: the specification the
+// incremental path must always agree with.
+
+import type { GroupSpec } from '@ovn-ts/datapath';
+import { type DesiredFlow, type DesiredState, FlowCollector, flowKey } from './desired.js';
+import { compileLflow } from './lflow.js';
+import { fixedFlows, groupFlows, isResident, macBindingFlows, portFlows, tunnelIngressFlows } from './physical.js';
+import type { LocalContext, SbView, ViewDatapath, ViewFlow } from './sb-view.js';
+import { indexView, localDatapaths, type ViewIndex } from './view-index.js';
+
+export interface CompileProblemReport {
+  readonly flow: string;
+  readonly problem: string;
+}
+
+export interface CompileResult extends DesiredState {
+  readonly datapaths: readonly ViewDatapath[];
+  /** Logical flows that compiled to nothing because of a problem (unsupported action …). */
+  readonly problems: readonly CompileProblemReport[];
+  /** Flow identities claimed by two flows with different actions (the first in uuid order won). */
+  readonly conflicts: readonly string[];
+}
+
+export interface CompilerStats {
+  updates: number;
+  lflowsCompiled: number;
+  lflowsReused: number;
+}
+
+interface CacheEntry {
+  readonly sig: string;
+  readonly flows: readonly DesiredFlow[];
+  readonly groups: ReadonlyMap<number, GroupSpec>;
+  readonly problem: string | undefined;
+}
+
+const SET_REF = /[$@]([A-Za-z_][\w.]*)/g;
+
+function flowSig(f: ViewFlow): string {
+  return `${f.pipeline}\u0000${f.tableId}\u0000${f.priority}\u0000${f.match}\u0000${f.actions}`;
+}
+
+/** Everything about a datapath that its logical flows' compilation can depend on. */
+function datapathSig(ix: ViewIndex, cx: LocalContext, dp: ViewDatapath): string {
+  const parts = [`${dp.kind}/${dp.key}`];
+  for (const p of ix.portsOf(dp.uuid)) parts.push(`${p.name}=${p.key}${isResident(ix, cx, p.name) ? '*' : ''}`);
+  for (const g of ix.groupsOf(dp.uuid)) parts.push(`${g.name}=${g.key}`);
+  return parts.sort().join(',');
+}
+
+export class ControllerCompiler {
+  readonly stats: CompilerStats = { updates: 0, lflowsCompiled: 0, lflowsReused: 0 };
+  private cache = new Map<string, CacheEntry>();
+
+  update(view: SbView, cx: LocalContext): CompileResult {
+    this.stats.updates++;
+    const ix = indexView(view);
+    const dps = localDatapaths(ix, cx.chassis, cx.localPorts);
+    const setText = new Map<string, string>();
+    const setSig = (match: string): string => {
+      let s = '';
+      for (const m of match.matchAll(SET_REF)) {
+        const name = m[1]!;
+        let t = setText.get(m[0]);
+        if (t === undefined) {
+          const v = m[0][0] === '$' ? view.addressSets.get(name) : view.portGroups.get(name);
+          t = JSON.stringify(v ?? null);
+          setText.set(m[0], t);
+        }
+        s += `${m[0]}=${t};`;
+      }
+      return s;
+    };
+    const sets = { addressSets: view.addressSets, portGroups: view.portGroups };
+    const resident = (port: string) => isResident(ix, cx, port);
+
+    const next = new Map<string, CacheEntry>();
+    const collector = new FlowCollector();
+    const groups = new Map<number, GroupSpec>();
+    const problems: CompileProblemReport[] = [];
+    for (const dp of dps) {
+      const dpSig = datapathSig(ix, cx, dp);
+      let ports: Map<string, bigint> | undefined;
+      const flows = [...ix.flowsOf(dp.uuid)].sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
+      for (const f of flows) {
+        const id = `${f.uuid}@${dp.uuid}`;
+        const sig = `${flowSig(f)}\u0001${dpSig}\u0001${setSig(f.match)}`;
+        let entry = this.cache.get(id);
+        if (entry && entry.sig === sig) {
+          this.stats.lflowsReused++;
+        } else {
+          ports ??= portKeys(ix, dp);
+          const r = compileLflow(f, dp, { ports, isChassisResident: resident, sets });
+          entry = { sig, flows: r.flows, groups: r.groups, problem: r.problem };
+          this.stats.lflowsCompiled++;
+        }
+        next.set(id, entry);
+        for (const fl of entry.flows) collector.add(fl);
+        for (const [gid, g] of entry.groups) groups.set(gid, g);
+        if (entry.problem) problems.push({ flow: f.uuid, problem: entry.problem });
+      }
+    }
+    this.cache = next;
+
+    for (const fl of physicalFlows(ix, cx, dps)) collector.add(fl);
+    return { flows: collector.flows, groups, datapaths: dps, problems, conflicts: collector.conflicts };
+  }
+}
+
+/** Port and multicast group names of a datapath → keys (string fields compare against these). */
+function portKeys(ix: ViewIndex, dp: ViewDatapath): Map<string, bigint> {
+  const m = new Map<string, bigint>();
+  for (const p of ix.portsOf(dp.uuid)) m.set(p.name, BigInt(p.key));
+  for (const g of ix.groupsOf(dp.uuid)) m.set(g.name, BigInt(g.key));
+  return m;
+}
+
+function physicalFlows(ix: ViewIndex, cx: LocalContext, dps: readonly ViewDatapath[]): DesiredFlow[] {
+  const out: DesiredFlow[] = [...fixedFlows(), ...tunnelIngressFlows(cx)];
+  for (const dp of dps) {
+    const ports = [...ix.portsOf(dp.uuid)].sort((a, b) => a.key - b.key);
+    for (const p of ports) out.push(...portFlows(ix, cx, dp, p));
+    for (const g of [...ix.groupsOf(dp.uuid)].sort((a, b) => a.key - b.key)) out.push(...groupFlows(ix, cx, dp, g));
+    const keyOf = new Map(ports.map((p) => [p.name, p.key]));
+    for (const b of [...ix.macBindingsOf(dp.uuid)].sort((a, c) => (a.uuid < c.uuid ? -1 : 1))) {
+      const k = keyOf.get(b.logicalPort);
+      if (k !== undefined) out.push(...macBindingFlows(dp, b, k));
+    }
+  }
+  return out;
+}
+
+/** A full compile, with nothing cached: what every incremental update must equal. */
+export function compileView(view: SbView, cx: LocalContext): CompileResult {
+  return new ControllerCompiler().update(view, cx);
+}
+
+export { flowKey };
