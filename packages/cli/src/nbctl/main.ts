@@ -56,7 +56,7 @@ export async function main(
 
     url = line.global.db ?? env.OVN_NB_DB;
     if (!url) throw usageError('no database given: use --db URL or set OVN_NB_DB');
-    // --timeout bounds the whole run, as in ovn-nbctl: connecting included.
+    // --timeout also bounds connecting (ovn-nbctl bounds its whole run with it).
     session = await openSession(url, Math.min(10_000, (line.global.timeout ?? 10) * 1000));
     for (const { spec, plan, raw } of planned) {
       if (!spec.beforeTransaction) continue;
