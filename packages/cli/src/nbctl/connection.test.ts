@@ -26,6 +26,11 @@ describe('database connection failures', () => {
     expect(r.err).toBe(
       `nbctl: cannot connect to postgres://u@127.0.0.1:${port}/x: connect ECONNREFUSED 127.0.0.1:${port}\n`,
     );
+    // OVN_NBCTL_OPTIONS supplies global options; the command line overrides them.
+    const viaOptions = await kit.raw(['--db', kit.url, 'ls-list'], {
+      OVN_NBCTL_OPTIONS: `--db postgres://u@127.0.0.1:${port}/x --format=csv`,
+    });
+    expect(viaOptions).toMatchObject({ code: 0, out: 'uuid,name\n' });
     expect((await kit.raw(['ls-list'], {})).err).toBe(
       'nbctl: no database given: use --db URL or set OVN_NB_DB\n',
     );

@@ -29,6 +29,7 @@ export function helpText(registry: ReadonlyMap<string, AnyCommand>): string {
     '',
     'Options:',
     '  --db=URL                  PostgreSQL URL of the NB database (default: $OVN_NB_DB)',
+    '                            (global options may also be given in $OVN_NBCTL_OPTIONS)',
     '  --wait=none|sb|hv         after committing, wait for northd (sb) or every chassis (hv)',
     '  --no-wait                 same as --wait=none (the default)',
     '  -t, --timeout=SECONDS     give up waiting after SECONDS (default: wait forever)',

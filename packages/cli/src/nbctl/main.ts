@@ -39,7 +39,9 @@ export async function main(
   let url: string | undefined;
   let session: Session | undefined;
   try {
-    const line = parseCommandLine(argv);
+    // Options from OVN_NBCTL_OPTIONS come first, so that the command line overrides them.
+    const envOptions = env.OVN_NBCTL_OPTIONS?.trim().split(/\s+/).filter(Boolean) ?? [];
+    const line = parseCommandLine([...envOptions, ...argv]);
     if (line.global.help) {
       io.out(helpText(await loadCommands()));
       return 0;
