@@ -129,3 +129,69 @@ describe('NAT on a distributed gateway port, simulated', () => {
     ]);
   });
 });
+
+describe('load balancing on a distributed gateway port, simulated', () => {
+  test('outside → VIP reaches the backend; the backend answers as the VIP through the gateway chassis', () => {
+    const f = twoSubnets();
+    gatewayChassis(f, 'lrp1', 'hv1');
+    const row = f.insert('load_balancer', {
+      name: 'web',
+      vips: { '20.0.0.200:80': '10.0.0.2:8080' },
+      protocol: 'tcp',
+    });
+    f.insert('logical_router_load_balancer', {
+      router_uuid: f.id('lr0'),
+      load_balancer_uuid: row.uuid,
+    });
+    const world = worldFromNb(f.model);
+    const ct = new Conntrack();
+    const send = (datapath: string, inport: string, pkt: SimPacket, opts: SimOptions = {}) =>
+      simulate(
+        world,
+        { datapath, inport, packet: pkt },
+        { ...opts, conntrack: ct },
+      ).outcomes.flatMap((o): Record<string, string>[] =>
+        o.kind === 'delivered' ? [{ port: o.port, ...describePacket(o.packet) }] : [],
+      );
+    const tcp = (o: {
+      ethSrc: string;
+      ethDst: string;
+      src: string;
+      dst: string;
+      sport: number;
+      dport: number;
+    }) => l4Packet({ proto: 'tcp', ...o });
+    const go = send(
+      'sw1',
+      'vm2',
+      tcp({
+        ethSrc: VM2,
+        ethDst: LRP1,
+        src: '20.0.0.2',
+        dst: '20.0.0.200',
+        sport: 4444,
+        dport: 80,
+      }),
+      onGateway,
+    );
+    expect(go).toEqual([
+      expect.objectContaining({ port: 'vm1', 'ip4.dst': '10.0.0.2', 'tcp.dst': '8080' }),
+    ]);
+    // vm1's answer leaves from its own chassis: gw_redirect takes it to cr-lrp1's.
+    const back = send(
+      'sw0',
+      'vm1',
+      tcp({
+        ethSrc: VM1,
+        ethDst: LRP0,
+        src: '10.0.0.2',
+        dst: '20.0.0.2',
+        sport: 8080,
+        dport: 4444,
+      }),
+    );
+    expect(back).toEqual([
+      expect.objectContaining({ port: 'vm2', 'ip4.src': '20.0.0.200', 'tcp.src': '80' }),
+    ]);
+  });
+});

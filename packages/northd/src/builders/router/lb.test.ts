@@ -1,6 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import type { NbFixture } from '../../testing/nb-fixture.js';
-import { gatewayRouter, lines, routerFlows, routerGolden, twoSubnets } from './test-util.js';
+import {
+  gatewayChassis,
+  gatewayRouter,
+  lines,
+  routerFlows,
+  routerGolden,
+  twoSubnets,
+} from './test-util.js';
 
 function lb(
   f: NbFixture,
@@ -59,7 +66,7 @@ describe('load balancing on a gateway router', () => {
     ).toBe(6);
   });
 
-  test('bad VIPs and distributed routers are reported', () => {
+  test('bad VIPs, and a distributed router without gateway port, are reported', () => {
     const f = gatewayRouter();
     lb(f, 'gr0', { '172.16.0.200:80': '10.0.0.2' });
     expect(routerFlows(f, 'gr0').diagnostics.map((d) => d.problem)).toEqual([
@@ -68,7 +75,40 @@ describe('load balancing on a gateway router', () => {
     const d = twoSubnets();
     lb(d, 'lr0', { '30.0.0.1': '10.0.0.2' });
     expect(routerFlows(d, 'lr0').diagnostics.map((x) => x.problem)).toEqual([
-      'load balancing on distributed routers is not supported yet (set options:chassis for a gateway router)',
+      'load balancing on a distributed router needs a distributed gateway port (a port with gateway chassis)',
+    ]);
+  });
+});
+
+// On a distributed router, balancing happens on the gateway chassis of its distributed gateway
+// port (lrp1 here): DNAT flows need is_chassis_resident("cr-lrp1"); backends' traffic to lrp1 is
+// redirected there (gw_redirect 200) and un-DNATed there (undnat 120).
+describe('load balancing on a distributed gateway port', () => {
+  test('a VIP with two backends', () => {
+    const f = twoSubnets();
+    gatewayChassis(f, 'lrp1', 'hv1');
+    lb(f, 'lr0', { '20.0.0.200:80': '10.0.0.2:8080,10.0.0.3:8080' });
+    const here = 'is_chassis_resident("cr-lrp1")';
+    const backends =
+      '((ip4.src == 10.0.0.2 && tcp.src == 8080) || (ip4.src == 10.0.0.3 && tcp.src == 8080))';
+    expect(routerGolden(f, 'lr0', ['lr_in_dnat', 'lr_in_gw_redirect', 'lr_out_undnat'])).toBe(
+      lines(
+        `lr_in_dnat (priority=120), match=(ct.est && ip4 && reg0 == 20.0.0.200 && tcp && reg9[16..31] == 80 && ct_mark.natted == 1 && ${here}), action=(next;)`,
+        `lr_in_dnat (priority=120), match=(ct.new && ip4 && reg0 == 20.0.0.200 && tcp && reg9[16..31] == 80 && ${here}), action=(ct_lb_mark(backends=10.0.0.2:8080,10.0.0.3:8080);)`,
+        'lr_in_dnat (priority=0), match=(1), action=(next;)',
+        `lr_in_gw_redirect (priority=200), match=(ip4 && ${backends} && outport == "lrp1"), action=(outport = "cr-lrp1"; next;)`,
+        'lr_in_gw_redirect (priority=50), match=(outport == "lrp1"), action=(outport = "cr-lrp1"; next;)',
+        'lr_in_gw_redirect (priority=0), match=(1), action=(next;)',
+        `lr_out_undnat (priority=120), match=(ip4 && ${backends} && (inport == "lrp1" || outport == "lrp1") && ${here}), action=(ct_dnat;)`,
+        'lr_out_undnat (priority=0), match=(1), action=(next;)',
+      ),
+    );
+    expect(
+      routerGolden(f, 'lr0', ['lr_in_ip_input'])
+        .split('\n')
+        .filter((l) => l.includes('20.0.0.200')),
+    ).toEqual([
+      `lr_in_ip_input (priority=90), match=(inport == "lrp1" && arp.op == 1 && arp.tpa == 20.0.0.200 && ${here}), action=(eth.dst = eth.src; eth.src = xreg0[0..47]; arp.op = 2; arp.tha = arp.sha; arp.sha = xreg0[0..47]; arp.tpa <-> arp.spa; outport = inport; flags.loopback = 1; output;)`,
     ]);
   });
 });

@@ -4,6 +4,7 @@ import type { FlowSink } from '../../lflow.js';
 import { type LbVip, parseLbVip } from '../switch/lb-vip.js';
 import { isGatewayRouter } from './nat-rules.js';
 import { nextHopReg } from './registers.js';
+import { crPort, gatewayPorts, q } from './util.js';
 
 /** Where defrag keeps the VIP's L4 port before ct_dnat rewrites it (OVN's REG_ORIG_TP_DPORT_ROUTER). */
 export const REG_ORIG_TP_DPORT_ROUTER = 'reg9[16..31]';
@@ -30,24 +31,31 @@ export function routerVips(
 }
 
 /**
- * Load balancing on gateway routers (ovn-northd(8) "DEFRAG", "DNAT"), as OVN did before its
- * ct-extract stage: defrag keeps the VIP in reg0 (and the L4 port in reg9[16..31]) and sends the
- * packet through ct_dnat, which un-NATs established connections; the DNAT stage then
- * load-balances new connections to a VIP (ct_lb_mark, 120 with a port, 110 without) and passes
- * established load-balanced ones (ct_mark.natted). Replies are un-DNATed in lr_out_undnat (see
- * nat.ts). A VIP without backends drops new connections. Distributed routers' load balancing
- * (through a gateway port) is not built yet.
+ * Load balancing (ovn-northd(8) "DEFRAG", "DNAT", "Gateway Redirect", "UNDNAT"), as OVN did
+ * before its ct-extract stage: defrag keeps the VIP in reg0 (and the L4 port in reg9[16..31])
+ * and sends the packet through ct_dnat, which un-NATs established connections; the DNAT stage
+ * then load-balances new connections to a VIP (ct_lb_mark, 120 with a port, 110 without) and
+ * passes established load-balanced ones (ct_mark.natted). A VIP without backends drops new
+ * connections.
+ *
+ * On a gateway router, replies are un-DNATed by the general lr_out_undnat flow (nat.ts). On a
+ * distributed router, load balancing happens where the (first) distributed gateway port's cr-
+ * twin resides: the DNAT flows require is_chassis_resident(cr-GW), backends' traffic to GW is
+ * redirected there (gw_redirect 200) and un-DNATed there (undnat 120).
  */
 export function buildRouterLb(input: RouterInput, sink: FlowSink): void {
   if (!input.loadBalancers.length) return;
-  if (!isGatewayRouter(input)) {
-    for (const lb of input.loadBalancers)
+  const gw = isGatewayRouter(input) ? undefined : gatewayPorts(input)[0];
+  if (!isGatewayRouter(input) && !gw) {
+    for (const lb of input.loadBalancers) {
       sink.report(
         LB(lb),
-        'load balancing on distributed routers is not supported yet (set options:chassis for a gateway router)',
+        'load balancing on a distributed router needs a distributed gateway port (a port with gateway chassis)',
       );
+    }
     return;
   }
+  const here = gw ? ` && is_chassis_resident(${crPort(gw)})` : '';
   for (const { lb, vip } of routerVips(input, sink)) {
     const src = LB(lb);
     const v = vip.ip.family;
@@ -59,6 +67,8 @@ export function buildRouterLb(input: RouterInput, sink: FlowSink): void {
     const lbAction = vip.backends.length
       ? `ct_lb_mark(backends=${vip.backends.join(',')}${hash});`
       : 'drop;';
+    let m: string;
+    let priority: number;
     if (vip.port !== undefined) {
       sink.add(
         'lr_in_defrag',
@@ -67,9 +77,8 @@ export function buildRouterLb(input: RouterInput, sink: FlowSink): void {
         `${reg} = ${vip.ip.addr}; ${REG_ORIG_TP_DPORT_ROUTER} = ${proto}.dst; ct_dnat;`,
         src,
       );
-      const m = `ip${v} && ${reg} == ${vip.ip.addr} && ${proto} && ${REG_ORIG_TP_DPORT_ROUTER} == ${vip.port}`;
-      sink.add('lr_in_dnat', 120, `ct.new && ${m}`, lbAction, src);
-      sink.add('lr_in_dnat', 120, `ct.est && ${m} && ct_mark.natted == 1`, 'next;', src);
+      m = `ip${v} && ${reg} == ${vip.ip.addr} && ${proto} && ${REG_ORIG_TP_DPORT_ROUTER} == ${vip.port}`;
+      priority = 120;
     } else {
       sink.add(
         'lr_in_defrag',
@@ -78,9 +87,45 @@ export function buildRouterLb(input: RouterInput, sink: FlowSink): void {
         `${reg} = ${vip.ip.addr}; ct_dnat;`,
         src,
       );
-      const m = `ip${v} && ${reg} == ${vip.ip.addr}`;
-      sink.add('lr_in_dnat', 110, `ct.new && ${m}`, lbAction, src);
-      sink.add('lr_in_dnat', 110, `ct.est && ${m} && ct_mark.natted == 1`, 'next;', src);
+      m = `ip${v} && ${reg} == ${vip.ip.addr}`;
+      priority = 110;
+    }
+    sink.add('lr_in_dnat', priority, `ct.new && ${m}${here}`, lbAction, src);
+    sink.add('lr_in_dnat', priority, `ct.est && ${m} && ct_mark.natted == 1${here}`, 'next;', src);
+    if (gw && vip.backends.length) {
+      // Backends' answers must be un-DNATed where the connection was DNATed: on the gateway.
+      const fromBackends = vip.backends
+        .map((b) => backend(b))
+        .map((b) =>
+          b.port === undefined
+            ? `(ip${v}.src == ${b.ip})`
+            : `(ip${v}.src == ${b.ip} && ${proto}.src == ${b.port})`,
+        )
+        .join(' || ');
+      const name = q(gw.row.name);
+      sink.add(
+        'lr_in_gw_redirect',
+        200,
+        `ip${v} && (${fromBackends}) && outport == ${name}`,
+        `outport = ${crPort(gw)}; next;`,
+        src,
+      );
+      sink.add(
+        'lr_out_undnat',
+        120,
+        `ip${v} && (${fromBackends}) && (inport == ${name} || outport == ${name})${here}`,
+        'ct_dnat;',
+        src,
+      );
     }
   }
+}
+
+/** A backend as ct_lb_mark writes it ("10.0.0.3:80", "[fd00::3]:80", "10.0.0.3"), split. */
+function backend(text: string): { ip: string; port?: number } {
+  const v6 = /^\[(.+)\]:(\d+)$/.exec(text);
+  if (v6) return { ip: v6[1]!, port: Number(v6[2]) };
+  const v4 = /^([\d.]+):(\d+)$/.exec(text);
+  if (v4) return { ip: v4[1]!, port: Number(v4[2]) };
+  return { ip: text };
 }

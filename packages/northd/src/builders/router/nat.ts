@@ -100,8 +100,20 @@ function distributedNat(input: RouterInput, rules: Rule[], sink: FlowSink): void
       { table: 'logical_router_port', uuid: gw.row.uuid },
     );
   }
-  if (!rules.length) return;
   const arp = arpAnswerer(input, sink);
+  // Load balancer VIPs are answered for on the first gateway port, where balancing happens.
+  const first = gatewayPorts(input)[0];
+  if (first) {
+    for (const { lb, vip } of routerVips(input)) {
+      if (vip.ip.family === 4) {
+        arp(first, vip.ip.addr, 90, ` && is_chassis_resident(${crPort(first)})`, {
+          table: 'load_balancer',
+          uuid: lb.uuid,
+        });
+      }
+    }
+  }
+  if (!rules.length) return;
   const seen = new Set<string>();
   const once = (key: string) => !seen.has(key) && !!seen.add(key);
   for (const r of rules) {
