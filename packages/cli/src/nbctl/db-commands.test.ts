@@ -156,3 +156,31 @@ describe('generic database commands', () => {
     expect(bad.err).toMatch(/^nbctl: set: the database refused the change: .*lsp_addresses_valid/);
   });
 });
+
+describe('wait-until', () => {
+  test('returns once another client makes the condition true', async () => {
+    await kit.ok('lsp-add', 'sw0', 'w1');
+    const run = kit.nbctl('--timeout=20', 'wait-until', 'Logical_Switch_Port', 'w1', 'up=true');
+    await new Promise((r) => setTimeout(r, 300));
+    await kit.query("UPDATE nb.logical_switch_port SET up = true WHERE name = 'w1'");
+    expect(await run).toMatchObject({ code: 0, err: '' });
+  });
+
+  test('waits for the record to exist; times out naming what it waited for', async () => {
+    const run = kit.nbctl('--timeout=20', 'wait-until', 'Logical_Switch', 'late');
+    await new Promise((r) => setTimeout(r, 300));
+    await kit.query("INSERT INTO nb.logical_switch (name) VALUES ('late')");
+    expect((await run).code).toBe(0);
+    const r = await kit.nbctl(
+      '--timeout=1',
+      'wait-until',
+      'Logical_Switch_Port',
+      'w1',
+      'external_ids:ready=yes',
+    );
+    expect(r).toMatchObject({
+      code: 1,
+      err: 'nbctl: timed out after 1s waiting until Logical_Switch_Port w1 external_ids:ready=yes\n',
+    });
+  });
+});

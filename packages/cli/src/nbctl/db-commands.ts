@@ -162,6 +162,42 @@ function mustBeWritable(table: DbTable, c: DbColumn): void {
   }
 }
 
+/** SQL for COLUMN[:KEY]=VALUE / != conditions on alias t; their values are appended to params. */
+function conditionsSql(
+  conditions: readonly (Assignment & { negate: boolean })[],
+  types: Map<string, string>,
+  params: unknown[],
+): string[] {
+  return conditions.map((c) => {
+    const expr = readExpr(c.column, types);
+    let sql: string;
+    if (c.key !== undefined) {
+      params.push(c.key, String(c.value));
+      sql = `(${expr}->>$${params.length - 1}) IS NOT DISTINCT FROM $${params.length}`;
+    } else if (isMap(c.column.type)) {
+      params.push(JSON.stringify(c.value));
+      sql = `${expr} = $${params.length}::jsonb`;
+    } else if (isSet(c.column.type)) {
+      params.push(c.value);
+      sql = `(${expr} @> $${params.length}::text[] AND ${expr} <@ $${params.length}::text[])`;
+    } else {
+      params.push(c.value === null ? null : String(c.value));
+      sql = `(${expr})::text IS NOT DISTINCT FROM $${params.length}::text`;
+    }
+    return c.negate ? `NOT ${sql}` : sql;
+  });
+}
+
+function checkSearchable(table: DbTable, conditions: readonly Assignment[], command: string): void {
+  for (const c of conditions) {
+    if (c.column.catalog?.derived) {
+      throw invalid(`${table.name}.${c.column.name}`, `${command} cannot test a relation column`);
+    }
+  }
+}
+
+const WAIT_POLL_MS = 100;
+
 // ---------------------------------------------------------------- commands
 
 const tableArg = (args: readonly string[]) => findTable(args[0]!);
@@ -212,36 +248,13 @@ export const dbCommands: AnyCommand[] = [
     parse(args, opts) {
       const table = tableArg(args);
       const conditions = args.slice(1).map((a) => parseAssignment(table, a, true));
-      for (const c of conditions) {
-        if (c.column.catalog?.derived)
-          throw invalid(
-            `${table.name}.${c.column.name}`,
-            'find cannot search by a relation column',
-          );
-      }
+      checkSearchable(table, conditions, 'find');
       return { table, columns: selectColumns(table, opts), conditions };
     },
     async run({ tx }, p) {
       const types = await columnSqlTypes(tx, p.table);
       const params: unknown[] = [];
-      const conds = p.conditions.map((c) => {
-        const expr = readExpr(c.column, types);
-        let sql: string;
-        if (c.key !== undefined) {
-          params.push(c.key, String(c.value));
-          sql = `(${expr}->>$${params.length - 1}) IS NOT DISTINCT FROM $${params.length}`;
-        } else if (isMap(c.column.type)) {
-          params.push(JSON.stringify(c.value));
-          sql = `${expr} = $${params.length}::jsonb`;
-        } else if (isSet(c.column.type)) {
-          params.push(c.value);
-          sql = `(${expr} @> $${params.length}::text[] AND ${expr} <@ $${params.length}::text[])`;
-        } else {
-          params.push(c.value === null ? null : String(c.value));
-          sql = `(${expr})::text IS NOT DISTINCT FROM $${params.length}::text`;
-        }
-        return c.negate ? `NOT ${sql}` : sql;
-      });
+      const conds = conditionsSql(p.conditions, types, params);
       const rows = await readRows(
         tx,
         p.table,
@@ -529,6 +542,49 @@ export const dbCommands: AnyCommand[] = [
       for (const r of p.records) {
         const uuid = await resolveRecord(tx, p.table, r, !p.ifExists);
         if (uuid) await tx.query(`DELETE FROM ${p.table.sql} WHERE uuid = $1`, [uuid]);
+      }
+    },
+  }),
+  defineCommand({
+    name: 'wait-until',
+    usage: 'TABLE RECORD [COLUMN[:KEY]=VALUE]...',
+    summary:
+      'wait until RECORD exists and its columns match (e.g. wait-until Logical_Switch_Port p1 up=true); bounded by --timeout',
+    group: GROUP,
+    minArgs: 2,
+    maxArgs: Number.POSITIVE_INFINITY,
+    writes: false,
+    preload: preloadCatalog,
+    parse(args) {
+      const table = tableArg(args);
+      const conditions = args.slice(2).map((a) => parseAssignment(table, a, true));
+      checkSearchable(table, conditions, 'wait-until');
+      return { table, record: args[1]!, conditions, text: args.slice(1).join(' ') };
+    },
+    // Polls inside the batch's transaction: at READ COMMITTED each statement sees the newest
+    // commits (a NOTIFY would only arrive after the transaction ends).
+    async run({ tx, global }, p) {
+      const types = await columnSqlTypes(tx, p.table);
+      const deadline =
+        global.timeout === undefined ? undefined : Date.now() + global.timeout * 1000;
+      for (;;) {
+        const uuid = await resolveRecord(tx, p.table, p.record, false);
+        if (uuid) {
+          const params: unknown[] = [uuid];
+          const conds = ['t.uuid = $1', ...conditionsSql(p.conditions, types, params)];
+          const rows = await tx.query(
+            `SELECT 1 FROM ${p.table.sql} t WHERE ${conds.join(' AND ')}`,
+            params,
+          );
+          if (rows.length > 0) return;
+        }
+        if (deadline !== undefined && Date.now() >= deadline) {
+          throw new NbctlError(
+            'timeout',
+            `timed out after ${global.timeout}s waiting until ${p.table.name} ${p.text}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, WAIT_POLL_MS));
       }
     },
   }),

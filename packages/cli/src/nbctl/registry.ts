@@ -104,7 +104,18 @@ export const families: readonly Family[] = [
     load: async () => (await import('./dhcp-commands.js')).dhcpCommands,
   },
   {
-    names: ['list', 'find', 'get', 'set', 'add', 'remove', 'clear', 'create', 'destroy'],
+    names: [
+      'list',
+      'find',
+      'get',
+      'set',
+      'add',
+      'remove',
+      'clear',
+      'create',
+      'destroy',
+      'wait-until',
+    ],
     load: async () => (await import('./db-commands.js')).dbCommands,
   },
 ];
