@@ -18,7 +18,7 @@ function main(): void {
   const s = new AfPacketSocket(ifname, { vnetHeader: false, promiscuous: true });
   try {
     if (cmd === 'send') {
-      rest.forEach((hex, i) => s.stage(i, Buffer.from(hex, 'hex'), undefined));
+      for (const [i, hex] of rest.entries()) s.stage(i, Buffer.from(hex, 'hex'), undefined);
       const sent = s.send(rest.length);
       if (sent !== rest.length)
         throw new Error(`raw-frames: sent ${sent} of ${rest.length} frames on ${ifname}`);

@@ -187,6 +187,20 @@ describe.each([
     expect([...got[1]!]).toEqual([...small]);
   });
 
+  it('serves a port opened after many idle ones (no reader starves behind idle ports)', async () => {
+    // koffi runs asynchronous calls on a few threads: idle ports must not hold them all.
+    for (let i = 0; i < 8; i++) {
+      const idle = await openPort({ encapsulation: 'vxlan', localIp: '127.0.0.3', localPort: 0 });
+      open.push(idle);
+      idle.start(() => {});
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    const { tx, received } = await pair('vxlan');
+    tx.transmit([frame(61)], [{ tunId: 9n }]);
+    const [r] = await received;
+    expect(r!.frame.length).toBe(61);
+  });
+
   it('drops and counts frames it cannot send: no remote, or too large for one datagram', async () => {
     const p = await openPort({ encapsulation: 'geneve', localIp: '127.0.0.1', localPort: 0 });
     open.push(p);
