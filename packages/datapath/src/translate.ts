@@ -26,7 +26,9 @@ import type { TraceEvent } from './trace.js';
  * keyed by the post-ct key; a paused pass continues when the controller resumes it.
  */
 
-export const MAX_RESUBMIT_DEPTH = 64;
+// OVN's `next` is a resubmit, so one packet crossing switch → router → switch on one chassis nests
+// about a hundred of them (every logical table of three datapaths): 64 cut such paths short.
+export const MAX_RESUBMIT_DEPTH = 256;
 export const MAX_RESUBMITS = 4096;
 const MAX_STACK = 1024;
 
