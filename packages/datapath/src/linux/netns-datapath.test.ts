@@ -3,19 +3,16 @@
  * datapath's AF_PACKET ports, `ping` between them through flows installed here. Needs root (CI runs
  * as root) and iproute2 + iputils-ping (.ci/run installs them).
  */
-import { execFileSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { output, setField } from '../actions.js';
 import { Datapath } from '../datapath.js';
 import { AfPacketPort } from './af-packet-port.js';
+import { buildDatapathPackage, packageDir } from './compiled-package.js';
 import { ping, pingUntilReachable, runAsync } from './lab-measurements.js';
 import { NetnsLab } from './netns-lab.js';
 import { TapPort } from './tap-port.js';
 import { tcpTransfer } from './tcp-transfer.js';
-
-const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 let lab: NetnsLab | undefined;
 let dp: Datapath | undefined;
@@ -71,10 +68,7 @@ describe('one datapath between two namespaces', () => {
 
 describe('VLAN-tagged traffic', () => {
   it('sees and forwards tags the kernel stripped on receive (put back from auxiliary data)', async () => {
-    execFileSync('pnpm', ['exec', 'tsc', '-b', packageDir], {
-      cwd: resolve(packageDir, '../..'),
-      stdio: 'inherit',
-    });
+    buildDatapathPackage();
     const { h1, h2, dp } = twoHosts('vlan');
     // Only frames tagged with VLAN 10 pass (vlan_vid carries the "present" bit 0x1000, as in OpenFlow).
     dp.addFlows([

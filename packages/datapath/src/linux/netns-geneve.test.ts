@@ -4,25 +4,17 @@
  * The flows put the datapath key in tun_id and OVN's port keys in the Geneve option on the way out,
  * and match both on the way in. The processes run the compiled package, built first.
  */
-import { execFileSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { output, setField } from '../actions.js';
 import type { FlowSpec } from '../flow-mod.js';
+import { buildDatapathPackage } from './compiled-package.js';
 import { DatapathChild, droppedByPorts } from './datapath-child.js';
 import { ping, pingUntilReachable } from './lab-measurements.js';
 import { type LabHost, NetnsLab } from './netns-lab.js';
 import { tcpTransfer } from './tcp-transfer.js';
 
-const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-
-beforeAll(() => {
-  execFileSync('pnpm', ['exec', 'tsc', '-b', packageDir], {
-    cwd: resolve(packageDir, '../..'),
-    stdio: 'inherit',
-  });
-}, 120_000);
+beforeAll(() => buildDatapathPackage(), 120_000);
 
 let lab: NetnsLab | undefined;
 const children: DatapathChild[] = [];
