@@ -19,6 +19,8 @@ export interface GlobalOptions {
   readonly format: OutputFormat | undefined;
   readonly bare: boolean;
   readonly dryRun: boolean;
+  /** Each command's output on one line (newlines as \\n), an empty line for none. */
+  readonly oneline: boolean;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -47,6 +49,7 @@ const VALUED: Record<string, string> = {
 const FLAGS: Record<string, string> = {
   'no-wait': 'no-wait',
   'dry-run': 'dry-run',
+  oneline: 'oneline',
   bare: 'bare',
   help: 'help',
   h: 'help',
@@ -61,6 +64,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   let format: OutputFormat | undefined;
   let bare = false;
   let dryRun = false;
+  let oneline = false;
   let help = false;
   let version = false;
   const firstOptions = new Map<string, string | true>();
@@ -110,6 +114,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       if (inline !== undefined) throw usageError(`option --${key} takes no value`);
       if (flag === 'no-wait') wait = 'none';
       else if (flag === 'dry-run') dryRun = true;
+      else if (flag === 'oneline') oneline = true;
       else if (flag === 'bare') bare = true;
       else if (flag === 'help') help = true;
       else version = true;
@@ -135,7 +140,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       `missing command name after ${[...firstOptions.keys()].map((k) => `--${k}`).join(' ')}`,
     );
   }
-  return { global: { db, wait, timeout, format, bare, dryRun, help, version }, commands };
+  return { global: { db, wait, timeout, format, bare, dryRun, oneline, help, version }, commands };
 }
 
 /** Leading `--key[=value]` words are the command's options; then its name and arguments. */

@@ -36,6 +36,7 @@ export function helpText(registry: ReadonlyMap<string, AnyCommand>): string {
     '  -f, --format=FORMAT       list output as list (default for list/find), table, json or csv',
     '  --bare                    values only: no headings, quotes or brackets',
     '  --dry-run                 run the commands, then roll the transaction back',
+    '  --oneline                 one line of output per command (newlines shown as \\n)',
     '  -h, --help                this help',
     '  -V, --version             the version',
     '',

@@ -90,6 +90,31 @@ describe('command line', () => {
     expect(csv).toEqual(['name,external_ids', '"""sw1""","{note=""a, b""}"']);
   });
 
+  test('--oneline: one line per command, an empty one for a command without output', async () => {
+    const r = await kit.nbctl(
+      '--oneline',
+      'ls-list',
+      '--',
+      'ls-add',
+      'sw2',
+      '--',
+      'lsp-add',
+      'sw2',
+      'o1',
+      '--',
+      'lsp-set-addresses',
+      'o1',
+      'unknown',
+      'dynamic',
+      '--',
+      'lsp-get-addresses',
+      'o1',
+    );
+    const lines = r.out.split('\n');
+    expect(lines.slice(1)).toEqual(['', '', '', 'unknown\\ndynamic', '']);
+    expect(lines[0]).toMatch(/^[0-9a-f-]{36} \(sw0\)\\n[0-9a-f-]{36} \(sw1\)$/);
+  });
+
   test('--bare prints values only', async () => {
     expect(await kit.ok('--bare', '--columns=name', 'find', 'Logical_Switch', 'name=sw0')).toEqual([
       'sw0',

@@ -71,8 +71,12 @@ export async function main(
     const result = await runBatch(session, planned, line.global);
 
     const lines: string[] = [];
-    for (const out of result.outputs)
-      lines.push(...(await renderOutput(out, line.global.format, line.global.bare)));
+    for (const out of result.outputs) {
+      const rendered = await renderOutput(out, line.global.format, line.global.bare);
+      if (line.global.oneline)
+        lines.push(rendered.map((l) => l.replaceAll('\\', '\\\\')).join('\\n'));
+      else lines.push(...rendered);
+    }
     if (lines.length > 0) io.out(`${lines.join('\n')}\n`);
 
     if (result.waitFor !== undefined && line.global.wait !== 'none') {
