@@ -198,3 +198,44 @@ describe('gateway router NAT, simulated', () => {
     ]);
   });
 });
+
+describe('stateless NAT, simulated', () => {
+  test('addresses are rewritten both ways without connection state', () => {
+    const f = gatewayRouter();
+    f.insert('nat', {
+      router_uuid: f.id('gr0'),
+      type: 'dnat_and_snat',
+      external_ip: '172.16.0.110',
+      logical_ip: '10.0.0.2',
+      options: { stateless: 'true' },
+    });
+    const world = worldFromNb(f.model);
+    const send = (datapath: string, inport: string, pkt: SimPacket) =>
+      simulate(world, { datapath, inport, packet: pkt }).outcomes.flatMap(
+        (o): Record<string, string>[] =>
+          o.kind === 'delivered' ? [{ port: o.port, ...describePacket(o.packet) }] : [],
+      );
+    // Each packet in its own run (a fresh conntrack): no state is needed either way.
+    expect(
+      send(
+        'sw0',
+        'vm1',
+        tcp({ ethSrc: VM1, ethDst: INT, src: '10.0.0.2', dst: '172.16.0.50', sport: 1, dport: 2 }),
+      ),
+    ).toEqual([expect.objectContaining({ port: 'outside', 'ip4.src': '172.16.0.110' })]);
+    expect(
+      send(
+        'ext',
+        'outside',
+        tcp({
+          ethSrc: OUT,
+          ethDst: EXT,
+          src: '172.16.0.50',
+          dst: '172.16.0.110',
+          sport: 2,
+          dport: 1,
+        }),
+      ),
+    ).toEqual([expect.objectContaining({ port: 'vm1', 'ip4.dst': '10.0.0.2' })]);
+  });
+});

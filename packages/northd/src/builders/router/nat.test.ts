@@ -189,3 +189,27 @@ describe('NAT on a distributed gateway port', () => {
     ]);
   });
 });
+
+// A dnat_and_snat rule with options:stateless=true rewrites addresses with plain assignments,
+// without conntrack (OVN's stateless NAT): unSNAT passes, DNAT and SNAT load the addresses.
+describe('stateless NAT', () => {
+  test('on a gateway router', () => {
+    const f = gatewayRouter();
+    f.insert('nat', {
+      router_uuid: f.id('gr0'),
+      type: 'dnat_and_snat',
+      external_ip: '172.16.0.110',
+      logical_ip: '10.0.0.2',
+      options: { stateless: 'true' },
+    });
+    expect(
+      routerGolden(f, 'gr0', NAT_STAGES)
+        .split('\n')
+        .filter((l) => l.includes('172.16.0.110') || l.includes('10.0.0.2')),
+    ).toEqual([
+      'lr_in_unsnat (priority=90), match=(ip && ip4.dst == 172.16.0.110), action=(next;)',
+      'lr_in_dnat (priority=100), match=(ip && ip4.dst == 172.16.0.110), action=(flags.loopback = 1; ip4.dst=10.0.0.2; next;)',
+      'lr_out_snat (priority=33), match=(ip && ip4.src == 10.0.0.2), action=(ip4.src=172.16.0.110; next;)',
+    ]);
+  });
+});

@@ -54,7 +54,13 @@ function gatewayRouterNat(input: RouterInput, rules: Rule[], sink: FlowSink): vo
     const src = NAT(r.row.uuid);
     if (r.row.type !== 'dnat' && !unsnat.has(r.external.addr)) {
       unsnat.add(r.external.addr);
-      sink.add('lr_in_unsnat', 90, `ip && ip${v}.dst == ${r.external.addr}`, 'ct_snat;', src);
+      sink.add(
+        'lr_in_unsnat',
+        90,
+        `ip && ip${v}.dst == ${r.external.addr}`,
+        stateless(r) ? 'next;' : 'ct_snat;',
+        src,
+      );
     }
     if (r.row.type !== 'snat') {
       // The router may send the packet back out of the port it came in on.
@@ -62,7 +68,7 @@ function gatewayRouterNat(input: RouterInput, rules: Rule[], sink: FlowSink): vo
         'lr_in_dnat',
         100,
         `ip && ip${v}.dst == ${r.external.addr}`,
-        `flags.loopback = 1; ct_dnat(${natTarget(r, r.logical.addr)});`,
+        `flags.loopback = 1; ${stateless(r) ? `ip${v}.dst=${r.logical.addr}; next;` : `ct_dnat(${natTarget(r, r.logical.addr)});`}`,
         src,
       );
     }
@@ -70,8 +76,10 @@ function gatewayRouterNat(input: RouterInput, rules: Rule[], sink: FlowSink): vo
       sink.add(
         'lr_out_snat',
         r.logical.plen + 1,
-        `ip && ip${v}.src == ${prefix(r)} && (!ct.trk || !ct.rpl)`,
-        `ct_snat(${natTarget(r, r.external.addr)});`,
+        `ip && ip${v}.src == ${prefix(r)}${stateless(r) ? '' : ' && (!ct.trk || !ct.rpl)'}`,
+        stateless(r)
+          ? `ip${v}.src=${r.external.addr}; next;`
+          : `ct_snat(${natTarget(r, r.external.addr)});`,
         src,
       );
     }
@@ -127,7 +135,7 @@ function distributedNat(input: RouterInput, rules: Rule[], sink: FlowSink): void
         'lr_in_unsnat',
         100,
         `ip && ip${v}.dst == ${r.external.addr} && inport == ${name} && ${here}`,
-        'ct_snat;',
+        stateless(r) ? 'next;' : 'ct_snat;',
         src,
       );
     }
@@ -146,14 +154,16 @@ function distributedNat(input: RouterInput, rules: Rule[], sink: FlowSink): void
         'lr_in_dnat',
         100,
         `ip && ip${v}.dst == ${r.external.addr} && inport == ${name} && ${here}`,
-        `ct_dnat(${natTarget(r, r.logical.addr)});`,
+        stateless(r)
+          ? `ip${v}.dst=${r.logical.addr}; next;`
+          : `ct_dnat(${natTarget(r, r.logical.addr)});`,
         src,
       );
       sink.add(
         'lr_out_undnat',
         100,
         `ip && ip${v}.src == ${r.logical.addr} && outport == ${name} && ${here}`,
-        'ct_dnat;',
+        stateless(r) ? 'next;' : 'ct_dnat;',
         src,
       );
     }
@@ -161,8 +171,10 @@ function distributedNat(input: RouterInput, rules: Rule[], sink: FlowSink): void
       sink.add(
         'lr_out_snat',
         r.logical.plen + 1 + 128,
-        `ip && ip${v}.src == ${prefix(r)} && outport == ${name} && ${here} && (!ct.trk || !ct.rpl)`,
-        `ct_snat(${natTarget(r, r.external.addr)});`,
+        `ip && ip${v}.src == ${prefix(r)} && outport == ${name} && ${here}${stateless(r) ? '' : ' && (!ct.trk || !ct.rpl)'}`,
+        stateless(r)
+          ? `ip${v}.src=${r.external.addr}; next;`
+          : `ct_snat(${natTarget(r, r.external.addr)});`,
         src,
       );
     }
@@ -195,6 +207,14 @@ function distributedNat(input: RouterInput, rules: Rule[], sink: FlowSink): void
       src,
     );
   }
+}
+
+/**
+ * A stateless rule (dnat_and_snat with options:stateless=true) rewrites addresses without
+ * conntrack, both ways, by plain assignments.
+ */
+function stateless(r: Rule): boolean {
+  return r.row.type === 'dnat_and_snat' && r.row.options?.stateless === 'true';
 }
 
 /** A NAT target address, with the rule's external_port_range if it has one ("IP,LO-HI"). */
