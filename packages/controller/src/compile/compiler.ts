@@ -114,7 +114,8 @@ export class ControllerCompiler {
 
 /** Port and multicast group names of a datapath → keys (string fields compare against these). */
 function portKeys(ix: ViewIndex, dp: ViewDatapath): Map<string, bigint> {
-  const m = new Map<string, bigint>();
+  // "none" is OVN's name for no port (key 0): `outport == "none"` after a failed get_fdb.
+  const m = new Map<string, bigint>([['none', 0n]]);
   for (const p of ix.portsOf(dp.uuid)) m.set(p.name, BigInt(p.key));
   for (const g of ix.groupsOf(dp.uuid)) m.set(g.name, BigInt(g.key));
   return m;
