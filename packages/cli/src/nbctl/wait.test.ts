@@ -1,5 +1,7 @@
+import { NB_CHANNEL } from '@ovn-ts/nb-db';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type NbctlKit, startNbctlKit } from './test-kit.js';
+import { NB_FEED_CHANNEL } from './wait.js';
 
 let kit: NbctlKit;
 beforeAll(async () => {
@@ -57,6 +59,10 @@ describe('--wait', () => {
     expect(r.err).toBe(
       `nbctl: timed out after 1s waiting for northd to process nb_cfg ${before.nb_cfg + 1} (sb_cfg is 0)\n`,
     );
+  });
+
+  test('listens on the channel nb-db notifies (kept as a constant so that nbctl need not load nb-db)', () => {
+    expect(NB_FEED_CHANNEL).toBe(NB_CHANNEL);
   });
 
   test('without --wait nb_cfg is left alone', async () => {
