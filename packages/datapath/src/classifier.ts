@@ -48,6 +48,12 @@ class Subtable {
     return true;
   }
 
+  unwildcard(wc: Uint32Array): void {
+    const idx = this.idx;
+    const mw = this.maskWords;
+    for (let i = 0; i < idx.length; i++) wc[idx[i]!] = (wc[idx[i]!]! | mw[i]!) >>> 0;
+  }
+
   recomputeMax(): void {
     let m = -1;
     for (const b of this.map.values()) if (b[0]!.priority > m) m = b[0]!.priority;
@@ -136,8 +142,12 @@ export class Classifier {
     this.orderDirty = false;
   }
 
-  /** The highest-priority flow matching `key`, or undefined. */
-  lookup(key: Uint32Array): Flow | undefined {
+  /**
+   * The highest-priority flow matching `key`, or undefined. With `wc`, ORs in the mask of every
+   * subtable probed: those are the key bits the answer depends on (subtables skipped by priority
+   * could not have won whatever the key).
+   */
+  lookup(key: Uint32Array, wc?: Uint32Array): Flow | undefined {
     this.order();
     const sts = this.subtables;
     let best: Flow | undefined;
@@ -145,6 +155,7 @@ export class Classifier {
     for (let s = 0; s < sts.length; s++) {
       const st = sts[s]!;
       if (st.maxPriority <= bestPri) break;
+      if (wc) st.unwildcard(wc);
       const bucket = st.map.get(st.hashKey(key));
       if (bucket === undefined) continue;
       for (let i = 0; i < bucket.length; i++) {
@@ -161,10 +172,11 @@ export class Classifier {
   }
 
   /** Every flow matching `key` with priority above `minPriority` (used for conjunction clauses). */
-  lookupAll(key: Uint32Array, minPriority: number, out: Flow[]): void {
+  lookupAll(key: Uint32Array, minPriority: number, out: Flow[], wc?: Uint32Array): void {
     this.order();
     for (const st of this.subtables) {
       if (st.maxPriority <= minPriority) break;
+      if (wc) st.unwildcard(wc);
       const bucket = st.map.get(st.hashKey(key));
       if (!bucket) continue;
       for (const f of bucket) {
@@ -221,13 +233,13 @@ export class FlowTable {
     );
   }
 
-  lookup(key: Uint32Array): Flow | undefined {
-    const best = this.normal.lookup(key);
+  lookup(key: Uint32Array, wc?: Uint32Array): Flow | undefined {
+    const best = this.normal.lookup(key, wc);
     if (this.clauses.size === 0) return best;
     const minPri = best ? best.priority : -1;
     const hits = this.scratch;
     hits.length = 0;
-    this.clauses.lookupAll(key, minPri, hits);
+    this.clauses.lookupAll(key, minPri, hits, wc);
     if (hits.length === 0) return best;
     // priority → conjunction id → bitmask of clauses seen
     const seen = new Map<number, Map<number, { bits: bigint; n: number }>>();
@@ -253,7 +265,7 @@ export class FlowTable {
       for (const id of ids) {
         const saved = key[K.K_CONJ_ID]!;
         key[K.K_CONJ_ID] = id;
-        const f = this.normal.lookup(key);
+        const f = this.normal.lookup(key, wc);
         key[K.K_CONJ_ID] = saved;
         if (f && f.priority >= p) return f;
         if (f && (!best || f.priority > best.priority)) return f;

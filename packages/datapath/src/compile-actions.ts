@@ -8,6 +8,8 @@ export interface RefC {
   readonly f: FieldDef;
   readonly ofs: number;
   readonly nBits: number;
+  /** Per-word masks of the bit range, starting at f.word (for megaflow wildcard tracking). */
+  readonly wordMasks: readonly number[];
 }
 
 export interface NatC {
@@ -79,7 +81,8 @@ export function compileRef(r: FieldRef, what: string): RefC {
       `${what}: ${r.field}[${ofs}..${ofs + nBits - 1}] is outside the field's ${f.bits} bits`,
     );
   }
-  return { f, ofs, nBits };
+  const wordMasks = fieldToWords(f, 0n, ((1n << BigInt(nBits)) - 1n) << BigInt(ofs)).masks;
+  return { f, ofs, nBits, wordMasks };
 }
 
 function writable(rc: RefC, what: string): RefC {

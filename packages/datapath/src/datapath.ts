@@ -14,6 +14,7 @@ import { formatActions, portText } from './format-actions.js';
 import { compileGroup, type Group, type GroupSpec } from './group.js';
 import * as K from './key-layout.js';
 import { type CompiledMatch, compileMatch, formatMatch } from './match.js';
+import { MegaflowCache } from './megaflow-cache.js';
 import { parseFrame } from './packet/parse.js';
 import { PacketCtx } from './packet-ctx.js';
 import type { PacketIn } from './packet-in.js';
@@ -27,6 +28,8 @@ export interface DatapathOptions {
   readonly now: () => number;
   /** Exact-match cache entries (default 8192, as OVS's EMC); 0 turns the cache off. */
   readonly cacheSize?: number;
+  /** Megaflow cache entries behind it (default 65536); 0 turns it off. */
+  readonly megaflowSize?: number;
   readonly ctTimeouts?: Partial<CtTimeouts>;
   /** Conntrack table size limit (default 1,000,000 connections). */
   readonly ctMaxConnections?: number;
@@ -52,6 +55,10 @@ export interface TableStat {
 export interface DatapathStats {
   readonly packets: number;
   readonly cacheHits: number;
+  /** Exact-match misses served by the megaflow cache. */
+  readonly megaflowHits: number;
+  /** Megaflows held now. */
+  readonly megaflows: number;
   readonly cacheMisses: number;
   readonly recirculations: number;
   readonly drops: number;
@@ -93,6 +100,7 @@ export class Datapath implements DatapathControl {
   private readonly portsByName = new Map<string, PortEntry>();
   private readonly dirty: PortEntry[] = [];
   private readonly cache: FlowCache | undefined;
+  private readonly megaflows: MegaflowCache | undefined;
   private readonly translator: Translator;
   private readonly ctx: PacketCtx;
   private readonly pins: PacketIn[] = [];
@@ -105,6 +113,7 @@ export class Datapath implements DatapathControl {
   private seq = 0;
   private nPackets = 0;
   private hits = 0;
+  private megaHits = 0;
   private misses = 0;
   private recircs = 0;
   private drops = 0;
@@ -118,6 +127,8 @@ export class Datapath implements DatapathControl {
     this.conntrack = new Conntrack(options.ctTimeouts, options.ctMaxConnections);
     const size = options.cacheSize ?? 1 << 13;
     this.cache = size > 0 ? new FlowCache(size) : undefined;
+    const mega = options.megaflowSize ?? 65536;
+    this.megaflows = mega > 0 ? new MegaflowCache(mega) : undefined;
     const env = {
       table: (id: number) => this.tables[id],
       group: (id: number) => this.groups.get(id),
@@ -368,6 +379,8 @@ export class Datapath implements DatapathControl {
     return {
       packets: this.nPackets,
       cacheHits: this.hits,
+      megaflowHits: this.megaHits,
+      megaflows: this.megaflows?.size ?? 0,
       cacheMisses: this.misses,
       recirculations: this.recircs,
       drops: this.drops,
@@ -628,13 +641,23 @@ export class Datapath implements DatapathControl {
         const cache = this.cache;
         const h = cache ? hashKey(key) : 0;
         e = cache?.lookup(key, h, this.gen);
-        if (e === undefined) {
-          this.misses++;
-          const recirc = key[K.K_RECIRC]!;
-          e = this.translator.translate(key, { kind: 'table', table: recirc ? recirc - 1 : 0 });
-          cache?.insert(key, h, this.gen, e);
-        } else {
+        if (e !== undefined) {
           this.hits++;
+        } else {
+          e = this.megaflows?.lookup(key, this.gen);
+          if (e !== undefined) {
+            this.megaHits++;
+          } else {
+            this.misses++;
+            const recirc = key[K.K_RECIRC]!;
+            const t = this.translator.translate(key, {
+              kind: 'table',
+              table: recirc ? recirc - 1 : 0,
+            });
+            this.megaflows?.insert(key, t.wc, t, this.gen);
+            e = t;
+          }
+          cache?.insert(key, h, this.gen, e);
         }
       }
       const flows = e.flows;

@@ -12,6 +12,8 @@ export class PacketCtx {
   frame: Uint8Array = new Uint8Array(0);
   readonly off = new Int32Array(OFFSETS_LEN);
   readonly key = new Uint32Array(KEY_WORDS);
+  /** Scratch key for ops that need the translation-time view without changing `key`. */
+  readonly scratchKey = new Uint32Array(KEY_WORDS);
   /** Set by a ct(table=N) op: run the next pass with the updated key. */
   recirc = false;
   /** Time for conntrack, read once per batch. */

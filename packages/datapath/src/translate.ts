@@ -48,6 +48,11 @@ export interface Translation {
   readonly groups: Group[];
   /** True when no op outputs, punts or recirculates: the packet is dropped. */
   readonly drops: boolean;
+  /**
+   * The key bits this outcome depends on (megaflow mask): every packet whose key agrees with the
+   * translated one on these bits gets the same ops.
+   */
+  readonly wc: Uint32Array;
   readonly dropReason: string | undefined;
 }
 
@@ -76,6 +81,9 @@ function readU48(key: Uint32Array, w: number): [number, number] {
 
 export class Translator {
   private readonly key = new Uint32Array(K.KEY_WORDS);
+  /** Bits consulted (megaflow wildcard mask) and bits written by actions, per key word. */
+  private readonly wc = new Uint32Array(K.KEY_WORDS);
+  private readonly written = new Uint32Array(K.KEY_WORDS);
   private readonly committed = new Uint32Array(K.KEY_WORDS);
   private ops: Op[] = [];
   private mut: boolean[] = [];
@@ -103,6 +111,10 @@ export class Translator {
   translate(key0: Uint32Array, start: TranslateStart, trace?: TraceEvent[]): Translation {
     this.key.set(key0);
     this.committed.set(key0);
+    this.wc.fill(0);
+    this.written.fill(0);
+    // The pass number decides the first table.
+    this.wc[K.K_RECIRC] = 0xffffffff;
     this.ops = [];
     this.mut = [];
     this.holders = [];
@@ -145,6 +157,9 @@ export class Translator {
       if (h) h.copy = later;
       if (this.mut[i]) later = true;
     }
+    // Written bits are consulted too: the ops hold their values as constants, and a header rewrite
+    // is emitted only when the value differs from the packet's.
+    for (let i = 0; i < K.KEY_WORDS; i++) this.wc[i] = (this.wc[i]! | this.written[i]!) >>> 0;
     const drops = this.observers === 0;
     if (drops && !this.dropReason) this.dropReason = 'no output action';
     if (drops && this.trace) this.trace.push({ kind: 'drop', depth: 0, reason: this.dropReason! });
@@ -156,6 +171,7 @@ export class Translator {
       groups: this.groups,
       drops,
       dropReason: drops ? this.dropReason : undefined,
+      wc: this.wc.slice(),
     };
   }
 
@@ -180,7 +196,7 @@ export class Translator {
       return;
     }
     const table = this.env.table(t);
-    const flow = table?.lookup(this.key);
+    const flow = table?.lookup(this.key, this.wc);
     if (table) this.tables.push(table);
     if (this.trace) {
       this.trace.push({
@@ -256,7 +272,10 @@ export class Translator {
             text: `resubmit(${a.port < 0 ? '' : a.port},${a.table})`,
           });
         const saved = key[K.K_IN_PORT]!;
-        if (a.port >= 0) key[K.K_IN_PORT] = a.port;
+        if (a.port >= 0) {
+          key[K.K_IN_PORT] = a.port;
+          this.write(K.K_IN_PORT, 0xffffffff);
+        }
         this.depth++;
         this.runTable(a.table);
         this.depth--;
@@ -267,12 +286,19 @@ export class Translator {
         for (let i = 0; i < a.idx.length; i++) {
           const w = a.idx[i]!;
           key[w] = ((key[w]! & ~a.masks[i]!) | a.vals[i]!) >>> 0;
+          this.write(w, a.masks[i]!);
         }
         return;
       case 'move':
+        this.consultRef(a.src);
+        this.writeRef(a.dst);
         setBits(key, a.dst, bitsOf(key, a.src));
         return;
       case 'swap': {
+        this.consultRef(a.a);
+        this.consultRef(a.b);
+        this.writeRef(a.a);
+        this.writeRef(a.b);
         const x = bitsOf(key, a.a);
         setBits(key, a.a, bitsOf(key, a.b));
         setBits(key, a.b, x);
@@ -283,6 +309,7 @@ export class Translator {
           this.halt('field stack overflow');
           return;
         }
+        this.consultRef(a.src);
         this.stack.push(bitsOf(key, a.src));
         return;
       case 'pop': {
@@ -291,12 +318,15 @@ export class Translator {
           this.halt('pop from an empty field stack');
           return;
         }
+        this.writeRef(a.dst);
         setBits(key, a.dst, v & ((1n << BigInt(a.dst.nBits)) - 1n));
         return;
       }
       case 'dec_ttl': {
+        this.consult(K.K_ETH_TYPE, 0xffffffff);
         const et = key[K.K_ETH_TYPE];
         if (et !== K.ETH_TYPE_IP && et !== K.ETH_TYPE_IPV6) return;
+        this.consult(K.K_NW_TTL, 0xffffffff);
         const ttl = key[K.K_NW_TTL]!;
         if (ttl <= 1) {
           if (a.onZero === 'controller') this.punt('invalid_ttl', undefined, false);
@@ -304,9 +334,11 @@ export class Translator {
           return;
         }
         key[K.K_NW_TTL] = ttl - 1;
+        this.write(K.K_NW_TTL, 0xffffffff);
         return;
       }
       case 'push_vlan':
+        this.consult(K.K_VLAN_TCI, K.VLAN_PRESENT);
         if (key[K.K_VLAN_TCI]! & K.VLAN_PRESENT) {
           this.trace?.push({
             kind: 'skip',
@@ -316,10 +348,12 @@ export class Translator {
           return;
         }
         key[K.K_VLAN_TCI] = K.VLAN_PRESENT;
+        this.write(K.K_VLAN_TCI, 0xffffffff);
         this.tpid = a.tpid;
         return;
       case 'pop_vlan':
         key[K.K_VLAN_TCI] = 0;
+        this.write(K.K_VLAN_TCI, 0xffffffff);
         return;
       case 'drop':
         this.halt(a.reason);
@@ -343,6 +377,9 @@ export class Translator {
         key[K.K_CT_MARK] = 0;
         key.fill(0, K.K_CT_LABEL, K.K_CT_LABEL + 4);
         key.fill(0, K.K_CT_NW_PROTO, K.K_CT_NW_PROTO + K.CT_TUPLE_WORDS);
+        for (const w of [K.K_CT_STATE, K.K_CT_ZONE, K.K_CT_MARK]) this.write(w, 0xffffffff);
+        for (let i = 0; i < 4; i++) this.write(K.K_CT_LABEL + i, 0xffffffff);
+        for (let i = 0; i < K.CT_TUPLE_WORDS; i++) this.write(K.K_CT_NW_PROTO + i, 0xffffffff);
         return;
       case 'clone':
         this.isolated(() => this.executeList(a.actions, 0));
@@ -364,6 +401,21 @@ export class Translator {
       for (const b of g.buckets) this.isolated(() => this.executeList(b.actions, 0));
       return;
     }
+    if (g.spec.type === 'select') {
+      for (const w of [
+        K.K_ETH_TYPE,
+        K.K_NW_PROTO,
+        K.K_IP4_SRC,
+        K.K_IP4_DST,
+        K.K_TP_SRC,
+        K.K_TP_DST,
+      ])
+        this.consult(w, 0xffffffff);
+      for (let j = 0; j < 4; j++) {
+        this.consult(K.K_IP6_SRC + j, 0xffffffff);
+        this.consult(K.K_IP6_DST + j, 0xffffffff);
+      }
+    }
     const i = g.spec.type === 'indirect' ? 0 : selectBucket(g, fiveTupleHash(this.key));
     if (i < 0) {
       this.halt(`group ${id} has no live bucket`);
@@ -377,6 +429,7 @@ export class Translator {
   private output(portNo: number): void {
     const key = this.key;
     let no = portNo;
+    this.consult(K.K_IN_PORT, 0xffffffff);
     if (no === K.PORT_CONTROLLER) {
       this.punt('action', undefined, false);
       return;
@@ -401,6 +454,11 @@ export class Translator {
     }
     this.commit();
     this.observers++;
+    if (port.tunnel) {
+      this.consult(K.K_TUN_ID, 0xffffffff);
+      this.consult(K.K_TUN_ID + 1, 0xffffffff);
+      this.consult(K.K_TUN_METADATA0, 0xffffffff);
+    }
     const meta: TunnelMetadata | undefined = port.tunnel
       ? {
           tunId: (BigInt(key[K.K_TUN_ID]!) << 32n) | BigInt(key[K.K_TUN_ID + 1]!),
@@ -427,6 +485,8 @@ export class Translator {
   }
 
   private punt(reason: string, userdata: Uint8Array | undefined, pause: boolean): void {
+    // The packet-in reports the whole key: such an outcome holds for this exact key only.
+    this.wc.fill(0xffffffff);
     this.commit();
     this.observers++;
     const snap = this.key.slice();
@@ -468,6 +528,7 @@ export class Translator {
   private ct(a: Extract<CAction, { kind: 'ct' }>): void {
     this.commit();
     this.observers++;
+    if (a.zoneRef) this.consultRef(a.zoneRef);
     const zone = a.zoneRef ? Number(bitsOf(this.key, a.zoneRef)) : a.zone;
     const req: CtRequest = { zone, commit: a.commit, nat: a.nat, mark: a.mark, label: a.label };
     const peekReq: CtRequest = { ...req, peek: true };
@@ -496,20 +557,29 @@ export class Translator {
       this.trace!.push(slot);
       if (recirc) this.trace!.push({ kind: 'recirc', depth: 0, table: a.table });
     }
-    const snap = this.key.slice();
+    // The key at this point is the packet's own key with the written bits replaced by the values
+    // the actions gave them (the same for every packet this outcome is cached for).
+    const wIdx: number[] = [];
+    const wMask: number[] = [];
+    const wVal: number[] = [];
+    for (let i = 0; i < K.KEY_WORDS; i++) {
+      const m = this.written[i]!;
+      if (m === 0) continue;
+      wIdx.push(i);
+      wMask.push(m);
+      wVal.push((this.key[i]! & m) >>> 0);
+    }
+    const before = this.key[K.K_CT_STATE]!;
     const table = a.table;
     this.emit((p: PacketCtx) => {
-      const before = snap[K.K_CT_STATE]!;
-      if (recirc) p.key.set(snap);
-      const r = p.conntrack.process(
-        recirc ? p.key : snap.slice(),
-        p.frame,
-        p.off,
-        p.peek ? peekReq : req,
-        p.now,
-      );
+      const k = recirc ? p.key : p.scratchKey;
+      if (!recirc) k.set(p.key);
+      for (let i = 0; i < wIdx.length; i++) {
+        const w = wIdx[i]!;
+        k[w] = ((k[w]! & ~wMask[i]!) | wVal[i]!) >>> 0;
+      }
+      const r = p.conntrack.process(k, p.frame, p.off, p.peek ? peekReq : req, p.now);
       if (recirc) {
-        const k = p.key;
         k[K.K_CT_STATE] = r.state;
         k[K.K_CT_ZONE] = zone;
         k[K.K_CT_MARK] = r.mark;
@@ -531,6 +601,22 @@ export class Translator {
     }
   }
 
+  private consult(w: number, m: number): void {
+    this.wc[w] = (this.wc[w]! | m) >>> 0;
+  }
+
+  private write(w: number, m: number): void {
+    this.written[w] = (this.written[w]! | m) >>> 0;
+  }
+
+  private consultRef(r: RefC): void {
+    for (let i = 0; i < r.wordMasks.length; i++) this.consult(r.f.word + i, r.wordMasks[i]!);
+  }
+
+  private writeRef(r: RefC): void {
+    for (let i = 0; i < r.wordMasks.length; i++) this.write(r.f.word + i, r.wordMasks[i]!);
+  }
+
   private changed(w: number, n: number): boolean {
     for (let i = 0; i < n; i++) if (this.key[w + i] !== this.committed[w + i]) return true;
     return false;
@@ -548,6 +634,9 @@ export class Translator {
       }
     }
     if (!diff) return;
+    // Which rewrites apply, and how checksums are kept, depends on the packet's protocols.
+    this.consult(K.K_ETH_TYPE, 0xffffffff);
+    this.consult(K.K_NW_PROTO, 0xffffffff);
     const et = c[K.K_ETH_TYPE]!;
     const proto = c[K.K_NW_PROTO]!;
     const v6 = et === K.ETH_TYPE_IPV6;
