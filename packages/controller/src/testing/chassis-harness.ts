@@ -2,7 +2,7 @@
 // compiler and installer, and punts handled synchronously (MAC bindings go into the view, which
 // is recompiled), so packet tests run the same code paths as the daemon without a database.
 
-import { Datapath, formatIp4, formatIp6, formatMac, MemoryPort, type PacketIn } from '@ovn-ts/datapath';
+import { Datapath, formatIp4, formatIp6, formatMac, MemoryPort, type PacketIn, type PortIo } from '@ovn-ts/datapath';
 import { ControllerCompiler, type CompileResult } from '../compile/compiler.js';
 import { type InstalledState, nothingInstalled, planInstall } from '../compile/install-plan.js';
 import type { LocalContext, SbView, ViewMacBinding } from '../compile/sb-view.js';
@@ -18,15 +18,18 @@ export class ChassisHarness {
   private readonly pending: PacketIn[] = [];
   private macSeq = 0;
 
+  /** `tunnelPorts`: remote chassis → the port of the tunnel to it (cx.tunnels gives its number). */
   constructor(
     public view: SbView,
     readonly cx: LocalContext,
+    tunnelPorts: ReadonlyMap<string, PortIo> = new Map(),
   ) {
     for (const [name, ofport] of cx.localPorts) {
       const port = new MemoryPort();
       this.dp.addPort(name, port, { port: ofport });
       this.vifs.set(name, port);
     }
+    for (const [chassis, io] of tunnelPorts) this.dp.addPort(`tun-${chassis}`, io, { port: cx.tunnels.get(chassis)! });
     this.dp.onPacketIn((pin) => this.pending.push(pin));
     this.sync();
   }
@@ -49,7 +52,8 @@ export class ChassisHarness {
     return this.vifs.get(vif)!.take().map((c) => c.frame);
   }
 
-  private pump(): void {
+  /** Handles pending punts (packets may arrive through a tunnel, not only through send). */
+  pump(): void {
     for (let guard = 0; this.pending.length > 0 && guard < 100; guard++) {
       const pin = this.pending.shift()!;
       for (const e of handlePunt(pin)) {
