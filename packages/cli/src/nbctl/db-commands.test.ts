@@ -1,3 +1,4 @@
+import { nbCatalog } from '@ovn-ts/nb-db';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type NbctlKit, startNbctlKit } from './test-kit.js';
 
@@ -154,6 +155,16 @@ describe('generic database commands', () => {
     expect(r.err).toMatch(/^nbctl: set: the database refused the change: .*tag_request_range/);
     const bad = await kit.nbctl('set', 'Logical_Switch_Port', 'p1', 'addresses="zz:zz"');
     expect(bad.err).toMatch(/^nbctl: set: the database refused the change: .*lsp_addresses_valid/);
+  });
+});
+
+describe('every table of the catalog', () => {
+  test('lists, with every column readable, under its OVN name in any case', async () => {
+    for (const t of nbCatalog) {
+      const r = await kit.nbctl('--format=json', 'list', t.name.toUpperCase());
+      expect(r.err).toBe('');
+      expect(JSON.parse(r.out).headings).toEqual(['_uuid', ...t.columns.map((c) => c.name)]);
+    }
   });
 });
 
