@@ -15,7 +15,8 @@ import {
   type SetEnv,
 } from '@ovn-ts/expr';
 import { type Pipeline, type Stage, stageAt } from '../stages.js';
-import { Conntrack, type CtEntry, endpoint, rewrite, setCtState, tuple } from './conntrack.js';
+import { Conntrack } from './conntrack.js';
+import { CtActions } from './ct-actions.js';
 import {
   type Action,
   type ActionField,
@@ -25,6 +26,7 @@ import {
 } from './expr-bridge.js';
 import { describeIp, type GeneratorName, generate } from './generate.js';
 import { readField, stringBase, writeField } from './packet.js';
+import { hashPick, type Selector } from './select.js';
 import type {
   MacBinding,
   Outcome,
@@ -38,11 +40,8 @@ import type {
 export interface SimOptions {
   /** Connection state that outlives one run (pass the same one to trace a reply). */
   readonly conntrack?: Conntrack;
-  /** Picks a member for select(); default: a hash of the packet's addresses and ports. */
-  readonly select?: (
-    members: readonly { id: number; weight: number }[],
-    packet: SimPacket,
-  ) => number;
+  /** Picks a member for select() and ct_lb_mark; default: a hash of the connection tuple. */
+  readonly select?: Selector;
   readonly isChassisResident?: (port: string) => boolean;
   /** Flow executions before the run is cut short as a loop (default 10000). */
   readonly maxFlows?: number;
@@ -110,7 +109,8 @@ class Run {
   readonly outcomes: Outcome[] = [];
   readonly macBindings: MacBinding[];
   private readonly dps = new Map<string, Datapath>();
-  private readonly conntrack: Conntrack;
+  private readonly ct: CtActions;
+  private readonly select: Selector;
   private readonly fdb = new Map<string, Map<bigint, bigint>>();
   private readonly stack: bigint[] = [];
   /** Chassisredirect ports the packet has been redirected to: it is on their chassis now. */
@@ -122,7 +122,8 @@ class Run {
     private readonly opts: SimOptions,
   ) {
     this.macBindings = [...(world.macBindings ?? [])];
-    this.conntrack = opts.conntrack ?? new Conntrack();
+    this.select = opts.select ?? hashPick;
+    this.ct = new CtActions(opts.conntrack ?? new Conntrack(), this.select);
     this.budget = opts.maxFlows ?? 10000;
     const sets = setsOf(world);
     for (const dp of world.datapaths) this.dps.set(dp.name, this.index(dp, sets));
@@ -259,35 +260,35 @@ class Run {
               this.drop(at, d.dp.name, 'clone ends without output', branch);
           } else if (a.name === 'ct_commit') {
             this.exec(a.actions, d, at, pkt, steps, state);
-            this.commit(d, pkt, note);
+            this.ct.commit(zoneOf(d), pkt, note);
           } else if (GENERATORS.has(a.name)) {
             this.generated(a.name as GeneratorName, a.actions, d, at, pkt, steps);
             state.replaced = true;
           }
           break;
         case 'ct_next':
-          this.ctNext(d, a.zone, pkt, note);
+          this.ct.next(zoneOf(d, a.zone), pkt, note);
           state.continued = true;
           this.table(d, at.pipeline, at.table + 1, pkt, steps);
           break;
         case 'ct_commit_to_zone':
         case 'ct_commit_nat':
-          this.commit(d, pkt, note, a.zone);
+          this.ct.commit(zoneOf(d, a.zone), pkt, note);
           state.continued = true;
           this.table(d, at.pipeline, at.table + 1, pkt, steps);
           break;
         case 'ct_nat':
-          this.ctNat(d, a, pkt, note);
+          this.ct.nat(zoneOf(d, a.name.startsWith('ct_dnat') ? 'dnat' : 'snat'), a, pkt, note);
           state.continued = true;
           this.table(d, at.pipeline, at.table + 1, pkt, steps);
           break;
         case 'ct_lb':
-          this.ctLb(d, a, pkt, note);
+          this.ct.lb(zoneOf(d), a, pkt, note);
           state.continued = true;
           this.table(d, at.pipeline, at.table + 1, pkt, steps);
           break;
         case 'select': {
-          const id = this.opts.select ? this.opts.select(a.members, pkt) : hashPick(a.members, pkt);
+          const id = this.select(a.members, pkt);
           note(`select: member ${id} of ${a.members.map((m) => m.id).join(', ')}`);
           this.write(pkt, a.dst, BigInt(id));
           // select() forwards to the next table itself (its group buckets resubmit).
@@ -599,132 +600,6 @@ class Run {
   private binding(datapath: string, port: string, ip: string): MacBinding | undefined {
     return this.macBindings.find((b) => b.datapath === datapath && b.port === port && b.ip === ip);
   }
-
-  // Connection tracking.
-
-  private ctNext(
-    d: Datapath,
-    zone: 'dnat' | 'snat',
-    pkt: SimPacket,
-    note: (t: string) => void,
-  ): void {
-    const hit = this.conntrack.lookup(zoneOf(d, zone), pkt);
-    if (!hit) {
-      setCtState(pkt, ['new']);
-      note('ct: new connection');
-      return;
-    }
-    setCtState(pkt, hit.reply ? ['est', 'rpl'] : ['est'], hit.entry);
-    note(`ct: established${hit.reply ? ', reply' : ''}`);
-  }
-
-  private commit(
-    d: Datapath,
-    pkt: SimPacket,
-    note: (t: string) => void,
-    zone: 'dnat' | 'snat' = 'dnat',
-  ): void {
-    const t = tuple(pkt);
-    if (!t) return;
-    const z = zoneOf(d, zone);
-    const hit = this.conntrack.lookup(z, pkt);
-    const entry =
-      hit?.entry ??
-      this.conntrack.commit(z, { orig: t.key, reply: t.reversed, mark: 0n, label: 0n });
-    entry.mark = pkt.get('ct_mark') ?? 0n;
-    entry.label = pkt.get('ct_label') ?? 0n;
-    note('ct_commit');
-  }
-
-  private ctNat(
-    d: Datapath,
-    a: ActionOf<'ct_nat'>,
-    pkt: SimPacket,
-    note: (t: string) => void,
-  ): void {
-    const dnat = a.name.startsWith('ct_dnat');
-    const zone = zoneOf(d, dnat ? 'dnat' : 'snat');
-    const hit = this.conntrack.lookup(zone, pkt);
-    if (hit) {
-      this.applyNat(hit.entry, hit.reply, pkt, note);
-      return;
-    }
-    if (!a.ip) {
-      setCtState(pkt, ['new']);
-      note(`${a.name}: new connection, nothing to undo`);
-      return;
-    }
-    const to = { ip: a.ip.value, port: BigInt(a.portRange?.lo ?? 0) };
-    this.newNat(zone, pkt, dnat ? { dnat: to } : { snat: to }, note);
-  }
-
-  private ctLb(d: Datapath, a: ActionOf<'ct_lb'>, pkt: SimPacket, note: (t: string) => void): void {
-    const zone = zoneOf(d);
-    const hit = this.conntrack.lookup(zone, pkt);
-    if (hit) {
-      this.applyNat(hit.entry, hit.reply, pkt, note);
-      return;
-    }
-    if (a.backends.length === 0) {
-      setCtState(pkt, ['new']);
-      return;
-    }
-    const members = a.backends.map((_, i) => ({ id: i, weight: 1 }));
-    const b =
-      a.backends[this.opts.select ? this.opts.select(members, pkt) : hashPick(members, pkt)]!;
-    // ct_lb_mark marks the connection as NATed (ct_mark.natted, bit 1) for later stages.
-    this.newNat(zone, pkt, { dnat: { ip: b.ip.value, port: BigInt(b.l4Port) } }, note, 2n);
-  }
-
-  private newNat(
-    zone: string,
-    pkt: SimPacket,
-    nat: { dnat?: { ip: bigint; port: bigint }; snat?: { ip: bigint; port: bigint } },
-    note: (t: string) => void,
-    mark = 0n,
-  ): void {
-    const before = tuple(pkt);
-    if (!before) return;
-    if (nat.dnat) rewrite(pkt, 'dst', nat.dnat);
-    if (nat.snat) rewrite(pkt, 'src', nat.snat);
-    const after = tuple(pkt)!;
-    const entry = this.conntrack.commit(zone, {
-      orig: before.key,
-      reply: after.reversed,
-      mark,
-      label: 0n,
-      ...nat,
-    });
-    setCtState(
-      pkt,
-      ['new', ...(nat.dnat ? (['dnat'] as const) : []), ...(nat.snat ? (['snat'] as const) : [])],
-      entry,
-    );
-    note(
-      `ct: new connection, ${nat.dnat ? 'dnat' : 'snat'} to ${describeEndpoint(pkt, nat.dnat ? 'dst' : 'src')}`,
-    );
-  }
-
-  /** An established connection's NAT: forward packets as first rewritten, replies undone. */
-  private applyNat(
-    entry: CtEntry,
-    reply: boolean,
-    pkt: SimPacket,
-    note: (t: string) => void,
-  ): void {
-    const [, osrc, osport, odst, odport] = entry.orig.split('|').map((x) => BigInt(x));
-    if (reply) {
-      if (entry.dnat) rewrite(pkt, 'src', { ip: odst!, port: odport! });
-      if (entry.snat) rewrite(pkt, 'dst', { ip: osrc!, port: osport! });
-    } else {
-      if (entry.dnat) rewrite(pkt, 'dst', entry.dnat);
-      if (entry.snat) rewrite(pkt, 'src', entry.snat);
-    }
-    setCtState(pkt, reply ? ['est', 'rpl'] : ['est'], entry);
-    note(
-      `ct: established${reply ? ', reply' : ''}${entry.dnat || entry.snat ? ', NAT applied' : ''}`,
-    );
-  }
 }
 
 // One set environment per world, so compiled matches are cached across runs on the same world.
@@ -747,27 +622,6 @@ function zoneOf(d: Datapath, zone: 'dnat' | 'snat' = 'dnat'): string {
   return d.dp.kind === 'router' ? `${d.dp.name}/${zone}` : d.dp.name;
 }
 
-function describeEndpoint(pkt: SimPacket, which: 'src' | 'dst'): string {
-  const v4 = (pkt.get('eth.type') ?? 0n) === 0x800n;
-  const e = endpoint(pkt, which);
-  const ip = describeIp(pkt, v4 ? `ip4.${which}` : `ip6.${which}`);
-  return e.port ? `${ip}:${e.port}` : ip;
-}
-
 function macText(v: bigint): string {
   return v.toString(16).padStart(12, '0').match(/../g)!.join(':');
-}
-
-/** A member by weight, chosen by an FNV-1a hash of the connection tuple: stable per flow. */
-function hashPick(members: readonly { id: number; weight: number }[], pkt: SimPacket): number {
-  const t = tuple(pkt)?.key ?? '';
-  let h = 0x811c9dc5;
-  for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193) >>> 0;
-  const total = members.reduce((n, m) => n + m.weight, 0);
-  let x = h % Math.max(total, 1);
-  for (const m of members) {
-    if (x < m.weight) return m.id;
-    x -= m.weight;
-  }
-  return members[0]?.id ?? 0;
 }
