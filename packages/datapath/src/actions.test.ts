@@ -6,6 +6,7 @@ import { buildPacket } from './packet/build.js';
 import { OFFSETS_LEN, parseFrame } from './packet/parse.js';
 import { verifyChecksums } from './packet/verify.js';
 import type { PacketIn } from './packet-in.js';
+import { readPacketInField } from './packet-in-field.js';
 import { MAC_A, MAC_B, tcp4, testbed, udp4 } from './testing/fixtures.js';
 
 function keyOf(b: Uint8Array): Uint32Array {
@@ -160,6 +161,9 @@ describe('actions', () => {
     expect(p.inPort).toBe(1);
     expect([...p.userdata!]).toEqual([1, 2]);
     expect(p.packet).toEqual(udp4());
+    expect(readPacketInField(p, 'reg3')).toBe(0x33n);
+    expect(readPacketInField(p, 'xreg1')).toBe(0x33n); // reg2:reg3, reg3 is the low half
+    expect(readPacketInField(p, 'udp_dst')).toBe(53n);
   });
 
   it('groups: all outputs every bucket; select is stable per 5-tuple and honours weights', () => {

@@ -68,6 +68,7 @@ export {
 export { parseFrame } from './packet/parse.js';
 export { type ChecksumReport, verifyChecksums } from './packet/verify.js';
 export type { Continuation, PacketIn } from './packet-in.js';
+export { readPacketInField } from './packet-in-field.js';
 export type { DeliverFn, PortIo, PortIoStats, TunnelMetadata } from './port.js';
 export type { PortStats } from './port-entry.js';
 export { ctStateText, formatTrace, type TraceEvent, type TraceResult } from './trace.js';
