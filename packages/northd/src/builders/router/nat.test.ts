@@ -213,3 +213,20 @@ describe('stateless NAT', () => {
     ]);
   });
 });
+
+describe('IPv6 NAT', () => {
+  test('external IPv6 addresses are answered with neighbour advertisements', () => {
+    const f = gatewayRouter();
+    f.update('logical_router_port', f.id('lrp-ext'), { networks: ['172.16.0.1/24', 'fd72::1/64'] });
+    f.update('logical_router_port', f.id('lrp-int'), { networks: ['10.0.0.1/24', 'fd10::1/64'] });
+    nat(f, 'gr0', 'dnat_and_snat', 'fd72::110', 'fd10::2');
+    const text = routerGolden(f, 'gr0', ['lr_in_ip_input', ...NAT_STAGES]).split('\n');
+    expect(text.filter((l) => l.includes('fd72::110'))).toEqual([
+      'lr_in_ip_input (priority=90), match=(inport == "lrp-ext" && nd_ns && ip6.dst == {fd72::110, ff02::1:ff00:110} && nd.target == fd72::110), action=(nd_na { eth.src = xreg0[0..47]; ip6.src = fd72::110; nd.target = fd72::110; nd.tll = xreg0[0..47]; outport = inport; flags.loopback = 1; output; };)',
+      'lr_in_ip_input (priority=90), match=(inport == "lrp-int" && nd_ns && ip6.dst == {fd72::110, ff02::1:ff00:110} && nd.target == fd72::110), action=(nd_na { eth.src = xreg0[0..47]; ip6.src = fd72::110; nd.target = fd72::110; nd.tll = xreg0[0..47]; outport = inport; flags.loopback = 1; output; };)',
+      'lr_in_unsnat (priority=90), match=(ip && ip6.dst == fd72::110), action=(ct_snat;)',
+      'lr_in_dnat (priority=100), match=(ip && ip6.dst == fd72::110), action=(flags.loopback = 1; ct_dnat(fd10::2);)',
+      'lr_out_snat (priority=129), match=(ip && ip6.src == fd10::2 && (!ct.trk || !ct.rpl)), action=(ct_snat(fd72::110);)',
+    ]);
+  });
+});

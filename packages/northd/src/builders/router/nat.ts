@@ -1,5 +1,6 @@
 import type { RouterInput, RouterPortInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
+import { solicitedNode } from '../../net/addresses.js';
 import { routerVips } from './lb.js';
 import { builtNats, isGatewayRouter, type NatRule, natRules } from './nat-rules.js';
 import {
@@ -27,7 +28,8 @@ const ARP_REPLY =
  *   lr_out_post_undnat   commits new connections, so their replies are recognised
  *   lr_out_snat          from a logical IP/network: ct_snat(external IP), longer logical
  *                        prefixes first (priority = prefix length + 1)
- * and answer ARP for the external IPs and load balancer VIPs on every port (ip_input 90).
+ * and answer ARP (IPv4) or neighbour solicitations (IPv6) for the external IPs and load balancer
+ * VIPs on every port (ip_input 90).
  *
  * Distributed routers NAT on their distributed gateway port (GW), centrally, where its
  * chassisredirect twin cr-GW resides: the same stages matching inport/outport == GW and
@@ -83,12 +85,11 @@ function gatewayRouterNat(input: RouterInput, rules: Rule[], sink: FlowSink): vo
         src,
       );
     }
-    if (v === 4) for (const p of enabledPorts(input.ports)) arp(p, r.external.addr, 90, '', src);
+    for (const p of enabledPorts(input.ports)) arp(p, r.external.addr, 90, '', src);
   }
   for (const { lb, vip } of vips) {
-    if (vip.ip.family === 4)
-      for (const p of enabledPorts(input.ports))
-        arp(p, vip.ip.addr, 90, '', { table: 'load_balancer', uuid: lb.uuid });
+    for (const p of enabledPorts(input.ports))
+      arp(p, vip.ip.addr, 90, '', { table: 'load_balancer', uuid: lb.uuid });
   }
   // ND and RS/RA are the router's own business, never NATed.
   sink.add('lr_out_undnat', 100, 'nd || nd_rs || nd_ra', 'next;');
@@ -113,12 +114,10 @@ function distributedNat(input: RouterInput, rules: Rule[], sink: FlowSink): void
   const first = gatewayPorts(input)[0];
   if (first) {
     for (const { lb, vip } of routerVips(input)) {
-      if (vip.ip.family === 4) {
-        arp(first, vip.ip.addr, 90, ` && is_chassis_resident(${crPort(first)})`, {
-          table: 'load_balancer',
-          uuid: lb.uuid,
-        });
-      }
+      arp(first, vip.ip.addr, 90, ` && is_chassis_resident(${crPort(first)})`, {
+        table: 'load_balancer',
+        uuid: lb.uuid,
+      });
     }
   }
   if (!rules.length) return;
@@ -179,7 +178,7 @@ function distributedNat(input: RouterInput, rules: Rule[], sink: FlowSink): void
       );
     }
     if (!once(`ext ${r.external.addr}`)) continue;
-    if (v === 4) arp(gw, r.external.addr, 92, ` && ${here}`, src);
+    arp(gw, r.external.addr, 92, ` && ${here}`, src);
     // The external IP is GW's own, as a neighbour; what comes back in still addressed to it
     // found no NAT: drop rather than loop.
     const nh = v === 4 ? REG_NEXT_HOP_IPV4 : REG_NEXT_HOP_IPV6;
@@ -245,11 +244,23 @@ function arpAnswerer(input: RouterInput, sink: FlowSink) {
     const key = `${p.row.name} ${ip}`;
     if (routerIps.has(ip) || done.has(key)) return;
     done.add(key);
+    if (!ip.includes(':')) {
+      sink.add(
+        'lr_in_ip_input',
+        priority,
+        `inport == ${q(p.row.name)} && arp.op == 1 && arp.tpa == ${ip}${extra}`,
+        ARP_REPLY,
+        src,
+      );
+      return;
+    }
+    // IPv6: answer solicitations for the address, sent to it or its solicited-node group.
     sink.add(
       'lr_in_ip_input',
       priority,
-      `inport == ${q(p.row.name)} && arp.op == 1 && arp.tpa == ${ip}${extra}`,
-      ARP_REPLY,
+      `inport == ${q(p.row.name)} && nd_ns && ip6.dst == {${ip}, ${solicitedNode(ip)}} && nd.target == ${ip}${extra}`,
+      `nd_na { eth.src = ${REG_INPORT_ETH_ADDR}; ip6.src = ${ip}; nd.target = ${ip}; nd.tll = ${REG_INPORT_ETH_ADDR}; ` +
+        'outport = inport; flags.loopback = 1; output; };',
       src,
     );
   };
