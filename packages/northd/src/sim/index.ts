@@ -17,6 +17,7 @@ export {
   readField,
   writeField,
 } from './packet.js';
+export { hashPick, type Member, type Selector } from './select.js';
 export { type SimOptions, type SimStart, simulate } from './simulate.js';
 export type * from './types.js';
 export { worldFromNb } from './world.js';
