@@ -327,11 +327,9 @@ export class Conntrack {
     const lo = nat.ipMin ?? origAddr;
     const hi = nat.ipMax ?? lo;
     const nAddr = hi - lo + 1n > 256n ? 256n : hi - lo + 1n;
-    const hasPorts =
-      orig.proto === K.IPPROTO_TCP ||
-      orig.proto === K.IPPROTO_UDP ||
-      orig.proto === K.IPPROTO_SCTP ||
-      orig.icmp === ICMP_REQ;
+    // Ports are translated for TCP, UDP and ICMP echo ids. SCTP keeps its ports (rewriting them would
+    // need the CRC32c recomputed), so an SCTP collision finds no free tuple unless the address can change.
+    const hasPorts = orig.proto === K.IPPROTO_TCP || orig.proto === K.IPPROTO_UDP || orig.icmp === ICMP_REQ;
     const seed = Number(
       (orig.src ^ orig.dst ^ BigInt(orig.sport * 65537 + orig.dport)) & 0xffffffn,
     );
