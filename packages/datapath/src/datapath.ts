@@ -87,7 +87,8 @@ const DEFAULT_PRIORITY = 32768;
 type Listener = (pin: PacketIn) => void;
 
 /**
- * A software OpenFlow switch: ports, up to 255 flow tables, groups, conntrack, an exact-match cache.
+ * A software OpenFlow switch: ports, up to 255 flow tables, groups, conntrack, and two caches in front
+ * of the tables (exact-match, then megaflow).
  * Everything happens synchronously in the caller's turn: a port's deliver() runs the batch through the
  * pipeline and transmits before returning; flow changes take effect for the next packet.
  */

@@ -22,6 +22,10 @@ import type { TraceEvent } from './trace.js';
  * every packet with the same key. Header changes are tracked in the key and "committed" as rewrite
  * ops only when something observes the packet (output, ct, controller), as OVS's xlate does.
  *
+ * It also records which key bits the outcome depended on (`wc`): the masks of the subtables the
+ * classifier probed, the fields actions read, and every bit actions wrote. The same ops are then valid
+ * for every key that agrees on those bits, which is what the megaflow cache relies on.
+ *
  * ct(table=N) and controller(pause) end a pass: a ct pass continues as a new pass (recirculation)
  * keyed by the post-ct key; a paused pass continues when the controller resumes it.
  */
