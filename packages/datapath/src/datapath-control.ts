@@ -1,6 +1,6 @@
 import type { DatapathStats, FlowStat, PacketOut, TableStat, TraceOptions } from './datapath.js';
 import type { MaskedValue } from './field-value.js';
-import type { BundleResult, FlowFilter, FlowMod } from './flow-mod.js';
+import type { BundleResult, FlowFilter, FlowMod, FlowSpec } from './flow-mod.js';
 import type { PacketIn } from './packet-in.js';
 import type { PortIo } from './port.js';
 import type { PortStats } from './port-entry.js';
@@ -14,6 +14,7 @@ import type { TraceResult } from './trace.js';
  */
 export interface DatapathControl {
   bundle(mods: readonly FlowMod[]): BundleResult;
+  resync(owner: number, generation: number, flows: readonly FlowSpec[]): BundleResult;
   addPort(name: string, io: PortIo, options?: { port?: number }): number;
   removePort(port: number | string): Promise<void>;
   portNumber(name: string): number | undefined;

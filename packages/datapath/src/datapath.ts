@@ -304,6 +304,29 @@ export class Datapath implements DatapathControl {
     this.bundle([{ kind: 'add', flow }]);
   }
 
+  /**
+   * Makes `flows` the complete set of one owner's flows, without a flush (Antrea's restart scheme).
+   * Cookies are `owner << 32 | generation`: every flow is added with the new generation (a flow with
+   * the same table, priority and match is replaced in place, so its traffic never stops), then the
+   * owner's flows of any other generation are deleted. Other owners' flows are untouched. All of it
+   * happens before the next packet; if a flow is bad nothing changes.
+   */
+  resync(owner: number, generation: number, flows: readonly FlowSpec[]): BundleResult {
+    if (!Number.isInteger(owner) || owner < 0 || owner > 0xffffffff)
+      throw new DatapathError('bad_flow', `resync: bad owner ${owner}`);
+    if (!Number.isInteger(generation) || generation < 0 || generation > 0xffffffff) {
+      throw new DatapathError('bad_flow', `resync: bad generation ${generation}`);
+    }
+    const cookie = (BigInt(owner) << 32n) | BigInt(generation);
+    const r = this.bundle(flows.map((f) => ({ kind: 'add' as const, flow: { ...f, cookie } })));
+    const stale = this.select(
+      prepareFilter({ cookie: BigInt(owner) << 32n, cookieMask: 0xffffffff00000000n }),
+    ).filter((f) => f.cookie !== cookie);
+    for (const f of stale) this.tables[f.table]!.remove(f);
+    if (stale.length > 0) this.gen++;
+    return { ...r, deleted: r.deleted + stale.length };
+  }
+
   addFlows(flows: readonly FlowSpec[]): BundleResult {
     return this.bundle(flows.map((flow) => ({ kind: 'add', flow })));
   }

@@ -79,7 +79,7 @@ describe('flow cache invalidation', () => {
         match: { ct_state: '+new+trk', in_port: 1 },
         actions: [A.ct({ commit: true, zone: 1 }), A.output(2)],
       },
-      { table: 1, priority: 10, match: { ct_state: '+est+trk' }, actions: [A.output(K_OUT(tb))] },
+      { table: 1, priority: 10, match: { ct_state: '+est+trk' }, actions: [A.output(1)] },
     ]);
     // The reply from port 2 before any connection: new, not allowed from port 2.
     tb.ports[1]!.inject([
@@ -122,10 +122,21 @@ describe('flow cache invalidation', () => {
         .sort(),
     ).toEqual([0x99n, gen2].sort());
   });
-});
 
-function K_OUT(tb: ReturnType<typeof testbed>): number {
-  // Established packets go back out of the other port: port 1 for the reply direction here.
-  void tb;
-  return 1;
-}
+  it("resync: one call makes a set of flows an owner's complete set", () => {
+    const tb = testbed(3);
+    tb.dp.addFlows([{ cookie: 0x99n, priority: 1, actions: [] }]); // another owner
+    tb.dp.resync(7, 1, [
+      { priority: 10, match: { in_port: 1 }, actions: [A.output(2)] },
+      { priority: 10, match: { in_port: 2 }, actions: [A.output(1)] },
+    ]);
+    expect(sendTwice(tb)).toEqual([2]);
+    // Generation 2 keeps the in_port=1 flow (re-pointed to port 3) and drops the in_port=2 one.
+    const r = tb.dp.resync(7, 2, [{ priority: 10, match: { in_port: 1 }, actions: [A.output(3)] }]);
+    expect(r).toMatchObject({ replaced: 1, deleted: 1 });
+    expect(sendTwice(tb)).toEqual([3]);
+    expect(tb.dp.flowStats().map((f) => f.cookie)).toEqual([(7n << 32n) | 2n, 0x99n]);
+    expect(() => tb.dp.resync(7, 3, [{ match: { tcp_dst: 1 }, actions: [] }])).toThrow(/tcp_dst/);
+    expect(tb.dp.flowStats()).toHaveLength(2);
+  });
+});
