@@ -1,0 +1,35 @@
+import type { LocalContext, SbView } from './sb-view.js';
+import { indexView, localDatapaths } from './view-index.js';
+
+/**
+ * Conntrack zones for the ports and routers of the local datapaths: OVN gives every logical port
+ * its own zone (a switch's connections are tracked per port) and every router a DNAT and an SNAT
+ * zone. A name keeps its zone while it is needed; freed zones are reused lowest first.
+ */
+export class ZoneAllocator {
+  private readonly zones = new Map<string, number>();
+
+  /** The zones for `view` on this chassis (the names that need one). */
+  assign(view: SbView, cx: Pick<LocalContext, 'chassis' | 'localPorts'>): ReadonlyMap<string, number> {
+    const ix = indexView(view);
+    const needed = new Set<string>();
+    for (const dp of localDatapaths(ix, cx.chassis, cx.localPorts)) {
+      if (dp.kind === 'router') {
+        needed.add(`${dp.uuid}_dnat`);
+        needed.add(`${dp.uuid}_snat`);
+      }
+      for (const p of ix.portsOf(dp.uuid)) needed.add(p.name);
+    }
+    for (const name of [...this.zones.keys()]) if (!needed.has(name)) this.zones.delete(name);
+    const used = new Set(this.zones.values());
+    let next = 1;
+    for (const name of [...needed].sort()) {
+      if (this.zones.has(name)) continue;
+      while (used.has(next)) next++;
+      if (next > 0xffff) break;
+      this.zones.set(name, next);
+      used.add(next);
+    }
+    return new Map(this.zones);
+  }
+}

@@ -1,0 +1,371 @@
+// The controller daemon (OVN's ovn-controller): registers its chassis, follows SB, compiles what
+// concerns this chassis into datapath flows, installs them atomically, claims the ports attached
+// here, reports them up and the nb_cfg it has installed, keeps tunnels to the other chassis, and
+// answers the datapath's punts (ARP requests, ICMP errors, learnt MAC bindings).
+//
+// Map: sync() is the whole reconciliation (load view → tunnels → zones → compile → install →
+// claims → reports); the SB feed and attach/detach only ask for another sync. Punts are handled as
+// they come (pinctrl); a learnt MAC binding goes to SB and comes back through the feed as flows.
+
+import { createPool } from '@ovn-ts/db';
+import {
+  type DatapathControl,
+  deleteFlows,
+  formatIp4,
+  formatIp6,
+  formatMac,
+  type PacketIn,
+  type PortIo,
+  UdpTunnelPort,
+} from '@ovn-ts/datapath';
+import { followSbFeed, SbStore } from '@ovn-ts/sb-db';
+import pino from 'pino';
+import { type CompileResult, ControllerCompiler } from '../compile/compiler.js';
+import {
+  COOKIE_OWNER,
+  GENERATION_MASK,
+  type InstalledState,
+  nothingInstalled,
+  OWNER_MASK,
+  planInstall,
+} from '../compile/install-plan.js';
+import type { LocalContext, SbView } from '../compile/sb-view.js';
+import { ZoneAllocator } from '../compile/zones.js';
+import { handlePunt, type LearntBinding } from '../pinctrl/handle-punt.js';
+import { loadView } from './load-view.js';
+import { TunnelMux } from './tunnel-mux.js';
+
+export interface ControllerOptions {
+  /** PostgreSQL URL of the SB database. */
+  readonly sbUrl: string;
+  /** This chassis's name (Chassis.name), unique among chassis. */
+  readonly chassis: string;
+  /** This chassis's tunnel endpoint (its Geneve Encap.ip). */
+  readonly encapIp: string;
+  /** The datapath to program (the in-process Datapath, or another DatapathControl backend). */
+  readonly datapath: DatapathControl;
+  /** Interfaces already attached: iface-id (logical port name) → datapath port number. */
+  readonly ports?: ReadonlyMap<string, number> | Readonly<Record<string, number>>;
+  readonly hostname?: string;
+  /** Stops the controller (as stop() does). */
+  readonly signal?: AbortSignal;
+  readonly log?: pino.Logger;
+  /** Clock for reports and MAC binding timestamps (ms). Default Date.now. */
+  readonly now?: () => number;
+  /** Opens the chassis's tunnel socket. Default: a Geneve UdpTunnelPort bound to encapIp. */
+  readonly openTunnel?: (encapIp: string) => Promise<PortIo>;
+  /** Feed poll interval without NOTIFY (ms). */
+  readonly pollMs?: number;
+  /** Called after every reconciliation that changed the datapath (tests, metrics). */
+  readonly onSync?: (s: SyncReport) => void;
+}
+
+export interface SyncReport {
+  readonly nbCfg: number;
+  readonly flows: number;
+  readonly added: number;
+  readonly changed: number;
+  readonly removed: number;
+  readonly problems: number;
+}
+
+export interface ControllerHandle {
+  /** Resolves after the first complete sync (chassis registered, flows installed). */
+  readonly ready: Promise<void>;
+  /** Resolves when the controller has stopped. */
+  readonly done: Promise<void>;
+  /** An interface with iface-id `name` is now at datapath port `port`. */
+  attach(name: string, port: number): void;
+  detach(name: string): void;
+  stop(): Promise<void>;
+  /** The latest compile result (flows, problems), for inspection. */
+  current(): CompileResult | undefined;
+}
+
+const FEED_TABLES = new Set([
+  'datapath_binding',
+  'port_binding',
+  'logical_flow',
+  'logical_dp_group',
+  'logical_dp_group_datapath',
+  'multicast_group',
+  'multicast_group_port',
+  'mac_binding',
+  'chassis',
+  'encap',
+  'address_set',
+  'port_group',
+  'sb_global',
+]);
+
+export function runController(opts: ControllerOptions): ControllerHandle {
+  const c = new Controller(opts);
+  return c.handle();
+}
+
+class Controller {
+  private readonly log: pino.Logger;
+  private readonly now: () => number;
+  private readonly ac = new AbortController();
+  private readonly localPorts = new Map<string, number>();
+  private readonly compiler = new ControllerCompiler();
+  private readonly zones = new ZoneAllocator();
+  private installed: InstalledState = nothingInstalled;
+  private generation = 1;
+  private firstInstall = true;
+  private view: SbView | undefined;
+  private result: CompileResult | undefined;
+  private seq = 0;
+  private reportedNbCfg = -1;
+  private readonly reportedUp = new Set<string>();
+  private mux: TunnelMux | undefined;
+  private readonly tunnels = new Map<string, { ip: string; port: number }>();
+  private syncing: Promise<void> | undefined;
+  private dirty = false;
+  private readonly sb;
+  private readonly pool;
+  private unsubscribe: (() => void) | undefined;
+  readonly ready: Promise<void>;
+  readonly done: Promise<void>;
+  private markReady!: () => void;
+  private failReady!: (e: unknown) => void;
+
+  constructor(private readonly opts: ControllerOptions) {
+    this.log = opts.log ?? pino({ level: 'info' });
+    this.now = opts.now ?? Date.now;
+    const ports = opts.ports instanceof Map ? opts.ports : new Map(Object.entries(opts.ports ?? {}));
+    for (const [k, v] of ports) this.localPorts.set(k, v);
+    this.pool = createPool(opts.sbUrl);
+    this.sb = SbStore.open(this.pool);
+    opts.signal?.addEventListener('abort', () => this.ac.abort(), { once: true });
+    this.ready = new Promise((resolve, reject) => {
+      this.markReady = resolve;
+      this.failReady = reject;
+    });
+    this.ready.catch(() => {});
+    this.done = this.run();
+  }
+
+  handle(): ControllerHandle {
+    return {
+      ready: this.ready,
+      done: this.done,
+      attach: (name, port) => {
+        this.localPorts.set(name, port);
+        this.kick();
+      },
+      detach: (name) => {
+        this.localPorts.delete(name);
+        this.kick();
+      },
+      stop: async () => {
+        this.ac.abort();
+        await this.done;
+      },
+      current: () => this.result,
+    };
+  }
+
+  private async run(): Promise<void> {
+    const dp = this.opts.datapath;
+    try {
+      await this.sb.chassis.register({
+        name: this.opts.chassis,
+        hostname: this.opts.hostname ?? this.opts.chassis,
+        encaps: [{ type: 'geneve', ip: this.opts.encapIp }],
+      });
+      this.generation = this.freshGeneration();
+      this.unsubscribe = dp.onPacketIn((pin) => this.onPacketIn(pin));
+      this.syncing = this.sync();
+      await this.syncing;
+      this.syncing = undefined;
+      this.markReady();
+      if (this.dirty) this.kick();
+      await followSbFeed(
+        {
+          url: this.opts.sbUrl,
+          pool: this.pool,
+          cursor: this.seq,
+          signal: this.ac.signal,
+          ...(this.opts.pollMs !== undefined && { pollMs: this.opts.pollMs }),
+          onRecoverableError: (e) => this.log.warn({ err: e.message }, 'controller: SB connection trouble'),
+        },
+        async (read) => {
+          if (read.kind === 'resync') {
+            this.kick();
+            while (this.syncing) await this.syncing;
+            return this.seq;
+          }
+          const relevant = read.commits.some((cm) => cm.changes.some((ch) => FEED_TABLES.has(ch.table)));
+          if (relevant) this.kick();
+          return undefined;
+        },
+      );
+      await this.syncing;
+    } catch (err) {
+      this.failReady(err);
+      if (!this.ac.signal.aborted) {
+        this.log.error({ err: (err as Error).message }, 'controller: stopped by an error');
+        throw err;
+      }
+    } finally {
+      this.unsubscribe?.();
+      for (const name of this.tunnels.keys()) await dp.removePort(`ovn-${name}`).catch(() => {});
+      await this.mux?.close().catch(() => {});
+      await this.pool.end().catch(() => {});
+    }
+  }
+
+  /** A generation no installed flow of ours uses (a previous run's flows stay until swept). */
+  private freshGeneration(): number {
+    const gens = new Set<number>();
+    for (const f of this.opts.datapath.flowStats({ cookie: COOKIE_OWNER << 48n, cookieMask: OWNER_MASK })) {
+      gens.add(Number((f.cookie & GENERATION_MASK) >> 32n));
+    }
+    let g = 1;
+    while (gens.has(g)) g++;
+    return g;
+  }
+
+  /** Asks for another sync; syncs run one at a time, and one more after a request during one. */
+  private kick(): void {
+    this.dirty = true;
+    if (this.syncing || this.firstInstall) return;
+    this.syncing = (async () => {
+      try {
+        while (this.dirty && !this.ac.signal.aborted) {
+          this.dirty = false;
+          await this.sync();
+        }
+      } catch (err) {
+        this.log.error({ err: (err as Error).message }, 'controller: sync failed; retrying on the next change');
+      } finally {
+        this.syncing = undefined;
+      }
+    })();
+  }
+
+  private async sync(): Promise<void> {
+    const me = this.opts.chassis;
+    const dp = this.opts.datapath;
+    const localPorts = new Map(this.localPorts);
+    const loaded = await loadView(this.sb, me, localPorts);
+    this.seq = loaded.seq;
+    const view = loaded.view;
+    this.view = view;
+    const tunnels = await this.ensureTunnels(view);
+    const cx: LocalContext = { chassis: me, localPorts, tunnels, zones: this.zones.assign(view, { chassis: me, localPorts }) };
+    const result = this.compiler.update(view, cx);
+    this.result = result;
+    const plan = planInstall(this.installed, result, this.generation, this.firstInstall);
+    if (plan.mods.length > 0) dp.bundle(plan.mods);
+    this.installed = plan.next;
+    if (this.firstInstall) {
+      // Restarted over a datapath that still holds our older flows: they carried traffic until now.
+      const stale = new Set<number>();
+      for (const f of dp.flowStats({ cookie: COOKIE_OWNER << 48n, cookieMask: OWNER_MASK })) {
+        const g = Number((f.cookie & GENERATION_MASK) >> 32n);
+        if (g !== this.generation) stale.add(g);
+      }
+      if (stale.size > 0) {
+        dp.bundle(
+          [...stale].map((g) =>
+            deleteFlows({ cookie: (COOKIE_OWNER << 48n) | (BigInt(g) << 32n), cookieMask: OWNER_MASK | GENERATION_MASK }),
+          ),
+        );
+      }
+      this.firstInstall = false;
+    }
+    await dp.barrier();
+    for (const p of result.problems.slice(0, 5)) this.log.warn({ flow: p.flow }, `controller: ${p.problem}`);
+
+    await this.updateBindings(view, localPorts);
+    if (loaded.nbCfg !== this.reportedNbCfg) {
+      await this.sb.chassis.setNbCfg(me, loaded.nbCfg, this.now());
+      this.reportedNbCfg = loaded.nbCfg;
+    }
+    this.opts.onSync?.({
+      nbCfg: loaded.nbCfg,
+      flows: result.flows.size,
+      added: plan.added,
+      changed: plan.changed,
+      removed: plan.removed,
+      problems: result.problems.length,
+    });
+  }
+
+  /** Claims attached ports, reports them up once their flows are in, releases detached ones. */
+  private async updateBindings(view: SbView, localPorts: ReadonlyMap<string, number>): Promise<void> {
+    const me = this.opts.chassis;
+    for (const p of view.ports.values()) {
+      if (p.type !== '' && p.type !== 'virtual') continue;
+      if (localPorts.has(p.name)) {
+        if (p.chassis !== me) {
+          await this.sb.ports.claim(p.name, me, { up: false });
+          this.reportedUp.delete(p.name);
+          this.log.info({ port: p.name }, 'controller: claimed port');
+        } else if (!this.reportedUp.has(p.name)) {
+          // The view was read before this install, so the port's flows are in the datapath now.
+          await this.sb.ports.setUp(p.name, true);
+          this.reportedUp.add(p.name);
+        }
+      } else if (p.chassis === me) {
+        await this.sb.ports.release(p.name, me);
+        this.reportedUp.delete(p.name);
+        this.log.info({ port: p.name }, 'controller: released port');
+      }
+    }
+  }
+
+  /** A tunnel port to every other chassis with a Geneve encap; gone chassis lose theirs. */
+  private async ensureTunnels(view: SbView): Promise<ReadonlyMap<string, number>> {
+    const dp = this.opts.datapath;
+    const wanted = new Map<string, string>();
+    for (const c of view.chassis.values()) {
+      if (c.name === this.opts.chassis) continue;
+      const e = c.encaps.find((x) => x.type === 'geneve');
+      if (e) wanted.set(c.name, e.ip);
+    }
+    for (const [name, t] of [...this.tunnels]) {
+      if (wanted.get(name) === t.ip) continue;
+      await dp.removePort(`ovn-${name}`);
+      this.tunnels.delete(name);
+    }
+    for (const [name, ip] of wanted) {
+      if (this.tunnels.has(name)) continue;
+      if (!this.mux) {
+        const open = this.opts.openTunnel ?? ((local: string) => UdpTunnelPort.open({ encapsulation: 'geneve', localIp: local }));
+        this.mux = new TunnelMux(await open(this.opts.encapIp));
+      }
+      const port = dp.addPort(`ovn-${name}`, this.mux.port(ip));
+      this.tunnels.set(name, { ip, port });
+      this.log.info({ chassis: name, ip, port }, 'controller: tunnel up');
+    }
+    return new Map([...this.tunnels].map(([n, t]) => [n, t.port]));
+  }
+
+  private onPacketIn(pin: PacketIn): void {
+    for (const e of handlePunt(pin)) {
+      if (e.kind === 'packet-out') this.opts.datapath.packetOut({ packet: e.packet, actions: e.actions });
+      else if (e.kind === 'mac-binding') void this.learn(e.binding);
+      else this.log.debug({ op: e.op }, 'controller: punt not handled');
+    }
+  }
+
+  private async learn(b: LearntBinding): Promise<void> {
+    const view = this.view;
+    if (!view) return;
+    const dp = [...view.datapaths.values()].find((d) => d.key === b.datapathKey);
+    const port = dp && [...view.ports.values()].find((p) => p.datapath === dp.uuid && p.key === b.portKey);
+    if (!dp || !port) return;
+    const ip = b.v6 ? formatIp6(b.ip) : formatIp4(Number(b.ip));
+    const mac = formatMac(b.mac);
+    const known = [...view.macBindings.values()].find((m) => m.logicalPort === port.name && m.ip === ip);
+    if (known?.mac === mac) return;
+    try {
+      await this.sb.macBindings.put({ logicalPort: port.name, ip, mac, datapath: dp.uuid, timestamp: this.now() });
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, port: port.name, ip }, 'controller: could not store a MAC binding');
+    }
+  }
+}
