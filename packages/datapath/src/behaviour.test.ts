@@ -439,3 +439,37 @@ describe('behaviour: conjunctive ACL', () => {
     );
   });
 });
+
+describe('behaviour: OVN router tricks built from actions', () => {
+  it('answers a ping to the router address (ICMP echo responder, as lr_in_ip_input does)', () => {
+    const { dp, ports } = testbed(1);
+    dp.addFlow({
+      priority: 90,
+      match: { eth_type: 0x800, ip_dst: '10.0.0.254', icmp_type: 8, icmp_code: 0 },
+      actions: [
+        A.swap('eth_src', 'eth_dst'),
+        A.swap('ip_src', 'ip_dst'),
+        A.setField('nw_ttl', 255),
+        A.setField('icmp_type', 0),
+        // flags.loopback: clear in_port so the reply may leave by the port it came in on.
+        A.setField('in_port', 0),
+        A.output(1),
+      ],
+    });
+    const ping = buildPacket({
+      eth: { src: MAC_A, dst: MAC_R },
+      ip4: { src: '10.0.0.1', dst: '10.0.0.254', ttl: 64 },
+      icmp: { type: 8, id: 0x1234, seq: 7 },
+      payload: Uint8Array.of(1, 2, 3, 4),
+    });
+    ports[0]!.inject([ping]);
+    const [reply] = ports[0]!.take();
+    const expected = buildPacket({
+      eth: { src: MAC_R, dst: MAC_A },
+      ip4: { src: '10.0.0.254', dst: '10.0.0.1', ttl: 255 },
+      icmp: { type: 0, id: 0x1234, seq: 7 },
+      payload: Uint8Array.of(1, 2, 3, 4),
+    });
+    expect(reply!.frame).toEqual(expected);
+  });
+});
