@@ -168,6 +168,11 @@ describe('behaviour: packets through tables', () => {
       { table: 3, priority: 1, actions: [A.output(2)] },
       { table: 2, priority: 10, match: { ct_state: '+est+trk' }, actions: [A.output(1)] },
     ]);
+    // A trace shows the translation without creating the connection.
+    const t = dp.trace(udp4({ src: '10.0.0.1', dst: '203.0.113.5', sport: 4000, dport: 53 }), 1);
+    expect(t.text).toContain('ct(zone=9,commit): ct_state +new+trk -> +new+trk+snat');
+    expect(formatIp4(keyOf(t.outputs[0]!.frame)[K.K_IP4_SRC]!)).toBe('192.0.2.1');
+    expect(dp.dumpConntrack()).toEqual([]);
     ports[0]!.inject([udp4({ src: '10.0.0.1', dst: '203.0.113.5', sport: 4000, dport: 53 })]);
     const [out] = ports[1]!.take();
     expect(formatIp4(keyOf(out!.frame)[K.K_IP4_SRC]!)).toBe('192.0.2.1');

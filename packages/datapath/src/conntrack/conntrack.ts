@@ -329,7 +329,8 @@ export class Conntrack {
     const nAddr = hi - lo + 1n > 256n ? 256n : hi - lo + 1n;
     // Ports are translated for TCP, UDP and ICMP echo ids. SCTP keeps its ports (rewriting them would
     // need the CRC32c recomputed), so an SCTP collision finds no free tuple unless the address can change.
-    const hasPorts = orig.proto === K.IPPROTO_TCP || orig.proto === K.IPPROTO_UDP || orig.icmp === ICMP_REQ;
+    const hasPorts =
+      orig.proto === K.IPPROTO_TCP || orig.proto === K.IPPROTO_UDP || orig.icmp === ICMP_REQ;
     const seed = Number(
       (orig.src ^ orig.dst ^ BigInt(orig.sport * 65537 + orig.dport)) & 0xffffffn,
     );
@@ -458,8 +459,8 @@ export class Conntrack {
         return res;
       }
       res.state |= K.CS_NEW;
-      if (!req.commit || req.peek) return res;
-      if (this.size >= this.maxConnections) {
+      if (!req.commit) return res;
+      if (this.size >= this.maxConnections && !req.peek) {
         this.tableFull++;
         res.state = K.CS_TRK | K.CS_INV;
         return res;
@@ -469,7 +470,7 @@ export class Conntrack {
       if (req.nat && req.nat.kind !== 'any' && req.nat.v6 === t.v6) {
         const chosen = this.natReply(zone, t, req.nat, now);
         if (!chosen) {
-          this.natFailures++;
+          if (!req.peek) this.natFailures++;
           res.state = K.CS_TRK | K.CS_INV;
           return res;
         }
@@ -496,8 +497,11 @@ export class Conntrack {
       };
       conn.expires = now + this.timeoutOf(conn);
       this.applyExec(conn, req);
-      this.table.set(conn.origW, { conn, dir: 0 });
-      this.table.set(conn.replyW, { conn, dir: 1 });
+      // A peek (trace) shows the committed outcome, NAT included, without keeping the connection.
+      if (!req.peek) {
+        this.table.set(conn.origW, { conn, dir: 0 });
+        this.table.set(conn.replyW, { conn, dir: 1 });
+      }
       this.fill(res, conn);
       if (nat && req.nat) res.state |= this.translate(key, b, off, conn, 0);
       return res;
