@@ -41,15 +41,13 @@ export const CHECK_PROBLEMS: Readonly<Record<string, string>> = {
   'gateway_chassis.external_ids_is_string_map': map('external_ids'),
   'logical_flow.pipeline_known': 'pipeline must be ingress or egress',
   'logical_flow.table_id_range': between('table_id', 0, 254),
-  'logical_flow.stage_name_valid':
-    'stage must be an OVN stage name such as ls_in_port_sec_l2 or lr_out_delivery',
   'logical_flow.priority_range': between('priority', 0, 65535),
   'logical_flow.tags_is_string_map': map('tags'),
   'logical_flow.external_ids_is_string_map': map('external_ids'),
   'logical_flow.one_datapath_or_group':
     'a flow has exactly one of logical_datapath and logical_dp_group',
   'logical_flow.stage_matches_pipeline':
-    'an ingress flow needs an *_in_* stage and an egress flow an *_out_* stage',
+    'stage must be an OVN stage name of the flow pipeline (ls_in_… or lr_in_… for ingress, ls_out_… or lr_out_… for egress)',
   'logical_flow.nb_uuid_needs_table': 'nb_uuid needs nb_table (the NB table it refers to)',
   'multicast_group.name_not_empty': notEmpty('name'),
   'multicast_group.tunnel_key_range': between('tunnel_key', 32768, 65535),

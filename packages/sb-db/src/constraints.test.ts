@@ -157,9 +157,9 @@ describe('the SB schema refuses bad data from plain SQL', () => {
     ],
     [
       'flow with a stage that is not a stage name',
-      `INSERT INTO sb.logical_flow (logical_datapath, pipeline, table_id, stage, priority, match, actions) VALUES ($1, 'ingress', 0, 'ls_in_Port Security', 1, '1', 'next;')`,
+      `INSERT INTO sb.logical_flow (logical_datapath, pipeline, table_id, stage, priority, match, actions) VALUES ($1, 'ingress', 0, 'port_security', 1, '1', 'next;')`,
       () => [dp],
-      'stage_name_valid',
+      'stage_matches_pipeline',
     ],
     [
       'egress flow in an ingress stage',

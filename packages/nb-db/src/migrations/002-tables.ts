@@ -6,10 +6,10 @@
  */
 const common = `
   uuid uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-  external_ids jsonb NOT NULL DEFAULT '{}' CONSTRAINT external_ids_is_string_map CHECK (is_string_map(external_ids))`;
+  external_ids jsonb NOT NULL DEFAULT '{}' CONSTRAINT external_ids_is_string_map CHECK (external_ids = '{}' OR is_string_map(external_ids))`;
 const revision = `revision bigint NOT NULL DEFAULT 0`;
 const options = (col = 'options') =>
-  `${col} jsonb NOT NULL DEFAULT '{}' CONSTRAINT ${col}_is_string_map CHECK (is_string_map(${col}))`;
+  `${col} jsonb NOT NULL DEFAULT '{}' CONSTRAINT ${col}_is_string_map CHECK (${col} = '{}' OR is_string_map(${col}))`;
 
 export const tablesSql = `
 CREATE TABLE nb_global (${common},

@@ -4,7 +4,7 @@
  */
 const id = `uuid uuid PRIMARY KEY DEFAULT gen_random_uuid()`;
 const map = (col: string) =>
-  `${col} jsonb NOT NULL DEFAULT '{}' CONSTRAINT ${col}_is_string_map CHECK (is_string_map(${col}))`;
+  `${col} jsonb NOT NULL DEFAULT '{}' CONSTRAINT ${col}_is_string_map CHECK (${col} = '{}' OR is_string_map(${col}))`;
 const range = (col: string, lo: number | string, hi: number | string) =>
   `CONSTRAINT ${col}_range CHECK (${col} BETWEEN ${lo} AND ${hi})`;
 
