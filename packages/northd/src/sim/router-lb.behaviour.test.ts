@@ -91,3 +91,59 @@ describe('gateway router load balancing, simulated', () => {
     expect([...backends].sort()).toEqual(['10.0.0.2', '10.0.0.3']);
   });
 });
+
+describe('load balancing with lb_force_snat_ip=router_ip, simulated', () => {
+  test('the backend sees the router address as the source; its answer goes back to the client from the VIP', () => {
+    const f = gatewayRouter();
+    f.update('logical_router', f.id('gr0'), {
+      options: { chassis: 'hv1', lb_force_snat_ip: 'router_ip' },
+    });
+    const row = f.insert('load_balancer', {
+      name: 'web',
+      vips: { '172.16.0.200:80': '10.0.0.2:8080' },
+      protocol: 'tcp',
+    });
+    f.insert('logical_router_load_balancer', {
+      router_uuid: f.id('gr0'),
+      load_balancer_uuid: row.uuid,
+    });
+    const world = worldFromNb(f.model);
+    const ct = new Conntrack();
+    const send = (datapath: string, inport: string, pkt: SimPacket) =>
+      simulate(world, { datapath, inport, packet: pkt }, { conntrack: ct }).outcomes.flatMap(
+        (o): Record<string, string>[] =>
+          o.kind === 'delivered' ? [{ port: o.port, ...describePacket(o.packet) }] : [],
+      );
+    expect(send('ext', 'outside', fromOutside(35000))).toEqual([
+      expect.objectContaining({
+        port: 'vm1',
+        'ip4.src': '10.0.0.1',
+        'ip4.dst': '10.0.0.2',
+        'tcp.dst': '8080',
+      }),
+    ]);
+    const srcPort = send('ext', 'outside', fromOutside(35000))[0]!['tcp.src']!;
+    const reply = send(
+      'sw0',
+      'vm1',
+      l4Packet({
+        proto: 'tcp',
+        ethSrc: '00:00:00:00:00:01',
+        ethDst: INT,
+        src: '10.0.0.2',
+        dst: '10.0.0.1',
+        sport: 8080,
+        dport: Number(srcPort),
+      }),
+    );
+    expect(reply).toEqual([
+      expect.objectContaining({
+        port: 'outside',
+        'ip4.src': '172.16.0.200',
+        'tcp.src': '80',
+        'ip4.dst': '172.16.0.50',
+        'tcp.dst': '35000',
+      }),
+    ]);
+  });
+});

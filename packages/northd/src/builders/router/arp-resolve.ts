@@ -1,7 +1,7 @@
 import type { RouterInput, RouterPortInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { type LportAddresses, linkLocalFromMac, parseIp } from '../../net/addresses.js';
-import { snatExternalIps } from './nat-rules.js';
+import { snatIps } from './force-snat.js';
 import { REG_NEXT_HOP_IPV4, REG_NEXT_HOP_IPV6 } from './registers.js';
 import { ipv6Networks, portSource, q } from './util.js';
 
@@ -20,7 +20,7 @@ export function buildArpResolve(input: RouterInput, sink: FlowSink): void {
 
   // A router address SNAT also uses is let through ip_input for unSNAT; if the destination is
   // still that address here, unSNAT found no connection: drop (priority 2, above the lookups).
-  const snat = snatExternalIps(input);
+  const snat = snatIps(input);
   for (const p of input.ports) {
     for (const family of [4, 6] as const) {
       const own = (family === 4 ? p.addresses.ipv4 : ipv6Networks(p)).filter((a) =>

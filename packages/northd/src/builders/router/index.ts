@@ -5,6 +5,7 @@ import { buildArpRequest } from './arp-request.js';
 import { buildArpResolve } from './arp-resolve.js';
 import { buildDefaults } from './defaults.js';
 import { buildDelivery } from './delivery.js';
+import { buildForceSnat } from './force-snat.js';
 import { buildIpInput } from './ip-input.js';
 import { buildRouterLb } from './lb.js';
 import { buildNat } from './nat.js';
@@ -31,6 +32,7 @@ export const ROUTER_BUILDERS: ReadonlyArray<readonly [name: string, build: Route
     ['lr-ip-input', buildIpInput],
     ['lr-nat', buildNat],
     ['lr-lb', buildRouterLb],
+    ['lr-force-snat', buildForceSnat],
     ['lr-routing-pre', buildRoutingPre],
     ['lr-routing', buildRouting],
     ['lr-arp-resolve', buildArpResolve],

@@ -1,7 +1,7 @@
 import type { RouterInput, RouterPortInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { solicitedNode } from '../../net/addresses.js';
-import { snatExternalIps } from './nat-rules.js';
+import { snatIps } from './force-snat.js';
 import { REG_INPORT_ETH_ADDR, REGBIT_EGRESS_LOOPBACK } from './registers.js';
 import { crPort, enabledPorts, ipv6Networks, isGatewayPort, portSource, q, set } from './util.js';
 
@@ -41,7 +41,7 @@ export function buildIpInput(input: RouterInput, sink: FlowSink): void {
 
   // Router addresses that SNAT also uses take replies to SNATed traffic: not dropped here
   // (arp_resolve drops them if unSNAT did not change the destination).
-  const snat = snatExternalIps(input);
+  const snat = snatIps(input);
   for (const p of ports) {
     const resident = isGatewayPort(input, p) ? ` && is_chassis_resident(${crPort(p)})` : '';
     ipv4Host(p, hasGateway, resident, snat, sink);

@@ -2,6 +2,7 @@ import type { LoadBalancer } from '@ovn-ts/nb-db';
 import type { RouterInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { type LbVip, parseLbVip } from '../switch/lb-vip.js';
+import { forceSnat } from './force-snat.js';
 import { isGatewayRouter } from './nat-rules.js';
 import { nextHopReg } from './registers.js';
 import { crPort, gatewayPorts, q } from './util.js';
@@ -56,6 +57,9 @@ export function buildRouterLb(input: RouterInput, sink: FlowSink): void {
     return;
   }
   const here = gw ? ` && is_chassis_resident(${crPort(gw)})` : '';
+  const fs = forceSnat(input).lb;
+  const forcesLb = fs === 'router_ip' || fs.length > 0;
+  let skipFlow = false;
   for (const { lb, vip } of routerVips(input, sink)) {
     const src = LB(lb);
     const v = vip.ip.family;
@@ -64,8 +68,15 @@ export function buildRouterLb(input: RouterInput, sink: FlowSink): void {
     const hash = lb.selection_fields?.length
       ? `; hash_fields=${JSON.stringify(lb.selection_fields.join(','))}`
       : '';
+    // Load-balanced traffic may be told to skip SNAT or to leave with a forced source address.
+    const flag =
+      lb.options?.skip_snat === 'true'
+        ? 'flags.skip_snat_for_lb = 1; '
+        : forcesLb
+          ? 'flags.force_snat_for_lb = 1; '
+          : '';
     const lbAction = vip.backends.length
-      ? `ct_lb_mark(backends=${vip.backends.join(',')}${hash});`
+      ? `${flag}ct_lb_mark(backends=${vip.backends.join(',')}${hash});`
       : 'drop;';
     let m: string;
     let priority: number;
@@ -91,7 +102,17 @@ export function buildRouterLb(input: RouterInput, sink: FlowSink): void {
       priority = 110;
     }
     sink.add('lr_in_dnat', priority, `ct.new && ${m}${here}`, lbAction, src);
-    sink.add('lr_in_dnat', priority, `ct.est && ${m} && ct_mark.natted == 1${here}`, 'next;', src);
+    sink.add(
+      'lr_in_dnat',
+      priority,
+      `ct.est && ${m} && ct_mark.natted == 1${here}`,
+      `${flag}next;`,
+      src,
+    );
+    if (flag.startsWith('flags.skip') && !skipFlow) {
+      skipFlow = true;
+      sink.add('lr_out_snat', 120, 'flags.skip_snat_for_lb == 1 && ip', 'next;', src);
+    }
     if (gw && vip.backends.length) {
       // Backends' answers must be un-DNATed where the connection was DNATed: on the gateway.
       const fromBackends = vip.backends

@@ -84,15 +84,6 @@ export function builtNats(input: RouterInput): Extract<NatRule, { ok: true }>[] 
   return natRules(input).filter((r): r is Extract<NatRule, { ok: true }> => r.ok);
 }
 
-/** External addresses that SNAT (snat, dnat_and_snat) translates to. */
-export function snatExternalIps(input: RouterInput): Set<string> {
-  return new Set(
-    builtNats(input)
-      .filter((r) => r.row.type !== 'dnat')
-      .map((r) => r.external.addr),
-  );
-}
-
 /** "N" or "LO-HI" with 1 ≤ LO ≤ HI ≤ 65535. */
 function validPortRange(text: string): boolean {
   const m = /^(\d+)(?:-(\d+))?$/.exec(text);

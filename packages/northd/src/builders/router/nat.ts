@@ -1,6 +1,7 @@
 import type { RouterInput, RouterPortInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
 import { solicitedNode } from '../../net/addresses.js';
+import { forceSnat } from './force-snat.js';
 import { routerVips } from './lb.js';
 import { builtNats, isGatewayRouter, type NatRule, natRules } from './nat-rules.js';
 import {
@@ -50,6 +51,8 @@ function gatewayRouterNat(input: RouterInput, rules: Rule[], sink: FlowSink): vo
   const vips = routerVips(input);
   if (!rules.length && !vips.length) return;
   const arp = arpAnswerer(input, sink);
+  // DNATed traffic also leaves SNATed when options:dnat_force_snat_ip says so (force-snat.ts).
+  const forced = forceSnat(input).dnat.length > 0;
   const unsnat = new Set<string>();
   for (const r of rules) {
     const v = r.external.family;
@@ -70,7 +73,7 @@ function gatewayRouterNat(input: RouterInput, rules: Rule[], sink: FlowSink): vo
         'lr_in_dnat',
         100,
         `ip && ip${v}.dst == ${r.external.addr}`,
-        `flags.loopback = 1; ${stateless(r) ? `ip${v}.dst=${r.logical.addr}; next;` : `ct_dnat(${natTarget(r, r.logical.addr)});`}`,
+        `${forced ? 'flags.force_snat_for_dnat = 1; ' : ''}flags.loopback = 1; ${stateless(r) ? `ip${v}.dst=${r.logical.addr}; next;` : `ct_dnat(${natTarget(r, r.logical.addr)});`}`,
         src,
       );
     }
