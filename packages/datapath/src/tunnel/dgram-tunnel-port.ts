@@ -7,6 +7,7 @@ import dgram from 'node:dgram';
 import { frameOffload, setFrameOffload } from '../linux/frame-offload.js';
 import type { DeliverFn, PortIo, PortIoStats, TunnelMetadata } from '../port.js';
 import { GENEVE_UDP_PORT } from './geneve-codec.js';
+import { segmentBatch } from './segment-batch.js';
 import {
   decapsulate,
   type Encapsulation,
@@ -128,8 +129,20 @@ export class DgramTunnelPort implements PortIo {
     if (frames.length > 0 && !this.closed) this.deliver?.(frames, meta);
   };
 
-  transmit(frames: readonly Uint8Array[], meta?: readonly (TunnelMetadata | undefined)[]): void {
+  transmit(
+    batch: readonly Uint8Array[],
+    batchMeta?: readonly (TunnelMetadata | undefined)[],
+  ): void {
     if (this.closed) return;
+    let frames = batch;
+    let meta = batchMeta;
+    if (!this.config.carryOffloads) {
+      // The peer cannot take TSO frames: cut them here, as a NIC would.
+      const seg = segmentBatch(batch, batchMeta);
+      frames = seg.frames;
+      meta = seg.meta;
+      this.txDropped += seg.dropped;
+    }
     for (let i = 0; i < frames.length; i++) {
       const frame = frames[i]!;
       const remote = meta?.[i]?.remoteIp ?? this.options.remoteIp;

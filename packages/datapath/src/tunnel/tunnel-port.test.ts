@@ -5,6 +5,8 @@ import {
   VIRTIO_NET_HDR_GSO_NONE,
   VIRTIO_NET_HDR_GSO_TCPV4,
 } from '../linux/virtio-net-header.js';
+import { buildPacket, TCP_ACK } from '../packet/build.js';
+import { verifyChecksums } from '../packet/verify.js';
 import type { TunnelMetadata } from '../port.js';
 import { DgramTunnelPort } from './dgram-tunnel-port.js';
 import type { Encapsulation } from './tunnel-encap.js';
@@ -118,6 +120,44 @@ describe.each([
     const [r] = await received;
     expect(r!.frame.length).toBe(30000);
     expect(r!.offload).toEqual(tso);
+  });
+
+  it('cuts a TSO frame into checksummed segments when the peer cannot carry offload state', async () => {
+    const rx = await openPort({ encapsulation: 'vxlan', localIp: '127.0.0.2', localPort: 0 });
+    const tx = await openPort({
+      encapsulation: 'vxlan',
+      localIp: '127.0.0.1',
+      localPort: 0,
+      remoteIp: '127.0.0.2',
+      remotePort: rx.localPort,
+    });
+    open.push(rx, tx);
+    const got: Uint8Array[] = [];
+    const done = new Promise<void>((resolve) =>
+      rx.start((frames) => {
+        for (const f of frames) got.push(Uint8Array.from(f));
+        if (got.length >= 3) resolve();
+      }),
+    );
+    tx.start(() => {});
+    const tcp = buildPacket({
+      eth: { src: '02:00:00:00:00:01', dst: '02:00:00:00:00:02' },
+      ip4: { src: '10.0.0.1', dst: '10.0.0.2' },
+      tcp: { sport: 1000, dport: 2000, flags: TCP_ACK },
+      payload: new Uint8Array(4000).fill(9),
+    });
+    setFrameOffload(tcp, {
+      flags: VIRTIO_NET_HDR_F_NEEDS_CSUM,
+      gsoType: VIRTIO_NET_HDR_GSO_TCPV4,
+      hdrLen: 54,
+      gsoSize: 1448,
+      csumStart: 34,
+      csumOffset: 16,
+    });
+    tx.transmit([tcp], [{ tunId: 4n }]);
+    await done;
+    expect(got.map((f) => f.length)).toEqual([54 + 1448, 54 + 1448, 54 + 1104]);
+    for (const f of got) expect(verifyChecksums(f)).toEqual({ ipHeader: true, l4: true });
   });
 
   it('finishes a pending checksum when the peer cannot carry offload state', async () => {

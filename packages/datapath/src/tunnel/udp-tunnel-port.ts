@@ -9,16 +9,17 @@
  *
  * Offloads: between two ovn-ts datapaths a frame's pending checksum and TSO state ride in our own
  * Geneve option (offload-option.ts), so a TSO frame crosses as one datagram and leaves the far datapath
- * as the same TSO frame. VXLAN, or Geneve with `carryOffloads: false`, cannot carry that state: pending
- * checksums are completed in software and TSO frames are dropped and counted (no software segmentation
- * yet; turn TSO off on such hosts). A TSO frame must fit one datagram (65507 bytes): hosts attached to
- * a Geneve datapath should keep gso_max_size at 65000 or below.
+ * as the same TSO frame. VXLAN, or Geneve with `carryOffloads: false` (a peer that is not ovn-ts),
+ * cannot carry that state: TSO frames are cut into segments in software and pending checksums are
+ * finished on the copy, as a NIC would. A TSO frame must fit one datagram (65507 bytes) to travel
+ * whole: hosts attached to a Geneve datapath should keep gso_max_size at 65000 or below.
  */
 import { FdReader } from '../linux/fd-reader.js';
 import { frameOffload, setFrameOffload } from '../linux/frame-offload.js';
 import { intToIpv4, ipv4ToInt, UdpSocket } from '../linux/udp-socket.js';
 import type { DeliverFn, PortIo, PortIoStats, TunnelMetadata } from '../port.js';
 import { GENEVE_UDP_PORT } from './geneve-codec.js';
+import { segmentBatch } from './segment-batch.js';
 import {
   decapsulate,
   type Encapsulation,
@@ -166,8 +167,20 @@ export class UdpTunnelPort implements PortIo {
     return n;
   }
 
-  transmit(frames: readonly Uint8Array[], meta?: readonly (TunnelMetadata | undefined)[]): void {
+  transmit(
+    batch: readonly Uint8Array[],
+    batchMeta?: readonly (TunnelMetadata | undefined)[],
+  ): void {
     if (this.closed) return;
+    let frames = batch;
+    let meta = batchMeta;
+    if (!this.config.carryOffloads) {
+      // The peer cannot take TSO frames: cut them here, as a NIC would.
+      const seg = segmentBatch(batch, batchMeta);
+      frames = seg.frames;
+      meta = seg.meta;
+      this.txDropped += seg.dropped;
+    }
     const s = this.socket;
     let i = 0;
     while (i < frames.length) {
