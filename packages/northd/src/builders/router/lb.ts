@@ -4,11 +4,8 @@ import type { FlowSink } from '../../lflow.js';
 import { type LbVip, parseLbVip } from '../switch/lb-vip.js';
 import { forceSnat } from './force-snat.js';
 import { isGatewayRouter } from './nat-rules.js';
-import { nextHopReg } from './registers.js';
+import { nextHopReg, REG_ORIG_TP_DPORT_ROUTER } from './registers.js';
 import { crPort, gatewayPorts, q } from './util.js';
-
-/** Where defrag keeps the VIP's L4 port before ct_dnat rewrites it (OVN's REG_ORIG_TP_DPORT_ROUTER). */
-export const REG_ORIG_TP_DPORT_ROUTER = 'reg9[16..31]';
 
 const LB = (lb: LoadBalancer) => ({ table: 'load_balancer', uuid: lb.uuid });
 

@@ -15,7 +15,12 @@
  *   reg9[1]        REGBIT_PKT_LARGER: larger than the gateway MTU.
  *   reg9[2]        REGBIT_LOOKUP_NEIGHBOR_RESULT: the MAC binding is known (or no need to learn).
  *   reg9[3]        REGBIT_LOOKUP_NEIGHBOR_IP_RESULT: learning from this packet is allowed.
+ *   reg9[16..31]   REG_ORIG_TP_DPORT_ROUTER: a load balancer VIP's L4 port, kept by defrag
+ *                  before ct_dnat may rewrite it (reg0/xxreg0 keep the VIP meanwhile).
  *   flags.loopback (reg10[0]) lets a packet leave by the port it came in on.
+ *   flags.force_snat_for_dnat / force_snat_for_lb / skip_snat_for_lb: set by DNAT and load
+ *                  balancing on gateway routers for the egress SNAT stage.
+ *   ct_mark.natted: the connection was load balanced (ct_lb_mark sets it).
  */
 export const REG_INPORT_ETH_ADDR = 'xreg0[0..47]';
 export const REG_NEXT_HOP_IPV4 = 'reg0';
@@ -29,6 +34,7 @@ export const REGBIT_EGRESS_LOOPBACK = 'reg9[0]';
 export const REGBIT_PKT_LARGER = 'reg9[1]';
 export const REGBIT_LOOKUP_NEIGHBOR_RESULT = 'reg9[2]';
 export const REGBIT_LOOKUP_NEIGHBOR_IP_RESULT = 'reg9[3]';
+export const REG_ORIG_TP_DPORT_ROUTER = 'reg9[16..31]';
 
 /** A next-hop/source register pair for an address family. */
 export function nextHopReg(family: 4 | 6): string {
