@@ -1,6 +1,7 @@
 import { formatFieldValue, type MaskedValue, parseFieldValue } from './field-value.js';
 import { FIELDS, type FieldDef, fieldByName, fieldToWords, readField } from './fields.js';
 import * as K from './key-layout.js';
+import { allocKey } from './key-slab.js';
 
 /** A match as the API takes it: field name → value (optionally masked). Absent fields are wildcards. */
 export type MatchSpec = Readonly<Record<string, MaskedValue>>;
@@ -9,23 +10,6 @@ export type MatchSpec = Readonly<Record<string, MaskedValue>>;
 export interface CompiledMatch {
   readonly value: Uint32Array;
   readonly mask: Uint32Array;
-}
-
-/**
- * Match words come from shared slabs: a separate ArrayBuffer per flow (two per match) made flow
- * insertion mostly allocation and GC work. A slab is freed when the last flow using it is.
- */
-const SLAB_KEYS = 512;
-let slab = new Uint32Array(0);
-let slabPos = 0;
-function allocKey(): Uint32Array {
-  if (slabPos + K.KEY_WORDS > slab.length) {
-    slab = new Uint32Array(SLAB_KEYS * K.KEY_WORDS);
-    slabPos = 0;
-  }
-  const k = slab.subarray(slabPos, slabPos + K.KEY_WORDS);
-  slabPos += K.KEY_WORDS;
-  return k;
 }
 
 function apply(value: Uint32Array, mask: Uint32Array, f: FieldDef, v: bigint, m: bigint): void {
@@ -59,14 +43,24 @@ export function compileMatch(spec: MatchSpec): CompiledMatch {
   for (const [name, v] of Object.entries(spec)) {
     const f = fieldByName(name);
     if (!f) throw new Error(`unknown match field "${name}"`);
-    if (f.nWords === 1 && f.format !== 'ip4' && typeof v === 'number' && Number.isInteger(v) && v >= 0) {
+    if (
+      f.nWords === 1 &&
+      f.format !== 'ip4' &&
+      typeof v === 'number' &&
+      Number.isInteger(v) &&
+      v >= 0
+    ) {
       // Fast path for the common case (registers, ports, types): a number for a one-word field.
       const width = f.bits === 32 ? 0x100000000 : 2 ** f.bits;
-      if (v >= width) throw new Error(`match field ${name}: ${f.name}: value ${v} does not fit in ${f.bits} bits`);
-      const wm = (f.bits === 32 ? 0xffffffff : ((2 ** f.bits - 1) << f.shift)) >>> 0;
+      if (v >= width)
+        throw new Error(
+          `match field ${name}: ${f.name}: value ${v} does not fit in ${f.bits} bits`,
+        );
+      const wm = (f.bits === 32 ? 0xffffffff : (2 ** f.bits - 1) << f.shift) >>> 0;
       const wv = ((v << f.shift) & wm) >>> 0;
       const w = f.word;
-      if (((value[w]! ^ wv) & mask[w]! & wm) !== 0) throw new Error(`${f.name}: conflicts with another field of the match`);
+      if (((value[w]! ^ wv) & mask[w]! & wm) !== 0)
+        throw new Error(`${f.name}: conflicts with another field of the match`);
       mask[w] = (mask[w]! | wm) >>> 0;
       value[w] = (value[w]! | wv) >>> 0;
       given.push(f);

@@ -6,6 +6,7 @@ import type { Flow } from './flow.js';
 import { formatAction, formatActions } from './format-actions.js';
 import { fiveTupleHash, type Group, selectBucket } from './group.js';
 import * as K from './key-layout.js';
+import { copyKey } from './key-slab.js';
 import { carryFrameOffload } from './linux/frame-offload.js';
 import { formatMatch } from './match.js';
 import { O_ND_SLL, O_ND_TLL } from './packet/parse.js';
@@ -175,7 +176,7 @@ export class Translator {
       groups: this.groups,
       drops,
       dropReason: drops ? this.dropReason : undefined,
-      wc: this.wc.slice(),
+      wc: copyKey(this.wc),
     };
   }
 
