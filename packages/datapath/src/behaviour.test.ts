@@ -478,3 +478,42 @@ describe('behaviour: OVN router tricks built from actions', () => {
     expect(reply!.frame).toEqual(expected);
   });
 });
+
+describe('behaviour: fragments', () => {
+  it('matches ip_frag and does not track fragments in conntrack', () => {
+    const { dp, ports } = testbed(3);
+    dp.addFlows([
+      {
+        table: 0,
+        priority: 20,
+        match: { eth_type: 0x800, ip_frag: 'later' },
+        actions: [A.output(3)],
+      },
+      {
+        table: 0,
+        priority: 10,
+        match: { eth_type: 0x800 },
+        actions: [A.ct({ zone: 1, table: 1 })],
+      },
+      { table: 1, priority: 10, match: { ct_state: '+inv+trk' }, actions: [A.output(3)] },
+      { table: 1, priority: 5, match: { ct_state: '+new+trk' }, actions: [A.output(2)] },
+    ]);
+    const eth = { src: MAC_A, dst: MAC_B };
+    const first = buildPacket({
+      eth,
+      ip4: { src: '10.0.0.1', dst: '10.0.0.2', frag: { offset: 0, more: true } },
+      udp: { sport: 1, dport: 2 },
+      payload: new Uint8Array(16),
+    });
+    const later = buildPacket({
+      eth,
+      ip4: { src: '10.0.0.1', dst: '10.0.0.2', proto: 17, frag: { offset: 3, more: false } },
+      payload: new Uint8Array(16),
+    });
+    const whole = udp4();
+    ports[0]!.inject([first, later, whole]);
+    // The first fragment goes through ct and is invalid (no reassembly); the later one matched ip_frag.
+    expect(ports[2]!.take().map((c) => c.frame)).toEqual([first, later]);
+    expect(ports[1]!.take().map((c) => c.frame)).toEqual([whole]);
+  });
+});
