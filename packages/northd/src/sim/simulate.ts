@@ -509,6 +509,7 @@ class Run {
         kind: 'delivered',
         datapath: d.dp.name,
         port: name,
+        inport: d.names.get(pkt.get('reg14') ?? 0n) ?? '',
         packet: new Map(pkt),
       };
       this.outcomes.push(outcome);
@@ -582,7 +583,8 @@ class Run {
     pkt: SimPacket,
     note: (t: string) => void,
   ): void {
-    const key = d.keys.get(port);
+    // "" means no port (OVN's egress loopback clears outport so).
+    const key = port === '' ? 0n : d.keys.get(port);
     if (key === undefined) note(`${f.name} = "${port}": no such port on ${d.dp.name}`);
     this.write(pkt, f, key ?? 0n);
   }

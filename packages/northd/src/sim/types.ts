@@ -84,6 +84,8 @@ export type Outcome =
       readonly kind: 'delivered';
       readonly datapath: string;
       readonly port: string;
+      /** The logical inport on that datapath (the packet's reg14 names it). */
+      readonly inport: string;
       readonly packet: SimPacket;
     }
   | {
