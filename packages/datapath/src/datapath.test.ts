@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { output, resubmit, setField } from './actions.js';
 import { DatapathError } from './errors.js';
+import type { FlowMod } from './flow-mod.js';
 import { K_IP4_DST, KEY_WORDS } from './key-layout.js';
 import { formatIp4 } from './packet/addr.js';
 import { OFFSETS_LEN, parseFrame } from './packet/parse.js';
@@ -65,5 +67,56 @@ describe('Datapath forwarding', () => {
       expect(e).toBeInstanceOf(DatapathError);
       expect((e as DatapathError).code).toBe('bad_flow');
     }
+  });
+});
+
+describe('bundles', () => {
+  it('are all-or-nothing: one bad mod anywhere leaves flows and groups exactly as they were', () => {
+    const good = fc.oneof(
+      fc
+        .record({
+          t: fc.integer({ min: 0, max: 3 }),
+          p: fc.integer({ min: 0, max: 9 }),
+          port: fc.integer({ min: 1, max: 4 }),
+        })
+        .map(({ t, p, port }) => ({
+          kind: 'add' as const,
+          flow: { table: t, priority: p, match: { in_port: port }, actions: [output(port)] },
+        })),
+      fc
+        .integer({ min: 1, max: 4 })
+        .map((port) => ({ kind: 'delete' as const, filter: { match: { in_port: port } } })),
+      fc.integer({ min: 1, max: 4 }).map((port) => ({
+        kind: 'modify' as const,
+        filter: { match: { in_port: port } },
+        actions: [output(9)],
+      })),
+    );
+    const bad = fc.constantFrom(
+      { kind: 'add' as const, flow: { match: { tcp_dst: 80 }, actions: [] } },
+      { kind: 'add' as const, flow: { table: 300, actions: [] } },
+      { kind: 'add' as const, flow: { actions: [resubmit(999)] } },
+      { kind: 'modify_group' as const, group: { id: 77, type: 'all' as const, buckets: [] } },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(good, { maxLength: 10 }),
+        fc.array(good, { maxLength: 10 }),
+        bad,
+        fc.nat(),
+        (setup, mods, oops, at) => {
+          const { dp } = testbed(1);
+          dp.bundle(setup);
+          const before = dp.dumpFlows();
+          const gen = dp.stats().generation;
+          const all: FlowMod[] = [...mods];
+          all.splice(at % (all.length + 1), 0, oops);
+          expect(() => dp.bundle(all)).toThrow(DatapathError);
+          expect(dp.dumpFlows()).toBe(before);
+          expect(dp.stats().generation).toBe(gen);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
