@@ -6,7 +6,7 @@ import type { FlowMod } from './flow-mod.js';
 import { K_IP4_DST, KEY_WORDS } from './key-layout.js';
 import { formatIp4 } from './packet/addr.js';
 import { OFFSETS_LEN, parseFrame } from './packet/parse.js';
-import { MAC_B, tcp4, testbed } from './testing/fixtures.js';
+import { tcp4, testbed } from './testing/fixtures.js';
 
 describe('Datapath forwarding', () => {
   it('forwards by in_port through a static table and counts the flow', () => {
@@ -49,7 +49,6 @@ describe('Datapath forwarding', () => {
     const key = new Uint32Array(KEY_WORDS);
     parseFrame(out!.frame, key, new Int32Array(OFFSETS_LEN));
     expect(formatIp4(key[K_IP4_DST]!)).toBe('192.168.1.9');
-    expect(MAC_B).toBeTruthy();
   });
 
   it('refuses a whole bundle when one flow is bad, naming it', () => {
