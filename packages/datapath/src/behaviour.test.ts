@@ -387,7 +387,6 @@ describe('behaviour: packets through tables', () => {
 
   it('two datapaths joined by linked memory ports', async () => {
     const { linkMemoryPorts } = await import('./memory-port.js');
-    const { Datapath } = await import('./datapath.js');
     const [x, y] = linkMemoryPorts();
     const a = testbed(1);
     const b = testbed(1);
@@ -397,7 +396,6 @@ describe('behaviour: packets through tables', () => {
     b.dp.addFlow({ match: { in_port: 9 }, actions: [A.output(1)] });
     a.ports[0]!.inject([udp4()]);
     expect(b.ports[0]!.take()).toHaveLength(1);
-    expect(Datapath).toBeDefined();
   });
 });
 
