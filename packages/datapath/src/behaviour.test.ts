@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as A from './actions.js';
 import * as K from './key-layout.js';
-import { MemoryPort } from './memory-port.js';
+import { linkMemoryPorts, MemoryPort } from './memory-port.js';
 import { formatIp4, formatMac } from './packet/addr.js';
 import { buildPacket, TCP_ACK, TCP_SYN } from './packet/build.js';
 import { OFFSETS_LEN, parseFrame } from './packet/parse.js';
@@ -385,8 +385,7 @@ describe('behaviour: packets through tables', () => {
     expect(sent!.meta).toEqual({ tunId: 0x456n, geneveOption: 0x00020003 });
   });
 
-  it('two datapaths joined by linked memory ports', async () => {
-    const { linkMemoryPorts } = await import('./memory-port.js');
+  it('two datapaths joined by linked memory ports', () => {
     const [x, y] = linkMemoryPorts();
     const a = testbed(1);
     const b = testbed(1);
