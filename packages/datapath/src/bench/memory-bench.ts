@@ -172,7 +172,9 @@ export async function runMemoryBench(
   for (let i = 0; i < fs.length; i += BATCH) batches.push(fs.slice(i, i + BATCH));
   {
     // Warm the JIT on a scratch datapath first, so the figure is the steady insert rate.
-    new Datapath({ now: () => 0 }).addFlows(routes.map((r) => ({ ...r, table: (r.table ?? 0) + 2 })));
+    new Datapath({ now: () => 0 }).addFlows(
+      routes.map((r) => ({ ...r, table: (r.table ?? 0) + 2 })),
+    );
     const { dp, in1, counter } = setup({ megaflowSize: 0 });
     const t0 = performance.now();
     dp.addFlows(routes);
