@@ -84,7 +84,7 @@ describe('controller daemon with northd and a real database', () => {
     vm1.inject([ping(VM1, VM2)]);
     expect(vm2.take()).toEqual([]);
 
-    await ctl.stop();
+    await ctl.stop({ removeTunnels: true });
     ac.abort();
     await northd;
   });

@@ -77,7 +77,12 @@ export interface ControllerHandle {
   /** An interface with iface-id `name` is now at datapath port `port`. */
   attach(name: string, port: number): void;
   detach(name: string): void;
-  stop(): Promise<void>;
+  /**
+   * Stops following SB. Flows and tunnel ports stay in the datapath, so traffic keeps flowing and
+   * a controller started again over the same datapath takes them over; `removeTunnels` closes the
+   * tunnels too (the flows still stay).
+   */
+  stop(options?: { removeTunnels?: boolean }): Promise<void>;
   /** The latest compile result (flows, problems), for inspection. */
   current(): CompileResult | undefined;
 }
@@ -97,6 +102,13 @@ const FEED_TABLES = new Set([
   'port_group',
   'sb_global',
 ]);
+
+interface TunnelState {
+  mux: TunnelMux | undefined;
+  readonly tunnels: Map<string, { ip: string; port: number }>;
+}
+
+const tunnelStates = new WeakMap<DatapathControl, TunnelState>();
 
 export function runController(opts: ControllerOptions): ControllerHandle {
   const c = new Controller(opts);
@@ -118,8 +130,9 @@ class Controller {
   private seq = 0;
   private reportedNbCfg = -1;
   private readonly reportedUp = new Set<string>();
-  private mux: TunnelMux | undefined;
-  private readonly tunnels = new Map<string, { ip: string; port: number }>();
+  /** Tunnels live with the datapath, not the controller: a restarted controller adopts them. */
+  private readonly shared: TunnelState;
+  private removeTunnels = false;
   private syncing: Promise<void> | undefined;
   private dirty = false;
   private readonly sb;
@@ -135,6 +148,9 @@ class Controller {
     this.now = opts.now ?? Date.now;
     const ports = opts.ports instanceof Map ? opts.ports : new Map(Object.entries(opts.ports ?? {}));
     for (const [k, v] of ports) this.localPorts.set(k, v);
+    let shared = tunnelStates.get(opts.datapath);
+    if (!shared) tunnelStates.set(opts.datapath, (shared = { mux: undefined, tunnels: new Map() }));
+    this.shared = shared;
     this.pool = createPool(opts.sbUrl);
     this.sb = SbStore.open(this.pool);
     opts.signal?.addEventListener('abort', () => this.ac.abort(), { once: true });
@@ -158,7 +174,8 @@ class Controller {
         this.localPorts.delete(name);
         this.kick();
       },
-      stop: async () => {
+      stop: async (o = {}) => {
+        this.removeTunnels = o.removeTunnels ?? false;
         this.ac.abort();
         await this.done;
       },
@@ -210,8 +227,11 @@ class Controller {
       }
     } finally {
       this.unsubscribe?.();
-      for (const name of this.tunnels.keys()) await dp.removePort(`ovn-${name}`).catch(() => {});
-      await this.mux?.close().catch(() => {});
+      if (this.removeTunnels) {
+        for (const name of this.shared.tunnels.keys()) await dp.removePort(`ovn-${name}`).catch(() => {});
+        await this.shared.mux?.close().catch(() => {});
+        tunnelStates.delete(dp);
+      }
       await this.pool.end().catch(() => {});
     }
   }
@@ -326,22 +346,23 @@ class Controller {
       const e = c.encaps.find((x) => x.type === 'geneve');
       if (e) wanted.set(c.name, e.ip);
     }
-    for (const [name, t] of [...this.tunnels]) {
+    const { tunnels } = this.shared;
+    for (const [name, t] of [...tunnels]) {
       if (wanted.get(name) === t.ip) continue;
       await dp.removePort(`ovn-${name}`);
-      this.tunnels.delete(name);
+      tunnels.delete(name);
     }
     for (const [name, ip] of wanted) {
-      if (this.tunnels.has(name)) continue;
-      if (!this.mux) {
+      if (tunnels.has(name)) continue;
+      if (!this.shared.mux) {
         const open = this.opts.openTunnel ?? ((local: string) => UdpTunnelPort.open({ encapsulation: 'geneve', localIp: local }));
-        this.mux = new TunnelMux(await open(this.opts.encapIp));
+        this.shared.mux = new TunnelMux(await open(this.opts.encapIp));
       }
-      const port = dp.addPort(`ovn-${name}`, this.mux.port(ip));
-      this.tunnels.set(name, { ip, port });
+      const port = dp.addPort(`ovn-${name}`, this.shared.mux.port(ip));
+      tunnels.set(name, { ip, port });
       this.log.info({ chassis: name, ip, port }, 'controller: tunnel up');
     }
-    return new Map([...this.tunnels].map(([n, t]) => [n, t.port]));
+    return new Map([...tunnels].map(([n, t]) => [n, t.port]));
   }
 
   private onPacketIn(pin: PacketIn): void {

@@ -1,0 +1,115 @@
+import { createPool } from '@ovn-ts/db';
+import { createTestDatabase, type TestDatabase } from '@ovn-ts/db/testing';
+import { buildPacket, Datapath, MemoryPort } from '@ovn-ts/datapath';
+import { NbStore } from '@ovn-ts/nb-db';
+import { runNorthd } from '@ovn-ts/northd';
+import { initSb } from '@ovn-ts/sb-db';
+import type pg from 'pg';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { MemoryUnderlay } from '../testing/memory-underlay.js';
+import { runController } from './controller.js';
+
+let db: TestDatabase;
+let nb: NbStore;
+let sb: pg.Pool;
+const quiet = pino({ level: 'silent' });
+
+beforeAll(async () => {
+  db = await createTestDatabase('controller2');
+  nb = NbStore.open(db.url);
+  await nb.init();
+  sb = createPool(db.url);
+  await initSb(sb);
+});
+
+afterAll(async () => {
+  await nb.close();
+  await sb.end();
+  await db.drop();
+});
+
+const VM1 = { mac: '0a:00:00:00:00:01', ip: '10.0.0.1' };
+const VM2 = { mac: '0a:00:00:00:00:02', ip: '10.0.0.2' };
+const ping = (from: typeof VM1, to: typeof VM1) =>
+  buildPacket({ eth: { src: from.mac, dst: to.mac }, ip4: { src: from.ip, dst: to.ip }, icmp: { type: 8, code: 0 } });
+
+async function upPorts() {
+  const r = await sb.query<{ logical_port: string; chassis: string }>(
+    `SELECT pb.logical_port, c.name AS chassis FROM sb.port_binding pb JOIN sb.chassis c ON c.uuid = pb.chassis
+      WHERE pb.up ORDER BY pb.logical_port`,
+  );
+  return r.rows;
+}
+
+function hypervisor(name: string, ip: string, vm: string, underlay: MemoryUnderlay, dp = new Datapath({ now: () => 0 })) {
+  const port = new MemoryPort();
+  if (dp.portNumber(`tap-${vm}`) === undefined) dp.addPort(`tap-${vm}`, port, { port: 1 });
+  const ctl = runController({
+    sbUrl: db.url,
+    chassis: name,
+    encapIp: ip,
+    datapath: dp,
+    ports: { [vm]: 1 },
+    log: quiet,
+    pollMs: 200,
+    openTunnel: async (local) => underlay.socket(local),
+  });
+  return { dp, port, ctl };
+}
+
+describe('two controllers over a Geneve underlay', () => {
+  test('VMs on two chassis reach each other through the tunnel; a restart keeps traffic flowing', async () => {
+    const ac = new AbortController();
+    const northd = runNorthd({ nbUrl: db.url, sbUrl: db.url, signal: ac.signal, log: quiet, lockPollMs: 50 });
+    await nb.transaction(async (tx) => {
+      const ls = await tx.switches.insert({ name: 'sw0' });
+      await tx.switchPorts.insert({ name: 'vm1', switch_uuid: ls.uuid, addresses: [`${VM1.mac} ${VM1.ip}`] });
+      await tx.switchPorts.insert({ name: 'vm2', switch_uuid: ls.uuid, addresses: [`${VM2.mac} ${VM2.ip}`] });
+    });
+    const underlay = new MemoryUnderlay();
+    const hv1 = hypervisor('hv1', '192.0.2.1', 'vm1', underlay);
+    const hv2 = hypervisor('hv2', '192.0.2.2', 'vm2', underlay);
+    await Promise.all([hv1.ctl.ready, hv2.ctl.ready]);
+    await expect.poll(upPorts, { timeout: 15_000 }).toEqual([
+      { logical_port: 'vm1', chassis: 'hv1' },
+      { logical_port: 'vm2', chassis: 'hv2' },
+    ]);
+    // Both controllers have seen each other's binding once every chassis reported the last nb_cfg.
+    const cfg = await nb.transaction((tx) => tx.bumpNbCfg(Date.now()));
+    await expect.poll(async () => (await nb.global()).hv_cfg, { timeout: 15_000 }).toBeGreaterThanOrEqual(cfg);
+
+    hv1.port.inject([ping(VM1, VM2)]);
+    expect(hv2.port.take().map((c) => c.frame)).toEqual([ping(VM1, VM2)]);
+    hv2.port.inject([ping(VM2, VM1)]);
+    expect(hv1.port.take().map((c) => c.frame)).toEqual([ping(VM2, VM1)]);
+    expect(underlay.sent).toBe(2);
+
+    // Restart hv1's controller over the same datapath: its flows stay while it is away…
+    const before = hv1.dp.flowStats().length;
+    await hv1.ctl.stop();
+    hv1.port.inject([ping(VM1, VM2)]);
+    expect(hv2.port.take().map((c) => c.frame)).toEqual([ping(VM1, VM2)]);
+    const again = runController({
+      sbUrl: db.url,
+      chassis: 'hv1',
+      encapIp: '192.0.2.1',
+      datapath: hv1.dp,
+      ports: { vm1: 1 },
+      log: quiet,
+      pollMs: 200,
+      openTunnel: async (local) => underlay.socket(local),
+    });
+    await again.ready;
+    // …and the new generation replaces them without duplicates or leftovers.
+    const gens = new Set(hv1.dp.flowStats().map((f) => (f.cookie >> 32n) & 0xffffn));
+    expect([...gens]).toEqual([2n]);
+    expect(hv1.dp.flowStats().length).toBe(before);
+    hv1.port.inject([ping(VM1, VM2)]);
+    expect(hv2.port.take().map((c) => c.frame)).toEqual([ping(VM1, VM2)]);
+
+    await Promise.all([again.stop({ removeTunnels: true }), hv2.ctl.stop({ removeTunnels: true })]);
+    ac.abort();
+    await northd;
+  });
+});
