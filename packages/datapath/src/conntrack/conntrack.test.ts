@@ -303,9 +303,11 @@ describe('conntrack: NAT', () => {
   });
 });
 
+function tcp6(src: string, dst: string, sport: number, dport: number, flags: number): Uint8Array {
+  return buildPacket({ eth, ip6: { src, dst }, tcp: { sport, dport, flags } });
+}
+
 describe('conntrack: IPv6', () => {
-  const tcp6 = (src: string, dst: string, sport: number, dport: number, flags: number) =>
-    buildPacket({ eth, ip6: { src, dst }, tcp: { sport, dport, flags } });
   const echo6 = (src: string, dst: string, type: number, id: number) =>
     buildPacket({ eth, ip6: { src, dst }, icmp: { type, id, seq: 1 } });
 
@@ -365,5 +367,33 @@ describe('conntrack: IPv6', () => {
     expect(run(t, udp('10.0.0.1', '10.0.0.2', 3, 9), req({ commit: true }), 100).state).toBe(
       TRK | NEW,
     );
+  });
+
+  it('un-NATs an ICMPv6 packet-too-big about a SNAT66 connection', () => {
+    const t = new Conntrack();
+    const out = run(
+      t,
+      tcp6('fd00::1', '2001:db8::7', 1000, 443, TCP_SYN),
+      req({
+        commit: true,
+        nat: { kind: 'src', ipMin: '2001:db8:ffff::1', portMin: 3000, portMax: 3000 },
+      }),
+    );
+    const quoted = out.b.slice(14, 14 + 48); // IPv6 header + 8 bytes of TCP, as translated on the wire
+    const ptb = buildPacket({
+      eth,
+      ip6: { src: '2001:db8::fe', dst: '2001:db8:ffff::1' },
+      icmp: { type: 2, code: 0 },
+      payload: quoted,
+    });
+    const r = run(t, ptb, req({ nat: {} }));
+    expect(r.state).toBe(TRK | REL | RPL | DNAT);
+    expect(r.key[K.K_IP6_DST]).toBe(0xfd000000);
+    expect(r.key[K.K_IP6_DST + 3]).toBe(1);
+    expect(verifyChecksums(r.b).l4).toBe(true);
+    // The quoted header is the client's original: source fd00::1, port 1000.
+    const inner = r.b.subarray(14 + 40 + 8);
+    expect([...inner.subarray(8, 24)]).toEqual([0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    expect((inner[40]! << 8) | inner[41]!).toBe(1000);
   });
 });
