@@ -61,7 +61,17 @@ class Subtable {
   }
 }
 
+/** Identity of a mask, memoised per mask array (a flow's mask is asked for on insert and on delete). */
+const maskIds = new WeakMap<Uint32Array, string>();
 function maskId(mask: Uint32Array): string {
+  const known = maskIds.get(mask);
+  if (known !== undefined) return known;
+  const id = computeMaskId(mask);
+  maskIds.set(mask, id);
+  return id;
+}
+
+function computeMaskId(mask: Uint32Array): string {
   let s = '';
   for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) s += `${i}:${mask[i]},`;
   return s;
