@@ -53,6 +53,29 @@ describe('conntrack through the compiled pipeline', () => {
   });
 });
 
+describe('load balancing (ct_lb_mark through a select group)', () => {
+  const tcp = (from: Host, to: Host, sport: number, dport: number, flags = 0x02) =>
+    buildPacket({ eth: { src: from.mac, dst: to.mac }, ip4: { src: from.ip, dst: to.ip }, tcp: { sport, dport, flags } });
+
+  test('a switch load balancer DNATs the VIP to the backend, and the reply comes back from the VIP', () => {
+    const fx = new NbFixture();
+    fx.switch('sw0');
+    fx.port('sw0', 'vm1', { addresses: [`${VM1.mac} ${VM1.ip}`] });
+    fx.port('sw0', 'vm2', { addresses: [`${VM2.mac} ${VM2.ip}`] });
+    const lb = fx.insert('load_balancer', { name: 'web', vips: { '10.0.0.10:80': '10.0.0.2:8080' }, protocol: 'tcp' });
+    fx.insert('logical_switch_load_balancer', { switch_uuid: fx.id('sw0'), load_balancer_uuid: lb.uuid });
+    const h = chassis(fx, ['vm1', 'vm2']);
+    expect(h.result.problems).toEqual([]);
+    expect(h.result.groups.size).toBe(1);
+
+    const VIP = { mac: VM2.mac, ip: '10.0.0.10' };
+    h.send('vm1', [tcp(VM1, VIP, 40000, 80)]);
+    expect(h.take('vm2')).toEqual([tcp(VM1, VM2, 40000, 8080)]);
+    h.send('vm2', [tcp(VM2, VM1, 8080, 40000, 0x12)]);
+    expect(h.take('vm1')).toEqual([tcp(VIP, VM1, 80, 40000, 0x12)]);
+  });
+});
+
 describe('ICMP errors built by the controller', () => {
   test('a packet whose TTL runs out in the router gets time exceeded from the router port', () => {
     const fx = new NbFixture();
