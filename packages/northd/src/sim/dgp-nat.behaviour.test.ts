@@ -195,3 +195,41 @@ describe('load balancing on a distributed gateway port, simulated', () => {
     ]);
   });
 });
+
+describe('gateway MTU, simulated', () => {
+  test('a frame too large for the gateway port gets ICMP fragmentation needed; a small one passes', () => {
+    const f = twoSubnets();
+    gatewayChassis(f, 'lrp1', 'hv1');
+    f.update('logical_router_port', f.id('lrp1'), { options: { gateway_mtu: '1400' } });
+    const world = worldFromNb(f.model);
+    const pkt = udp({
+      ethSrc: VM1,
+      ethDst: LRP0,
+      src: '10.0.0.2',
+      dst: '20.0.0.2',
+      sport: 1,
+      dport: 2,
+    });
+    const out = (packetLength: number) =>
+      simulate(
+        world,
+        { datapath: 'sw0', inport: 'vm1', packet: pkt },
+        { packetLength },
+      ).outcomes.flatMap((o): Record<string, string>[] =>
+        o.kind === 'delivered' ? [{ port: o.port, ...describePacket(o.packet) }] : [],
+      );
+    expect(out(1500)).toEqual([
+      expect.objectContaining({
+        port: 'vm1',
+        'ip4.src': '10.0.0.1',
+        'ip4.dst': '10.0.0.2',
+        'icmp4.type': '3',
+        'icmp4.code': '4',
+        'icmp4.frag_mtu': '1400',
+        'eth.src': LRP0,
+        'eth.dst': VM1,
+      }),
+    ]);
+    expect(out(1000)).toEqual([expect.objectContaining({ port: 'vm2', 'ip4.dst': '20.0.0.2' })]);
+  });
+});

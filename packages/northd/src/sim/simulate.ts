@@ -45,6 +45,8 @@ export interface SimOptions {
   readonly isChassisResident?: (port: string) => boolean;
   /** Flow executions before the run is cut short as a loop (default 10000). */
   readonly maxFlows?: number;
+  /** The frame's length in bytes, for check_pkt_larger (default 0: never too large). */
+  readonly packetLength?: number;
 }
 
 export interface SimStart {
@@ -377,12 +379,18 @@ class Run {
         case 'put_nd_ra_opts':
         case 'dhcp_relay_req_chk':
         case 'dhcp_relay_resp_chk':
-        case 'check_pkt_larger':
         case 'chk_evpn_arp':
           // Services the simulator does not model answer "no": the flows' fallbacks run.
           note(`${a.kind === 'result' ? a.name : a.kind}: not simulated, result 0`);
           this.write(pkt, a.dst, 0n);
           break;
+        case 'check_pkt_larger': {
+          // The frame's length (L2 header included) is an input: a packet has no payload here.
+          const len = this.opts.packetLength ?? 0;
+          note(`check_pkt_larger(${a.length}): the packet is ${len} bytes`);
+          this.write(pkt, a.dst, len > a.length ? 1n : 0n);
+          break;
+        }
         default:
           note(`${a.kind}: no effect in simulation`);
       }

@@ -1,12 +1,14 @@
 import type { RouterInput } from '../../inputs/inputs.js';
 import type { FlowSink } from '../../lflow.js';
+import { pktLargerCheck } from './gateway-mtu.js';
 import { REG_INPORT_ETH_ADDR } from './registers.js';
 import { crPort, enabledPorts, isGatewayPort, portSource, q } from './util.js';
 
 /**
  * lr_in_admission (ovn-northd(8) "L2 Admission Control"): drop VLAN-tagged frames and multicast
  * sources; per enabled port, accept multicast and frames to the port's own MAC, remembering that
- * MAC in REG_INPORT_ETH_ADDR for ARP/ND replies later. Everything else (including all traffic of
+ * MAC in REG_INPORT_ETH_ADDR for ARP/ND replies later (and, with options:gateway_mtu, measuring
+ * unicast frames). Everything else (including all traffic of
  * disabled ports) falls to the priority-0 drop.
  */
 export function buildAdmission(input: RouterInput, sink: FlowSink): void {
@@ -22,11 +24,12 @@ export function buildAdmission(input: RouterInput, sink: FlowSink): void {
     );
     // A gateway port's MAC lives on the gateway chassis only: frames to it are taken there.
     const resident = isGatewayPort(input, p) ? ` && is_chassis_resident(${crPort(p)})` : '';
+    // Unicast on a port with options:gateway_mtu is also measured (gateway-mtu.ts).
     sink.add(
       'lr_in_admission',
       50,
       `eth.dst == ${p.addresses.mac} && inport == ${q(p.row.name)}${resident}`,
-      actions,
+      `${pktLargerCheck(p)}${actions}`,
       portSource(p),
     );
   }

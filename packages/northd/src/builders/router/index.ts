@@ -6,6 +6,7 @@ import { buildArpResolve } from './arp-resolve.js';
 import { buildDefaults } from './defaults.js';
 import { buildDelivery } from './delivery.js';
 import { buildForceSnat } from './force-snat.js';
+import { buildGatewayMtu } from './gateway-mtu.js';
 import { buildIpInput } from './ip-input.js';
 import { buildRouterLb } from './lb.js';
 import { buildNat } from './nat.js';
@@ -36,6 +37,7 @@ export const ROUTER_BUILDERS: ReadonlyArray<readonly [name: string, build: Route
     ['lr-routing-pre', buildRoutingPre],
     ['lr-routing', buildRouting],
     ['lr-arp-resolve', buildArpResolve],
+    ['lr-gateway-mtu', buildGatewayMtu],
     ['lr-arp-request', buildArpRequest],
     ['lr-delivery', buildDelivery],
     ['lr-defaults', buildDefaults],
