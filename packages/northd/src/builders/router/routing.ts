@@ -16,7 +16,9 @@ import { allNetworks, isLinkLocal, portSource, q } from './util.js';
 /**
  * Route priorities, as OVN (northd.c ROUTE_PRIO_OFFSET_*): longest prefix first (3 per prefix
  * bit); for the same prefix a connected route beats a static one, and a destination route beats
- * a source-IP (policy=src-ip) one.
+ * a source-IP (policy=src-ip) one. This is OVN's scheme since 21.12 (ovn commit b0d9f4608; before
+ * it, 2 × plen with +1 for destination routes, so connected and static routes of one prefix
+ * tied; OVN 24+ spreads further, 12 × plen, for learned and IC routes we do not have).
  */
 export const ROUTE_PRIO_MULTIPLIER = 3;
 export const ROUTE_PRIO_CONNECTED = 2;
