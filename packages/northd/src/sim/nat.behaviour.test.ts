@@ -239,3 +239,66 @@ describe('stateless NAT, simulated', () => {
     ).toEqual([expect.objectContaining({ port: 'vm1', 'ip4.dst': '10.0.0.2' })]);
   });
 });
+
+describe('router NAT with stateful switch ACLs, simulated', () => {
+  test('allow-related on the inside switch lets SNATed replies back in, and nothing else', () => {
+    const f = gatewayRouter();
+    nat(f, 'gr0', 'snat', '172.16.0.100', '10.0.0.0/24');
+    // vm3 accepts only what it started: everything towards it is dropped, except replies.
+    f.acl({ switch: 'sw0' }, 'from-lport', 1000, 'inport == "vm3" && ip4', 'allow-related');
+    f.acl({ switch: 'sw0' }, 'to-lport', 900, 'outport == "vm3" && ip4', 'drop');
+    const world = worldFromNb(f.model);
+    const ct = new Conntrack();
+    const send = (datapath: string, inport: string, pkt: SimPacket) =>
+      simulate(world, { datapath, inport, packet: pkt }, { conntrack: ct }).outcomes.flatMap(
+        (o): Record<string, string>[] =>
+          o.kind === 'delivered' ? [{ port: o.port, ...describePacket(o.packet) }] : [],
+      );
+    expect(
+      send(
+        'sw0',
+        'vm3',
+        tcp({
+          ethSrc: VM3,
+          ethDst: INT,
+          src: '10.0.0.3',
+          dst: '172.16.0.50',
+          sport: 40001,
+          dport: 80,
+        }),
+      ),
+    ).toEqual([expect.objectContaining({ port: 'outside', 'ip4.src': '172.16.0.100' })]);
+    expect(
+      send(
+        'ext',
+        'outside',
+        tcp({
+          ethSrc: OUT,
+          ethDst: EXT,
+          src: '172.16.0.50',
+          dst: '172.16.0.100',
+          sport: 80,
+          dport: 40001,
+        }),
+      ),
+    ).toEqual([expect.objectContaining({ port: 'vm3', 'ip4.dst': '10.0.0.3' })]);
+    // A connection vm3 did not start is refused by the to-lport ACL, even through the NAT.
+    const f2 = gatewayRouter();
+    nat(f2, 'gr0', 'dnat', '172.16.0.120', '10.0.0.3');
+    f2.acl({ switch: 'sw0' }, 'from-lport', 1000, 'inport == "vm3" && ip4', 'allow-related');
+    f2.acl({ switch: 'sw0' }, 'to-lport', 900, 'outport == "vm3" && ip4', 'drop');
+    const r = simulate(worldFromNb(f2.model), {
+      datapath: 'ext',
+      inport: 'outside',
+      packet: tcp({
+        ethSrc: OUT,
+        ethDst: EXT,
+        src: '172.16.0.50',
+        dst: '172.16.0.120',
+        sport: 5,
+        dport: 22,
+      }),
+    });
+    expect(r.outcomes).toEqual([expect.objectContaining({ kind: 'dropped', datapath: 'sw0' })]);
+  });
+});
