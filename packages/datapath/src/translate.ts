@@ -588,9 +588,11 @@ export class Translator {
         k[K.K_CT_STATE] = r.state;
         k[K.K_CT_ZONE] = zone;
         k[K.K_CT_MARK] = r.mark;
-        k.set(r.label, K.K_CT_LABEL);
-        if (r.conn) k.set(r.conn.origWords, K.K_CT_NW_PROTO);
-        else k.fill(0, K.K_CT_NW_PROTO, K.K_CT_NW_PROTO + K.CT_TUPLE_WORDS);
+        // Plain loops: TypedArray.set costs more than it saves on four or thirteen words.
+        const label = r.label;
+        for (let i = 0; i < 4; i++) k[K.K_CT_LABEL + i] = label[i]!;
+        const ow = r.conn?.origWords;
+        for (let i = 0; i < K.CT_TUPLE_WORDS; i++) k[K.K_CT_NW_PROTO + i] = ow ? ow[i]! : 0;
         k[K.K_RECIRC] = table + 1;
         p.recirc = true;
       }

@@ -558,7 +558,12 @@ export class Conntrack {
 
   private fill(res: CtResult, c: Conn): void {
     res.mark = c.mark;
-    res.label.set(c.label);
+    const l = res.label;
+    const cl = c.label;
+    l[0] = cl[0]!;
+    l[1] = cl[1]!;
+    l[2] = cl[2]!;
+    l[3] = cl[3]!;
     res.conn = c;
   }
 
