@@ -1,0 +1,337 @@
+/**
+ * One local tunnel endpoint (a UDP socket on the chassis' encapsulation address, as OVN has one
+ * Geneve socket per chassis) shared by many tunnel ports: one port per remote chassis, like OVN's
+ * `ovn-<chassis>-0` interfaces, plus optionally a catch-all port for peers no port claims. Received
+ * datagrams are demultiplexed to ports by their source address; each port sends to its peer unless the
+ * engine's metadata names another address.
+ *
+ * This is the Linux shell: batches of datagrams per recvmmsg/sendmmsg (linux/udp-socket.ts), headers
+ * written straight into the socket's send slots, frames delivered straight out of its receive slots.
+ *
+ * Offloads: between two ovn-ts datapaths a frame's pending checksum and TSO state ride in our own
+ * Geneve option (offload-option.ts), so a TSO frame crosses as one datagram and leaves the far datapath
+ * as the same TSO frame. VXLAN, or Geneve with `carryOffloads: false` (a peer that is not ovn-ts),
+ * cannot carry that state: TSO frames are cut into segments in software and pending checksums are
+ * finished on the copy, as a NIC would. A TSO frame must fit one datagram (65507 bytes) to travel
+ * whole: hosts attached to a Geneve datapath should keep gso_max_size at 65000 or below.
+ */
+import { FdReader } from '../linux/fd-reader.js';
+import { frameOffload, setFrameOffload } from '../linux/frame-offload.js';
+import { intToIpv4, ipv4ToInt, UdpSocket } from '../linux/udp-socket.js';
+import type { DeliverFn, PortIo, PortIoStats, TunnelMetadata } from '../port.js';
+import { GENEVE_UDP_PORT } from './geneve-codec.js';
+import { segmentBatch } from './segment-batch.js';
+import {
+  decapsulate,
+  type Encapsulation,
+  encapsulateInto,
+  writeTunnelHeader,
+} from './tunnel-encap.js';
+import type { TunnelPortOptions } from './tunnel-port-options.js';
+import { VXLAN_UDP_PORT } from './vxlan-codec.js';
+
+const EMPTY = new Uint8Array(0);
+
+export type TunnelEndpointOptions = Omit<TunnelPortOptions, 'remoteIp'>;
+
+/** Counters of one tunnel port. */
+export interface TunnelPortStats extends PortIoStats {
+  readonly rxErrors: number;
+}
+
+/** A tunnel port on a shared endpoint. */
+export class TunnelPeerPort implements PortIo {
+  readonly tunnel = true;
+  deliver: DeliverFn | undefined;
+  closed = false;
+  // Receive batch being assembled for this port (a fresh pair of arrays per delivery).
+  frames: Uint8Array[] = [];
+  meta: TunnelMetadata[] = [];
+  rxPackets = 0;
+  rxBytes = 0;
+  rxErrors = 0;
+  txPackets = 0;
+  txBytes = 0;
+  txDropped = 0;
+
+  constructor(
+    private readonly endpoint: TunnelEndpoint,
+    /** The peer this port serves, or undefined for the catch-all port. */
+    readonly remoteIp: string | undefined,
+    /** Where to send when the metadata names no address (the peer, or a default for the catch-all). */
+    readonly defaultRemote: number | undefined,
+  ) {}
+
+  get kind(): Encapsulation {
+    return this.endpoint.kind;
+  }
+
+  get localPort(): number {
+    return this.endpoint.localPort;
+  }
+
+  start(deliver: DeliverFn): void {
+    if (this.deliver)
+      throw new Error(`${this.endpoint.name} peer ${this.remoteIp ?? '*'}: already started`);
+    this.deliver = deliver;
+    this.endpoint.startReading();
+  }
+
+  transmit(frames: readonly Uint8Array[], meta?: readonly (TunnelMetadata | undefined)[]): void {
+    if (!this.closed) this.endpoint.send(this, frames, meta);
+  }
+
+  stats(): TunnelPortStats {
+    return {
+      rxPackets: this.rxPackets,
+      rxBytes: this.rxBytes,
+      rxErrors: this.rxErrors,
+      txPackets: this.txPackets,
+      txBytes: this.txBytes,
+      txDropped: this.txDropped,
+    };
+  }
+
+  /** Detach from the endpoint (the endpoint's socket stays open for its other ports). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.deliver = undefined;
+    this.endpoint.detach(this);
+  }
+}
+
+export class TunnelEndpoint {
+  readonly kind: Encapsulation;
+  private readonly socket: UdpSocket;
+  private reader: FdReader | undefined;
+  private readonly remotePort: number;
+  private readonly config: { kind: Encapsulation; carryOffloads: boolean };
+  private readonly onError: (err: unknown) => void;
+  private readonly peers = new Map<number, TunnelPeerPort>();
+  private catchAll: TunnelPeerPort | undefined;
+  private readonly touched: TunnelPeerPort[] = [];
+  // Addresses repeat (one per peer chassis): keep their text and numeric forms.
+  private readonly ipText = new Map<number, string>();
+  private readonly ipNumber = new Map<string, number>();
+  private closed = false;
+  /** Datagrams from an address no port claims. */
+  unknownPeerDrops = 0;
+
+  private constructor(private readonly options: TunnelEndpointOptions) {
+    this.kind = options.encapsulation;
+    const std = this.kind === 'geneve' ? GENEVE_UDP_PORT : VXLAN_UDP_PORT;
+    this.socket = new UdpSocket(
+      options.localIp,
+      options.localPort ?? std,
+      options.bufferBytes === undefined ? {} : { bufferBytes: options.bufferBytes },
+    );
+    this.remotePort = options.remotePort ?? std;
+    this.config = {
+      kind: this.kind,
+      carryOffloads: this.kind === 'geneve' && (options.carryOffloads ?? true),
+    };
+    this.onError = options.onError ?? ((err) => console.error(`${this.name}:`, err));
+  }
+
+  /** Bind the UDP socket (localPort 0 picks a free one). */
+  static async open(options: TunnelEndpointOptions): Promise<TunnelEndpoint> {
+    return new TunnelEndpoint(options);
+  }
+
+  get localPort(): number {
+    return this.socket.localPort;
+  }
+
+  get name(): string {
+    return `${this.kind} endpoint ${this.options.localIp}:${this.localPort}`;
+  }
+
+  /** The port for the chassis at `remoteIp` (IPv4). One per peer. */
+  peer(remoteIp: string): TunnelPeerPort {
+    if (this.closed) throw new Error(`${this.name}: closed`);
+    const ip = ipv4ToInt(remoteIp);
+    if (this.peers.has(ip)) throw new Error(`${this.name}: peer ${remoteIp} already has a port`);
+    const p = new TunnelPeerPort(this, remoteIp, ip);
+    this.peers.set(ip, p);
+    return p;
+  }
+
+  /**
+   * The port for every peer no `peer()` port claims (OVN's flow-based tunnels, remote_ip=flow): sends
+   * where the metadata says, else to `defaultRemoteIp`.
+   */
+  any(defaultRemoteIp?: string): TunnelPeerPort {
+    if (this.closed) throw new Error(`${this.name}: closed`);
+    if (this.catchAll) throw new Error(`${this.name}: already has a catch-all port`);
+    this.catchAll = new TunnelPeerPort(
+      this,
+      undefined,
+      defaultRemoteIp === undefined ? undefined : ipv4ToInt(defaultRemoteIp),
+    );
+    return this.catchAll;
+  }
+
+  /** @internal called by a port when it starts. */
+  startReading(): void {
+    if (this.reader || this.closed) return;
+    this.reader = new FdReader(this.name, this.socket.fd, this.drain, this.onError);
+    this.reader.start();
+  }
+
+  /** @internal */
+  detach(p: TunnelPeerPort): void {
+    if (this.catchAll === p) this.catchAll = undefined;
+    for (const [ip, q] of this.peers) if (q === p) this.peers.delete(ip);
+  }
+
+  private text(ip: number): string {
+    let t = this.ipText.get(ip);
+    if (t === undefined) {
+      t = intToIpv4(ip);
+      if (this.ipText.size < 4096) this.ipText.set(ip, t);
+    }
+    return t;
+  }
+
+  private drain = (): boolean => {
+    const s = this.socket;
+    const localIp = this.options.localIp;
+    for (let round = 0; round < 8; round++) {
+      if (this.closed) return false;
+      const n = s.receive();
+      if (n === 0) return false;
+      const touched = this.touched;
+      touched.length = 0;
+      for (let i = 0; i < n; i++) {
+        const src = s.rxSourceIp(i);
+        const port = this.peers.get(src) ?? this.catchAll;
+        if (port === undefined || port.deliver === undefined) {
+          this.unknownPeerDrops += 1;
+          continue;
+        }
+        let d: ReturnType<typeof decapsulate>;
+        try {
+          d = decapsulate(s.rxSlot(i).subarray(0, s.rxLength(i)), this.kind);
+        } catch (err) {
+          port.rxErrors += 1;
+          if (port.rxErrors <= 10) {
+            this.onError(
+              new Error(
+                `${this.name}: bad datagram from ${intToIpv4(src)}:${s.rxSourcePort(i)}: ${(err as Error).message}`,
+              ),
+            );
+          }
+          continue;
+        }
+        if (d.offload) setFrameOffload(d.frame, d.offload);
+        if (port.frames.length === 0) touched.push(port);
+        port.frames.push(d.frame);
+        port.meta.push(
+          d.geneveOption === undefined
+            ? { tunId: BigInt(d.tunId), remoteIp: this.text(src), localIp }
+            : {
+                tunId: BigInt(d.tunId),
+                remoteIp: this.text(src),
+                localIp,
+                geneveOption: d.geneveOption,
+              },
+        );
+        port.rxPackets += 1;
+        port.rxBytes += d.frame.length;
+      }
+      for (const port of touched) {
+        const frames = port.frames;
+        const meta = port.meta;
+        port.frames = [];
+        port.meta = [];
+        port.deliver?.(frames, meta);
+      }
+      if (n < s.batchSize) return false;
+    }
+    return true;
+  };
+
+  private remoteOf(port: TunnelPeerPort, meta: TunnelMetadata | undefined): number | undefined {
+    const ip = meta?.remoteIp;
+    if (ip === undefined) return port.defaultRemote;
+    let n = this.ipNumber.get(ip);
+    if (n === undefined) {
+      try {
+        n = ipv4ToInt(ip);
+      } catch {
+        return undefined;
+      }
+      if (this.ipNumber.size < 4096) this.ipNumber.set(ip, n);
+    }
+    return n;
+  }
+
+  /** @internal encapsulate and send a port's batch. */
+  send(
+    port: TunnelPeerPort,
+    batch: readonly Uint8Array[],
+    batchMeta: readonly (TunnelMetadata | undefined)[] | undefined,
+  ): void {
+    if (this.closed) return;
+    let frames = batch;
+    let meta = batchMeta;
+    if (!this.config.carryOffloads) {
+      // The peer cannot take TSO frames: cut them here, as a NIC would.
+      const seg = segmentBatch(batch, batchMeta);
+      frames = seg.frames;
+      meta = seg.meta;
+      port.txDropped += seg.dropped;
+    }
+    const s = this.socket;
+    let i = 0;
+    while (i < frames.length) {
+      const n = Math.min(s.batchSize, frames.length - i);
+      let queued = 0;
+      let bytes = 0;
+      for (let k = 0; k < n; k++) {
+        const frame = frames[i + k]!;
+        const m = meta?.[i + k];
+        const remote = this.remoteOf(port, m);
+        if (remote === undefined) {
+          port.txDropped += 1;
+          continue;
+        }
+        const slot = s.txSlot(queued);
+        const off = frameOffload(frame);
+        const h = writeTunnelHeader(slot, frame.length, m, off, this.config);
+        if (!h.ok) {
+          port.txDropped += 1;
+          continue;
+        }
+        if (h.completeChecksum) {
+          // The checksum is finished on a copy in the slot; the frame itself stays as the engine gave it.
+          const r = encapsulateInto(slot, frame, m, off, this.config);
+          if (!r.ok) {
+            port.txDropped += 1;
+            continue;
+          }
+          s.stage(queued, r.length, EMPTY);
+        } else {
+          s.stage(queued, h.headerLength, frame);
+        }
+        s.setDestination(queued, remote, this.remotePort);
+        bytes += frame.length;
+        queued += 1;
+      }
+      const sent = queued === 0 ? 0 : s.send(queued);
+      port.txPackets += sent;
+      port.txBytes += sent === queued ? bytes : 0;
+      port.txDropped += queued - sent;
+      i += n;
+    }
+  }
+
+  /** Stop reading and close the socket (its ports stop working). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.reader?.close();
+    this.socket.close();
+  }
+}
