@@ -184,6 +184,36 @@ describe('router pipeline, simulated', () => {
     ]);
   });
 
+  test('the ARP reply for the next hop is learnt (put_arp), and then used', () => {
+    const f = twoSubnets();
+    f.route('lr0', '30.0.0.0/24', '20.0.0.3');
+    f.port('sw1', 'upstream', { addresses: ['unknown'] });
+    const UP = '00:00:00:00:00:33';
+    const reply = packet({
+      'eth.src': UP,
+      'eth.dst': LRP1,
+      'eth.type': 0x806,
+      'arp.op': 2,
+      'arp.sha': UP,
+      'arp.spa': '20.0.0.3',
+      'arp.tha': LRP1,
+      'arp.tpa': '20.0.0.1',
+    });
+    const learnt = run(f, { datapath: 'sw1', inport: 'upstream' }, reply);
+    expect(learnt.macBindings).toEqual([
+      { datapath: 'lr0', port: 'lrp1', ip: '20.0.0.3', mac: UP },
+    ]);
+    // Having taught the router, the reply ends there (ip_input drops ARP it does not answer).
+    expect(learnt.outcomes).toEqual([
+      expect.objectContaining({
+        kind: 'dropped',
+        at: expect.objectContaining({ datapath: 'lr0', stage: 'lr_in_ip_input' }),
+      }),
+    ]);
+    const r = run(f, fromVm1, ping('30.0.0.5'), {}, [...learnt.macBindings]);
+    expect(r.fields).toEqual([expect.objectContaining({ port: 'upstream', 'eth.dst': UP })]);
+  });
+
   test('a learnt next hop is used: the packet goes out with its MAC', () => {
     const f = twoSubnets();
     f.route('lr0', '30.0.0.0/24', '20.0.0.3');
