@@ -314,4 +314,15 @@ describe('actions', () => {
     expect(pins[0]!.pktMark).toBe(0x42);
     expect(pins[0]!.ctState).toBe(0);
   });
+
+  it('output to the port held in a register', () => {
+    const r = runActions([
+      A.load('reg15[0..15]', 3),
+      A.outputField('reg15[0..15]'),
+      A.load('reg15[0..15]', 1),
+      A.outputField('reg15'),
+    ]);
+    expect(r.out[2]).toHaveLength(1);
+    expect(r.out[0]).toHaveLength(0); // reg15 = 1 = in_port: skipped, as output:1 would be
+  });
 });

@@ -24,6 +24,8 @@ export interface NatSpec {
 
 export type Action =
   | { readonly kind: 'output'; readonly port: number }
+  /** Output to the port number held in a field (OVS's output:NXM_NX_REG15[]). */
+  | { readonly kind: 'output_field'; readonly src: FieldRef }
   | { readonly kind: 'resubmit'; readonly table: number; readonly port?: number }
   | {
       readonly kind: 'set_field';
@@ -88,6 +90,10 @@ export function ref(text: string): FieldRef {
 const r = (x: FieldRef | string): FieldRef => (typeof x === 'string' ? ref(x) : x);
 
 export const output = (port: number): Action => ({ kind: 'output', port });
+export const outputField = (src: FieldRef | string): Action => ({
+  kind: 'output_field',
+  src: r(src),
+});
 export const resubmit = (table: number, port?: number): Action =>
   port === undefined ? { kind: 'resubmit', table } : { kind: 'resubmit', table, port };
 export const setField = (field: string, value: FieldValue, mask?: FieldValue): Action =>

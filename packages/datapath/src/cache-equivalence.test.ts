@@ -73,6 +73,7 @@ const actionArb: fc.Arbitrary<A.Action> = fc.oneof(
   fc.constant(A.setField('ipv6_dst', 'fd00::99')),
   fc.constant(A.setField('arp_op', 2)),
   fc.constant(A.move('eth_src', 'eth_dst')),
+  fc.constant(A.outputField('reg0[0..3]')),
   fc.constant(A.swap('ip_src', 'ip_dst')),
   fc.constant(A.load('reg0[0..3]', 5)),
   fc.constant(A.move('ip_proto', 'reg1[0..7]')),

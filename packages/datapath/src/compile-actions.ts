@@ -25,6 +25,7 @@ export interface NatC {
 /** Actions after validation, with field writes reduced to word/value/mask triples. */
 export type CAction =
   | { readonly kind: 'output'; readonly port: number }
+  | { readonly kind: 'output_field'; readonly src: RefC }
   | { readonly kind: 'resubmit'; readonly table: number; readonly port: number }
   | {
       readonly kind: 'set_words';
@@ -158,6 +159,11 @@ function compileAction(a: Action): CAction {
       if (!Number.isInteger(a.port) || a.port < 0 || a.port > 0xffffffff)
         throw new Error(`output: bad port ${a.port}`);
       return { kind: 'output', port: a.port };
+    case 'output_field': {
+      const src = compileRef(a.src, 'output');
+      if (src.nBits > 32) throw new Error(`output: ${src.f.name} is wider than a port number`);
+      return { kind: 'output_field', src };
+    }
     case 'resubmit':
       if (!Number.isInteger(a.table) || a.table < 0 || a.table > MAX_TABLE)
         throw new Error(`resubmit: bad table ${a.table}`);

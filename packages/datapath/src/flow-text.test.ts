@@ -62,6 +62,7 @@ const actionArb: fc.Arbitrary<A.Action> = fc.oneof(
   fc.integer({ min: 0, max: 255 }).map((v) => A.load('reg1[8..15]', v)),
   fc.constant(A.move('reg0[0..15]', 'reg2[16..31]')),
   fc.constant(A.move('eth_src', 'eth_dst')),
+  fc.constant(A.outputField('reg15[0..15]')),
   fc.constant(A.swap('ip_src', 'ip_dst')),
   fc.constant(A.push('reg5')),
   fc.constant(A.pop('reg6')),

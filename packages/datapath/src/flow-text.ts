@@ -157,7 +157,9 @@ function parseAction(t: string): Action {
   const arg = colon >= 0 ? t.slice(colon + 1) : '';
   switch (head) {
     case 'output':
-      return { kind: 'output', port: portNum(arg) };
+      return /^[a-z]/.test(arg) && !/^(in_port|controller|local)$/i.test(arg)
+        ? { kind: 'output_field', src: fref(arg) }
+        : { kind: 'output', port: portNum(arg) };
     case 'group':
       return { kind: 'group', id: num(arg, 'group') };
     case 'push_vlan':

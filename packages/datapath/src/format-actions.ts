@@ -45,6 +45,8 @@ export function formatAction(a: Action): string {
         : a.port === PORT_CONTROLLER
           ? 'controller'
           : `output:${portText(a.port)}`;
+    case 'output_field':
+      return `output:${refText(a.src)}`;
     case 'resubmit':
       return `resubmit(${a.port === undefined ? '' : portText(a.port)},${a.table})`;
     case 'set_field':

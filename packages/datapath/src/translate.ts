@@ -269,6 +269,10 @@ export class Translator {
       case 'output':
         this.output(a.port);
         return;
+      case 'output_field':
+        this.consultRef(a.src);
+        this.output(Number(bitsOf(key, a.src)));
+        return;
       case 'resubmit': {
         if (this.trace)
           this.trace.push({
