@@ -1,8 +1,9 @@
 /**
  * `nbctl --wait=sb|hv` follows the nb_cfg → sb_cfg → hv_cfg chain through a running northd.
  */
-import { initSb } from '@ovn-ts/sb-db';
+
 import { runNorthd } from '@ovn-ts/northd';
+import { initSb } from '@ovn-ts/sb-db';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type NbctlKit, startNbctlKit } from '../packages/cli/src/nbctl/test-kit.js';
@@ -15,7 +16,13 @@ beforeAll(async () => {
   kit = await startNbctlKit('wait');
   await kit.ok('init');
   await initSb(kit.pool);
-  northd = runNorthd({ nbUrl: kit.url, sbUrl: kit.url, signal: ac.signal, log: pino({ level: 'silent' }), lockPollMs: 50 });
+  northd = runNorthd({
+    nbUrl: kit.url,
+    sbUrl: kit.url,
+    signal: ac.signal,
+    log: pino({ level: 'silent' }),
+    lockPollMs: 50,
+  });
 });
 
 afterAll(async () => {
@@ -25,12 +32,23 @@ afterAll(async () => {
 });
 
 test('--wait=sb returns once northd has written the change to SB', async () => {
-  const r = await kit.nbctl('--wait=sb', '--timeout=20', 'ls-add', 'sw0', '--', 'lsp-add', 'sw0', 'vm1');
+  const r = await kit.nbctl(
+    '--wait=sb',
+    '--timeout=20',
+    'ls-add',
+    'sw0',
+    '--',
+    'lsp-add',
+    'sw0',
+    'vm1',
+  );
   expect(r.code).toBe(0);
   // By the time nbctl returned, SB already holds the port.
   const pb = await kit.query<{ logical_port: string }>(`SELECT logical_port FROM sb.port_binding`);
   expect(pb.map((p) => p.logical_port)).toEqual(['vm1']);
-  const [g] = await kit.query<{ nb_cfg: number; sb_cfg: number }>('SELECT nb_cfg, sb_cfg FROM nb.nb_global');
+  const [g] = await kit.query<{ nb_cfg: number; sb_cfg: number }>(
+    'SELECT nb_cfg, sb_cfg FROM nb.nb_global',
+  );
   expect(g!.sb_cfg).toBe(g!.nb_cfg);
 });
 
@@ -43,12 +61,17 @@ test('--wait=hv waits for every chassis, and times out naming what it waited for
   await kit.query(`INSERT INTO sb.chassis_private (name, nb_cfg) VALUES ('hv1', 0)`);
   const slow = await kit.nbctl('--wait=hv', '--timeout=1', 'lsp-add', 'sw0', 'vm3');
   expect(slow.code).not.toBe(0);
-  expect(slow.err).toMatch(/timed out after 1s waiting for all chassis to process nb_cfg (\d+) \(hv_cfg is \d+\)/);
+  expect(slow.err).toMatch(
+    /timed out after 1s waiting for all chassis to process nb_cfg (\d+) \(hv_cfg is \d+\)/,
+  );
   const target = Number(/nb_cfg (\d+)/.exec(slow.err)![1]);
 
   // Once the chassis reports it, a new wait returns.
   const waiting = kit.nbctl('--wait=hv', '--timeout=20', 'sync');
   await new Promise((r) => setTimeout(r, 200));
-  await kit.query(`UPDATE sb.chassis_private SET nb_cfg = $1 + 10, nb_cfg_timestamp = 1 WHERE name = 'hv1'`, [target]);
+  await kit.query(
+    `UPDATE sb.chassis_private SET nb_cfg = $1 + 10, nb_cfg_timestamp = 1 WHERE name = 'hv1'`,
+    [target],
+  );
   expect((await waiting).code).toBe(0);
 });

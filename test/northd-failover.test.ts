@@ -8,13 +8,26 @@ import { resolve } from 'node:path';
 import { createPool } from '@ovn-ts/db';
 import { createTestDatabase, type TestDatabase } from '@ovn-ts/db/testing';
 import { initNb } from '@ovn-ts/nb-db';
-import { generateTopology, INSERT_ORDER, loadTopology, NorthdEngine, type NbChange } from '@ovn-ts/northd';
+import {
+  generateTopology,
+  INSERT_ORDER,
+  loadTopology,
+  type NbChange,
+  NorthdEngine,
+} from '@ovn-ts/northd';
 import { initSb } from '@ovn-ts/sb-db';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 
 const OVN_TS = resolve(import.meta.dirname, '../packages/cli/bin/ovn-ts.js');
-const SCALE = { name: 'failover', switches: 120, portsPerSwitch: 20, routers: 24, switchesPerRouter: 5, aclsPerSwitch: 5 };
+const SCALE = {
+  name: 'failover',
+  switches: 120,
+  portsPerSwitch: 20,
+  routers: 24,
+  switchesPerRouter: 5,
+  aclsPerSwitch: 5,
+};
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -36,10 +49,18 @@ afterAll(async () => {
   await db.drop();
 });
 
-function northd(name: string): { child: ChildProcess; log: () => string; until: (re: RegExp) => Promise<void> } {
-  const child = spawn(process.execPath, [OVN_TS, 'northd', '--nb', db.url, '--sb', db.url, '--lock-poll-ms', '50'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+function northd(name: string): {
+  child: ChildProcess;
+  log: () => string;
+  until: (re: RegExp) => Promise<void>;
+} {
+  const child = spawn(
+    process.execPath,
+    [OVN_TS, 'northd', '--nb', db.url, '--sb', db.url, '--lock-poll-ms', '50'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   children.push(child);
   let out = '';
   child.stderr!.on('data', (d) => (out += d));
@@ -62,7 +83,11 @@ function expected(): { datapaths: number; ports: number; flows: number } {
   const rows = generateTopology(SCALE);
   const engine = new NorthdEngine();
   const changes: NbChange[] = INSERT_ORDER.flatMap((t) =>
-    (rows[t] ?? []).map((r) => ({ table: t, op: 'insert' as const, row: withDefaults(t, r as Record<string, unknown>) })),
+    (rows[t] ?? []).map((r) => ({
+      table: t,
+      op: 'insert' as const,
+      row: withDefaults(t, r as Record<string, unknown>),
+    })),
   );
   engine.load(changes);
   engine.recomputeAll();
@@ -70,19 +95,45 @@ function expected(): { datapaths: number; ports: number; flows: number } {
   let flows = 0;
   for (const r of engine.state().values()) {
     ports += r.ports.length;
-    flows += new Set(r.flows.map((f) => `${f.stage}|${f.priority}|${f.match}|${f.actions}|${f.provenance.builder}|${f.provenance.nbUuid ?? ''}`)).size;
+    flows += new Set(
+      r.flows.map(
+        (f) =>
+          `${f.stage}|${f.priority}|${f.match}|${f.actions}|${f.provenance.builder}|${f.provenance.nbUuid ?? ''}`,
+      ),
+    ).size;
   }
   return { datapaths: engine.state().size, ports, flows };
 }
 
 function withDefaults(table: string, r: Record<string, unknown>): Record<string, unknown> {
   const base: Record<string, unknown> = { external_ids: {}, options: {}, revision: 0 };
-  if (table === 'logical_switch_port') Object.assign(base, { type: '', addresses: [], port_security: [], enabled: null, tag: null, tag_request: null, parent_name: null, dhcpv4_options: null, dhcpv6_options: null });
+  if (table === 'logical_switch_port')
+    Object.assign(base, {
+      type: '',
+      addresses: [],
+      port_security: [],
+      enabled: null,
+      tag: null,
+      tag_request: null,
+      parent_name: null,
+      dhcpv4_options: null,
+      dhcpv6_options: null,
+    });
   if (table === 'logical_switch') Object.assign(base, { other_config: {} });
   if (table === 'logical_router_port') Object.assign(base, { peer: null, enabled: null });
   if (table === 'logical_router') Object.assign(base, { enabled: null });
-  if (table === 'logical_router_static_route') Object.assign(base, { route_table: '', output_port: null, policy: null });
-  if (table === 'acl') Object.assign(base, { switch_uuid: null, name: null, log: false, severity: null, meter: null, label: 0, tier: 0 });
+  if (table === 'logical_router_static_route')
+    Object.assign(base, { route_table: '', output_port: null, policy: null });
+  if (table === 'acl')
+    Object.assign(base, {
+      switch_uuid: null,
+      name: null,
+      log: false,
+      severity: null,
+      meter: null,
+      label: 0,
+      tier: 0,
+    });
   return { ...base, ...r };
 }
 
@@ -97,7 +148,11 @@ test('kill -9 of the active northd during a large write leaves SB consistent, an
   await b.until(/"msg":"standby/);
 
   await loadTopology(pool, SCALE);
-  const cfg = (await pool.query<{ nb_cfg: number }>('UPDATE nb.nb_global SET nb_cfg = nb_cfg + 1 RETURNING nb_cfg')).rows[0]!.nb_cfg;
+  const cfg = (
+    await pool.query<{ nb_cfg: number }>(
+      'UPDATE nb.nb_global SET nb_cfg = nb_cfg + 1 RETURNING nb_cfg',
+    )
+  ).rows[0]!.nb_cfg;
 
   // Catch the active northd inside its SB transaction, writing flows, and kill it there.
   const deadline = Date.now() + 20_000;
@@ -123,7 +178,10 @@ test('kill -9 of the active northd during a large write leaves SB consistent, an
     ports: await count('SELECT count(*)::int AS n FROM sb.port_binding'),
     flows: await count('SELECT count(*)::int AS n FROM sb.logical_flow'),
   };
-  expect([{ ports: 0, flows: 0 }, { ports: want.ports, flows: want.flows }]).toContainEqual(mid);
+  expect([
+    { ports: 0, flows: 0 },
+    { ports: want.ports, flows: want.flows },
+  ]).toContainEqual(mid);
 
   // The standby takes over and brings SB to the full compile of NB.
   await b.until(/"msg":"active"/);

@@ -9,7 +9,11 @@ export function databaseUrl(url: string, name: string): string {
 }
 
 /** Creates database `name` on the server of `adminUrl` unless it exists (optionally from a template). */
-export async function ensureDatabase(adminUrl: string, name: string, template?: string): Promise<boolean> {
+export async function ensureDatabase(
+  adminUrl: string,
+  name: string,
+  template?: string,
+): Promise<boolean> {
   const client = new pg.Client({ connectionString: adminUrl });
   client.on('error', () => {}); // reported through the failing query
   try {

@@ -24,14 +24,17 @@ export class DbError extends Error {
     const e = err as { code?: string; message?: string; constraint?: string; detail?: string };
     const pgCode = typeof e?.code === 'string' ? e.code : '';
     const msg = e?.message ?? String(err);
-    if (pgCode.startsWith('23')) return new DbError('constraint', constraintMessage(e), { cause: err });
+    if (pgCode.startsWith('23'))
+      return new DbError('constraint', constraintMessage(e), { cause: err });
     if (
       pgCode.startsWith('08') ||
       pgCode === '57P01' ||
       pgCode === 'ECONNREFUSED' ||
       pgCode === 'ECONNRESET' ||
       pgCode === 'ENOTFOUND' ||
-      /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(msg)
+      /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(
+        msg,
+      )
     ) {
       return new DbError('connection', `database connection failed: ${msg}`, { cause: err });
     }

@@ -1,10 +1,10 @@
+export { databaseUrl, dropDatabase, ensureDatabase } from './databases.js';
 export { DbError, type DbErrorCode } from './errors.js';
-export { createPool, describeUrl } from './pool.js';
-export { createKysely } from './kysely.js';
-export { migrate, type Migration, type MigrationResult } from './migrate.js';
-export { feedSchemaSql } from './feed/feed-sql.js';
+export { type FeedHandler, type FollowOptions, followFeed } from './feed/feed-follower.js';
 export { FeedReader } from './feed/feed-reader.js';
-export { followFeed, type FollowOptions, type FeedHandler } from './feed/feed-follower.js';
-export { readSnapshot } from './feed/snapshot.js';
+export { feedSchemaSql } from './feed/feed-sql.js';
 export type { Change, Commit, FeedRead } from './feed/feed-types.js';
-export { databaseUrl, ensureDatabase, dropDatabase } from './databases.js';
+export { readSnapshot } from './feed/snapshot.js';
+export { createKysely } from './kysely.js';
+export { type Migration, type MigrationResult, migrate } from './migrate.js';
+export { createPool, describeUrl } from './pool.js';

@@ -36,9 +36,9 @@ export async function migrate(
            applied_at timestamptz NOT NULL DEFAULT now())`,
       );
       const done = new Set(
-        (await client.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations`)).rows.map(
-          (r) => r.version,
-        ),
+        (
+          await client.query<{ version: number }>(`SELECT version FROM ${schema}.schema_migrations`)
+        ).rows.map((r) => r.version),
       );
       const newest = Math.max(0, ...done);
       const latest = migrations.at(-1)?.version ?? 0;
@@ -55,16 +55,20 @@ export async function migrate(
         try {
           await client.query(`SET LOCAL search_path TO ${schema}, public`);
           await client.query(m.sql);
-          await client.query(`INSERT INTO ${schema}.schema_migrations(version, name) VALUES ($1, $2)`, [
-            m.version,
-            m.name,
-          ]);
+          await client.query(
+            `INSERT INTO ${schema}.schema_migrations(version, name) VALUES ($1, $2)`,
+            [m.version, m.name],
+          );
           await client.query('COMMIT');
         } catch (err) {
           await client.query('ROLLBACK');
-          throw new DbError('internal', `migration ${schema} ${m.version} (${m.name}) failed: ${(err as Error).message}`, {
-            cause: err,
-          });
+          throw new DbError(
+            'internal',
+            `migration ${schema} ${m.version} (${m.name}) failed: ${(err as Error).message}`,
+            {
+              cause: err,
+            },
+          );
         }
         applied.push(m.version);
       }
@@ -84,7 +88,10 @@ function checkOrder(migrations: readonly Migration[]): void {
     const prev = migrations[i - 1]!;
     const cur = migrations[i]!;
     if (cur.version <= prev.version) {
-      throw new DbError('internal', `migrations out of order: ${prev.version} before ${cur.version}`);
+      throw new DbError(
+        'internal',
+        `migrations out of order: ${prev.version} before ${cur.version}`,
+      );
     }
   }
 }

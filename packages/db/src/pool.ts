@@ -4,7 +4,10 @@ import pg from 'pg';
  * A pg pool whose bigint columns (counters such as nb_cfg) come back as JS numbers: they stay far
  * below 2^53, and numbers are what every caller wants.
  */
-export function createPool(url: string, options: { max?: number; applicationName?: string } = {}): pg.Pool {
+export function createPool(
+  url: string,
+  options: { max?: number; applicationName?: string } = {},
+): pg.Pool {
   const types = {
     getTypeParser(oid: number, format?: 'text' | 'binary') {
       if (oid === pg.types.builtins.INT8 && format !== 'binary') return (v: string) => Number(v);

@@ -16,7 +16,8 @@ export interface TestDatabase {
  */
 export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
   const admin = process.env[TEST_ADMIN_URL_ENV];
-  if (!admin) throw new Error(`${TEST_ADMIN_URL_ENV} is not set: run tests through vitest (global setup)`);
+  if (!admin)
+    throw new Error(`${TEST_ADMIN_URL_ENV} is not set: run tests through vitest (global setup)`);
   const name = `${prefix}_${randomBytes(6).toString('hex')}`.toLowerCase();
   await ensureDatabase(admin, name);
   return { name, url: databaseUrl(admin, name), drop: () => dropDatabase(admin, name) };

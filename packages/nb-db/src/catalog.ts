@@ -18,7 +18,12 @@ export interface CatalogColumn {
   readonly name: string;
   /** Our column, or how a derived column is computed. */
   readonly column?: string;
-  readonly derived?: { readonly table: string; readonly fk: string; readonly pick?: string; readonly link?: boolean };
+  readonly derived?: {
+    readonly table: string;
+    readonly fk: string;
+    readonly pick?: string;
+    readonly link?: boolean;
+  };
   readonly kind: ColumnKind;
   /** Optional columns (OVSDB `min: 0` scalars) print as [] when null. */
   readonly optional?: boolean;
@@ -35,7 +40,11 @@ export interface CatalogTable {
 
 const ext: CatalogColumn = { name: 'external_ids', column: 'external_ids', kind: 'map' };
 const opts: CatalogColumn = { name: 'options', column: 'options', kind: 'map' };
-const col = (name: string, kind: ColumnKind, extra: Partial<CatalogColumn> = {}): CatalogColumn => ({
+const col = (
+  name: string,
+  kind: ColumnKind,
+  extra: Partial<CatalogColumn> = {},
+): CatalogColumn => ({
   name,
   column: name,
   kind,
@@ -138,7 +147,13 @@ export const nbCatalog: readonly CatalogTable[] = [
     name: 'Gateway_Chassis',
     table: 'nb.gateway_chassis',
     nameColumn: 'name',
-    columns: [col('name', 'string'), col('chassis_name', 'string'), col('priority', 'integer'), opts, ext],
+    columns: [
+      col('name', 'string'),
+      col('chassis_name', 'string'),
+      col('priority', 'integer'),
+      opts,
+      ext,
+    ],
   },
   {
     name: 'Logical_Router_Static_Route',

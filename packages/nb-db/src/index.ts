@@ -1,5 +1,11 @@
-export { NB_SCHEMA, NB_CHANNEL, nbMigrations } from './migrations/index.js';
+export {
+  type CatalogColumn,
+  type CatalogTable,
+  type ColumnKind,
+  findCatalogTable,
+  nbCatalog,
+} from './catalog.js';
 export { initNb } from './init.js';
-export { NbStore, NbAccess, EntityRepo, LinkRepo, type EntityTable } from './store.js';
-export { nbCatalog, findCatalogTable, type CatalogTable, type CatalogColumn, type ColumnKind } from './catalog.js';
+export { NB_CHANNEL, NB_SCHEMA, nbMigrations } from './migrations/index.js';
+export { EntityRepo, type EntityTable, LinkRepo, NbAccess, NbStore } from './store.js';
 export type * from './types.js';

@@ -1,4 +1,4 @@
-import { migrate, type MigrationResult } from '@ovn-ts/db';
+import { type MigrationResult, migrate } from '@ovn-ts/db';
 import type pg from 'pg';
 import { NB_SCHEMA, nbMigrations } from './migrations/index.js';
 

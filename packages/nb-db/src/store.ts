@@ -26,22 +26,36 @@ export class EntityRepo<T extends EntityTable> {
   ) {}
 
   async get(uuid: string): Promise<Row<T> | undefined> {
-    const q = loose(this.db).selectFrom(this.table as string).selectAll().where('uuid', '=', uuid);
+    const q = loose(this.db)
+      .selectFrom(this.table as string)
+      .selectAll()
+      .where('uuid', '=', uuid);
     return (await q.executeTakeFirst()) as Row<T> | undefined;
   }
 
   /** Rows whose column equals value, in a stable order. */
   async where<C extends keyof Row<T> & string>(column: C, value: Row<T>[C]): Promise<Row<T>[]> {
-    const q = loose(this.db).selectFrom(this.table as string).selectAll().where(column, '=', value as never).orderBy('uuid');
+    const q = loose(this.db)
+      .selectFrom(this.table as string)
+      .selectAll()
+      .where(column, '=', value as never)
+      .orderBy('uuid');
     return (await q.execute()) as Row<T>[];
   }
 
   async list(): Promise<Row<T>[]> {
-    return (await loose(this.db).selectFrom(this.table as string).selectAll().orderBy('uuid').execute()) as Row<T>[];
+    return (await loose(this.db)
+      .selectFrom(this.table as string)
+      .selectAll()
+      .orderBy('uuid')
+      .execute()) as Row<T>[];
   }
 
   async insert(values: NewRow<T>): Promise<Row<T>> {
-    const q = loose(this.db).insertInto(this.table as string).values(encode(values)).returningAll();
+    const q = loose(this.db)
+      .insertInto(this.table as string)
+      .values(encode(values))
+      .returningAll();
     return (await q.executeTakeFirstOrThrow()) as Row<T>;
   }
 
@@ -49,8 +63,15 @@ export class EntityRepo<T extends EntityTable> {
    * Updates one row. With `revision`, the update happens only if the row is still at that revision
    * (compare-and-set for cloud plugins); otherwise a DbError 'conflict'.
    */
-  async update(uuid: string, patch: RowPatch<T>, opts: { revision?: number } = {}): Promise<Row<T>> {
-    let q = loose(this.db).updateTable(this.table as string).set(encode(patch)).where('uuid', '=', uuid);
+  async update(
+    uuid: string,
+    patch: RowPatch<T>,
+    opts: { revision?: number } = {},
+  ): Promise<Row<T>> {
+    let q = loose(this.db)
+      .updateTable(this.table as string)
+      .set(encode(patch))
+      .where('uuid', '=', uuid);
     if (opts.revision !== undefined) q = q.where('revision', '=', opts.revision);
     const row = await q.returningAll().executeTakeFirst();
     if (row) return row as Row<T>;
@@ -63,13 +84,21 @@ export class EntityRepo<T extends EntityTable> {
   }
 
   async delete(uuid: string): Promise<boolean> {
-    const r = await loose(this.db).deleteFrom(this.table as string).where('uuid', '=', uuid).executeTakeFirst();
+    const r = await loose(this.db)
+      .deleteFrom(this.table as string)
+      .where('uuid', '=', uuid)
+      .executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
 }
 
 /** Many-to-many links (port group members, load balancers on switches and routers). */
-export class LinkRepo<L extends 'nb.port_group_port' | 'nb.logical_switch_load_balancer' | 'nb.logical_router_load_balancer'> {
+export class LinkRepo<
+  L extends
+    | 'nb.port_group_port'
+    | 'nb.logical_switch_load_balancer'
+    | 'nb.logical_router_load_balancer',
+> {
   constructor(
     private readonly db: AnyDb,
     readonly table: L,
@@ -107,7 +136,10 @@ export class LinkRepo<L extends 'nb.port_group_port' | 'nb.logical_switch_load_b
 
   /** Makes the members exactly `memberUuids`. */
   async set(ownerUuid: string, memberUuids: readonly string[]): Promise<void> {
-    await loose(this.db).deleteFrom(this.table as string).where(this.owner, '=', ownerUuid).execute();
+    await loose(this.db)
+      .deleteFrom(this.table as string)
+      .where(this.owner, '=', ownerUuid)
+      .execute();
     await this.add(ownerUuid, [...new Set(memberUuids)]);
   }
 }
@@ -144,8 +176,18 @@ export class NbAccess {
     this.loadBalancers = new EntityRepo(db, 'nb.load_balancer');
     this.dhcpOptions = new EntityRepo(db, 'nb.dhcp_options');
     this.portGroupPorts = new LinkRepo(db, 'nb.port_group_port', 'port_group_uuid', 'port_uuid');
-    this.switchLoadBalancers = new LinkRepo(db, 'nb.logical_switch_load_balancer', 'switch_uuid', 'load_balancer_uuid');
-    this.routerLoadBalancers = new LinkRepo(db, 'nb.logical_router_load_balancer', 'router_uuid', 'load_balancer_uuid');
+    this.switchLoadBalancers = new LinkRepo(
+      db,
+      'nb.logical_switch_load_balancer',
+      'switch_uuid',
+      'load_balancer_uuid',
+    );
+    this.routerLoadBalancers = new LinkRepo(
+      db,
+      'nb.logical_router_load_balancer',
+      'router_uuid',
+      'load_balancer_uuid',
+    );
   }
 
   async global(): Promise<NbGlobal> {
@@ -174,7 +216,10 @@ export class NbStore extends NbAccess {
   }
 
   static open(url: string, opts: { max?: number; applicationName?: string } = {}): NbStore {
-    const pool = createPool(url, { max: opts.max ?? 4, applicationName: opts.applicationName ?? 'ovn-ts nb' });
+    const pool = createPool(url, {
+      max: opts.max ?? 4,
+      applicationName: opts.applicationName ?? 'ovn-ts nb',
+    });
     return new NbStore(pool, createKysely<NbDatabase>(pool), url);
   }
 
@@ -205,7 +250,10 @@ function bare(table: string): string {
 function encode<V extends object>(values: V): V {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(values)) {
-    out[k] = v !== null && typeof v === 'object' && !Array.isArray(v) ? sql`${JSON.stringify(v)}::jsonb` : v;
+    out[k] =
+      v !== null && typeof v === 'object' && !Array.isArray(v)
+        ? sql`${JSON.stringify(v)}::jsonb`
+        : v;
   }
   return out as V;
 }

@@ -34,7 +34,16 @@ export interface LogicalSwitchTable extends Base {
   other_config: Map_;
 }
 
-export type LspType = '' | 'router' | 'localnet' | 'localport' | 'l2gateway' | 'vtep' | 'external' | 'virtual' | 'remote';
+export type LspType =
+  | ''
+  | 'router'
+  | 'localnet'
+  | 'localport'
+  | 'l2gateway'
+  | 'vtep'
+  | 'external'
+  | 'virtual'
+  | 'remote';
 
 export interface LogicalSwitchPortTable extends Base {
   revision: Revision;

@@ -1,16 +1,38 @@
-export * from './stages.js';
-export * from './lflow.js';
-export { NbModel, NB_TABLES, rowKey, type NbRows, type NbTable, type NbChange, type IndexName } from './model/nb-model.js';
-export type * from './inputs/inputs.js';
-export { deriveSwitch, deriveRouter } from './inputs/derive.js';
-export * from './net/addresses.js';
 export { buildDatapath } from './builders/build.js';
-export { SWITCH_BUILDERS, type SwitchBuilder } from './builders/switch/index.js';
 export { ROUTER_BUILDERS, type RouterBuilder } from './builders/router/index.js';
-export { NorthdEngine, type KnownKeys, type EngineStats } from './engine/engine.js';
+export { SWITCH_BUILDERS, type SwitchBuilder } from './builders/switch/index.js';
+export { type NorthdOptions, runNorthd } from './daemon/northd.js';
 export type * from './engine/desired.js';
-export { KeyAllocator, KeysExhausted, DATAPATH_KEYS, PORT_KEYS, MC_FLOOD, MC_UNKNOWN } from './engine/keys.js';
-export { runNorthd, type NorthdOptions } from './daemon/northd.js';
-export { generateTopology, SCALES, INSERT_ORDER, vmPort, topoUuid, type TopologyScale } from './testing/topology.js';
+export { type EngineStats, type KnownKeys, NorthdEngine } from './engine/engine.js';
+export {
+  DATAPATH_KEYS,
+  KeyAllocator,
+  KeysExhausted,
+  MC_FLOOD,
+  MC_UNKNOWN,
+  PORT_KEYS,
+} from './engine/keys.js';
+export { deriveRouter, deriveSwitch } from './inputs/derive.js';
+export type * from './inputs/inputs.js';
+export * from './lflow.js';
+export {
+  type IndexName,
+  NB_TABLES,
+  type NbChange,
+  NbModel,
+  type NbRows,
+  type NbTable,
+  rowKey,
+} from './model/nb-model.js';
+export * from './net/addresses.js';
+export * from './stages.js';
 export { loadTopology } from './testing/load-topology.js';
 export { NbFixture } from './testing/nb-fixture.js';
+export {
+  generateTopology,
+  INSERT_ORDER,
+  SCALES,
+  type TopologyScale,
+  topoUuid,
+  vmPort,
+} from './testing/topology.js';

@@ -62,10 +62,21 @@ export class FlowList implements FlowSink {
   }
 
   report(source: { table: string; uuid: string }, problem: string): void {
-    this.diagnostics.push({ nbTable: source.table, nbUuid: source.uuid, builder: this.builder, problem });
+    this.diagnostics.push({
+      nbTable: source.table,
+      nbUuid: source.uuid,
+      builder: this.builder,
+      problem,
+    });
   }
 
-  add(stage: Stage, priority: number, match: string, actions: string, source?: { table: string; uuid: string }): void {
+  add(
+    stage: Stage,
+    priority: number,
+    match: string,
+    actions: string,
+    source?: { table: string; uuid: string },
+  ): void {
     this.flows.push({
       stage,
       priority,

@@ -91,7 +91,7 @@ for (const [list, pipeline] of [
   [ROUTER_INGRESS, 'ingress'],
   [ROUTER_EGRESS, 'egress'],
 ] as const) {
-  list.forEach((s, i) => tables.set(s, { pipeline, table: i }));
+  for (const [i, s] of list.entries()) tables.set(s, { pipeline, table: i });
 }
 
 export function stageTable(stage: Stage): number {
@@ -103,7 +103,11 @@ export function stagePipeline(stage: Stage): Pipeline {
 }
 
 /** The stage at `table` of a pipeline, for `next(pipeline=…, table=…)` and traces. */
-export function stageAt(kind: 'switch' | 'router', pipeline: Pipeline, table: number): Stage | undefined {
+export function stageAt(
+  kind: 'switch' | 'router',
+  pipeline: Pipeline,
+  table: number,
+): Stage | undefined {
   const list =
     kind === 'switch'
       ? pipeline === 'ingress'

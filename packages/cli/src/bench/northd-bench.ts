@@ -44,6 +44,7 @@ class SbWatcher {
 
   static async open(url: string, pool: pg.Pool): Promise<SbWatcher> {
     const client = new pg.Client({ connectionString: url });
+    client.on('error', () => {});
     await client.connect();
     const w = new SbWatcher(client, pool);
     client.on('notification', (n) => void w.onCommit(Number(n.payload), performance.now()));
@@ -112,11 +113,12 @@ async function benchScale(adminUrl: string, scale: TopologyScale): Promise<Scale
 
   const watcher = await SbWatcher.open(url, pool);
   const nb = new pg.Client({ connectionString: url });
+  nb.on('error', () => {});
   await nb.connect();
   const adds: number[] = [];
   for (let i = 0; i < 50; i++) {
     const s = (i * 7) % scale.switches;
-    const vm = vmPort(s, 900 + i);
+    const vm = vmPort(s, 100 + i);
     const seen = watcher.next((seq) =>
       watcher.commitHas(seq, 'port_binding', 'logical_port', vm.name),
     );

@@ -15,9 +15,12 @@ export class CliError extends Error {
  * The one place where the ovn-ts and sbctl commands turn failures into a message and an exit code.
  * Expected failures print `<program>: <message>`; anything else prints its stack too.
  */
-export async function runCli(program: string, body: () => Promise<number | undefined | void>): Promise<number> {
+export async function runCli(
+  program: string,
+  body: () => Promise<number | undefined>,
+): Promise<number> {
   try {
-    return (await body()) ?? (typeof process.exitCode === "number" ? process.exitCode : 0);
+    return (await body()) ?? (typeof process.exitCode === 'number' ? process.exitCode : 0);
   } catch (err) {
     if (err instanceof CliError) {
       process.stderr.write(`${program}: ${err.message}\n`);

@@ -25,7 +25,9 @@ type Handler = (input: string, env: Env, m: ExprModule, o: ExprOptions) => strin
  * 1 when any input had an error.
  */
 export function addExprCommand(program: Command): void {
-  const expr = program.command('expr').description('parse, check and compile the logical flow language');
+  const expr = program
+    .command('expr')
+    .description('parse, check and compile the logical flow language');
   const sub = (name: string, description: string, handler: Handler) =>
     expr
       .command(`${name} [input]`)
@@ -37,9 +39,13 @@ export function addExprCommand(program: Command): void {
       .option('--chassis-resident <PORT>', 'a port resident on this chassis (repeatable)', collect)
       .action((input: string | undefined, o: ExprOptions) => run(input, o, handler));
 
-  sub('parse', 'print "ok <normalized match>" or "error <message>"', (input, env, m) => [m.exprParse(input, env)]);
-  sub('flows', 'print the datapath matches a match compiles to', (input, env, m) => m.exprFlows(input, env));
-  sub('actions', 'print "ok <canonical actions>" or "error <message>"', (input, env, m, o) => [
+  sub('parse', 'print "ok <normalized match>" or "error <message>"', (input, env, m) => [
+    m.exprParse(input, env),
+  ]);
+  sub('flows', 'print the datapath matches a match compiles to', (input, env, m) =>
+    m.exprFlows(input, env),
+  );
+  sub('actions', 'print "ok <canonical actions>" or "error <message>"', (input, _env, m, o) => [
     m.exprActions(input, {}, { showPrereqs: o.prereqs ?? false }),
   ]).option('--prereqs', 'also print the prerequisites the actions add to the match');
 }
@@ -54,7 +60,8 @@ async function run(input: string | undefined, o: ExprOptions, handler: Handler):
   });
   if (!env.ok) throw new CliError(`expr: ${env.error.message}`, 2);
   if (!o.batch) {
-    if (input === undefined) throw new CliError('expr: give the input as an argument, or use --batch', 2);
+    if (input === undefined)
+      throw new CliError('expr: give the input as an argument, or use --batch', 2);
     const lines = handler(input, env.value, m, o);
     process.stdout.write(`${lines.join('\n')}\n`);
     // Scripts can test the exit code; the message is already on stdout.

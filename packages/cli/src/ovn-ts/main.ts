@@ -4,7 +4,7 @@ import { addExprCommand } from './expr-command.js';
 
 /** `ovn-ts <command>`: the daemons and tools of the stack. */
 export async function main(argv: readonly string[]): Promise<number> {
-  return runCli('ovn-ts', async (): Promise<void> => {
+  return runCli('ovn-ts', async () => {
     const program = new Command('ovn-ts')
       .description('ovn-ts: network virtualization in the spirit of OVN')
       .exitOverride()
@@ -12,9 +12,13 @@ export async function main(argv: readonly string[]): Promise<number> {
 
     program
       .command('sandbox')
-      .description('start the stack on an embedded PostgreSQL (NB and SB databases) and keep it running')
+      .description(
+        'start the stack on an embedded PostgreSQL (NB and SB databases) and keep it running',
+      )
       .option('--data-dir <dir>', 'where the sandbox keeps its data', '.ovn-ts/sandbox')
-      .option('--port <port>', 'PostgreSQL port (default: a free one)', (v) => Number.parseInt(v, 10))
+      .option('--port <port>', 'PostgreSQL port (default: a free one)', (v) =>
+        Number.parseInt(v, 10),
+      )
       .option('--once', 'start, print the connection details, and stop')
       .action(async (o: { dataDir: string; port?: number; once?: boolean }) => {
         const { runSandbox } = await import('./sandbox-command.js');
@@ -25,10 +29,17 @@ export async function main(argv: readonly string[]): Promise<number> {
 
     program
       .command('northd')
-      .description('compile NB into SB; several may run: one is active, the others wait to take over')
+      .description(
+        'compile NB into SB; several may run: one is active, the others wait to take over',
+      )
       .option('--nb <url>', 'NB database URL (default: $OVN_NB_DB)')
       .option('--sb <url>', 'SB database URL (default: $OVN_SB_DB)')
-      .option('--lock-poll-ms <ms>', 'how often a standby tries to take over', (v) => Number.parseInt(v, 10), 200)
+      .option(
+        '--lock-poll-ms <ms>',
+        'how often a standby tries to take over',
+        (v) => Number.parseInt(v, 10),
+        200,
+      )
       .action(async (o: { nb?: string; sb?: string; lockPollMs: number }) => {
         const nbUrl = requireDbUrl(o.nb, 'OVN_NB_DB', 'NB');
         const sbUrl = requireDbUrl(o.sb, 'OVN_SB_DB', 'SB');
@@ -40,5 +51,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       });
 
     await program.parseAsync([...argv], { from: 'user' });
+    return undefined; // the exit code is process.exitCode, set by commands that fail softly
   });
 }

@@ -22,7 +22,8 @@ export async function runSandbox(opts: SandboxOptions, out: (line: string) => vo
   out(`ovn-ts sandbox: starting PostgreSQL in ${dataDir}/pg …`);
   // Keep the port of the first start, so the URLs the user exported stay valid across restarts.
   const portFile = `${dataDir}/port`;
-  const port = opts.port ?? (existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : undefined);
+  const port =
+    opts.port ?? (existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : undefined);
   const server = await startEmbeddedPostgres({
     dataDir: `${dataDir}/pg`,
     persistent: true,
@@ -53,13 +54,21 @@ export async function runSandbox(opts: SandboxOptions, out: (line: string) => vo
     out(`In another terminal, point the tools at them (or: source ${envFile}):`);
     out(`  export OVN_NB_DB='${nbUrl}'`);
     out(`  export OVN_SB_DB='${sbUrl}'`);
-    out('  pnpm exec nbctl ls-add sw0 -- lsp-add sw0 vm1 -- lsp-set-addresses vm1 "0a:00:00:00:00:01 10.0.0.1"');
+    out(
+      '  pnpm exec nbctl ls-add sw0 -- lsp-add sw0 vm1 -- lsp-set-addresses vm1 "0a:00:00:00:00:01 10.0.0.1"',
+    );
     out('  pnpm exec nbctl show');
     out('');
     if (opts.once) return;
     // northd runs in this process; logs go to the sandbox directory to keep the terminal readable.
-    const [{ runNorthd }, { default: pino }] = await Promise.all([import('@ovn-ts/northd'), import('pino')]);
-    const log = pino({ name: 'northd' }, pino.destination({ dest: `${dataDir}/northd.log`, mkdir: true }));
+    const [{ runNorthd }, { default: pino }] = await Promise.all([
+      import('@ovn-ts/northd'),
+      import('pino'),
+    ]);
+    const log = pino(
+      { name: 'northd' },
+      pino.destination({ dest: `${dataDir}/northd.log`, mkdir: true }),
+    );
     const stop = new AbortController();
     const northd = runNorthd({ nbUrl, sbUrl, signal: stop.signal, log });
     out(`ovn-ts sandbox: northd is running (log: ${dataDir}/northd.log). Press Ctrl-C to stop.`);

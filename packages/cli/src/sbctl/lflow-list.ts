@@ -31,7 +31,8 @@ export async function lflowList(
       `SELECT 1 FROM sb.datapath_binding WHERE uuid::text = $1 OR nb_uuid::text = $1 OR external_ids->>'name' = $1`,
       [datapath],
     );
-    if (!exists.rowCount) throw new Error(`lflow-list: ${datapath}: no datapath of that name or uuid`);
+    if (!exists.rowCount)
+      throw new Error(`lflow-list: ${datapath}: no datapath of that name or uuid`);
   }
   const out: string[] = [];
   let header = '';
@@ -44,7 +45,8 @@ export async function lflowList(
     }
     const uuid = opts.uuid ? `uuid=0x${r.uuid.slice(0, 8)}, ` : '';
     let line = `  ${uuid}table=${String(r.table_id).padEnd(2)}(${r.stage.padEnd(stageWidth)}), priority=${String(r.priority).padEnd(5)}, match=(${r.match}), action=(${r.actions})`;
-    if (opts.provenance) line += ` [${r.builder}${r.nb_table ? ` ${r.nb_table} ${r.nb_uuid}` : ''}]`;
+    if (opts.provenance)
+      line += ` [${r.builder}${r.nb_table ? ` ${r.nb_table} ${r.nb_uuid}` : ''}]`;
     out.push(line);
   }
   return out;
@@ -56,8 +58,8 @@ export async function countFlows(pool: pg.Pool, datapath: string | undefined): P
   const byDp = new Map<string, Map<string, number>>();
   for (const r of rows) {
     const k = `${r.dp_name} (${r.dp_type})`;
-    let m = byDp.get(k);
-    if (!m) byDp.set(k, (m = new Map()));
+    const m = byDp.get(k) ?? new Map<string, number>();
+    byDp.set(k, m);
     m.set(r.stage, (m.get(r.stage) ?? 0) + 1);
   }
   const out: string[] = [];

@@ -3,7 +3,9 @@ export function formatValue(v: unknown): string {
   if (v === null || v === undefined) return '[]';
   if (Array.isArray(v)) return `[${v.map(formatAtom).join(', ')}]`;
   if (typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+      a.localeCompare(b),
+    );
     return `{${entries.map(([k, x]) => `${formatAtom(k)}=${formatAtom(x)}`).join(', ')}}`;
   }
   return formatAtom(v);

@@ -14,8 +14,14 @@ async function sbctl(...args: string[]): Promise<{ code: number; out: string; er
   let err = '';
   const o = process.stdout.write.bind(process.stdout);
   const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  process.stdout.write = ((s: string) => {
+    out += s;
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => {
+    err += s;
+    return true;
+  }) as typeof process.stderr.write;
   try {
     const code = await main(['--db', db.url, ...args]);
     return { code, out, err };
@@ -55,7 +61,15 @@ describe('sbctl', () => {
     const r = await sbctl('show');
     expect(r.code).toBe(0);
     expect(r.out).toBe(
-      ['Chassis "hv1"', '    hostname: host-1', '    Encap geneve', '        ip: "127.0.0.2"', '        options: {csum="true"}', '    Port_Binding vm1', ''].join('\n'),
+      [
+        'Chassis "hv1"',
+        '    hostname: host-1',
+        '    Encap geneve',
+        '        ip: "127.0.0.2"',
+        '        options: {csum="true"}',
+        '    Port_Binding vm1',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -63,11 +77,19 @@ describe('sbctl', () => {
     const r = await sbctl('lflow-list', 'sw0', '--provenance');
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
-    expect(lines[0]).toBe('Datapath: "sw0" (00000000-0000-4000-8000-0000000000d1)  Pipeline: ingress');
-    expect(lines[1]).toMatch(/^ {2}table=0 \(ls_in_port_sec_l2 {0,}\), priority=100 {2}, match=\(eth\.src\[40\]\), action=\(drop;\) \[ls-port-security\]$/);
+    expect(lines[0]).toBe(
+      'Datapath: "sw0" (00000000-0000-4000-8000-0000000000d1)  Pipeline: ingress',
+    );
+    expect(lines[1]).toMatch(
+      /^ {2}table=0 \(ls_in_port_sec_l2 {0,}\), priority=100 {2}, match=\(eth\.src\[40\]\), action=\(drop;\) \[ls-port-security\]$/,
+    );
     expect(lines[2]).toMatch(/priority=50 .*match=\(inport == "vm1"\)/);
-    expect(lines[3]).toBe('Datapath: "sw0" (00000000-0000-4000-8000-0000000000d1)  Pipeline: egress');
-    expect((await sbctl('lflow-list', 'nope')).err).toBe('sbctl: lflow-list: nope: no datapath of that name or uuid\n');
+    expect(lines[3]).toBe(
+      'Datapath: "sw0" (00000000-0000-4000-8000-0000000000d1)  Pipeline: egress',
+    );
+    expect((await sbctl('lflow-list', 'nope')).err).toBe(
+      'sbctl: lflow-list: nope: no datapath of that name or uuid\n',
+    );
   });
 
   test('count-flows counts per stage and in total', async () => {
@@ -91,7 +113,9 @@ describe('sbctl', () => {
 
   test('errors name the object and the problem', async () => {
     expect((await sbctl('list', 'Bogus')).err).toBe('sbctl: list: Bogus: no such table\n');
-    expect((await sbctl('get', 'Port_Binding', 'vm1', 'nope')).err).toBe('sbctl: get: Port_Binding: no column nope\n');
+    expect((await sbctl('get', 'Port_Binding', 'vm1', 'nope')).err).toBe(
+      'sbctl: get: Port_Binding: no column nope\n',
+    );
     const r = await main(['--db', 'postgres://postgres:x@127.0.0.1:1/none', 'show']);
     expect(r).toBe(1);
   });

@@ -5,7 +5,12 @@ export async function sbShow(pool: pg.Pool): Promise<string[]> {
   const chassis = await pool.query<{ uuid: string; name: string; hostname: string }>(
     'SELECT uuid, name, hostname FROM sb.chassis ORDER BY name',
   );
-  const encaps = await pool.query<{ chassis_name: string; type: string; ip: string; options: Record<string, string> }>(
+  const encaps = await pool.query<{
+    chassis_name: string;
+    type: string;
+    ip: string;
+    options: Record<string, string>;
+  }>(
     'SELECT chassis_name, type, host(ip) AS ip, options FROM sb.encap ORDER BY chassis_name, type, ip',
   );
   const ports = await pool.query<{ chassis: string; logical_port: string }>(
@@ -21,7 +26,8 @@ export async function sbShow(pool: pg.Pool): Promise<string[]> {
       const opts = Object.entries(e.options).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
       out.push(`        options: {${opts.join(', ')}}`);
     }
-    for (const p of ports.rows.filter((x) => x.chassis === c.uuid)) out.push(`    Port_Binding ${p.logical_port}`);
+    for (const p of ports.rows.filter((x) => x.chassis === c.uuid))
+      out.push(`    Port_Binding ${p.logical_port}`);
   }
   return out;
 }

@@ -22,6 +22,7 @@ export interface FollowOptions {
  * Handles one read. For `resync` it must rebuild its state from a snapshot and return the commit
  * number the snapshot corresponds to (see snapshotSeq); otherwise its return value is ignored.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: handlers of ordinary reads return nothing
 export type FeedHandler = (read: FeedRead) => Promise<number | undefined | void>;
 
 /**

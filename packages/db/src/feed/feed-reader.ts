@@ -23,7 +23,9 @@ export class FeedReader {
 
   /** The newest commit number now: a reader starting from here sees only future changes. */
   async head(): Promise<number> {
-    const r = await this.query<{ last_seq: number }>(`SELECT last_seq FROM ${this.schema}.feed_state`);
+    const r = await this.query<{ last_seq: number }>(
+      `SELECT last_seq FROM ${this.schema}.feed_state`,
+    );
     return r.rows[0]!.last_seq;
   }
 
@@ -34,7 +36,10 @@ export class FeedReader {
     );
     const { last_seq: last, min_seq: oldest } = state.rows[0]!;
     if (cursor > last) {
-      throw new DbError('internal', `feed cursor ${cursor} is ahead of ${this.schema}'s newest commit ${last}`);
+      throw new DbError(
+        'internal',
+        `feed cursor ${cursor} is ahead of ${this.schema}'s newest commit ${last}`,
+      );
     }
     if (cursor < oldest - 1) return { kind: 'resync', cursor, oldestRetained: oldest };
     if (cursor === last) return { kind: 'commits', commits: [], cursor };
@@ -54,18 +59,24 @@ export class FeedReader {
         current = { seq: r.seq, committedAt: r.committed_at, changes: [] };
         commits.push(current);
       }
-      if (r.tbl && r.op && r.row) current.changes.push({ table: r.tbl, op: r.op, uuid: r.row_uuid, row: r.row });
+      if (r.tbl && r.op && r.row)
+        current.changes.push({ table: r.tbl, op: r.op, uuid: r.row_uuid, row: r.row });
     }
     // Pruning between the two queries can remove commits we were about to read.
     if (commits.length === 0 || commits[0]!.seq !== cursor + 1) {
-      const again = await this.query<{ min_seq: number }>(`SELECT min_seq FROM ${this.schema}.feed_state`);
+      const again = await this.query<{ min_seq: number }>(
+        `SELECT min_seq FROM ${this.schema}.feed_state`,
+      );
       return { kind: 'resync', cursor, oldestRetained: again.rows[0]!.min_seq };
     }
     return { kind: 'commits', commits, cursor: commits.at(-1)!.seq };
   }
 
   async loadCursor(reader: string): Promise<number | undefined> {
-    const r = await this.query<{ seq: number }>(`SELECT seq FROM ${this.schema}.feed_reader WHERE name = $1`, [reader]);
+    const r = await this.query<{ seq: number }>(
+      `SELECT seq FROM ${this.schema}.feed_reader WHERE name = $1`,
+      [reader],
+    );
     return r.rows[0]?.seq;
   }
 
@@ -82,7 +93,10 @@ export class FeedReader {
     await this.query(`SELECT ${this.schema}.feed_prune($1)`, [keep]);
   }
 
-  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+  private async query<R extends pg.QueryResultRow>(
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
     try {
       return await this.pool.query<R>(sql, params);
     } catch (err) {

@@ -1,13 +1,13 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createPool } from '../pool.js';
 import { migrate } from '../migrate.js';
+import { createPool } from '../pool.js';
 import { createTestDatabase, type TestDatabase } from '../testing.js';
-import { feedSchemaSql } from './feed-sql.js';
-import { FeedReader } from './feed-reader.js';
 import { followFeed } from './feed-follower.js';
-import { readSnapshot } from './snapshot.js';
+import { FeedReader } from './feed-reader.js';
+import { feedSchemaSql } from './feed-sql.js';
 import type { Commit } from './feed-types.js';
+import { readSnapshot } from './snapshot.js';
 
 const SCHEMA = 'feedtest';
 const CHANNEL = 'feedtest_changes';
@@ -71,7 +71,11 @@ describe('change feed', () => {
       ['update', 'a', 3],
     ]);
     expect(commits[1]!.changes).toHaveLength(1);
-    expect(commits[1]!.changes[0]).toMatchObject({ table: 'item', op: 'delete', row: { name: 'b' } });
+    expect(commits[1]!.changes[0]).toMatchObject({
+      table: 'item',
+      op: 'delete',
+      row: { name: 'b' },
+    });
     expect(commits[1]!.changes[0]!.uuid).toBe(commits[0]!.changes[1]!.uuid);
   });
 
@@ -137,7 +141,8 @@ describe('change feed', () => {
     await readLoop;
     const expected = [];
     for (let w = 0; w < writers; w++)
-      for (let i = 0; i < perWriter; i++) if (i % 5 !== 4) expected.push(`w${w}-${i}-x`, `w${w}-${i}-y`);
+      for (let i = 0; i < perWriter; i++)
+        if (i % 5 !== 4) expected.push(`w${w}-${i}-x`, `w${w}-${i}-y`);
     expect([...seen].sort()).toEqual(expected.sort());
     // Both rows of a transaction arrive together, x before y.
     for (let k = 0; k < seen.length; k += 2) {
@@ -152,17 +157,24 @@ describe('change feed', () => {
     const cursor = await restarted.loadCursor('northd');
     expect(cursor).toBeDefined();
     const r = await restarted.read(cursor!);
-    expect(r.kind === 'commits' && r.commits.map((c) => c.changes[0]!.row.name)).toEqual(['after-restart']);
+    expect(r.kind === 'commits' && r.commits.map((c) => c.changes[0]!.row.name)).toEqual([
+      'after-restart',
+    ]);
   });
 
   test('a reader far behind the retained log is told to resync from a snapshot', async () => {
     const old = await reader.head();
-    for (let i = 0; i < 5; i++) await pool.query(`INSERT INTO ${SCHEMA}.item(name) VALUES ($1)`, [`p${i}`]);
+    for (let i = 0; i < 5; i++)
+      await pool.query(`INSERT INTO ${SCHEMA}.item(name) VALUES ($1)`, [`p${i}`]);
     await pool.query(`UPDATE ${SCHEMA}.feed_state SET retain = 100`);
     await reader.prune(2);
     const r = await reader.read(old);
     expect(r.kind).toBe('resync');
-    const snap = await readSnapshot(pool, SCHEMA, async (c) => (await c.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.item`)).rows[0].n);
+    const snap = await readSnapshot(
+      pool,
+      SCHEMA,
+      async (c) => (await c.query(`SELECT count(*)::int AS n FROM ${SCHEMA}.item`)).rows[0].n,
+    );
     expect(snap.seq).toBe(await reader.head());
     expect(snap.value).toBeGreaterThan(5);
     // From the snapshot's number the reader continues normally.
@@ -175,7 +187,15 @@ describe('change feed', () => {
     const ac = new AbortController();
     const got: string[] = [];
     const follower = followFeed(
-      { url: db.url, pool, schema: SCHEMA, channel: CHANNEL, cursor: await reader.head(), signal: ac.signal, pollMs: 60_000 },
+      {
+        url: db.url,
+        pool,
+        schema: SCHEMA,
+        channel: CHANNEL,
+        cursor: await reader.head(),
+        signal: ac.signal,
+        pollMs: 60_000,
+      },
       async (read) => {
         if (read.kind !== 'commits') throw new Error('unexpected resync');
         for (const c of read.commits) for (const ch of c.changes) got.push(String(ch.row.name));
@@ -183,7 +203,8 @@ describe('change feed', () => {
       },
     );
     await new Promise((r) => setTimeout(r, 100));
-    for (const n of ['n1', 'n2', 'n3']) await pool.query(`INSERT INTO ${SCHEMA}.item(name) VALUES ($1)`, [n]);
+    for (const n of ['n1', 'n2', 'n3'])
+      await pool.query(`INSERT INTO ${SCHEMA}.item(name) VALUES ($1)`, [n]);
     await follower;
     expect(got).toEqual(['n1', 'n2', 'n3']);
   });

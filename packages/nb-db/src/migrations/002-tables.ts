@@ -202,7 +202,8 @@ export const allTables = [
 
 export const triggersSql = [
   ...revisedTables.map(
-    (t) => `CREATE TRIGGER bump_revision BEFORE UPDATE ON ${t} FOR EACH ROW EXECUTE FUNCTION bump_revision();`,
+    (t) =>
+      `CREATE TRIGGER bump_revision BEFORE UPDATE ON ${t} FOR EACH ROW EXECUTE FUNCTION bump_revision();`,
   ),
   ...allTables.map((t) => `SELECT feed_attach('${t}');`),
 ].join('\n');

@@ -9,7 +9,13 @@ const VIF_TYPES = new Set(['', 'localport', 'virtual', 'external']);
  * Carries what chassis report in SB back to NB: hv_cfg (the nb_cfg every chassis has installed;
  * with no chassis, what northd processed) and each port's `up`.
  */
-export async function syncChassisReports(nbPool: pg.Pool, sbPool: pg.Pool, sbUrl: string, log: pino.Logger, signal: AbortSignal) {
+export async function syncChassisReports(
+  nbPool: pg.Pool,
+  sbPool: pg.Pool,
+  sbUrl: string,
+  log: pino.Logger,
+  signal: AbortSignal,
+) {
   const sync = async (changedPorts?: ReadonlyArray<{ logical_port: string; up: boolean }>) => {
     const hv = await sbPool.query<{ cfg: number | null; ts: number | null; sb: number }>(
       `SELECT min(nb_cfg) AS cfg, max(nb_cfg_timestamp) AS ts, (SELECT nb_cfg FROM sb.sb_global) AS sb
@@ -36,29 +42,36 @@ export async function syncChassisReports(nbPool: pg.Pool, sbPool: pg.Pool, sbUrl
     }
   };
   await sync();
-  const cursor = (await sbPool.query<{ last_seq: number }>('SELECT last_seq FROM sb.feed_state')).rows[0]!.last_seq;
-  await followFeed({ url: sbUrl, pool: sbPool, schema: 'sb', channel: 'ovn_sb_changes', cursor, signal }, async (read) => {
-    if (read.kind === 'resync') {
-      await sync();
-      return (await sbPool.query<{ last_seq: number }>('SELECT last_seq FROM sb.feed_state')).rows[0]!.last_seq;
-    }
-    // Only what changed: the chassis counters (a small aggregate) and the ports whose row changed.
-    const ports = read.commits.flatMap((c) =>
-      c.changes.flatMap((ch) =>
-        ch.table === 'port_binding' && ch.op !== 'delete' && VIF_TYPES.has(String(ch.row.type))
-          ? [{ logical_port: String(ch.row.logical_port), up: ch.row.up === true }]
-          : [],
-      ),
-    );
-    const relevant =
-      ports.length > 0 ||
-      read.commits.some((c) => c.changes.some((ch) => ch.table === 'chassis_private' || ch.table === 'sb_global'));
-    if (relevant) {
-      try {
-        await sync(ports);
-      } catch (err) {
-        log.warn({ err: (err as Error).message }, 'could not carry chassis reports to NB');
+  const cursor = (await sbPool.query<{ last_seq: number }>('SELECT last_seq FROM sb.feed_state'))
+    .rows[0]!.last_seq;
+  await followFeed(
+    { url: sbUrl, pool: sbPool, schema: 'sb', channel: 'ovn_sb_changes', cursor, signal },
+    async (read) => {
+      if (read.kind === 'resync') {
+        await sync();
+        return (await sbPool.query<{ last_seq: number }>('SELECT last_seq FROM sb.feed_state'))
+          .rows[0]!.last_seq;
       }
-    }
-  });
+      // Only what changed: the chassis counters (a small aggregate) and the ports whose row changed.
+      const ports = read.commits.flatMap((c) =>
+        c.changes.flatMap((ch) =>
+          ch.table === 'port_binding' && ch.op !== 'delete' && VIF_TYPES.has(String(ch.row.type))
+            ? [{ logical_port: String(ch.row.logical_port), up: ch.row.up === true }]
+            : [],
+        ),
+      );
+      const relevant =
+        ports.length > 0 ||
+        read.commits.some((c) =>
+          c.changes.some((ch) => ch.table === 'chassis_private' || ch.table === 'sb_global'),
+        );
+      if (relevant) {
+        try {
+          await sync(ports);
+        } catch (err) {
+          log.warn({ err: (err as Error).message }, 'could not carry chassis reports to NB');
+        }
+      }
+    },
+  );
 }

@@ -14,7 +14,9 @@ export class DiagnosticsWriter {
   async write(pool: pg.Pool, delta: SbDelta): Promise<void> {
     const stale: string[] = [...delta.removed];
     const rows: Array<[string, string, string, string, string]> = [];
-    if (delta.full) for (const dp of this.digests.keys()) if (!delta.changed.some((r) => r.datapath.nbUuid === dp)) stale.push(dp);
+    if (delta.full)
+      for (const dp of this.digests.keys())
+        if (!delta.changed.some((r) => r.datapath.nbUuid === dp)) stale.push(dp);
     for (const r of delta.changed) {
       const dp = r.datapath.nbUuid;
       const digest = JSON.stringify(r.diagnostics);
@@ -29,7 +31,10 @@ export class DiagnosticsWriter {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      if (stale.length) await client.query('DELETE FROM nb.northd_diagnostic WHERE datapath = ANY($1::uuid[])', [stale]);
+      if (stale.length)
+        await client.query('DELETE FROM nb.northd_diagnostic WHERE datapath = ANY($1::uuid[])', [
+          stale,
+        ]);
       if (rows.length) {
         await client.query(
           `INSERT INTO nb.northd_diagnostic (nb_table, nb_uuid, datapath, builder, problem)
@@ -45,6 +50,7 @@ export class DiagnosticsWriter {
       client.release();
     }
     for (const dp of stale) this.digests.delete(dp);
-    for (const r of delta.changed) if (r.diagnostics.length) this.digests.set(r.datapath.nbUuid, JSON.stringify(r.diagnostics));
+    for (const r of delta.changed)
+      if (r.diagnostics.length) this.digests.set(r.datapath.nbUuid, JSON.stringify(r.diagnostics));
   }
 }

@@ -18,9 +18,9 @@ export class GroupedMap<V> {
     if (old !== undefined) this.ungroup(key, old);
     this.map.set(key, value);
     const g = this.groupOf(key, value);
-    let s = this.groups.get(g);
-    if (!s) this.groups.set(g, (s = new Set()));
-    s.add(key);
+    const s = this.groups.get(g);
+    if (s) s.add(key);
+    else this.groups.set(g, new Set([key]));
   }
 
   delete(key: string): void {

@@ -14,12 +14,18 @@ export async function acquireLeadership(
 ): Promise<pg.Client | undefined> {
   let told = false;
   while (!opts.signal?.aborted) {
-    const client = new pg.Client({ connectionString: url, application_name: 'ovn-ts northd (lock)' });
+    const client = new pg.Client({
+      connectionString: url,
+      application_name: 'ovn-ts northd (lock)',
+    });
     client.on('error', () => {});
     try {
       await client.connect();
       for (;;) {
-        const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [LOCK_KEY]);
+        const r = await client.query<{ ok: boolean }>(
+          'SELECT pg_try_advisory_lock(hashtext($1)) AS ok',
+          [LOCK_KEY],
+        );
         if (r.rows[0]!.ok) return client;
         if (!told) {
           opts.onWaiting?.();

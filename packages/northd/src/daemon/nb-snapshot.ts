@@ -10,7 +10,9 @@ export async function loadNbSnapshot(pool: pg.Pool): Promise<{ seq: number; rows
   const { seq, value } = await readSnapshot(pool, 'nb', async (client) => {
     const rows: NbChange[] = [];
     for (const t of NB_TABLES) {
-      const r = await client.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(x) AS row FROM nb.${t} x`);
+      const r = await client.query<{ row: Record<string, unknown> }>(
+        `SELECT to_jsonb(x) AS row FROM nb.${t} x`,
+      );
       for (const { row } of r.rows) rows.push({ table: t, op: 'insert', row });
     }
     return rows;

@@ -37,7 +37,10 @@ async function sync(timeoutMs = 10_000): Promise<number> {
   throw new Error(`northd did not reach nb_cfg ${cfg}`);
 }
 
-async function sbRows<T extends pg.QueryResultRow>(sqlText: string, params: unknown[] = []): Promise<T[]> {
+async function sbRows<T extends pg.QueryResultRow>(
+  sqlText: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   return (await sb.query<T>(sqlText, params)).rows;
 }
 
@@ -60,11 +63,30 @@ describe('northd daemon', () => {
     const a = startNorthd('a', writesA);
     await nb.transaction(async (tx) => {
       const ls = await tx.switches.insert({ name: 'sw0' });
-      await tx.switchPorts.insert({ name: 'vm1', switch_uuid: ls.uuid, addresses: ['0a:00:00:00:00:01 10.0.0.1'] });
-      await tx.switchPorts.insert({ name: 'vm2', switch_uuid: ls.uuid, addresses: ['0a:00:00:00:00:02 10.0.0.2', 'unknown'] });
+      await tx.switchPorts.insert({
+        name: 'vm1',
+        switch_uuid: ls.uuid,
+        addresses: ['0a:00:00:00:00:01 10.0.0.1'],
+      });
+      await tx.switchPorts.insert({
+        name: 'vm2',
+        switch_uuid: ls.uuid,
+        addresses: ['0a:00:00:00:00:02 10.0.0.2', 'unknown'],
+      });
       const lr = await tx.routers.insert({ name: 'lr0' });
-      await tx.routerPorts.insert({ name: 'lr0-sw0', router_uuid: lr.uuid, mac: '0a:00:00:00:01:00', networks: ['10.0.0.254/24'] });
-      await tx.switchPorts.insert({ name: 'sw0-lr0', switch_uuid: ls.uuid, type: 'router', addresses: ['router'], options: { 'router-port': 'lr0-sw0' } });
+      await tx.routerPorts.insert({
+        name: 'lr0-sw0',
+        router_uuid: lr.uuid,
+        mac: '0a:00:00:00:01:00',
+        networks: ['10.0.0.254/24'],
+      });
+      await tx.switchPorts.insert({
+        name: 'sw0-lr0',
+        switch_uuid: ls.uuid,
+        type: 'router',
+        addresses: ['router'],
+        options: { 'router-port': 'lr0-sw0' },
+      });
     });
     const cfg = await sync();
 
@@ -93,7 +115,9 @@ describe('northd daemon', () => {
       { name: '_MC_flood', ports: ['sw0-lr0', 'vm1', 'vm2'] },
       { name: '_MC_unknown', ports: ['vm2'] },
     ]);
-    expect((await sbRows<{ nb_cfg: number }>('SELECT nb_cfg FROM sb.sb_global'))[0]!.nb_cfg).toBe(cfg);
+    expect((await sbRows<{ nb_cfg: number }>('SELECT nb_cfg FROM sb.sb_global'))[0]!.nb_cfg).toBe(
+      cfg,
+    );
     // No chassis: hv_cfg follows what northd processed.
     await expect.poll(async () => (await nb.global()).hv_cfg, { timeout: 5000 }).toBe(cfg);
 
@@ -104,21 +128,44 @@ describe('northd daemon', () => {
       await tx.switches.update(sw0.uuid, { name: 'sw0-renamed' });
     });
     await sync();
-    expect((await sbRows(`SELECT 1 FROM sb.port_binding WHERE logical_port = 'vm1'`)).length).toBe(0);
-    expect((await sbRows<{ name: string }>(`SELECT external_ids->>'name' AS name FROM sb.datapath_binding WHERE type = 'logical-switch'`))[0]!.name).toBe('sw0-renamed');
+    expect((await sbRows(`SELECT 1 FROM sb.port_binding WHERE logical_port = 'vm1'`)).length).toBe(
+      0,
+    );
+    expect(
+      (
+        await sbRows<{ name: string }>(
+          `SELECT external_ids->>'name' AS name FROM sb.datapath_binding WHERE type = 'logical-switch'`,
+        )
+      )[0]!.name,
+    ).toBe('sw0-renamed');
     // A user ACL whose match does not parse is reported in NB; the rest still compiles.
-    const bad = await nb.acls.insert({ switch_uuid: sw0.uuid, direction: 'to-lport', priority: 1001, match: 'ip4.src == ', action: 'drop' });
+    const bad = await nb.acls.insert({
+      switch_uuid: sw0.uuid,
+      direction: 'to-lport',
+      priority: 1001,
+      match: 'ip4.src == ',
+      action: 'drop',
+    });
     await sync();
-    const diags = await nb.pool.query<{ nb_table: string; problem: string }>('SELECT nb_table, problem FROM nb.northd_diagnostic WHERE nb_uuid = $1', [bad.uuid]);
+    const diags = await nb.pool.query<{ nb_table: string; problem: string }>(
+      'SELECT nb_table, problem FROM nb.northd_diagnostic WHERE nb_uuid = $1',
+      [bad.uuid],
+    );
     expect(diags.rows).toHaveLength(1);
     expect(diags.rows[0]!.nb_table).toBe('acl');
     expect(diags.rows[0]!.problem).toMatch(/match/i);
-    expect((await sbRows(`SELECT 1 FROM sb.port_binding WHERE logical_port = 'vm2'`)).length).toBe(1);
+    expect((await sbRows(`SELECT 1 FROM sb.port_binding WHERE logical_port = 'vm2'`)).length).toBe(
+      1,
+    );
     await nb.acls.delete(bad.uuid);
     await sync();
-    expect((await nb.pool.query('SELECT nb_table, problem FROM nb.northd_diagnostic')).rows).toEqual([]);
+    expect(
+      (await nb.pool.query('SELECT nb_table, problem FROM nb.northd_diagnostic')).rows,
+    ).toEqual([]);
 
-    const keysBefore = await sbRows(`SELECT logical_port, tunnel_key FROM sb.port_binding ORDER BY logical_port`);
+    const keysBefore = await sbRows(
+      `SELECT logical_port, tunnel_key FROM sb.port_binding ORDER BY logical_port`,
+    );
 
     // A standby waits; when the active stops, it takes over, keeps the keys, and carries on.
     const writesB: string[] = [];
@@ -128,7 +175,11 @@ describe('northd daemon', () => {
     a.stop();
     await a.done;
     await nb.transaction(async (tx) => {
-      await tx.switchPorts.insert({ name: 'vm3', switch_uuid: sw0.uuid, addresses: ['0a:00:00:00:00:03 10.0.0.3'] });
+      await tx.switchPorts.insert({
+        name: 'vm3',
+        switch_uuid: sw0.uuid,
+        addresses: ['0a:00:00:00:00:03 10.0.0.3'],
+      });
     });
     await sync();
     expect(writesB.length).toBeGreaterThan(0);
@@ -136,7 +187,9 @@ describe('northd daemon', () => {
       `SELECT logical_port, tunnel_key FROM sb.port_binding WHERE logical_port <> 'vm3' ORDER BY logical_port`,
     );
     expect(keysAfter).toEqual(keysBefore);
-    expect((await sbRows(`SELECT 1 FROM sb.port_binding WHERE logical_port = 'vm3'`)).length).toBe(1);
+    expect((await sbRows(`SELECT 1 FROM sb.port_binding WHERE logical_port = 'vm3'`)).length).toBe(
+      1,
+    );
     b.stop();
     await b.done;
   });

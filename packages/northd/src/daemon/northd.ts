@@ -4,12 +4,12 @@ import pino from 'pino';
 import type { SbDelta } from '../engine/desired.js';
 import { NorthdEngine } from '../engine/engine.js';
 import type { NbChange } from '../model/nb-model.js';
+import { syncChassisReports } from './chassis-reports.js';
+import { DiagnosticsWriter } from './diagnostics-writer.js';
 import { acquireLeadership, sleep } from './leader.js';
 import { loadNbSnapshot } from './nb-snapshot.js';
 import { SbMirror } from './sb-mirror.js';
 import { type WriteStats, writeSb } from './sb-writer.js';
-import { syncChassisReports } from './chassis-reports.js';
-import { DiagnosticsWriter } from './diagnostics-writer.js';
 
 export interface NorthdOptions {
   readonly nbUrl: string;
@@ -19,7 +19,13 @@ export interface NorthdOptions {
   readonly lockPollMs?: number;
   readonly log?: pino.Logger;
   /** Called after each SB write, for tests and the benchmark. */
-  readonly onWrite?: (info: { nbCfg: number; full: boolean; stats: WriteStats; engineMs: number; writeMs: number }) => void;
+  readonly onWrite?: (info: {
+    nbCfg: number;
+    full: boolean;
+    stats: WriteStats;
+    engineMs: number;
+    writeMs: number;
+  }) => void;
 }
 
 /**
@@ -63,7 +69,13 @@ export async function runNorthd(opts: NorthdOptions): Promise<void> {
   }
 }
 
-async function runActive(nbPool: pg.Pool, sbPool: pg.Pool, opts: NorthdOptions, log: pino.Logger, signal: AbortSignal) {
+async function runActive(
+  nbPool: pg.Pool,
+  sbPool: pg.Pool,
+  opts: NorthdOptions,
+  log: pino.Logger,
+  signal: AbortSignal,
+) {
   let mirror = await SbMirror.load(sbPool);
   let engine = new NorthdEngine(mirror.knownKeys());
   const snap = await loadNbSnapshot(nbPool);
@@ -84,10 +96,16 @@ async function runActive(nbPool: pg.Pool, sbPool: pg.Pool, opts: NorthdOptions, 
     const writeMs = performance.now() - t0;
     // Diagnostics before sb_cfg, so that whoever waited for sb_cfg (nbctl --wait=sb) sees them.
     await diagnostics.write(nbPool, delta);
-    await nbPool.query('UPDATE nb.nb_global SET sb_cfg = $1, sb_cfg_timestamp = $2 WHERE sb_cfg <> $1', [nbCfg, Date.now()]);
+    await nbPool.query(
+      'UPDATE nb.nb_global SET sb_cfg = $1, sb_cfg_timestamp = $2 WHERE sb_cfg <> $1',
+      [nbCfg, Date.now()],
+    );
     opts.onWrite?.({ nbCfg, full: delta.full, stats, engineMs, writeMs });
     if (delta.full || stats.flowsInserted + stats.flowsDeleted > 1000) {
-      log.info({ nbCfg, ...stats, engineMs: Math.round(engineMs), writeMs: Math.round(writeMs) }, 'SB updated');
+      log.info(
+        { nbCfg, ...stats, engineMs: Math.round(engineMs), writeMs: Math.round(writeMs) },
+        'SB updated',
+      );
     }
   };
   const diagnostics = new DiagnosticsWriter(log);
@@ -97,7 +115,14 @@ async function runActive(nbPool: pg.Pool, sbPool: pg.Pool, opts: NorthdOptions, 
 
   let lastCfg = engine.nb.globals()?.nb_cfg ?? 0;
   await followFeed(
-    { url: opts.nbUrl, pool: nbPool, schema: 'nb', channel: 'ovn_nb_changes', cursor: snap.seq, signal },
+    {
+      url: opts.nbUrl,
+      pool: nbPool,
+      schema: 'nb',
+      channel: 'ovn_nb_changes',
+      cursor: snap.seq,
+      signal,
+    },
     async (read) => {
       if (read.kind === 'resync') {
         const again = await loadNbSnapshot(nbPool);
@@ -112,8 +137,15 @@ async function runActive(nbPool: pg.Pool, sbPool: pg.Pool, opts: NorthdOptions, 
       const delta = engine.apply(changes);
       const engineMs = performance.now() - t0;
       const cfg = engine.nb.globals()?.nb_cfg ?? 0;
-      if (delta.changed.length || delta.removed.length || delta.addressSets.upsert.size || delta.addressSets.remove.length ||
-          delta.portGroups.upsert.size || delta.portGroups.remove.length || cfg !== lastCfg) {
+      if (
+        delta.changed.length ||
+        delta.removed.length ||
+        delta.addressSets.upsert.size ||
+        delta.addressSets.remove.length ||
+        delta.portGroups.upsert.size ||
+        delta.portGroups.remove.length ||
+        cfg !== lastCfg
+      ) {
         await write(delta, engineMs);
         lastCfg = cfg;
       }
@@ -123,6 +155,7 @@ async function runActive(nbPool: pg.Pool, sbPool: pg.Pool, opts: NorthdOptions, 
 
 function toChanges(commits: readonly Commit[]): NbChange[] {
   const out: NbChange[] = [];
-  for (const c of commits) for (const ch of c.changes) out.push({ table: ch.table, op: ch.op, row: ch.row });
+  for (const c of commits)
+    for (const ch of c.changes) out.push({ table: ch.table, op: ch.op, row: ch.row });
   return out;
 }

@@ -19,7 +19,9 @@ export class SbMirror {
   /** logical_port → SB port binding row, grouped by SB datapath uuid. */
   readonly ports = new GroupedMap<MirrorPort>((_k, p) => p.datapath);
   /** `${datapath NB uuid}/${name}` → SB multicast group row, grouped by datapath NB uuid. */
-  readonly multicastGroups = new GroupedMap<{ uuid: string; digest: string }>((k) => k.slice(0, k.indexOf('/')));
+  readonly multicastGroups = new GroupedMap<{ uuid: string; digest: string }>((k) =>
+    k.slice(0, k.indexOf('/')),
+  );
   /** datapath NB uuid → flow key → SB uuid. */
   readonly flows = new Map<string, Map<string, string>>();
   readonly addressSets = new Map<string, { uuid: string; digest: string }>();
@@ -29,12 +31,22 @@ export class SbMirror {
 
   static async load(client: pg.PoolClient | pg.Pool): Promise<SbMirror> {
     const m = new SbMirror();
-    const dps = await client.query<{ uuid: string; tunnel_key: number; nb_uuid: string | null; type: string; name: string }>(
+    const dps = await client.query<{
+      uuid: string;
+      tunnel_key: number;
+      nb_uuid: string | null;
+      type: string;
+      name: string;
+    }>(
       `SELECT uuid, tunnel_key, nb_uuid, type, coalesce(external_ids->>'name', '') AS name FROM sb.datapath_binding`,
     );
     for (const d of dps.rows) {
       if (!d.nb_uuid) continue;
-      m.datapaths.set(d.nb_uuid, { uuid: d.uuid, key: d.tunnel_key, digest: datapathDigest(d.type, d.name, d.tunnel_key) });
+      m.datapaths.set(d.nb_uuid, {
+        uuid: d.uuid,
+        key: d.tunnel_key,
+        digest: datapathDigest(d.type, d.name, d.tunnel_key),
+      });
       m.nbOfSb.set(d.uuid, d.nb_uuid);
       m.flows.set(d.nb_uuid, new Map());
     }
@@ -65,9 +77,20 @@ export class SbMirror {
         tag: p.tag,
         nbUuid: p.nb_uuid ?? '',
       });
-      m.ports.set(p.logical_port, { uuid: p.uuid, datapath: p.datapath, key: p.tunnel_key, digest });
+      m.ports.set(p.logical_port, {
+        uuid: p.uuid,
+        datapath: p.datapath,
+        key: p.tunnel_key,
+        digest,
+      });
     }
-    const mcs = await client.query<{ uuid: string; datapath: string; name: string; tunnel_key: number; ports: string[] }>(
+    const mcs = await client.query<{
+      uuid: string;
+      datapath: string;
+      name: string;
+      tunnel_key: number;
+      ports: string[];
+    }>(
       `SELECT g.uuid, g.datapath, g.name, g.tunnel_key,
               coalesce(array_agg(pb.logical_port) FILTER (WHERE pb.logical_port IS NOT NULL), '{}') AS ports
          FROM sb.multicast_group g
@@ -77,7 +100,11 @@ export class SbMirror {
     );
     for (const g of mcs.rows) {
       const nb = m.nbOfSb.get(g.datapath);
-      if (nb) m.multicastGroups.set(`${nb}/${g.name}`, { uuid: g.uuid, digest: multicastDigest(g.tunnel_key, g.ports) });
+      if (nb)
+        m.multicastGroups.set(`${nb}/${g.name}`, {
+          uuid: g.uuid,
+          digest: multicastDigest(g.tunnel_key, g.ports),
+        });
     }
     const flows = await client.query<{
       uuid: string;
@@ -104,7 +131,8 @@ export class SbMirror {
       const rows = await client.query<{ uuid: string; name: string; items: string[] }>(
         `SELECT uuid, name, ${col} AS items FROM sb.${table}`,
       );
-      for (const r of rows.rows) target.set(r.name, { uuid: r.uuid, digest: JSON.stringify([...r.items].sort()) });
+      for (const r of rows.rows)
+        target.set(r.name, { uuid: r.uuid, digest: JSON.stringify([...r.items].sort()) });
     }
     return m;
   }
@@ -146,6 +174,13 @@ export function multicastDigest(key: number, ports: readonly string[]): string {
 }
 
 /** A flow's identity in SB: content plus provenance (a flow that changes builder is rewritten). */
-export function sbFlowKey(f: { stage: string; priority: number; match: string; actions: string; builder: string; nbUuid?: string | undefined }): string {
+export function sbFlowKey(f: {
+  stage: string;
+  priority: number;
+  match: string;
+  actions: string;
+  builder: string;
+  nbUuid?: string | undefined;
+}): string {
   return `${f.stage}\u0000${f.priority}\u0000${f.match}\u0000${f.actions}\u0000${f.builder}\u0000${f.nbUuid ?? ''}`;
 }

@@ -26,9 +26,12 @@ afterAll(async () => {
 
 /** SB as rows northd owns, in a comparable form (uuids left out). */
 async function sbState() {
-  const q = async (sqlText: string) => (await pool.query(sqlText)).rows.map((r) => JSON.stringify(r)).sort();
+  const q = async (sqlText: string) =>
+    (await pool.query(sqlText)).rows.map((r) => JSON.stringify(r)).sort();
   return {
-    datapaths: await q(`SELECT nb_uuid, tunnel_key, type, external_ids->>'name' AS name FROM sb.datapath_binding`),
+    datapaths: await q(
+      `SELECT nb_uuid, tunnel_key, type, external_ids->>'name' AS name FROM sb.datapath_binding`,
+    ),
     ports: await q(
       `SELECT pb.logical_port, d.nb_uuid, pb.tunnel_key, pb.type, pb.mac, pb.port_security, pb.options
          FROM sb.port_binding pb JOIN sb.datapath_binding d ON d.uuid = pb.datapath`,
@@ -51,10 +54,54 @@ function desired(engine: NorthdEngine) {
   const s = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
   const rs = [...engine.state().values()];
   return {
-    datapaths: s(rs.map((r) => ({ nb_uuid: r.datapath.nbUuid, tunnel_key: r.datapath.key, type: r.datapath.kind === 'switch' ? 'logical-switch' : 'logical-router', name: r.datapath.name }))),
-    ports: s(rs.flatMap((r) => r.ports.map((p) => ({ logical_port: p.logicalPort, nb_uuid: p.datapath, tunnel_key: p.key, type: p.type, mac: p.mac, port_security: p.portSecurity, options: p.options })))),
-    groups: s(rs.flatMap((r) => r.multicastGroups.map((g) => ({ nb_uuid: g.datapath, name: g.name, tunnel_key: g.key, ports: [...g.ports].sort() })))),
-    flows: [...new Set(rs.flatMap((r) => r.flows.map((f) => JSON.stringify({ nb_uuid: r.datapath.nbUuid, stage: f.stage, priority: f.priority, match: f.match, actions: f.actions, builder: f.provenance.builder, src: f.provenance.nbUuid ?? null }))))].sort(),
+    datapaths: s(
+      rs.map((r) => ({
+        nb_uuid: r.datapath.nbUuid,
+        tunnel_key: r.datapath.key,
+        type: r.datapath.kind === 'switch' ? 'logical-switch' : 'logical-router',
+        name: r.datapath.name,
+      })),
+    ),
+    ports: s(
+      rs.flatMap((r) =>
+        r.ports.map((p) => ({
+          logical_port: p.logicalPort,
+          nb_uuid: p.datapath,
+          tunnel_key: p.key,
+          type: p.type,
+          mac: p.mac,
+          port_security: p.portSecurity,
+          options: p.options,
+        })),
+      ),
+    ),
+    groups: s(
+      rs.flatMap((r) =>
+        r.multicastGroups.map((g) => ({
+          nb_uuid: g.datapath,
+          name: g.name,
+          tunnel_key: g.key,
+          ports: [...g.ports].sort(),
+        })),
+      ),
+    ),
+    flows: [
+      ...new Set(
+        rs.flatMap((r) =>
+          r.flows.map((f) =>
+            JSON.stringify({
+              nb_uuid: r.datapath.nbUuid,
+              stage: f.stage,
+              priority: f.priority,
+              match: f.match,
+              actions: f.actions,
+              builder: f.provenance.builder,
+              src: f.provenance.nbUuid ?? null,
+            }),
+          ),
+        ),
+      ),
+    ].sort(),
   };
 }
 
@@ -76,13 +123,24 @@ describe('SB writer', () => {
         const got = await sbState();
         const want = desired(engine);
         for (const k of ['datapaths', 'ports', 'groups', 'flows'] as const) {
-          expect(got[k].map((r) => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(r)).sort())))).toEqual(
-            want[k].map((r) => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(r)).sort()))),
+          expect(
+            got[k].map((r) =>
+              JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(r)).sort())),
+            ),
+          ).toEqual(
+            want[k].map((r) =>
+              JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(r)).sort())),
+            ),
           );
         }
         mirror = await SbMirror.load(pool);
         const again = await writeSb(pool, mirror, engine.recomputeAll(), ops.length, 0);
-        expect(again).toEqual({ flowsInserted: 0, flowsDeleted: 0, portsWritten: 0, datapathsWritten: 0 });
+        expect(again).toEqual({
+          flowsInserted: 0,
+          flowsDeleted: 0,
+          portsWritten: 0,
+          datapathsWritten: 0,
+        });
       }),
       { numRuns: 8 },
     );

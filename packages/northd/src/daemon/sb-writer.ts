@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { DatapathResult, SbDelta } from '../engine/desired.js';
 import { stagePipeline, stageTable } from '../stages.js';
-import { datapathDigest, multicastDigest, portDigest, type SbMirror, sbFlowKey } from './sb-mirror.js';
+import {
+  datapathDigest,
+  multicastDigest,
+  portDigest,
+  type SbMirror,
+  sbFlowKey,
+} from './sb-mirror.js';
 
 export interface WriteStats {
   flowsInserted: number;
@@ -26,14 +32,21 @@ export async function writeSb(
   nowMs: number,
 ): Promise<WriteStats> {
   const after: Array<() => void> = [];
-  const stats: WriteStats = { flowsInserted: 0, flowsDeleted: 0, portsWritten: 0, datapathsWritten: 0 };
+  const stats: WriteStats = {
+    flowsInserted: 0,
+    flowsDeleted: 0,
+    portsWritten: 0,
+    datapathsWritten: 0,
+  };
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     const changedDps = new Set(delta.changed.map((r) => r.datapath.nbUuid));
 
     // 1. Datapaths that are gone (their ports, groups and flows go with them by cascade).
-    const goneDps = delta.full ? [...mirror.datapaths.keys()].filter((k) => !changedDps.has(k)) : delta.removed;
+    const goneDps = delta.full
+      ? [...mirror.datapaths.keys()].filter((k) => !changedDps.has(k))
+      : delta.removed;
     const goneSb = goneDps.flatMap((k) => mirror.datapaths.get(k)?.uuid ?? []);
     if (goneSb.length) {
       await client.query('DELETE FROM sb.datapath_binding WHERE uuid = ANY($1::uuid[])', [goneSb]);
@@ -48,7 +61,8 @@ export async function writeSb(
     for (const r of delta.changed) {
       const dpSb = mirror.datapaths.get(r.datapath.nbUuid)?.uuid;
       if (!dpSb) continue;
-      for (const name of mirror.ports.keysIn(dpSb)) if (!desiredPorts.has(name)) deletePorts.push(name);
+      for (const name of mirror.ports.keysIn(dpSb))
+        if (!desiredPorts.has(name)) deletePorts.push(name);
       const groups = new Set(r.multicastGroups.map((g) => `${r.datapath.nbUuid}/${g.name}`));
       for (const k of mirror.multicastGroups.keysIn(r.datapath.nbUuid)) {
         if (!groups.has(k)) {
@@ -56,17 +70,29 @@ export async function writeSb(
           after.push(() => mirror.multicastGroups.delete(k));
         }
       }
-      const want = new Set(r.flows.map((f) => sbFlowKey({ ...f, builder: f.provenance.builder, nbUuid: f.provenance.nbUuid })));
-      for (const [k, uuid] of mirror.flows.get(r.datapath.nbUuid) ?? []) if (!want.has(k)) deleteFlows.push(uuid);
+      const want = new Set(
+        r.flows.map((f) =>
+          sbFlowKey({ ...f, builder: f.provenance.builder, nbUuid: f.provenance.nbUuid }),
+        ),
+      );
+      for (const [k, uuid] of mirror.flows.get(r.datapath.nbUuid) ?? [])
+        if (!want.has(k)) deleteFlows.push(uuid);
     }
     if (deletePorts.length) {
       const uuids = deletePorts.map((n) => mirror.ports.get(n)!.uuid);
       await client.query('DELETE FROM sb.port_binding WHERE uuid = ANY($1::uuid[])', [uuids]);
-      after.push(() => deletePorts.forEach((n) => mirror.ports.delete(n)));
+      after.push(() => {
+        for (const n of deletePorts) mirror.ports.delete(n);
+      });
     }
-    if (deleteGroups.length) await client.query('DELETE FROM sb.multicast_group WHERE uuid = ANY($1::uuid[])', [deleteGroups]);
+    if (deleteGroups.length)
+      await client.query('DELETE FROM sb.multicast_group WHERE uuid = ANY($1::uuid[])', [
+        deleteGroups,
+      ]);
     for (let i = 0; i < deleteFlows.length; i += CHUNK) {
-      await client.query('DELETE FROM sb.logical_flow WHERE uuid = ANY($1::uuid[])', [deleteFlows.slice(i, i + CHUNK)]);
+      await client.query('DELETE FROM sb.logical_flow WHERE uuid = ANY($1::uuid[])', [
+        deleteFlows.slice(i, i + CHUNK),
+      ]);
     }
     stats.flowsDeleted = deleteFlows.length;
 
@@ -86,10 +112,29 @@ export async function writeSb(
     });
 
     // 4. Address sets and port groups (by name).
-    await writeNamedSets(client, mirror, 'address_set', 'addresses', delta.addressSets, delta.full, after);
-    await writeNamedSets(client, mirror, 'port_group', 'ports', delta.portGroups, delta.full, after);
+    await writeNamedSets(
+      client,
+      mirror,
+      'address_set',
+      'addresses',
+      delta.addressSets,
+      delta.full,
+      after,
+    );
+    await writeNamedSets(
+      client,
+      mirror,
+      'port_group',
+      'ports',
+      delta.portGroups,
+      delta.full,
+      after,
+    );
 
-    await client.query('UPDATE sb.sb_global SET nb_cfg = $1, nb_cfg_timestamp = $2 WHERE nb_cfg <> $1', [nbCfg, nowMs]);
+    await client.query(
+      'UPDATE sb.sb_global SET nb_cfg = $1, nb_cfg_timestamp = $2 WHERE nb_cfg <> $1',
+      [nbCfg, nowMs],
+    );
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
@@ -113,20 +158,35 @@ function forgetDatapaths(mirror: SbMirror, nbUuids: readonly string[]): void {
   }
 }
 
-async function writeDatapath(client: pg.PoolClient, mirror: SbMirror, r: DatapathResult, after: Array<() => void>, stats: WriteStats) {
+async function writeDatapath(
+  client: pg.PoolClient,
+  mirror: SbMirror,
+  r: DatapathResult,
+  after: Array<() => void>,
+  stats: WriteStats,
+) {
   const d = r.datapath;
   const type = d.kind === 'switch' ? 'logical-switch' : 'logical-router';
   const digest = datapathDigest(type, d.name, d.key);
   const have = mirror.datapaths.get(d.nbUuid);
   if (have?.digest === digest) return;
-  const ext = JSON.stringify({ name: d.name, [d.kind === 'switch' ? 'logical-switch' : 'logical-router']: d.nbUuid });
+  const ext = JSON.stringify({
+    name: d.name,
+    [d.kind === 'switch' ? 'logical-switch' : 'logical-router']: d.nbUuid,
+  });
   stats.datapathsWritten++;
   if (have) {
-    await client.query('UPDATE sb.datapath_binding SET tunnel_key = $2, type = $3, external_ids = $4 WHERE uuid = $1', [have.uuid, d.key, type, ext]);
+    await client.query(
+      'UPDATE sb.datapath_binding SET tunnel_key = $2, type = $3, external_ids = $4 WHERE uuid = $1',
+      [have.uuid, d.key, type, ext],
+    );
     after.push(() => mirror.datapaths.set(d.nbUuid, { ...have, key: d.key, digest }));
   } else {
     const uuid = randomUUID();
-    await client.query('INSERT INTO sb.datapath_binding (uuid, tunnel_key, type, nb_uuid, external_ids) VALUES ($1, $2, $3, $4, $5)', [uuid, d.key, type, d.nbUuid, ext]);
+    await client.query(
+      'INSERT INTO sb.datapath_binding (uuid, tunnel_key, type, nb_uuid, external_ids) VALUES ($1, $2, $3, $4, $5)',
+      [uuid, d.key, type, d.nbUuid, ext],
+    );
     // Later steps of this same transaction need the uuid now; a failed transaction reloads the mirror.
     mirror.datapaths.set(d.nbUuid, { uuid, key: d.key, digest });
     mirror.nbOfSb.set(uuid, d.nbUuid);
@@ -134,7 +194,13 @@ async function writeDatapath(client: pg.PoolClient, mirror: SbMirror, r: Datapat
   }
 }
 
-async function writePorts(client: pg.PoolClient, mirror: SbMirror, changed: readonly DatapathResult[], after: Array<() => void>, stats: WriteStats) {
+async function writePorts(
+  client: pg.PoolClient,
+  mirror: SbMirror,
+  changed: readonly DatapathResult[],
+  after: Array<() => void>,
+  stats: WriteStats,
+) {
   const ins: unknown[][] = [[], [], [], [], [], [], [], [], [], [], [], []];
   for (const r of changed) {
     const dpSb = mirror.datapaths.get(r.datapath.nbUuid)!.uuid;
@@ -148,13 +214,39 @@ async function writePorts(client: pg.PoolClient, mirror: SbMirror, changed: read
         await client.query(
           `UPDATE sb.port_binding SET datapath = $2, tunnel_key = $3, type = $4, mac = $5, port_security = $6,
                   options = $7, parent_port = $8, tag = $9, external_ids = external_ids || $10::jsonb WHERE uuid = $1`,
-          [have.uuid, dpSb, p.key, p.type, p.mac, p.portSecurity, JSON.stringify(p.options), p.parentPort, p.tag, ext],
+          [
+            have.uuid,
+            dpSb,
+            p.key,
+            p.type,
+            p.mac,
+            p.portSecurity,
+            JSON.stringify(p.options),
+            p.parentPort,
+            p.tag,
+            ext,
+          ],
         );
-        after.push(() => mirror.ports.set(p.logicalPort, { uuid: have.uuid, datapath: dpSb, key: p.key, digest }));
+        after.push(() =>
+          mirror.ports.set(p.logicalPort, { uuid: have.uuid, datapath: dpSb, key: p.key, digest }),
+        );
       } else {
         const uuid = randomUUID();
-        const cols = [uuid, p.logicalPort, dpSb, p.key, p.type, pgArray(p.mac), pgArray(p.portSecurity), JSON.stringify(p.options), p.parentPort, p.tag, ext, p.datapath];
-        cols.forEach((v, i) => ins[i]!.push(v));
+        const cols = [
+          uuid,
+          p.logicalPort,
+          dpSb,
+          p.key,
+          p.type,
+          pgArray(p.mac),
+          pgArray(p.portSecurity),
+          JSON.stringify(p.options),
+          p.parentPort,
+          p.tag,
+          ext,
+          p.datapath,
+        ];
+        for (let i = 0; i < cols.length; i++) ins[i]!.push(cols[i]);
         mirror.ports.set(p.logicalPort, { uuid, datapath: dpSb, key: p.key, digest });
       }
     }
@@ -170,7 +262,12 @@ async function writePorts(client: pg.PoolClient, mirror: SbMirror, changed: read
   }
 }
 
-async function writeGroups(client: pg.PoolClient, mirror: SbMirror, changed: readonly DatapathResult[], after: Array<() => void>) {
+async function writeGroups(
+  client: pg.PoolClient,
+  mirror: SbMirror,
+  changed: readonly DatapathResult[],
+  after: Array<() => void>,
+) {
   for (const r of changed) {
     const dpSb = mirror.datapaths.get(r.datapath.nbUuid)!.uuid;
     for (const g of r.multicastGroups) {
@@ -180,15 +277,26 @@ async function writeGroups(client: pg.PoolClient, mirror: SbMirror, changed: rea
       if (have?.digest === digest) continue;
       let uuid = have?.uuid;
       if (uuid) {
-        await client.query('UPDATE sb.multicast_group SET tunnel_key = $2 WHERE uuid = $1', [uuid, g.key]);
-        await client.query('DELETE FROM sb.multicast_group_port WHERE multicast_group = $1', [uuid]);
+        await client.query('UPDATE sb.multicast_group SET tunnel_key = $2 WHERE uuid = $1', [
+          uuid,
+          g.key,
+        ]);
+        await client.query('DELETE FROM sb.multicast_group_port WHERE multicast_group = $1', [
+          uuid,
+        ]);
       } else {
         uuid = randomUUID();
-        await client.query('INSERT INTO sb.multicast_group (uuid, datapath, name, tunnel_key) VALUES ($1, $2, $3, $4)', [uuid, dpSb, g.name, g.key]);
+        await client.query(
+          'INSERT INTO sb.multicast_group (uuid, datapath, name, tunnel_key) VALUES ($1, $2, $3, $4)',
+          [uuid, dpSb, g.name, g.key],
+        );
       }
       const members = g.ports.flatMap((p) => mirror.ports.get(p)?.uuid ?? []);
       if (members.length) {
-        await client.query('INSERT INTO sb.multicast_group_port (multicast_group, port_binding) SELECT $1, unnest($2::uuid[])', [uuid, members]);
+        await client.query(
+          'INSERT INTO sb.multicast_group_port (multicast_group, port_binding) SELECT $1, unnest($2::uuid[])',
+          [uuid, members],
+        );
       }
       const u = uuid;
       after.push(() => mirror.multicastGroups.set(k, { uuid: u, digest }));
@@ -196,7 +304,12 @@ async function writeGroups(client: pg.PoolClient, mirror: SbMirror, changed: rea
   }
 }
 
-async function writeFlows(client: pg.PoolClient, mirror: SbMirror, changed: readonly DatapathResult[], after: Array<() => void>): Promise<number> {
+async function writeFlows(
+  client: pg.PoolClient,
+  mirror: SbMirror,
+  changed: readonly DatapathResult[],
+  after: Array<() => void>,
+): Promise<number> {
   const cols: unknown[][] = Array.from({ length: 11 }, () => []);
   const added: Array<[string, string, string]> = [];
   for (const r of changed) {
@@ -208,8 +321,20 @@ async function writeFlows(client: pg.PoolClient, mirror: SbMirror, changed: read
       if (have.has(k) || seen.has(k)) continue;
       seen.add(k);
       const uuid = randomUUID();
-      const row = [uuid, dp, stagePipeline(f.stage), stageTable(f.stage), f.stage, f.priority, f.match, f.actions, f.provenance.nbUuid ?? null, f.provenance.nbTable ?? null, f.provenance.builder];
-      row.forEach((v, i) => cols[i]!.push(v));
+      const row = [
+        uuid,
+        dp,
+        stagePipeline(f.stage),
+        stageTable(f.stage),
+        f.stage,
+        f.priority,
+        f.match,
+        f.actions,
+        f.provenance.nbUuid ?? null,
+        f.provenance.nbTable ?? null,
+        f.provenance.builder,
+      ];
+      for (let i = 0; i < row.length; i++) cols[i]!.push(row[i]);
       added.push([r.datapath.nbUuid, k, uuid]);
     }
   }
@@ -238,8 +363,11 @@ async function writeNamedSets(
   const target = table === 'address_set' ? mirror.addressSets : mirror.portGroups;
   const remove = full ? [...target.keys()].filter((n) => !d.upsert.has(n)) : d.remove;
   const gone = remove.flatMap((n) => target.get(n)?.uuid ?? []);
-  if (gone.length) await client.query(`DELETE FROM sb.${table} WHERE uuid = ANY($1::uuid[])`, [gone]);
-  after.push(() => remove.forEach((n) => target.delete(n)));
+  if (gone.length)
+    await client.query(`DELETE FROM sb.${table} WHERE uuid = ANY($1::uuid[])`, [gone]);
+  after.push(() => {
+    for (const n of remove) target.delete(n);
+  });
   for (const [name, items] of d.upsert) {
     const digest = JSON.stringify([...items].sort());
     const have = target.get(name);

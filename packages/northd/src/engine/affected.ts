@@ -34,7 +34,11 @@ export function collectAffected(nb: NbModel, table: string, row: Row, out: Affec
     case 'logical_switch_port': {
       switchAndNeighbours(nb, row.switch_uuid as string, out);
       // A router-type port names its router port: that router sees this switch.
-      routerOfPortName(nb, (row.options as Record<string, string> | undefined)?.['router-port'], out);
+      routerOfPortName(
+        nb,
+        (row.options as Record<string, string> | undefined)?.['router-port'],
+        out,
+      );
       // SB has one namespace for logical ports: a router port of the same name loses or wins it.
       routerOfPortName(nb, s(row.name), out);
       for (const g of nb.children('portGroupsByPort', row.uuid as string)) portGroup(nb, g, out);

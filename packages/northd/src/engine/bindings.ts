@@ -39,7 +39,12 @@ export function switchBindings(
     { datapath: sw.row.uuid, name: MC_FLOOD.name, key: MC_FLOOD.key, ports: flood },
   ];
   if (unknown.length) {
-    multicastGroups.push({ datapath: sw.row.uuid, name: MC_UNKNOWN.name, key: MC_UNKNOWN.key, ports: unknown });
+    multicastGroups.push({
+      datapath: sw.row.uuid,
+      name: MC_UNKNOWN.name,
+      key: MC_UNKNOWN.key,
+      ports: unknown,
+    });
   }
   return { ports, multicastGroups };
 }

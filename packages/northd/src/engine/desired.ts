@@ -48,6 +48,12 @@ export interface SbDelta {
   readonly changed: readonly DatapathResult[];
   /** NB uuids of datapaths that no longer exist. */
   readonly removed: readonly string[];
-  readonly addressSets: { readonly upsert: ReadonlyMap<string, readonly string[]>; readonly remove: readonly string[] };
-  readonly portGroups: { readonly upsert: ReadonlyMap<string, readonly string[]>; readonly remove: readonly string[] };
+  readonly addressSets: {
+    readonly upsert: ReadonlyMap<string, readonly string[]>;
+    readonly remove: readonly string[];
+  };
+  readonly portGroups: {
+    readonly upsert: ReadonlyMap<string, readonly string[]>;
+    readonly remove: readonly string[];
+  };
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { flowKey } from '../lflow.js';
-import { NB_TABLES, type NbChange, NbModel } from '../model/nb-model.js';
+import { NB_TABLES, type NbChange, type NbModel } from '../model/nb-model.js';
 import { NbFixture } from '../testing/nb-fixture.js';
 import { nbOp, playOp } from '../testing/random-ops.js';
 import type { DatapathResult } from './desired.js';
@@ -11,19 +11,31 @@ import { NorthdEngine } from './engine.js';
 function normalize(r: DatapathResult) {
   return {
     datapath: { nbUuid: r.datapath.nbUuid, kind: r.datapath.kind, name: r.datapath.name },
-    ports: r.ports.map(({ key: _k, ...p }) => p).sort((a, b) => a.logicalPort.localeCompare(b.logicalPort)),
+    ports: r.ports
+      .map(({ key: _k, ...p }) => p)
+      .sort((a, b) => a.logicalPort.localeCompare(b.logicalPort)),
     multicastGroups: [...r.multicastGroups].sort((a, b) => a.name.localeCompare(b.name)),
-    flows: r.flows.map((f) => `${flowKey(f)} ${f.provenance.builder} ${f.provenance.nbUuid ?? ''}`).sort(),
+    flows: r.flows
+      .map((f) => `${flowKey(f)} ${f.provenance.builder} ${f.provenance.nbUuid ?? ''}`)
+      .sort(),
     diagnostics: r.diagnostics.map((d) => `${d.nbUuid} ${d.problem}`).sort(),
   };
 }
 
 function snapshot(engine: NorthdEngine) {
-  return [...engine.state().values()].map(normalize).sort((a, b) => a.datapath.nbUuid.localeCompare(b.datapath.nbUuid));
+  return [...engine.state().values()]
+    .map(normalize)
+    .sort((a, b) => a.datapath.nbUuid.localeCompare(b.datapath.nbUuid));
 }
 
 function rowsOf(model: NbModel): NbChange[] {
-  return NB_TABLES.flatMap((t) => [...model.table(t).values()].map((row) => ({ table: t, op: 'insert' as const, row: row as never })));
+  return NB_TABLES.flatMap((t) =>
+    [...model.table(t).values()].map((row) => ({
+      table: t,
+      op: 'insert' as const,
+      row: row as never,
+    })),
+  );
 }
 
 /** Checks the invariants of keys: unique per scope, in range, stable for survivors. */
@@ -43,31 +55,37 @@ function checkKeys(engine: NorthdEngine, before: Map<string, number>) {
 describe('northd engine', () => {
   test('incremental runs equal a full compile of the final NB, for random change sequences', () => {
     fc.assert(
-      fc.property(fc.array(nbOp, { minLength: 1, maxLength: 60 }), fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 10 }), (ops, batchSizes) => {
-        const fx = new NbFixture();
-        const engine = new NorthdEngine();
-        engine.recomputeAll();
-        let pending: NbChange[] = [];
-        let b = 0;
-        let opsInBatch = 0;
-        ops.forEach((o, i) => {
-          pending.push(...playOp(fx, o, i));
-          if (++opsInBatch >= batchSizes[b % batchSizes.length]!) {
-            const before = new Map([...engine.state().values()].map((r) => [r.datapath.nbUuid, r.datapath.key]));
-            engine.apply(pending);
-            checkKeys(engine, before);
-            pending = [];
-            opsInBatch = 0;
-            b++;
-          }
-        });
-        engine.apply(pending);
+      fc.property(
+        fc.array(nbOp, { minLength: 1, maxLength: 60 }),
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 10 }),
+        (ops, batchSizes) => {
+          const fx = new NbFixture();
+          const engine = new NorthdEngine();
+          engine.recomputeAll();
+          let pending: NbChange[] = [];
+          let b = 0;
+          let opsInBatch = 0;
+          ops.forEach((o, i) => {
+            pending.push(...playOp(fx, o, i));
+            if (++opsInBatch >= batchSizes[b % batchSizes.length]!) {
+              const before = new Map(
+                [...engine.state().values()].map((r) => [r.datapath.nbUuid, r.datapath.key]),
+              );
+              engine.apply(pending);
+              checkKeys(engine, before);
+              pending = [];
+              opsInBatch = 0;
+              b++;
+            }
+          });
+          engine.apply(pending);
 
-        const fresh = new NorthdEngine();
-        fresh.load(rowsOf(fx.model));
-        fresh.recomputeAll();
-        expect(snapshot(engine)).toEqual(snapshot(fresh));
-      }),
+          const fresh = new NorthdEngine();
+          fresh.load(rowsOf(fx.model));
+          fresh.recomputeAll();
+          expect(snapshot(engine)).toEqual(snapshot(fresh));
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -75,7 +93,9 @@ describe('northd engine', () => {
   test('changes to tables northd does not read are ignored', () => {
     const engine = new NorthdEngine();
     engine.recomputeAll();
-    const delta = engine.apply([{ table: 'northd_diagnostic', op: 'insert', row: { nb_uuid: 'x', problem: 'y' } }]);
+    const delta = engine.apply([
+      { table: 'northd_diagnostic', op: 'insert', row: { nb_uuid: 'x', problem: 'y' } },
+    ]);
     expect(delta.changed).toEqual([]);
   });
 
@@ -89,15 +109,25 @@ describe('northd engine', () => {
     first.load(rowsOf(fx.model));
     first.recomputeAll();
     const known = {
-      datapaths: [...first.state().values()].map((r) => ({ nbUuid: r.datapath.nbUuid, key: r.datapath.key + 100 })),
-      ports: [...first.state().values()].flatMap((r) => r.ports.map((p) => ({ datapathNbUuid: p.datapath, logicalPort: p.logicalPort, key: p.key + 7 }))),
+      datapaths: [...first.state().values()].map((r) => ({
+        nbUuid: r.datapath.nbUuid,
+        key: r.datapath.key + 100,
+      })),
+      ports: [...first.state().values()].flatMap((r) =>
+        r.ports.map((p) => ({
+          datapathNbUuid: p.datapath,
+          logicalPort: p.logicalPort,
+          key: p.key + 7,
+        })),
+      ),
     };
     const restarted = new NorthdEngine(known);
     restarted.load(rowsOf(fx.model));
     restarted.recomputeAll();
     for (const r of restarted.state().values()) {
       expect(r.datapath.key).toBe(known.datapaths.find((d) => d.nbUuid === r.datapath.nbUuid)!.key);
-      for (const p of r.ports) expect(p.key).toBe(known.ports.find((k) => k.logicalPort === p.logicalPort)!.key);
+      for (const p of r.ports)
+        expect(p.key).toBe(known.ports.find((k) => k.logicalPort === p.logicalPort)!.key);
     }
   });
 
@@ -114,8 +144,18 @@ describe('northd engine', () => {
     engine.recomputeAll();
     const sw = engine.state().get(fx.id('sw0'))!;
     const lr = engine.state().get(fx.id('lr0'))!;
-    expect(sw.ports.find((p) => p.logicalPort === 'sw0-lr0')).toMatchObject({ type: 'patch', options: { peer: 'lr0-sw0' } });
-    expect(lr.ports).toMatchObject([{ logicalPort: 'lr0-sw0', type: 'patch', options: { peer: 'sw0-lr0' }, mac: ['0a:00:00:00:01:00 10.0.0.254/24'] }]);
+    expect(sw.ports.find((p) => p.logicalPort === 'sw0-lr0')).toMatchObject({
+      type: 'patch',
+      options: { peer: 'lr0-sw0' },
+    });
+    expect(lr.ports).toMatchObject([
+      {
+        logicalPort: 'lr0-sw0',
+        type: 'patch',
+        options: { peer: 'sw0-lr0' },
+        mac: ['0a:00:00:00:01:00 10.0.0.254/24'],
+      },
+    ]);
     expect(sw.multicastGroups).toEqual([
       { datapath: fx.id('sw0'), name: '_MC_flood', key: 32768, ports: ['sw0-lr0', 'vm1'] },
       { datapath: fx.id('sw0'), name: '_MC_unknown', key: 32769, ports: ['vm1'] },
@@ -133,6 +173,8 @@ describe('northd engine', () => {
     engine.load(rowsOf(fx.model));
     engine.recomputeAll();
     expect(engine.state().get(fx.id('lr0'))!.ports).toEqual([]);
-    expect(engine.diagnostics().map((d) => d.problem)).toContain('router port same: a switch port has the same name; the router port is not bound');
+    expect(engine.diagnostics().map((d) => d.problem)).toContain(
+      'router port same: a switch port has the same name; the router port is not bound',
+    );
   });
 });

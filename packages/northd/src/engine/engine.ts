@@ -34,7 +34,12 @@ export interface EngineStats {
  */
 export class NorthdEngine {
   readonly nb = new NbModel();
-  readonly stats: EngineStats = { fullRecomputes: 0, incrementalRuns: 0, datapathsRecomputed: 0, changesApplied: 0 };
+  readonly stats: EngineStats = {
+    fullRecomputes: 0,
+    incrementalRuns: 0,
+    datapathsRecomputed: 0,
+    changesApplied: 0,
+  };
   private readonly results = new Map<string, DatapathResult>();
   private readonly dpKeys = new KeyAllocator('datapath', DATAPATH_KEYS.min, DATAPATH_KEYS.max);
   private readonly portKeys = new Map<string, KeyAllocator>();
@@ -44,7 +49,8 @@ export class NorthdEngine {
 
   constructor(known?: KnownKeys) {
     for (const d of known?.datapaths ?? []) this.dpKeys.adopt(d.nbUuid, d.key);
-    for (const p of known?.ports ?? []) this.portAllocator(p.datapathNbUuid).adopt(p.logicalPort, p.key);
+    for (const p of known?.ports ?? [])
+      this.portAllocator(p.datapathNbUuid).adopt(p.logicalPort, p.key);
   }
 
   /** Loads rows without computing (the initial snapshot), then call recomputeAll. */
@@ -82,18 +88,33 @@ export class NorthdEngine {
         // nbctl --wait and northd itself bump the counters; only options change what northd builds.
         const old = this.nb.globals();
         this.nb.apply(c);
-        if (JSON.stringify(old?.options ?? {}) !== JSON.stringify(c.row.options ?? {})) affected.full = true;
+        if (JSON.stringify(old?.options ?? {}) !== JSON.stringify(c.row.options ?? {}))
+          affected.full = true;
         continue;
       }
-      collectAffected(this.nb, c.table, this.nb.get(c.table as never, rowKeyOf(c)) as never, affected);
+      collectAffected(
+        this.nb,
+        c.table,
+        this.nb.get(c.table as never, rowKeyOf(c)) as never,
+        affected,
+      );
       this.nb.apply(c);
-      collectAffected(this.nb, c.table, c.op === 'delete' ? c.row : (this.nb.get(c.table as never, rowKeyOf(c)) as never), affected);
+      collectAffected(
+        this.nb,
+        c.table,
+        c.op === 'delete' ? c.row : (this.nb.get(c.table as never, rowKeyOf(c)) as never),
+        affected,
+      );
     }
     if (affected.full) return this.recomputeAll();
 
     const removed: string[] = [];
     for (const ls of [...affected.switches, ...affected.routers]) {
-      if (!this.nb.get('logical_switch', ls) && !this.nb.get('logical_router', ls) && this.results.has(ls)) {
+      if (
+        !this.nb.get('logical_switch', ls) &&
+        !this.nb.get('logical_router', ls) &&
+        this.results.has(ls)
+      ) {
         this.forget(ls);
         removed.push(ls);
       }
@@ -133,16 +154,33 @@ export class NorthdEngine {
       this.namesBySwitch.set(ls, names);
       const keys = this.portAllocator(ls);
       const { ports, multicastGroups } = switchBindings(input, (n) => keys.ensure(n));
-      this.releaseStale(keys, ports.map((p) => p.logicalPort));
+      this.releaseStale(
+        keys,
+        ports.map((p) => p.logicalPort),
+      );
       const built = buildDatapath(input);
-      out.push(this.store({ datapath: this.datapath(ls, 'switch', input.row.name), ports, multicastGroups, ...built }));
+      out.push(
+        this.store({
+          datapath: this.datapath(ls, 'switch', input.row.name),
+          ports,
+          multicastGroups,
+          ...built,
+        }),
+      );
     }
     for (const lr of [...routers].sort()) {
       const input = deriveRouter(this.nb, lr);
       if (!input) continue;
       const keys = this.portAllocator(lr);
-      const { ports, conflicts } = routerBindings(input, (n) => keys.ensure(n), (n) => this.switchPortNames.has(n));
-      this.releaseStale(keys, ports.map((p) => p.logicalPort));
+      const { ports, conflicts } = routerBindings(
+        input,
+        (n) => keys.ensure(n),
+        (n) => this.switchPortNames.has(n),
+      );
+      this.releaseStale(
+        keys,
+        ports.map((p) => p.logicalPort),
+      );
       const built = buildDatapath(input);
       const diagnostics = [
         ...built.diagnostics,
@@ -154,7 +192,13 @@ export class NorthdEngine {
         })),
       ];
       out.push(
-        this.store({ datapath: this.datapath(lr, 'router', input.row.name), ports, multicastGroups: [], flows: built.flows, diagnostics }),
+        this.store({
+          datapath: this.datapath(lr, 'router', input.row.name),
+          ports,
+          multicastGroups: [],
+          flows: built.flows,
+          diagnostics,
+        }),
       );
     }
     this.stats.datapathsRecomputed += out.length;
@@ -178,13 +222,16 @@ export class NorthdEngine {
   }
 
   private dropSwitchPortNames(ls: string): void {
-    for (const n of this.namesBySwitch.get(ls) ?? []) if (this.switchPortNames.get(n) === ls) this.switchPortNames.delete(n);
+    for (const n of this.namesBySwitch.get(ls) ?? [])
+      if (this.switchPortNames.get(n) === ls) this.switchPortNames.delete(n);
     this.namesBySwitch.delete(ls);
   }
 
   private portAllocator(dp: string): KeyAllocator {
-    let a = this.portKeys.get(dp);
-    if (!a) this.portKeys.set(dp, (a = new KeyAllocator('port', PORT_KEYS.min, PORT_KEYS.max)));
+    const have = this.portKeys.get(dp);
+    if (have) return have;
+    const a = new KeyAllocator('port', PORT_KEYS.min, PORT_KEYS.max);
+    this.portKeys.set(dp, a);
     return a;
   }
 

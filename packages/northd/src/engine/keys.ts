@@ -18,7 +18,8 @@ export class KeyAllocator {
 
   /** Records a key an owner already has (from SB). Returns false if the key is taken or out of range. */
   adopt(owner: string, key: number): boolean {
-    if (key < this.min || key > this.max || this.owners.has(key) || this.byOwner.has(owner)) return false;
+    if (key < this.min || key > this.max || this.owners.has(key) || this.byOwner.has(owner))
+      return false;
     this.byOwner.set(owner, key);
     this.owners.set(key, owner);
     return true;

@@ -11,22 +11,28 @@ import type {
   SwitchPortInput,
 } from './inputs.js';
 
-const byName = <T extends { row: { name: string } }>(a: T, b: T) => (a.row.name < b.row.name ? -1 : a.row.name > b.row.name ? 1 : 0);
+const byName = <T extends { row: { name: string } }>(a: T, b: T) =>
+  a.row.name < b.row.name ? -1 : a.row.name > b.row.name ? 1 : 0;
 
 /** The switch builders' view of switch `uuid`, read from the model (pure). */
 export function deriveSwitch(nb: NbModel, uuid: string): SwitchInput | undefined {
   const row = nb.get('logical_switch', uuid);
   if (!row) return undefined;
-  const ports = nb.rowsOf('logical_switch_port', nb.children('portsBySwitch', uuid)).map((p) => switchPort(nb, p));
+  const ports = nb
+    .rowsOf('logical_switch_port', nb.children('portsBySwitch', uuid))
+    .map((p) => switchPort(nb, p));
   ports.sort(byName);
 
-  const acls: AclInput[] = nb.rowsOf('acl', nb.children('aclsBySwitch', uuid)).map((a) => ({ row: a }));
+  const acls: AclInput[] = nb
+    .rowsOf('acl', nb.children('aclsBySwitch', uuid))
+    .map((a) => ({ row: a }));
   const groups = new Set<string>();
   for (const p of ports) for (const g of nb.children('portGroupsByPort', p.row.uuid)) groups.add(g);
   for (const g of [...groups].sort()) {
     const pg = nb.get('port_group', g);
     if (!pg) continue;
-    for (const a of nb.rowsOf('acl', nb.children('aclsByPortGroup', g))) acls.push({ row: a, portGroup: pg });
+    for (const a of nb.rowsOf('acl', nb.children('aclsByPortGroup', g)))
+      acls.push({ row: a, portGroup: pg });
   }
   acls.sort(
     (a, b) =>
@@ -37,11 +43,20 @@ export function deriveSwitch(nb: NbModel, uuid: string): SwitchInput | undefined
   const loadBalancers = nb.rowsOf('load_balancer', nb.children('lbsBySwitch', uuid));
   const stateful = loadBalancers.length > 0 || acls.some((a) => a.row.action === 'allow-related');
   const defaultAclDrop = nb.globals()?.options?.default_acl_drop === 'true';
-  return { kind: 'switch', row, ports, acls, loadBalancers, stateful, ...(defaultAclDrop && { defaultAclDrop }) };
+  return {
+    kind: 'switch',
+    row,
+    ports,
+    acls,
+    loadBalancers,
+    stateful,
+    ...(defaultAclDrop && { defaultAclDrop }),
+  };
 }
 
 function switchPort(nb: NbModel, row: LogicalSwitchPort): SwitchPortInput {
-  const peer = row.type === 'router' ? routerPortByName(nb, row.options?.['router-port']) : undefined;
+  const peer =
+    row.type === 'router' ? routerPortByName(nb, row.options?.['router-port']) : undefined;
   const addresses: LportAddresses[] = [];
   let unknown = false;
   for (const a of row.addresses ?? []) {
@@ -75,15 +90,23 @@ function routerPortByName(nb: NbModel, name: string | undefined): RouterPortRef 
   const router = row && nb.get('logical_router', row.router_uuid);
   if (!row || !router) return undefined;
   const distributedGateway =
-    !router.options?.chassis && (nb.children('gatewaysByRouterPort', row.uuid).size > 0 || !!row.options?.['redirect-chassis']);
-  return { row, router, addresses: routerPortAddresses(row.mac, row.networks), ...(distributedGateway && { distributedGateway }) };
+    !router.options?.chassis &&
+    (nb.children('gatewaysByRouterPort', row.uuid).size > 0 || !!row.options?.['redirect-chassis']);
+  return {
+    row,
+    router,
+    addresses: routerPortAddresses(row.mac, row.networks),
+    ...(distributedGateway && { distributedGateway }),
+  };
 }
 
 /** The router builders' view of router `uuid`, read from the model (pure). */
 export function deriveRouter(nb: NbModel, uuid: string): RouterInput | undefined {
   const row = nb.get('logical_router', uuid);
   if (!row) return undefined;
-  const ports = nb.rowsOf('logical_router_port', nb.children('routerPortsByRouter', uuid)).map((p) => routerPort(nb, p));
+  const ports = nb
+    .rowsOf('logical_router_port', nb.children('routerPortsByRouter', uuid))
+    .map((p) => routerPort(nb, p));
   ports.sort(byName);
   return {
     kind: 'router',
@@ -105,7 +128,8 @@ function routerPort(nb: NbModel, row: LogicalRouterPort): RouterPortInput {
     const neighbours: NeighbourInput[] = [];
     for (const p of nb.rowsOf('logical_switch_port', nb.children('portsBySwitch', ls.uuid))) {
       if (p.uuid === lsp.uuid) continue;
-      const peer = p.type === 'router' ? routerPortByName(nb, p.options?.['router-port']) : undefined;
+      const peer =
+        p.type === 'router' ? routerPortByName(nb, p.options?.['router-port']) : undefined;
       const addrs: LportAddresses[] = [];
       for (const a of p.addresses ?? []) {
         if (a === 'router') {

@@ -84,9 +84,9 @@ class Index {
   }
   add(parent: string | null | undefined, child: string): void {
     if (parent == null) return;
-    let s = this.map.get(parent);
-    if (!s) this.map.set(parent, (s = new Set()));
-    s.add(child);
+    const s = this.map.get(parent);
+    if (s) s.add(child);
+    else this.map.set(parent, new Set([child]));
   }
   delete(parent: string | null | undefined, child: string): void {
     if (parent == null) return;
@@ -100,7 +100,9 @@ const EMPTY: ReadonlySet<string> = new Set();
 
 /** Which column of a child table points at its parent, for each index the builders need. */
 const routerPortOption = (row: Record<string, unknown>) =>
-  row.type === 'router' ? ((row.options as Record<string, string> | undefined)?.['router-port'] ?? null) : null;
+  row.type === 'router'
+    ? ((row.options as Record<string, string> | undefined)?.['router-port'] ?? null)
+    : null;
 
 const INDEXED: ReadonlyArray<{
   name: IndexName;
@@ -120,12 +122,42 @@ const INDEXED: ReadonlyArray<{
   { name: 'gatewaysByRouterPort', table: 'gateway_chassis', column: 'router_port_uuid' },
   { name: 'aclsBySwitch', table: 'acl', column: 'switch_uuid' },
   { name: 'aclsByPortGroup', table: 'acl', column: 'port_group_uuid' },
-  { name: 'portsByPortGroup', table: 'port_group_port', column: 'port_group_uuid', child: 'port_uuid' },
-  { name: 'portGroupsByPort', table: 'port_group_port', column: 'port_uuid', child: 'port_group_uuid' },
-  { name: 'lbsBySwitch', table: 'logical_switch_load_balancer', column: 'switch_uuid', child: 'load_balancer_uuid' },
-  { name: 'switchesByLb', table: 'logical_switch_load_balancer', column: 'load_balancer_uuid', child: 'switch_uuid' },
-  { name: 'lbsByRouter', table: 'logical_router_load_balancer', column: 'router_uuid', child: 'load_balancer_uuid' },
-  { name: 'routersByLb', table: 'logical_router_load_balancer', column: 'load_balancer_uuid', child: 'router_uuid' },
+  {
+    name: 'portsByPortGroup',
+    table: 'port_group_port',
+    column: 'port_group_uuid',
+    child: 'port_uuid',
+  },
+  {
+    name: 'portGroupsByPort',
+    table: 'port_group_port',
+    column: 'port_uuid',
+    child: 'port_group_uuid',
+  },
+  {
+    name: 'lbsBySwitch',
+    table: 'logical_switch_load_balancer',
+    column: 'switch_uuid',
+    child: 'load_balancer_uuid',
+  },
+  {
+    name: 'switchesByLb',
+    table: 'logical_switch_load_balancer',
+    column: 'load_balancer_uuid',
+    child: 'switch_uuid',
+  },
+  {
+    name: 'lbsByRouter',
+    table: 'logical_router_load_balancer',
+    column: 'router_uuid',
+    child: 'load_balancer_uuid',
+  },
+  {
+    name: 'routersByLb',
+    table: 'logical_router_load_balancer',
+    column: 'load_balancer_uuid',
+    child: 'router_uuid',
+  },
   { name: 'portGroupsByName', table: 'port_group', column: 'name' },
   { name: 'addressSetsByName', table: 'address_set', column: 'name' },
 ];
@@ -218,14 +250,18 @@ export class NbModel {
   private index(table: NbTable, key: string, row: Record<string, unknown>): void {
     for (const ix of INDEXED) {
       if (ix.table !== table) continue;
-      this.indexes.get(ix.name)!.add(parentOf(ix.column, row), ix.child ? String(row[ix.child]) : key);
+      this.indexes
+        .get(ix.name)!
+        .add(parentOf(ix.column, row), ix.child ? String(row[ix.child]) : key);
     }
   }
 
   private unindex(table: NbTable, key: string, row: Record<string, unknown>): void {
     for (const ix of INDEXED) {
       if (ix.table !== table) continue;
-      this.indexes.get(ix.name)!.delete(parentOf(ix.column, row), ix.child ? String(row[ix.child]) : key);
+      this.indexes
+        .get(ix.name)!
+        .delete(parentOf(ix.column, row), ix.child ? String(row[ix.child]) : key);
     }
   }
 }
@@ -234,5 +270,7 @@ function parentOf(
   column: string | ((row: Record<string, unknown>) => string | null),
   row: Record<string, unknown>,
 ): string | null {
-  return typeof column === 'function' ? column(row) : ((row[column] as string | null | undefined) ?? null);
+  return typeof column === 'function'
+    ? column(row)
+    : ((row[column] as string | null | undefined) ?? null);
 }

@@ -85,7 +85,24 @@ export function routerPortAddresses(mac: string, networks: readonly string[]): L
 /** The IPv6 link-local address derived from a MAC (EUI-64), as routers use for ND. */
 export function linkLocalFromMac(mac: string): string {
   const b = mac.split(':').map((x) => Number.parseInt(x, 16));
-  const bytes = [0xfe, 0x80, 0, 0, 0, 0, 0, 0, b[0]! ^ 2, b[1]!, b[2]!, 0xff, 0xfe, b[3]!, b[4]!, b[5]!];
+  const bytes = [
+    0xfe,
+    0x80,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    b[0]! ^ 2,
+    b[1]!,
+    b[2]!,
+    0xff,
+    0xfe,
+    b[3]!,
+    b[4]!,
+    b[5]!,
+  ];
   return ipaddr.fromByteArray(bytes).toString();
 }
 

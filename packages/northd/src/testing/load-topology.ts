@@ -1,5 +1,5 @@
-import { generateTopology, INSERT_ORDER, type TopologyScale } from './topology.js';
 import type pg from 'pg';
+import { generateTopology, INSERT_ORDER, type TopologyScale } from './topology.js';
 
 /** Writes a generated topology into NB in one transaction, in bulk (JSON rows, chunked). */
 export async function loadTopology(pool: pg.Pool, scale: TopologyScale): Promise<number> {

@@ -24,7 +24,12 @@ export class NbFixture {
   }
 
   insert<T extends NbTable>(table: T, row: Partial_<NbRows[T]>, name?: string): NbRows[T] {
-    const full = { ...DEFAULTS[table], uuid: this.uuid(), external_ids: {}, ...row } as unknown as NbRows[T];
+    const full = {
+      ...DEFAULTS[table],
+      uuid: this.uuid(),
+      external_ids: {},
+      ...row,
+    } as unknown as NbRows[T];
     this.model.apply({ table, op: 'insert', row: full as unknown as Record<string, unknown> });
     if (name) this.byName.set(name, (full as { uuid: string }).uuid);
     return full;
@@ -55,27 +60,62 @@ export class NbFixture {
     return this.insert('logical_router', { name, ...extra }, name);
   }
 
-  routerPort(lr: string, name: string, mac: string, networks: string[], extra: Partial_<NbRows['logical_router_port']> = {}) {
-    return this.insert('logical_router_port', { name, router_uuid: this.id(lr), mac, networks, ...extra }, name);
+  routerPort(
+    lr: string,
+    name: string,
+    mac: string,
+    networks: string[],
+    extra: Partial_<NbRows['logical_router_port']> = {},
+  ) {
+    return this.insert(
+      'logical_router_port',
+      { name, router_uuid: this.id(lr), mac, networks, ...extra },
+      name,
+    );
   }
 
   /** Joins router port `lrp` to switch `sw` with a "router" type switch port named `lsp`. */
   connect(sw: string, lsp: string, lrp: string) {
-    return this.port(sw, lsp, { type: 'router', addresses: ['router'], options: { 'router-port': lrp } });
+    return this.port(sw, lsp, {
+      type: 'router',
+      addresses: ['router'],
+      options: { 'router-port': lrp },
+    });
   }
 
-  route(lr: string, prefix: string, nexthop: string, extra: Partial_<NbRows['logical_router_static_route']> = {}) {
-    return this.insert('logical_router_static_route', { router_uuid: this.id(lr), ip_prefix: prefix, nexthop, ...extra });
+  route(
+    lr: string,
+    prefix: string,
+    nexthop: string,
+    extra: Partial_<NbRows['logical_router_static_route']> = {},
+  ) {
+    return this.insert('logical_router_static_route', {
+      router_uuid: this.id(lr),
+      ip_prefix: prefix,
+      nexthop,
+      ...extra,
+    });
   }
 
-  acl(owner: { switch: string } | { portGroup: string }, direction: 'from-lport' | 'to-lport', priority: number, match: string, action: NbRows['acl']['action'], extra: Partial_<NbRows['acl']> = {}) {
-    const ownerCols = 'switch' in owner ? { switch_uuid: this.id(owner.switch) } : { port_group_uuid: this.id(owner.portGroup) };
+  acl(
+    owner: { switch: string } | { portGroup: string },
+    direction: 'from-lport' | 'to-lport',
+    priority: number,
+    match: string,
+    action: NbRows['acl']['action'],
+    extra: Partial_<NbRows['acl']> = {},
+  ) {
+    const ownerCols =
+      'switch' in owner
+        ? { switch_uuid: this.id(owner.switch) }
+        : { port_group_uuid: this.id(owner.portGroup) };
     return this.insert('acl', { ...ownerCols, direction, priority, match, action, ...extra });
   }
 
   portGroup(name: string, ports: string[]) {
     const pg = this.insert('port_group', { name }, name);
-    for (const p of ports) this.insert('port_group_port', { port_group_uuid: pg.uuid, port_uuid: this.id(p) });
+    for (const p of ports)
+      this.insert('port_group_port', { port_group_uuid: pg.uuid, port_uuid: this.id(p) });
     return pg;
   }
 
@@ -86,19 +126,72 @@ export class NbFixture {
 
 const map = {};
 const DEFAULTS: { [T in NbTable]: Record<string, unknown> } = {
-  nb_global: { name: '', nb_cfg: 0, nb_cfg_timestamp: 0, sb_cfg: 0, sb_cfg_timestamp: 0, hv_cfg: 0, hv_cfg_timestamp: 0, options: map },
+  nb_global: {
+    name: '',
+    nb_cfg: 0,
+    nb_cfg_timestamp: 0,
+    sb_cfg: 0,
+    sb_cfg_timestamp: 0,
+    hv_cfg: 0,
+    hv_cfg_timestamp: 0,
+    options: map,
+  },
   logical_switch: { revision: 0, name: '', other_config: map },
-  logical_switch_port: { revision: 0, type: '', addresses: [], dynamic_addresses: null, port_security: [], options: map, enabled: null, up: null, parent_name: null, tag_request: null, tag: null, dhcpv4_options: null, dhcpv6_options: null },
+  logical_switch_port: {
+    revision: 0,
+    type: '',
+    addresses: [],
+    dynamic_addresses: null,
+    port_security: [],
+    options: map,
+    enabled: null,
+    up: null,
+    parent_name: null,
+    tag_request: null,
+    tag: null,
+    dhcpv4_options: null,
+    dhcpv6_options: null,
+  },
   logical_router: { revision: 0, name: '', enabled: null, options: map },
   logical_router_port: { revision: 0, peer: null, enabled: null, options: map },
   gateway_chassis: { priority: 0, options: map },
-  logical_router_static_route: { revision: 0, route_table: '', output_port: null, policy: null, options: map },
+  logical_router_static_route: {
+    revision: 0,
+    route_table: '',
+    output_port: null,
+    policy: null,
+    options: map,
+  },
   port_group: { revision: 0 },
   port_group_port: {},
   address_set: { revision: 0, addresses: [] },
-  acl: { revision: 0, switch_uuid: null, port_group_uuid: null, name: null, log: false, severity: null, meter: null, label: 0, tier: 0, options: map },
-  nat: { revision: 0, external_mac: null, external_port_range: null, logical_port: null, options: map },
-  load_balancer: { revision: 0, name: '', vips: map, protocol: null, selection_fields: [], options: map },
+  acl: {
+    revision: 0,
+    switch_uuid: null,
+    port_group_uuid: null,
+    name: null,
+    log: false,
+    severity: null,
+    meter: null,
+    label: 0,
+    tier: 0,
+    options: map,
+  },
+  nat: {
+    revision: 0,
+    external_mac: null,
+    external_port_range: null,
+    logical_port: null,
+    options: map,
+  },
+  load_balancer: {
+    revision: 0,
+    name: '',
+    vips: map,
+    protocol: null,
+    selection_fields: [],
+    options: map,
+  },
   logical_switch_load_balancer: {},
   logical_router_load_balancer: {},
   dhcp_options: { options: map },

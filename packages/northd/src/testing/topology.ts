@@ -13,9 +13,30 @@ export interface TopologyScale {
 
 /** The three scales of the northd benchmark (issue 4). */
 export const SCALES: readonly TopologyScale[] = [
-  { name: 'small', switches: 10, portsPerSwitch: 10, routers: 2, switchesPerRouter: 5, aclsPerSwitch: 5 },
-  { name: 'medium', switches: 100, portsPerSwitch: 20, routers: 20, switchesPerRouter: 5, aclsPerSwitch: 5 },
-  { name: 'large', switches: 1000, portsPerSwitch: 20, routers: 200, switchesPerRouter: 5, aclsPerSwitch: 5 },
+  {
+    name: 'small',
+    switches: 10,
+    portsPerSwitch: 10,
+    routers: 2,
+    switchesPerRouter: 5,
+    aclsPerSwitch: 5,
+  },
+  {
+    name: 'medium',
+    switches: 100,
+    portsPerSwitch: 20,
+    routers: 20,
+    switchesPerRouter: 5,
+    aclsPerSwitch: 5,
+  },
+  {
+    name: 'large',
+    switches: 1000,
+    portsPerSwitch: 20,
+    routers: 200,
+    switchesPerRouter: 5,
+    aclsPerSwitch: 5,
+  },
 ];
 
 type Rows = { [T in keyof NbRows]?: Array<Partial<NbRows[T]>> };
@@ -40,7 +61,20 @@ export function vmPort(s: number, p: number) {
  * consecutive switches (router port 10.s.254/24 on switch s) with a default route.
  */
 export function generateTopology(scale: TopologyScale): Rows {
-  const rows: Required<Pick<Rows, 'logical_switch' | 'logical_switch_port' | 'logical_router' | 'logical_router_port' | 'logical_router_static_route' | 'port_group' | 'port_group_port' | 'address_set' | 'acl'>> = {
+  const rows: Required<
+    Pick<
+      Rows,
+      | 'logical_switch'
+      | 'logical_switch_port'
+      | 'logical_router'
+      | 'logical_router_port'
+      | 'logical_router_static_route'
+      | 'port_group'
+      | 'port_group_port'
+      | 'address_set'
+      | 'acl'
+    >
+  > = {
     logical_switch: [],
     logical_switch_port: [],
     logical_router: [],
@@ -61,7 +95,13 @@ export function generateTopology(scale: TopologyScale): Rows {
     for (let p = 0; p < scale.portsPerSwitch; p++) {
       const vm = vmPort(s, p);
       const lsp = topoUuid(2, s * 1000 + p);
-      rows.logical_switch_port.push({ uuid: lsp, name: vm.name, switch_uuid: ls, addresses: [vm.address], port_security: [vm.address] });
+      rows.logical_switch_port.push({
+        uuid: lsp,
+        name: vm.name,
+        switch_uuid: ls,
+        addresses: [vm.address],
+        port_security: [vm.address],
+      });
       rows.port_group_port.push({ port_group_uuid: pg, port_uuid: lsp });
       ips.push(vm.ip);
     }
@@ -74,7 +114,14 @@ export function generateTopology(scale: TopologyScale): Rows {
       ['from-lport', 1000, `inport == @pg_ls${s} && udp && udp.dst == 53`, 'allow'],
     ];
     for (const [direction, priority, match, action] of acls.slice(0, scale.aclsPerSwitch)) {
-      rows.acl.push({ uuid: topoUuid(5, aclN++), port_group_uuid: pg, direction, priority, match, action });
+      rows.acl.push({
+        uuid: topoUuid(5, aclN++),
+        port_group_uuid: pg,
+        direction,
+        priority,
+        match,
+        action,
+      });
     }
   }
   for (let r = 0; r < scale.routers; r++) {
@@ -85,7 +132,13 @@ export function generateTopology(scale: TopologyScale): Rows {
       if (s >= scale.switches) break;
       const lrp = `lr${r}-ls${s}`;
       const mac = `0a:ff:${hex(r >> 8, 2)}:${hex(r & 255, 2)}:${hex(s >> 8, 2)}:${hex(s & 255, 2)}`;
-      rows.logical_router_port.push({ uuid: topoUuid(7, s), name: lrp, router_uuid: lr, mac, networks: [`10.${s >> 8}.${s & 255}.254/24`] });
+      rows.logical_router_port.push({
+        uuid: topoUuid(7, s),
+        name: lrp,
+        router_uuid: lr,
+        mac,
+        networks: [`10.${s >> 8}.${s & 255}.254/24`],
+      });
       rows.logical_switch_port.push({
         uuid: topoUuid(8, s),
         name: `ls${s}-lr${r}`,
@@ -95,7 +148,12 @@ export function generateTopology(scale: TopologyScale): Rows {
         options: { 'router-port': lrp },
       });
     }
-    rows.logical_router_static_route.push({ uuid: topoUuid(9, r), router_uuid: lr, ip_prefix: '0.0.0.0/0', nexthop: `10.${(r * scale.switchesPerRouter) >> 8}.${(r * scale.switchesPerRouter) & 255}.1` });
+    rows.logical_router_static_route.push({
+      uuid: topoUuid(9, r),
+      router_uuid: lr,
+      ip_prefix: '0.0.0.0/0',
+      nexthop: `10.${(r * scale.switchesPerRouter) >> 8}.${(r * scale.switchesPerRouter) & 255}.1`,
+    });
   }
   return rows;
 }
