@@ -35,5 +35,8 @@ export {
   type SyncReport,
 } from './daemon/controller.js';
 export { type LoadedView, loadView } from './daemon/load-view.js';
+export { loadSbRows } from './daemon/sb-rows.js';
 export { TunnelMux } from './daemon/tunnel-mux.js';
+export { type RowChange, SbViewModel, VIEW_TABLES } from './view/sb-view-model.js';
+export { formatFlow, formatFlows } from './compile/format-flow.js';
 export { handlePunt, type LearntBinding, type PuntEffect, restoreMetadata } from './pinctrl/handle-punt.js';

@@ -32,7 +32,8 @@ import {
 import type { LocalContext, SbView } from '../compile/sb-view.js';
 import { ZoneAllocator } from '../compile/zones.js';
 import { handlePunt, type LearntBinding } from '../pinctrl/handle-punt.js';
-import { loadView } from './load-view.js';
+import { SbViewModel, VIEW_TABLES } from '../view/sb-view-model.js';
+import { loadSbRows } from './sb-rows.js';
 import { TunnelMux } from './tunnel-mux.js';
 
 export interface ControllerOptions {
@@ -87,21 +88,7 @@ export interface ControllerHandle {
   current(): CompileResult | undefined;
 }
 
-const FEED_TABLES = new Set([
-  'datapath_binding',
-  'port_binding',
-  'logical_flow',
-  'logical_dp_group',
-  'logical_dp_group_datapath',
-  'multicast_group',
-  'multicast_group_port',
-  'mac_binding',
-  'chassis',
-  'encap',
-  'address_set',
-  'port_group',
-  'sb_global',
-]);
+const FEED_TABLES = new Set<string>(VIEW_TABLES);
 
 interface TunnelState {
   mux: TunnelMux | undefined;
@@ -125,6 +112,7 @@ class Controller {
   private installed: InstalledState = nothingInstalled;
   private generation = 1;
   private firstInstall = true;
+  private model = new SbViewModel();
   private view: SbView | undefined;
   private result: CompileResult | undefined;
   private seq = 0;
@@ -192,6 +180,7 @@ class Controller {
         encaps: [{ type: 'geneve', ip: this.opts.encapIp }],
       });
       this.generation = this.freshGeneration();
+      await this.reload();
       this.unsubscribe = dp.onPacketIn((pin) => this.onPacketIn(pin));
       this.syncing = this.sync();
       await this.syncing;
@@ -209,12 +198,16 @@ class Controller {
         },
         async (read) => {
           if (read.kind === 'resync') {
+            await this.reload();
             this.kick();
             while (this.syncing) await this.syncing;
             return this.seq;
           }
-          const relevant = read.commits.some((cm) => cm.changes.some((ch) => FEED_TABLES.has(ch.table)));
-          if (relevant) this.kick();
+          const changes = read.commits.flatMap((cm) => cm.changes.filter((ch) => FEED_TABLES.has(ch.table)));
+          if (changes.length > 0) {
+            this.model.apply(changes);
+            this.kick();
+          }
           return undefined;
         },
       );
@@ -265,13 +258,23 @@ class Controller {
     })();
   }
 
+  /** Reads SB afresh (at start, and when the feed no longer holds what follows our cursor). */
+  private async reload(): Promise<void> {
+    const { seq, rows } = await loadSbRows(this.pool);
+    const model = new SbViewModel();
+    model.apply(rows);
+    this.model = model;
+    this.seq = seq;
+  }
+
   private async sync(): Promise<void> {
     const me = this.opts.chassis;
     const dp = this.opts.datapath;
     const localPorts = new Map(this.localPorts);
-    const loaded = await loadView(this.sb, me, localPorts);
-    this.seq = loaded.seq;
-    const view = loaded.view;
+    // The model changes under us while we wait for the database: work on copies of what we read later.
+    const live = this.model.view();
+    const nbCfg = this.model.nbCfg;
+    const view: SbView = { ...live, ports: new Map(live.ports), macBindings: new Map(live.macBindings) };
     this.view = view;
     const tunnels = await this.ensureTunnels(view);
     const cx: LocalContext = { chassis: me, localPorts, tunnels, zones: this.zones.assign(view, { chassis: me, localPorts }) };
@@ -300,12 +303,12 @@ class Controller {
     for (const p of result.problems.slice(0, 5)) this.log.warn({ flow: p.flow }, `controller: ${p.problem}`);
 
     await this.updateBindings(view, localPorts);
-    if (loaded.nbCfg !== this.reportedNbCfg) {
-      await this.sb.chassis.setNbCfg(me, loaded.nbCfg, this.now());
-      this.reportedNbCfg = loaded.nbCfg;
+    if (nbCfg !== this.reportedNbCfg) {
+      await this.sb.chassis.setNbCfg(me, nbCfg, this.now());
+      this.reportedNbCfg = nbCfg;
     }
     this.opts.onSync?.({
-      nbCfg: loaded.nbCfg,
+      nbCfg,
       flows: result.flows.size,
       added: plan.added,
       changed: plan.changed,

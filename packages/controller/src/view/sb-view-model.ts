@@ -1,0 +1,251 @@
+// The SB rows a controller follows, kept up to date from the change feed (pure: row changes in,
+// SbView out). Rows arrive as the feed records them (to_jsonb of the row); link tables
+// (multicast_group_port, logical_dp_group_datapath) as pairs. View objects of rows that did not
+// change are kept, so the compiler sees the same objects from one update to the next.
+
+import type { SbView, ViewChassis, ViewDatapath, ViewFlow, ViewMacBinding, ViewMulticastGroup, ViewPort } from '../compile/sb-view.js';
+
+/** One row change, in the change feed's shape. */
+export interface RowChange {
+  readonly table: string;
+  readonly op: 'insert' | 'update' | 'delete';
+  readonly row: Record<string, unknown>;
+}
+
+/** The tables a controller reads. */
+export const VIEW_TABLES = [
+  'sb_global',
+  'chassis',
+  'encap',
+  'datapath_binding',
+  'port_binding',
+  'logical_dp_group',
+  'logical_dp_group_datapath',
+  'logical_flow',
+  'multicast_group',
+  'multicast_group_port',
+  'mac_binding',
+  'address_set',
+  'port_group',
+] as const;
+
+type Row = Record<string, unknown>;
+const str = (r: Row, k: string) => (typeof r[k] === 'string' ? (r[k] as string) : '');
+const num = (r: Row, k: string) => Number(r[k] ?? 0);
+const map = (r: Row, k: string) => (r[k] && typeof r[k] === 'object' ? (r[k] as Record<string, string>) : {});
+const list = (r: Row, k: string) => (Array.isArray(r[k]) ? (r[k] as string[]) : []);
+/** inet values read back without a host prefix length. */
+const ip = (r: Row, k: string) => str(r, k).replace(/\/(32|128)$/, '');
+
+function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  let s = m.get(k);
+  if (!s) m.set(k, (s = new Set()));
+  s.add(v);
+}
+
+export class SbViewModel {
+  nbCfg = 0;
+  private readonly datapaths = new Map<string, ViewDatapath>();
+  private readonly ports = new Map<string, ViewPort>();
+  /** Port uuid → chassis uuid (names are resolved through chassisNames). */
+  private readonly portChassis = new Map<string, string>();
+  private readonly chassisNames = new Map<string, string>();
+  private readonly encaps = new Map<string, { chassis: string; type: ViewChassis['encaps'][number]['type']; ip: string }>();
+  private chassisView: Map<string, ViewChassis> | undefined;
+  private readonly flowRows = new Map<string, Row>();
+  private readonly flows = new Map<string, ViewFlow>();
+  private readonly groupMembers = new Map<string, Set<string>>();
+  private readonly flowsOfGroup = new Map<string, Set<string>>();
+  private readonly groupOfFlow = new Map<string, string>();
+  /** Port uuid → multicast groups it belongs to. */
+  private readonly groupsOfPort = new Map<string, Set<string>>();
+  private readonly mcRows = new Map<string, Row>();
+  private readonly mcMembers = new Map<string, Set<string>>();
+  private readonly multicastGroups = new Map<string, ViewMulticastGroup>();
+  private readonly macBindings = new Map<string, ViewMacBinding>();
+  private readonly addressSets = new Map<string, readonly string[]>();
+  private readonly addressSetNames = new Map<string, string>();
+  private readonly portGroups = new Map<string, readonly string[]>();
+  private readonly portGroupNames = new Map<string, string>();
+
+  apply(changes: Iterable<RowChange>): void {
+    const dirtyFlows = new Set<string>();
+    const dirtyGroups = new Set<string>();
+    let chassisChanged = false;
+    for (const c of changes) {
+      const r = c.row;
+      const del = c.op === 'delete';
+      const uuid = str(r, 'uuid');
+      switch (c.table) {
+        case 'sb_global':
+          if (!del) this.nbCfg = num(r, 'nb_cfg');
+          break;
+        case 'chassis':
+          if (del) this.chassisNames.delete(uuid);
+          else this.chassisNames.set(uuid, str(r, 'name'));
+          chassisChanged = true;
+          break;
+        case 'encap':
+          if (del) this.encaps.delete(uuid);
+          else this.encaps.set(uuid, { chassis: str(r, 'chassis_name'), type: str(r, 'type') as 'geneve', ip: ip(r, 'ip') });
+          this.chassisView = undefined;
+          break;
+        case 'datapath_binding':
+          if (del) this.datapaths.delete(uuid);
+          else {
+            const kind = str(r, 'type') === 'logical-router' ? 'router' : 'switch';
+            this.datapaths.set(uuid, { uuid, key: num(r, 'tunnel_key'), kind, name: map(r, 'external_ids').name ?? uuid });
+          }
+          break;
+        case 'port_binding':
+          if (del) {
+            this.ports.delete(uuid);
+            this.portChassis.delete(uuid);
+          } else {
+            const ch = typeof r.chassis === 'string' ? r.chassis : undefined;
+            if (ch) this.portChassis.set(uuid, ch);
+            else this.portChassis.delete(uuid);
+            this.ports.set(uuid, {
+              uuid,
+              name: str(r, 'logical_port'),
+              datapath: str(r, 'datapath'),
+              key: num(r, 'tunnel_key'),
+              type: str(r, 'type'),
+              options: map(r, 'options'),
+              chassis: ch ? (this.chassisNames.get(ch) ?? null) : null,
+            });
+          }
+          for (const g of this.groupsOfPort.get(uuid) ?? []) dirtyGroups.add(g);
+          break;
+        case 'logical_dp_group':
+          if (del) this.groupMembers.delete(uuid);
+          break;
+        case 'logical_dp_group_datapath': {
+          const g = str(r, 'dp_group');
+          if (del) this.groupMembers.get(g)?.delete(str(r, 'datapath'));
+          else addTo(this.groupMembers, g, str(r, 'datapath'));
+          for (const f of this.flowsOfGroup.get(g) ?? []) dirtyFlows.add(f);
+          break;
+        }
+        case 'logical_flow':
+          if (del) this.flowRows.delete(uuid);
+          else this.flowRows.set(uuid, r);
+          dirtyFlows.add(uuid);
+          break;
+        case 'multicast_group':
+          if (del) {
+            this.mcRows.delete(uuid);
+            this.mcMembers.delete(uuid);
+          } else this.mcRows.set(uuid, r);
+          dirtyGroups.add(uuid);
+          break;
+        case 'multicast_group_port': {
+          const g = str(r, 'multicast_group');
+          const p = str(r, 'port_binding');
+          if (del) {
+            this.mcMembers.get(g)?.delete(p);
+            this.groupsOfPort.get(p)?.delete(g);
+          } else {
+            addTo(this.mcMembers, g, p);
+            addTo(this.groupsOfPort, p, g);
+          }
+          dirtyGroups.add(g);
+          break;
+        }
+        case 'mac_binding':
+          if (del) this.macBindings.delete(uuid);
+          else {
+            this.macBindings.set(uuid, { uuid, datapath: str(r, 'datapath'), logicalPort: str(r, 'logical_port'), ip: ip(r, 'ip'), mac: str(r, 'mac') });
+          }
+          break;
+        case 'address_set':
+        case 'port_group': {
+          const [sets, names] = c.table === 'address_set' ? [this.addressSets, this.addressSetNames] : [this.portGroups, this.portGroupNames];
+          const old = names.get(uuid);
+          if (old !== undefined) sets.delete(old);
+          if (del) names.delete(uuid);
+          else {
+            names.set(uuid, str(r, 'name'));
+            sets.set(str(r, 'name'), list(r, c.table === 'address_set' ? 'addresses' : 'ports'));
+          }
+          break;
+        }
+      }
+    }
+    if (chassisChanged) {
+      this.chassisView = undefined;
+      for (const [uuid, p] of this.ports) {
+        const ch = this.portChassis.get(uuid);
+        const name = ch ? (this.chassisNames.get(ch) ?? null) : null;
+        if (name !== p.chassis) this.ports.set(uuid, { ...p, chassis: name });
+      }
+    }
+    for (const f of dirtyFlows) this.refreshFlow(f);
+    for (const g of dirtyGroups) this.refreshGroup(g);
+  }
+
+  private refreshFlow(uuid: string): void {
+    const r = this.flowRows.get(uuid);
+    const oldGroup = this.groupOfFlow.get(uuid);
+    if (oldGroup !== undefined) {
+      this.flowsOfGroup.get(oldGroup)?.delete(uuid);
+      this.groupOfFlow.delete(uuid);
+    }
+    if (!r) {
+      this.flows.delete(uuid);
+      return;
+    }
+    let dps: string[];
+    if (typeof r.logical_datapath === 'string') dps = [r.logical_datapath];
+    else {
+      const g = str(r, 'logical_dp_group');
+      addTo(this.flowsOfGroup, g, uuid);
+      this.groupOfFlow.set(uuid, g);
+      dps = [...(this.groupMembers.get(g) ?? [])].sort();
+    }
+    this.flows.set(uuid, {
+      uuid,
+      datapaths: dps,
+      pipeline: str(r, 'pipeline') === 'egress' ? 'egress' : 'ingress',
+      tableId: num(r, 'table_id'),
+      priority: num(r, 'priority'),
+      match: str(r, 'match'),
+      actions: str(r, 'actions'),
+      stage: str(r, 'stage'),
+    });
+  }
+
+  private refreshGroup(uuid: string): void {
+    const r = this.mcRows.get(uuid);
+    if (!r) {
+      this.multicastGroups.delete(uuid);
+      return;
+    }
+    const ports = [...(this.mcMembers.get(uuid) ?? [])]
+      .map((p) => this.ports.get(p)?.name)
+      .filter((n): n is string => n !== undefined)
+      .sort();
+    this.multicastGroups.set(uuid, { uuid, datapath: str(r, 'datapath'), name: str(r, 'name'), key: num(r, 'tunnel_key'), ports });
+  }
+
+  view(): SbView {
+    if (!this.chassisView) {
+      const v = new Map<string, ViewChassis>();
+      for (const name of [...this.chassisNames.values()].sort()) {
+        const encaps = [...this.encaps.values()].filter((e) => e.chassis === name).map((e) => ({ type: e.type, ip: e.ip }));
+        v.set(name, { name, encaps });
+      }
+      this.chassisView = v;
+    }
+    return {
+      datapaths: this.datapaths,
+      ports: this.ports,
+      multicastGroups: this.multicastGroups,
+      flows: this.flows,
+      macBindings: this.macBindings,
+      chassis: this.chassisView,
+      addressSets: this.addressSets,
+      portGroups: this.portGroups,
+    };
+  }
+}
