@@ -41,9 +41,10 @@ export async function syncChassisReports(
       );
     }
   };
-  await sync();
+  // The cursor first, then the sync: a commit landing in between is then both seen and re-read.
   const cursor = (await sbPool.query<{ last_seq: number }>('SELECT last_seq FROM sb.feed_state'))
     .rows[0]!.last_seq;
+  await sync();
   await followFeed(
     { url: sbUrl, pool: sbPool, schema: 'sb', channel: 'ovn_sb_changes', cursor, signal },
     async (read) => {
