@@ -96,11 +96,12 @@ async function runActive(
     const writeMs = performance.now() - t0;
     // Diagnostics before sb_cfg, so that whoever waited for sb_cfg (nbctl --wait=sb) sees them.
     await diagnostics.write(nbPool, delta);
+    // Reported before sb_cfg moves, so that whoever waits on sb_cfg also sees the report.
+    opts.onWrite?.({ nbCfg, full: delta.full, stats, engineMs, writeMs });
     await nbPool.query(
       'UPDATE nb.nb_global SET sb_cfg = $1, sb_cfg_timestamp = $2 WHERE sb_cfg <> $1',
       [nbCfg, Date.now()],
     );
-    opts.onWrite?.({ nbCfg, full: delta.full, stats, engineMs, writeMs });
     if (delta.full || stats.flowsInserted + stats.flowsDeleted > 1000) {
       log.info(
         { nbCfg, ...stats, engineMs: Math.round(engineMs), writeMs: Math.round(writeMs) },
