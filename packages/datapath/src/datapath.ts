@@ -563,9 +563,22 @@ export class Datapath implements DatapathControl {
     });
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       const recirc = p.key[K.K_RECIRC]!;
+      const at = events.length;
       last = translator.translate(p.key, { kind: 'table', table: recirc ? recirc - 1 : 0 }, events);
+      const wc = last.wc;
+      const masked = new Uint32Array(K.KEY_WORDS);
+      for (let i = 0; i < K.KEY_WORDS; i++) masked[i] = (p.key[i]! & wc[i]!) >>> 0;
+      const megaflow: TraceEvent = {
+        kind: 'megaflow',
+        depth: 0,
+        match: formatMatch({ value: masked, mask: wc }),
+      };
       p.recirc = false;
       for (const op of last.ops) op(p);
+      // Place it before the recirculation line of this pass, if any.
+      const rec = events.findIndex((ev, i) => i >= at && ev.kind === 'recirc');
+      if (rec >= 0) events.splice(rec, 0, megaflow);
+      else events.push(megaflow);
       if (!p.recirc) break;
     }
     const outputs = p.traceOutputs;

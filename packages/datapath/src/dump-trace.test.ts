@@ -70,12 +70,16 @@ describe('dump-flows and trace text', () => {
       '        -> output to port 2',
       '    output:3',
       '    -> output to port 3',
+      // The outcome depended on in_port (table 0's mask) and on reg0 (written, then matched).
+      'Megaflow: in_port=1,reg0=0x0',
     ]);
     expect(t.outputs.map((o) => o.port)).toEqual([2, 3]);
     expect(t.dropReason).toBeUndefined();
     expect(dp.flowStats().every((f) => f.packets === 0)).toBe(true);
     const miss = dp.trace(tcp4(), 2);
-    expect(miss.text).toBe('0. No match.\n    -> drop: no flow matched in table 0');
+    expect(miss.text).toBe(
+      '0. No match.\n    -> drop: no flow matched in table 0\nMegaflow: in_port=2',
+    );
     expect(miss.dropReason).toBe('no flow matched in table 0');
   });
 

@@ -178,7 +178,7 @@ export function formatMatch(m: CompiledMatch): string {
   const tmpM = m.mask;
   for (const name of DISPLAY) {
     if (name === 'recirc') {
-      if (tmpM[K.K_RECIRC]) parts.push(`recirc_table=${tmpV[K.K_RECIRC]! - 1}`);
+      if (tmpM[K.K_RECIRC] && tmpV[K.K_RECIRC]) parts.push(`recirc_table=${tmpV[K.K_RECIRC]! - 1}`);
       continue;
     }
     const shown =

@@ -28,7 +28,9 @@ export type TraceEvent =
       readonly pause: boolean;
     }
   | { readonly kind: 'drop'; readonly depth: number; readonly reason: string }
-  | { readonly kind: 'recirc'; readonly depth: number; readonly table: number };
+  | { readonly kind: 'recirc'; readonly depth: number; readonly table: number }
+  /** The key bits this pass's outcome depended on: the megaflow it would be cached under. */
+  | { readonly kind: 'megaflow'; readonly depth: number; readonly match: string };
 
 export interface TraceFlow {
   readonly cookie: bigint;
@@ -91,6 +93,9 @@ export function formatTrace(events: readonly TraceEvent[]): string {
         break;
       case 'recirc':
         lines.push('', `recirculate to table ${e.table}:`);
+        break;
+      case 'megaflow':
+        lines.push(`${pad}Megaflow: ${e.match || '(any)'}`);
         break;
     }
   }
