@@ -6,11 +6,18 @@ export { type ActionContext, compileActions } from './compile/actions.js';
 export {
   type CompileProblemReport,
   type CompileResult,
-  ControllerCompiler,
   type CompilerStats,
+  ControllerCompiler,
   compileView,
 } from './compile/compiler.js';
-export { type DesiredFlow, type DesiredState, FlowCollector, flowKey, type MaskedBits } from './compile/desired.js';
+export {
+  type DesiredFlow,
+  type DesiredState,
+  FlowCollector,
+  flowKey,
+  type MaskedBits,
+} from './compile/desired.js';
+export { formatFlow, formatFlows } from './compile/format-flow.js';
 export {
   COOKIE_OWNER,
   cookieOf,
@@ -37,6 +44,10 @@ export {
 export { type LoadedView, loadView } from './daemon/load-view.js';
 export { loadSbRows } from './daemon/sb-rows.js';
 export { TunnelMux } from './daemon/tunnel-mux.js';
+export {
+  handlePunt,
+  type LearntBinding,
+  type PuntEffect,
+  restoreMetadata,
+} from './pinctrl/handle-punt.js';
 export { type RowChange, SbViewModel, VIEW_TABLES } from './view/sb-view-model.js';
-export { formatFlow, formatFlows } from './compile/format-flow.js';
-export { handlePunt, type LearntBinding, type PuntEffect, restoreMetadata } from './pinctrl/handle-punt.js';

@@ -24,7 +24,7 @@ import {
   setField,
   swap,
 } from '@ovn-ts/datapath';
-import type { Action as LAction, ActionField, CtZone, IpAddress, SymbolTable } from '@ovn-ts/expr';
+import type { ActionField, CtZone, IpAddress, Action as LAction, SymbolTable } from '@ovn-ts/expr';
 import { CompileProblem, type DpSegment, pairSegments, segmentsOf } from './fields.js';
 import { encodePunt } from './punt.js';
 import type { DatapathKind } from './sb-view.js';
@@ -99,7 +99,13 @@ function segs(f: ActionField, cx: ActionContext): DpSegment[] {
 }
 
 /** Loads a constant into a logical field, segment by segment (a masked constant sets only its bits). */
-function loadConstant(dst: ActionField, value: bigint, cmask: bigint | undefined, cx: ActionContext, out: Action[]): void {
+function loadConstant(
+  dst: ActionField,
+  value: bigint,
+  cmask: bigint | undefined,
+  cx: ActionContext,
+  out: Action[],
+): void {
   for (const s of segs(dst, cx)) {
     const part = (value >> BigInt(s.at)) & mask(s.ref.nBits);
     if (cmask === undefined) {
@@ -125,7 +131,8 @@ function zoneRef(kind: DatapathKind, zone: CtZone | 'commit'): FieldRef {
   return ref(REG.dnatZone, 0, 16);
 }
 
-const ipText = (ip: IpAddress) => (ip.family === 'ipv4' ? formatIp4(Number(ip.value)) : formatIp6(ip.value));
+const ipText = (ip: IpAddress) =>
+  ip.family === 'ipv4' ? formatIp4(Number(ip.value)) : formatIp6(ip.value);
 
 function nextTable(cx: ActionContext): number {
   return physicalTable(cx.pipeline, cx.table + 1);
@@ -198,14 +205,25 @@ function compileAction(a: LAction, cx: ActionContext, out: Action[]): void {
       return;
     case 'ct_nat': {
       const dnat = a.name.startsWith('ct_dnat');
-      const zone = a.name.endsWith('_in_czone') ? zoneRef(cx.kind, 'dnat') : zoneRef(cx.kind, dnat ? 'dnat' : 'snat');
+      const zone = a.name.endsWith('_in_czone')
+        ? zoneRef(cx.kind, 'dnat')
+        : zoneRef(cx.kind, dnat ? 'dnat' : 'snat');
       if (!a.ip) {
         out.push(ct({ zone, table: nextTable(cx), nat: {} }));
         return;
       }
       const ip = ipText(a.ip);
-      const range = a.portRange ? { portMin: a.portRange.lo, portMax: a.portRange.hi ?? a.portRange.lo } : {};
-      out.push(ct({ commit: true, zone, table: nextTable(cx), nat: { kind: dnat ? 'dst' : 'src', ipMin: ip, ipMax: ip, ...range } }));
+      const range = a.portRange
+        ? { portMin: a.portRange.lo, portMax: a.portRange.hi ?? a.portRange.lo }
+        : {};
+      out.push(
+        ct({
+          commit: true,
+          zone,
+          table: nextTable(cx),
+          nat: { kind: dnat ? 'dst' : 'src', ipMin: ip, ipMax: ip, ...range },
+        }),
+      );
       return;
     }
     case 'ct_lb': {
@@ -287,7 +305,12 @@ function compileAction(a: LAction, cx: ActionContext, out: Action[]): void {
   }
 }
 
-function compileNested(name: string, inner: readonly LAction[], cx: ActionContext, out: Action[]): void {
+function compileNested(
+  name: string,
+  inner: readonly LAction[],
+  cx: ActionContext,
+  out: Action[],
+): void {
   if (name === 'clone') {
     out.push(clone(compileActions(inner, cx)));
     return;
@@ -298,26 +321,42 @@ function compileNested(name: string, inner: readonly LAction[], cx: ActionContex
       // The datapath's ct exec() takes constants only: a register copied into the label (an ACL's
       // label) is left out rather than losing the whole flow.
       if (x.kind === 'move') continue;
-      if (x.kind !== 'load' || x.value.kind !== 'integer') throw new CompileProblem('ct_commit { } may only set ct_mark and ct_label');
+      if (x.kind !== 'load' || x.value.kind !== 'integer')
+        throw new CompileProblem('ct_commit { } may only set ct_mark and ct_label');
       for (const s of segs(x.dst, cx)) {
         const part = (x.value.value >> BigInt(s.at)) & mask(s.ref.nBits);
-        const m = x.value.mask === undefined ? mask(s.ref.nBits) : (x.value.mask >> BigInt(s.at)) & mask(s.ref.nBits);
+        const m =
+          x.value.mask === undefined
+            ? mask(s.ref.nBits)
+            : (x.value.mask >> BigInt(s.at)) & mask(s.ref.nBits);
         exec.push(setField(s.ref.field, part << BigInt(s.ref.ofs), m << BigInt(s.ref.ofs)));
       }
     }
-    out.push(ct({ commit: true, zone: zoneRef(cx.kind, 'commit'), ...(exec.length > 0 && { exec }) }));
+    out.push(
+      ct({ commit: true, zone: zoneRef(cx.kind, 'commit'), ...(exec.length > 0 && { exec }) }),
+    );
     return;
   }
   if (GENERATORS.has(name)) {
-    out.push(controller({ userdata: encodePunt({ op: name, actions: compileActions(inner, cx) }) }));
+    out.push(
+      controller({ userdata: encodePunt({ op: name, actions: compileActions(inner, cx) }) }),
+    );
     return;
   }
   throw new CompileProblem(`${name} { } is not supported`);
 }
 
 /** Runs `body` with `field` holding `src`, saving and restoring it around (OVN's encode_get_arp). */
-function withArgument(src: ActionField, dst: ActionField, cx: ActionContext, body: Action[], out: Action[]): Action[] {
-  const same = pairSegments(segs(src, cx), segs(dst, cx)).every(([s, d]) => s.field === d.field && s.ofs === d.ofs);
+function withArgument(
+  src: ActionField,
+  dst: ActionField,
+  cx: ActionContext,
+  body: Action[],
+  out: Action[],
+): Action[] {
+  const same = pairSegments(segs(src, cx), segs(dst, cx)).every(
+    ([s, d]) => s.field === d.field && s.ofs === d.ofs,
+  );
   if (same) return body;
   const saved = segs(dst, cx);
   const pre: Action[] = saved.map((s) => push(s.ref));
@@ -334,7 +373,13 @@ const XXREG0: ActionField = { kind: 'fieldRef', name: 'xxreg0', ofs: 0, nBits: 1
 const ETH_SRC: ActionField = { kind: 'fieldRef', name: 'eth.src', ofs: 0, nBits: 48, width: 48 };
 
 /** get_arp(P, A): outport = P, reg0 = A, eth.dst = 0, then the MAC binding table sets eth.dst. */
-function compileGetMac(port: ActionField, ip: ActionField, v6: boolean, cx: ActionContext, out: Action[]): void {
+function compileGetMac(
+  port: ActionField,
+  ip: ActionField,
+  v6: boolean,
+  cx: ActionContext,
+  out: Action[],
+): void {
   let body: Action[] = [setField('eth_dst', 0n), resubmit(TABLE.MAC_BINDING)];
   body = withArgument(ip, v6 ? XXREG0 : REG0, cx, body, out);
   body = withArgument(port, OUTPORT, cx, body, out);

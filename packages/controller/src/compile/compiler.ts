@@ -9,7 +9,14 @@
 import type { GroupSpec } from '@ovn-ts/datapath';
 import { type DesiredFlow, type DesiredState, FlowCollector, flowKey } from './desired.js';
 import { compileLflow } from './lflow.js';
-import { fixedFlows, groupFlows, isResident, macBindingFlows, portFlows, tunnelIngressFlows } from './physical.js';
+import {
+  fixedFlows,
+  groupFlows,
+  isResident,
+  macBindingFlows,
+  portFlows,
+  tunnelIngressFlows,
+} from './physical.js';
 import type { LocalContext, SbView, ViewDatapath, ViewFlow } from './sb-view.js';
 import { indexView, localDatapaths, type ViewIndex } from './view-index.js';
 
@@ -48,7 +55,8 @@ function flowSig(f: ViewFlow): string {
 /** Everything about a datapath that its logical flows' compilation can depend on. */
 function datapathSig(ix: ViewIndex, cx: LocalContext, dp: ViewDatapath): string {
   const parts = [`${dp.kind}/${dp.key}`];
-  for (const p of ix.portsOf(dp.uuid)) parts.push(`${p.name}=${p.key}${isResident(ix, cx, p.name) ? '*' : ''}`);
+  for (const p of ix.portsOf(dp.uuid))
+    parts.push(`${p.name}=${p.key}${isResident(ix, cx, p.name) ? '*' : ''}`);
   for (const g of ix.groupsOf(dp.uuid)) parts.push(`${g.name}=${g.key}`);
   return parts.sort().join(',');
 }
@@ -86,7 +94,9 @@ export class ControllerCompiler {
     for (const dp of dps) {
       const dpSig = datapathSig(ix, cx, dp);
       let ports: Map<string, bigint> | undefined;
-      const flows = [...ix.flowsOf(dp.uuid)].sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
+      const flows = [...ix.flowsOf(dp.uuid)].sort((a, b) =>
+        a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0,
+      );
       for (const f of flows) {
         const id = `${f.uuid}@${dp.uuid}`;
         const sig = `${flowSig(f)}\u0001${dpSig}\u0001${setSig(f.match)}`;
@@ -108,7 +118,13 @@ export class ControllerCompiler {
     this.cache = next;
 
     for (const fl of physicalFlows(ix, cx, dps)) collector.add(fl);
-    return { flows: collector.flows, groups, datapaths: dps, problems, conflicts: collector.conflicts };
+    return {
+      flows: collector.flows,
+      groups,
+      datapaths: dps,
+      problems,
+      conflicts: collector.conflicts,
+    };
   }
 }
 
@@ -121,12 +137,17 @@ function portKeys(ix: ViewIndex, dp: ViewDatapath): Map<string, bigint> {
   return m;
 }
 
-function physicalFlows(ix: ViewIndex, cx: LocalContext, dps: readonly ViewDatapath[]): DesiredFlow[] {
+function physicalFlows(
+  ix: ViewIndex,
+  cx: LocalContext,
+  dps: readonly ViewDatapath[],
+): DesiredFlow[] {
   const out: DesiredFlow[] = [...fixedFlows(), ...tunnelIngressFlows(cx)];
   for (const dp of dps) {
     const ports = [...ix.portsOf(dp.uuid)].sort((a, b) => a.key - b.key);
     for (const p of ports) out.push(...portFlows(ix, cx, dp, p));
-    for (const g of [...ix.groupsOf(dp.uuid)].sort((a, b) => a.key - b.key)) out.push(...groupFlows(ix, cx, dp, g));
+    for (const g of [...ix.groupsOf(dp.uuid)].sort((a, b) => a.key - b.key))
+      out.push(...groupFlows(ix, cx, dp, g));
     const keyOf = new Map(ports.map((p) => [p.name, p.key]));
     for (const b of [...ix.macBindingsOf(dp.uuid)].sort((a, c) => (a.uuid < c.uuid ? -1 : 1))) {
       const k = keyOf.get(b.logicalPort);

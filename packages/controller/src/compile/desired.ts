@@ -73,9 +73,15 @@ export class FlowCollector {
     }
     if (isConjunctionOnly(old.actions) && isConjunctionOnly(f.actions)) {
       const actions = [...old.actions, ...f.actions].sort((a, b) =>
-        a.kind === 'conjunction' && b.kind === 'conjunction' ? a.id - b.id || a.clause - b.clause : 0,
+        a.kind === 'conjunction' && b.kind === 'conjunction'
+          ? a.id - b.id || a.clause - b.clause
+          : 0,
       );
-      this.flows.set(key, { ...old, actions: dedupe(actions), source: Math.min(old.source, f.source) });
+      this.flows.set(key, {
+        ...old,
+        actions: dedupe(actions),
+        source: Math.min(old.source, f.source),
+      });
       return;
     }
     this.conflicts.push(key);

@@ -27,7 +27,12 @@ function toDp(seg: BaseSegment): DpSegment {
  * Where the bits of a logical (sub)field live in the datapath, least significant first. String
  * fields (inport, outport) are their whole base register. `nBits` 0 means the whole symbol.
  */
-export function segmentsOf(name: string, ofs: number, nBits: number, symtab: SymbolTable = ovnSymbolTable): DpSegment[] {
+export function segmentsOf(
+  name: string,
+  ofs: number,
+  nBits: number,
+  symtab: SymbolTable = ovnSymbolTable,
+): DpSegment[] {
   const s = symtab.get(name);
   if (s?.kind === 'string') {
     const base = symtab.get(s.field);
@@ -43,7 +48,10 @@ export function segmentsOf(name: string, ofs: number, nBits: number, symtab: Sym
  * Pairs the bits of two equally wide segment lists into runs that lie in one datapath field on
  * both sides (a move from xxreg0 to ip6.dst becomes four 32-bit moves).
  */
-export function pairSegments(src: readonly DpSegment[], dst: readonly DpSegment[]): [DpSegment['ref'], DpSegment['ref']][] {
+export function pairSegments(
+  src: readonly DpSegment[],
+  dst: readonly DpSegment[],
+): [DpSegment['ref'], DpSegment['ref']][] {
   const out: [DpSegment['ref'], DpSegment['ref']][] = [];
   let i = 0;
   let j = 0;

@@ -1,5 +1,5 @@
-import fc from 'fast-check';
 import { NbFixture } from '@ovn-ts/northd';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { testUuid, viewFromNorthd } from '../testing/northd-view.js';
 import { type CompileResult, ControllerCompiler, compileView } from './compiler.js';
@@ -34,7 +34,14 @@ const MATCHES = [
   'eth.src == 0a:00:00:00:00:02',
   'ip4.src == $as1 && ip4.dst == $as2',
 ];
-const ACTIONS = ['next;', 'drop;', 'reg0 = 1; next;', 'ct_next;', 'outport = "vm3"; output;', 'arp { eth.dst = ff:ff:ff:ff:ff:ff; output; };'];
+const ACTIONS = [
+  'next;',
+  'drop;',
+  'reg0 = 1; next;',
+  'ct_next;',
+  'outport = "vm3"; output;',
+  'arp { eth.dst = ff:ff:ff:ff:ff:ff; output; };',
+];
 const PORTS = ['vm1', 'vm2', 'vm3'];
 const SWITCHES = ['sw0', 'sw1', 'lr0'];
 
@@ -48,12 +55,29 @@ type Op =
   | { kind: 'macBinding'; ip: number; mac: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('addFlow' as const), dp: fc.nat(2), match: fc.nat(MATCHES.length - 1), actions: fc.nat(ACTIONS.length - 1), priority: fc.nat(3) }),
+  fc.record({
+    kind: fc.constant('addFlow' as const),
+    dp: fc.nat(2),
+    match: fc.nat(MATCHES.length - 1),
+    actions: fc.nat(ACTIONS.length - 1),
+    priority: fc.nat(3),
+  }),
   fc.record({ kind: fc.constant('deleteFlow' as const), i: fc.nat(1000) }),
-  fc.record({ kind: fc.constant('bind' as const), port: fc.nat(2), chassis: fc.constantFrom('hv1' as const, 'hv2' as const, null) }),
+  fc.record({
+    kind: fc.constant('bind' as const),
+    port: fc.nat(2),
+    chassis: fc.constantFrom('hv1' as const, 'hv2' as const, null),
+  }),
   fc.record({ kind: fc.constant('attach' as const), port: fc.nat(2), on: fc.boolean() }),
-  fc.record({ kind: fc.constant('addressSet' as const), name: fc.constantFrom('as1' as const, 'as2' as const), n: fc.nat(4) }),
-  fc.record({ kind: fc.constant('portGroup' as const), ports: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }) }),
+  fc.record({
+    kind: fc.constant('addressSet' as const),
+    name: fc.constantFrom('as1' as const, 'as2' as const),
+    n: fc.nat(4),
+  }),
+  fc.record({
+    kind: fc.constant('portGroup' as const),
+    ports: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+  }),
   fc.record({ kind: fc.constant('macBinding' as const), ip: fc.nat(3), mac: fc.nat(3) }),
 );
 
@@ -70,7 +94,16 @@ function apply(s: State, o: Op): State {
     case 'addFlow': {
       const dp = dpOf(SWITCHES[o.dp]!);
       const uuid = testUuid(0x9000 + s.n, 5);
-      const f: ViewFlow = { uuid, datapaths: [dp.uuid], pipeline: 'ingress', tableId: 3, priority: 100 + o.priority, match: MATCHES[o.match]!, actions: ACTIONS[o.actions]!, stage: 'test' };
+      const f: ViewFlow = {
+        uuid,
+        datapaths: [dp.uuid],
+        pipeline: 'ingress',
+        tableId: 3,
+        priority: 100 + o.priority,
+        match: MATCHES[o.match]!,
+        actions: ACTIONS[o.actions]!,
+        stage: 'test',
+      };
       return { ...s, n: s.n + 1, view: { ...v, flows: new Map([...v.flows, [uuid, f]]) } };
     }
     case 'deleteFlow': {
@@ -81,7 +114,8 @@ function apply(s: State, o: Op): State {
     }
     case 'bind': {
       const ports = new Map(v.ports);
-      for (const [k, p] of ports) if (p.name === PORTS[o.port]) ports.set(k, { ...p, chassis: o.chassis });
+      for (const [k, p] of ports)
+        if (p.name === PORTS[o.port]) ports.set(k, { ...p, chassis: o.chassis });
       return { ...s, view: { ...v, ports } };
     }
     case 'attach': {
@@ -100,14 +134,23 @@ function apply(s: State, o: Op): State {
     }
     case 'macBinding': {
       const uuid = testUuid(0xa000 + o.ip, 6);
-      const row = { uuid, datapath: dpOf('lr0').uuid, logicalPort: 'lr0-sw1', ip: `10.1.0.${10 + o.ip}`, mac: `0a:00:00:00:aa:0${o.mac}` };
+      const row = {
+        uuid,
+        datapath: dpOf('lr0').uuid,
+        logicalPort: 'lr0-sw1',
+        ip: `10.1.0.${10 + o.ip}`,
+        mac: `0a:00:00:00:aa:0${o.mac}`,
+      };
       return { ...s, view: { ...v, macBindings: new Map([...v.macBindings, [uuid, row]]) } };
     }
   }
 }
 
 function comparable(r: CompileResult) {
-  const json = (x: unknown) => JSON.stringify(x, (_k, y) => (typeof y === 'bigint' ? `${y}n` : y instanceof Uint8Array ? [...y] : y));
+  const json = (x: unknown) =>
+    JSON.stringify(x, (_k, y) =>
+      typeof y === 'bigint' ? `${y}n` : y instanceof Uint8Array ? [...y] : y,
+    );
   return {
     flows: [...r.flows].map(([k, f]) => `${k} ${f.source} ${json(f.actions)}`).sort(),
     groups: [...r.groups].map(([id, g]) => `${id} ${json(g)}`).sort(),
@@ -118,8 +161,20 @@ function comparable(r: CompileResult) {
 describe('incremental compile', () => {
   test('equals a full compile after every step of random SB change sequences', () => {
     const start: State = {
-      view: { ...base, addressSets: new Map([['as1', ['10.9.1.1']], ['as2', []]]), portGroups: new Map([['pg1', ['vm2']]]) },
-      cx: { chassis: 'hv1', localPorts: new Map([['vm1', 1]]), tunnels: new Map([['hv2', 9]]), zones: new Map() },
+      view: {
+        ...base,
+        addressSets: new Map([
+          ['as1', ['10.9.1.1']],
+          ['as2', []],
+        ]),
+        portGroups: new Map([['pg1', ['vm2']]]),
+      },
+      cx: {
+        chassis: 'hv1',
+        localPorts: new Map([['vm1', 1]]),
+        tunnels: new Map([['hv2', 9]]),
+        zones: new Map(),
+      },
       n: 0,
     };
     fc.assert(
@@ -129,7 +184,9 @@ describe('incremental compile', () => {
         inc.update(s.view, s.cx);
         for (const o of ops) {
           s = apply(s, o);
-          expect(comparable(inc.update(s.view, s.cx))).toEqual(comparable(compileView(s.view, s.cx)));
+          expect(comparable(inc.update(s.view, s.cx))).toEqual(
+            comparable(compileView(s.view, s.cx)),
+          );
         }
         expect(inc.stats.lflowsReused).toBeGreaterThan(0);
       }),

@@ -24,7 +24,9 @@ export const nothingInstalled: InstalledState = { flows: new Map(), groups: new 
 
 const sigCache = new WeakMap<object, string>();
 const json = (v: unknown) =>
-  JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x));
+  JSON.stringify(v, (_k, x) =>
+    typeof x === 'bigint' ? `${x}n` : x instanceof Uint8Array ? Buffer.from(x).toString('hex') : x,
+  );
 
 /** A comparable text of a value, remembered per object (unchanged flows keep their objects). */
 function sig(o: object): string {
@@ -50,7 +52,12 @@ export interface InstallPlan {
  * `reinstall`, every desired flow is (re)added, which moves it to the new generation (after a
  * restart: the caller then sweeps the older generations).
  */
-export function planInstall(installed: InstalledState, desired: DesiredState, generation: number, reinstall = false): InstallPlan {
+export function planInstall(
+  installed: InstalledState,
+  desired: DesiredState,
+  generation: number,
+  reinstall = false,
+): InstallPlan {
   const mods: FlowMod[] = [];
   let added = 0;
   let changed = 0;
@@ -58,15 +65,27 @@ export function planInstall(installed: InstalledState, desired: DesiredState, ge
   for (const [id, g] of desired.groups) {
     const old = installed.groups.get(id);
     if (!old) mods.push({ kind: 'add_group', group: g });
-    else if (reinstall || (old !== g && sig(old) !== sig(g))) mods.push({ kind: 'modify_group', group: g });
+    else if (reinstall || (old !== g && sig(old) !== sig(g)))
+      mods.push({ kind: 'modify_group', group: g });
   }
   for (const [key, f] of desired.flows) {
     const old = installed.flows.get(key);
-    if (old && !reinstall && (old === f || (old.source === f.source && sig(old.actions) === sig(f.actions)))) continue;
+    if (
+      old &&
+      !reinstall &&
+      (old === f || (old.source === f.source && sig(old.actions) === sig(f.actions)))
+    )
+      continue;
     if (old) changed++;
     else added++;
     mods.push(
-      addFlow({ table: f.table, priority: f.priority, match: f.match, actions: f.actions, cookie: cookieOf(generation, f.source) }),
+      addFlow({
+        table: f.table,
+        priority: f.priority,
+        match: f.match,
+        actions: f.actions,
+        cookie: cookieOf(generation, f.source),
+      }),
     );
   }
   for (const [key, f] of installed.flows) {

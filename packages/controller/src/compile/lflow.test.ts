@@ -45,7 +45,9 @@ describe('logical flow → datapath flows', () => {
     [
       'ports resolve to keys; next goes to the next logical table',
       flow('inport == "vm1" && eth.src == 0a:00:00:00:00:01', 'next;'),
-      ['table=8, priority=100, metadata=0x5,reg14=0x1,eth_src=0a:00:00:00:00:01 actions=resubmit(,9)'],
+      [
+        'table=8, priority=100, metadata=0x5,reg14=0x1,eth_src=0a:00:00:00:00:01 actions=resubmit(,9)',
+      ],
     ],
     [
       'a port group expands; output from egress goes to delivery',
@@ -55,11 +57,7 @@ describe('logical flow → datapath flows', () => {
         'table=71, priority=100, metadata=0x5,reg15=0x2 actions=resubmit(,88)',
       ],
     ],
-    [
-      'an unknown port matches nothing',
-      flow('inport == "nope"', 'next;'),
-      [],
-    ],
+    ['an unknown port matches nothing', flow('inport == "nope"', 'next;'), []],
     [
       'is_chassis_resident holds for ports here only',
       flow('is_chassis_resident("vm1") && !is_chassis_resident("vm2")', 'outport = "vm2"; output;'),
@@ -89,7 +87,9 @@ describe('logical flow → datapath flows', () => {
     [
       'wide registers move in 32-bit pieces',
       flow('ip6', 'xxreg0 = ip6.dst; next;'),
-      ['table=8, priority=100, metadata=0x5,eth_type=0x86dd actions=move:ipv6_dst[0..31]->reg3[0..31],move:ipv6_dst[32..63]->reg2[0..31],move:ipv6_dst[64..95]->reg1[0..31],move:ipv6_dst[96..127]->reg0[0..31],resubmit(,9)'],
+      [
+        'table=8, priority=100, metadata=0x5,eth_type=0x86dd actions=move:ipv6_dst[0..31]->reg3[0..31],move:ipv6_dst[32..63]->reg2[0..31],move:ipv6_dst[64..95]->reg1[0..31],move:ipv6_dst[96..127]->reg0[0..31],resubmit(,9)',
+      ],
     ],
     [
       "ct_next on a switch uses the port's zone (reg13) and continues in the next table",
@@ -107,24 +107,34 @@ describe('logical flow → datapath flows', () => {
     [
       'ct_commit on a router commits in the SNAT zone, setting ct_mark bits',
       flow('ip4', 'ct_commit { ct_mark.blocked = 1; }; next;', { datapaths: ['lr'] }),
-      ['table=8, priority=100, metadata=0x6,eth_type=0x800 actions=ct(commit,zone=reg12[0..15],exec(set_field:0x1/0x1->ct_mark)),resubmit(,9)'],
+      [
+        'table=8, priority=100, metadata=0x6,eth_type=0x800 actions=ct(commit,zone=reg12[0..15],exec(set_field:0x1/0x1->ct_mark)),resubmit(,9)',
+      ],
     ],
     [
       'ct_dnat(IP) commits with NAT in the DNAT zone',
       flow('ip4', 'ct_dnat(10.0.0.9);', { datapaths: ['lr'], tableId: 6 }),
-      ['table=14, priority=100, metadata=0x6,eth_type=0x800 actions=ct(commit,zone=reg11[0..15],table=15,nat(dst=10.0.0.9))'],
+      [
+        'table=14, priority=100, metadata=0x6,eth_type=0x800 actions=ct(commit,zone=reg11[0..15],table=15,nat(dst=10.0.0.9))',
+      ],
     ],
     [
       'get_arp loads the arguments, looks the MAC up and restores them',
       flow('ip4', 'get_arp(outport, ip4.dst); next;', { datapaths: ['lr'] }),
-      ['table=8, priority=100, metadata=0x6,eth_type=0x800 actions=push:reg0[0..31],move:ip_dst[0..31]->reg0[0..31],set_field:00:00:00:00:00:00->eth_dst,resubmit(,90),pop:reg0[0..31],resubmit(,9)'],
+      [
+        'table=8, priority=100, metadata=0x6,eth_type=0x800 actions=push:reg0[0..31],move:ip_dst[0..31]->reg0[0..31],set_field:00:00:00:00:00:00->eth_dst,resubmit(,90),pop:reg0[0..31],resubmit(,9)',
+      ],
     ],
   ])('%s', (_t, f, expected) => {
     expect(compile(f, lr)).toEqual(expected);
   });
 
   test('arp { } punts to the controller with its nested actions compiled', () => {
-    const r = compileLflow(flow('ip4', 'arp { eth.dst = ff:ff:ff:ff:ff:ff; arp.op = 1; output; };'), sw, env);
+    const r = compileLflow(
+      flow('ip4', 'arp { eth.dst = ff:ff:ff:ff:ff:ff; arp.op = 1; output; };'),
+      sw,
+      env,
+    );
     const [f] = r.flows;
     expect(f?.actions).toHaveLength(1);
     const a = f!.actions[0]!;

@@ -53,7 +53,11 @@ function firstConjId(uuid: string): number {
 export function compileLflow(flow: ViewFlow, dp: ViewDatapath, env: LflowEnv): CompiledLflow {
   const symtab = env.symtab ?? ovnSymbolTable;
   const groups = new Map<number, GroupSpec>();
-  const fail = (problem: string): CompiledLflow => ({ flows: [], groups, problem: `${flow.stage} ${flow.uuid}: ${problem}` });
+  const fail = (problem: string): CompiledLflow => ({
+    flows: [],
+    groups,
+    problem: `${flow.stage} ${flow.uuid}: ${problem}`,
+  });
   const parsed = parseActions(flow.actions, {
     symbols: symtab,
     pipeline: flow.pipeline,
@@ -78,7 +82,10 @@ export function compileLflow(flow: ViewFlow, dp: ViewDatapath, env: LflowEnv): C
   const expr = parseExpr(matchWithPrereqs(flow.match, parsed.value.prereqs), env.sets, symtab);
   if (!expr.ok) return fail(`match: ${expr.error.message}`);
   const evalEnv: EvalEnv = { ports: env.ports, isChassisResident: env.isChassisResident };
-  const compiled = compileMatches(expr.value, evalEnv, { symtab, firstConjId: firstConjId(flow.uuid) });
+  const compiled = compileMatches(expr.value, evalEnv, {
+    symtab,
+    firstConjId: firstConjId(flow.uuid),
+  });
   if (!compiled.ok) return fail(`match: ${compiled.error.message}`);
 
   const table = physicalTable(flow.pipeline, flow.tableId);
@@ -92,7 +99,10 @@ export function compileLflow(flow: ViewFlow, dp: ViewDatapath, env: LflowEnv): C
         const name = datapathField(f.field, symtab);
         match[name] = { value: f.value, mask: f.mask };
       }
-      const acts = m.conjunctions.length === 0 ? actions : m.conjunctions.map((c) => conjunction(c.id, c.clause, c.nClauses));
+      const acts =
+        m.conjunctions.length === 0
+          ? actions
+          : m.conjunctions.map((c) => conjunction(c.id, c.clause, c.nClauses));
       flows.push({ table, priority: flow.priority, match, actions: acts, source });
     }
   } catch (e) {
@@ -100,7 +110,13 @@ export function compileLflow(flow: ViewFlow, dp: ViewDatapath, env: LflowEnv): C
     throw e;
   }
   for (const id of compiled.value.conjIds) {
-    flows.push({ table, priority: flow.priority, match: { metadata, conj_id: exact(id, 32) }, actions, source });
+    flows.push({
+      table,
+      priority: flow.priority,
+      match: { metadata, conj_id: exact(id, 32) },
+      actions,
+      source,
+    });
   }
   return { flows, groups };
 }

@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { formatFlows } from './format-flow.js';
-import { fixedFlows, groupFlows, macBindingFlows, portFlows, tunnelIngressFlows } from './physical.js';
+import {
+  fixedFlows,
+  groupFlows,
+  macBindingFlows,
+  portFlows,
+  tunnelIngressFlows,
+} from './physical.js';
 import type { LocalContext, SbView, ViewDatapath, ViewPort } from './sb-view.js';
 import { emptyView } from './sb-view.js';
 import { indexView } from './view-index.js';
@@ -81,7 +87,11 @@ describe('physical flows', () => {
   });
 
   test('a multicast group: local members, one copy per remote chassis, patch members last', () => {
-    const flows = groupFlows(ix, cx, sw, { uuid: '00008000-0000-4000-8000-000000000000', key: 32768, ports: ['vm1', 'vm2', 'sw0-lr0'] });
+    const flows = groupFlows(ix, cx, sw, {
+      uuid: '00008000-0000-4000-8000-000000000000',
+      key: 32768,
+      ports: ['vm1', 'vm2', 'sw0-lr0'],
+    });
     expect(formatFlows(flows)).toEqual([
       'table=54, priority=100, metadata=0x5,reg15=0x8000 actions=set_field:0x5->tun_id,move:reg14[0..14]->tun_metadata0[16..30],load:0x8000->tun_metadata0[0..15],output:20,resubmit(,56),load:0x3->reg15[0..31],load:0xc->reg13[0..15],resubmit(,57)',
       'table=56, priority=100, metadata=0x5,reg15=0x8000 actions=load:0x1->reg15[0..31],load:0xb->reg13[0..15],resubmit(,57),load:0x8000->reg15[0..31]',

@@ -2,7 +2,17 @@
 // ports and tunnels, where a logical output port is (here, on another chassis, through a patch
 // port), multicast fan-out, loopback checks, delivery, and the MAC binding tables.
 
-import { type Action, type FieldRef, load, move, output, resubmit, setField, clone, ctClear } from '@ovn-ts/datapath';
+import {
+  type Action,
+  clone,
+  ctClear,
+  type FieldRef,
+  load,
+  move,
+  output,
+  resubmit,
+  setField,
+} from '@ovn-ts/datapath';
 import { parseIpv4, parseIpv6, parseMac } from '@ovn-ts/expr';
 import { type DesiredFlow, exact, type MaskedBits, uuidSource } from './desired.js';
 import type { LocalContext, ViewDatapath, ViewPort } from './sb-view.js';
@@ -12,7 +22,10 @@ import { patchPeer, type ViewIndex } from './view-index.js';
 const ref = (field: string, ofs: number, nBits: number): FieldRef => ({ field, ofs, nBits });
 const reg = (name: string, bits = 32) => ref(name, 0, bits);
 const dpMatch = (dp: ViewDatapath) => ({ metadata: exact(dp.key, 64) });
-const onFlag = (bit: number, value: number): MaskedBits => ({ value: BigInt(value) << BigInt(bit), mask: 1n << BigInt(bit) });
+const onFlag = (bit: number, value: number): MaskedBits => ({
+  value: BigInt(value) << BigInt(bit),
+  mask: 1n << BigInt(bit),
+});
 
 /** Where a port is, as far as this chassis is concerned. */
 export type PortPlace =
@@ -24,14 +37,17 @@ export type PortPlace =
 
 export function placeOf(ix: ViewIndex, cx: LocalContext, p: ViewPort): PortPlace {
   const ofport = cx.localPorts.get(p.name);
-  if (ofport !== undefined && (p.type === '' || p.type === 'localport' || p.type === 'virtual')) return { kind: 'local', ofport };
+  if (ofport !== undefined && (p.type === '' || p.type === 'localport' || p.type === 'virtual'))
+    return { kind: 'local', ofport };
   if (p.type === 'patch' || (p.type === 'l3gateway' && p.chassis === cx.chassis)) {
     const peer = patchPeer(ix, p);
     return peer ? { kind: 'patch', peer } : { kind: 'none' };
   }
   if (p.type === 'chassisredirect' && p.chassis === cx.chassis) {
     const d = ix.portByName.get(p.options['distributed-port'] ?? '');
-    return d && d.datapath === p.datapath ? { kind: 'redirect-local', distributed: d } : { kind: 'none' };
+    return d && d.datapath === p.datapath
+      ? { kind: 'redirect-local', distributed: d }
+      : { kind: 'none' };
   }
   if (p.chassis && p.chassis !== cx.chassis) {
     const tunnel = cx.tunnels.get(p.chassis);
@@ -71,18 +87,45 @@ function patchActions(ix: ViewIndex, cx: LocalContext, peer: ViewPort): Action[]
   const peerDp = ix.datapath(peer.datapath)!;
   const out: Action[] = [ctClear()];
   for (let i = 0; i < 10; i++) out.push(load(reg(`reg${i}`), 0));
-  out.push(load(reg(REG.flags), 0), load(reg(REG.outport), 0), load(reg(REG.dnatZone), 0), load(reg(REG.snatZone), 0));
+  out.push(
+    load(reg(REG.flags), 0),
+    load(reg(REG.outport), 0),
+    load(reg(REG.dnatZone), 0),
+    load(reg(REG.snatZone), 0),
+  );
   out.push(...zoneLoads(cx, peer, peerDp));
-  out.push(setField('metadata', BigInt(peerDp.key)), load(reg(REG.inport), peer.key), resubmit(TABLE.LOG_INGRESS));
+  out.push(
+    setField('metadata', BigInt(peerDp.key)),
+    load(reg(REG.inport), peer.key),
+    resubmit(TABLE.LOG_INGRESS),
+  );
   return out;
 }
 
 /** Flows that do not depend on the SB contents. */
 export function fixedFlows(): DesiredFlow[] {
   return [
-    { table: TABLE.REMOTE_OUTPUT, priority: 0, match: {}, actions: [resubmit(TABLE.LOCAL_OUTPUT)], source: 0 },
-    { table: TABLE.CHECK_LOOPBACK, priority: 0, match: {}, actions: [resubmit(TABLE.LOG_EGRESS)], source: 0 },
-    { table: TABLE.SAVE_INPORT, priority: 0, match: {}, actions: [resubmit(TABLE.LOG_TO_PHY)], source: 0 },
+    {
+      table: TABLE.REMOTE_OUTPUT,
+      priority: 0,
+      match: {},
+      actions: [resubmit(TABLE.LOCAL_OUTPUT)],
+      source: 0,
+    },
+    {
+      table: TABLE.CHECK_LOOPBACK,
+      priority: 0,
+      match: {},
+      actions: [resubmit(TABLE.LOG_EGRESS)],
+      source: 0,
+    },
+    {
+      table: TABLE.SAVE_INPORT,
+      priority: 0,
+      match: {},
+      actions: [resubmit(TABLE.LOG_TO_PHY)],
+      source: 0,
+    },
     // flags.loopback: forget the in_port so that output to the port the packet came in on is allowed.
     {
       table: TABLE.SAVE_INPORT,
@@ -96,25 +139,37 @@ export function fixedFlows(): DesiredFlow[] {
 
 /** Table 0 for the tunnels: the logical context travels in the VNI and the Geneve option. */
 export function tunnelIngressFlows(cx: LocalContext): DesiredFlow[] {
-  return [...new Set(cx.tunnels.values())].sort((a, b) => a - b).map((ofport) => ({
-    table: TABLE.PHY_TO_LOG,
-    priority: 100,
-    match: { in_port: exact(ofport, 32) },
-    actions: [
-      move(ref('tun_id', 0, 24), ref('metadata', 0, 24)),
-      move(ref('tun_metadata0', 16, 15), ref(REG.inport, 0, 15)),
-      move(ref('tun_metadata0', 0, 16), ref(REG.outport, 0, 16)),
-      resubmit(TABLE.LOCAL_OUTPUT),
-    ],
-    source: 0,
-  }));
+  return [...new Set(cx.tunnels.values())]
+    .sort((a, b) => a - b)
+    .map((ofport) => ({
+      table: TABLE.PHY_TO_LOG,
+      priority: 100,
+      match: { in_port: exact(ofport, 32) },
+      actions: [
+        move(ref('tun_id', 0, 24), ref('metadata', 0, 24)),
+        move(ref('tun_metadata0', 16, 15), ref(REG.inport, 0, 15)),
+        move(ref('tun_metadata0', 0, 16), ref(REG.outport, 0, 16)),
+        resubmit(TABLE.LOCAL_OUTPUT),
+      ],
+      source: 0,
+    }));
 }
 
 /** The physical flows of one port binding of a local datapath. */
-export function portFlows(ix: ViewIndex, cx: LocalContext, dp: ViewDatapath, p: ViewPort): DesiredFlow[] {
+export function portFlows(
+  ix: ViewIndex,
+  cx: LocalContext,
+  dp: ViewDatapath,
+  p: ViewPort,
+): DesiredFlow[] {
   const place = placeOf(ix, cx, p);
   const source = uuidSource(p.uuid);
-  const out = (table: number, match: Record<string, MaskedBits>, actions: Action[], priority = 100): DesiredFlow => ({
+  const out = (
+    table: number,
+    match: Record<string, MaskedBits>,
+    actions: Action[],
+    priority = 100,
+  ): DesiredFlow => ({
     table,
     priority,
     match,
@@ -122,7 +177,11 @@ export function portFlows(ix: ViewIndex, cx: LocalContext, dp: ViewDatapath, p: 
     source,
   });
   const toPort = { ...dpMatch(dp), [REG.outport]: exact(p.key, 32) };
-  const loopback = out(TABLE.CHECK_LOOPBACK, { ...toPort, [REG.inport]: exact(p.key, 32), [REG.flags]: onFlag(FLAG.loopback, 0) }, []);
+  const loopback = out(
+    TABLE.CHECK_LOOPBACK,
+    { ...toPort, [REG.inport]: exact(p.key, 32), [REG.flags]: onFlag(FLAG.loopback, 0) },
+    [],
+  );
   switch (place.kind) {
     case 'local':
       return [
@@ -165,7 +224,12 @@ export function portFlows(ix: ViewIndex, cx: LocalContext, dp: ViewDatapath, p: 
  * runs once, here), then the local members. Copies into another datapath run in clone() but the
  * last, which keeps the number of clones, and so of conntrack recirculations inside clones, low.
  */
-export function groupFlows(ix: ViewIndex, cx: LocalContext, dp: ViewDatapath, g: { uuid: string; key: number; ports: readonly string[] }): DesiredFlow[] {
+export function groupFlows(
+  ix: ViewIndex,
+  cx: LocalContext,
+  dp: ViewDatapath,
+  g: { uuid: string; key: number; ports: readonly string[] },
+): DesiredFlow[] {
   const local: Action[] = [];
   const patches: ViewPort[] = [];
   const chassis = new Set<number>();
@@ -174,7 +238,11 @@ export function groupFlows(ix: ViewIndex, cx: LocalContext, dp: ViewDatapath, g:
     if (!p || p.datapath !== dp.uuid) continue;
     const place = placeOf(ix, cx, p);
     if (place.kind === 'local') {
-      local.push(load(reg(REG.outport), p.key), ...zoneLoads(cx, p, dp), resubmit(TABLE.CHECK_LOOPBACK));
+      local.push(
+        load(reg(REG.outport), p.key),
+        ...zoneLoads(cx, p, dp),
+        resubmit(TABLE.CHECK_LOOPBACK),
+      );
     } else if (place.kind === 'redirect-local') {
       local.push(load(reg(REG.outport), place.distributed.key), resubmit(TABLE.CHECK_LOOPBACK));
     } else if (place.kind === 'patch') {
@@ -187,21 +255,37 @@ export function groupFlows(ix: ViewIndex, cx: LocalContext, dp: ViewDatapath, g:
   const match = { ...dpMatch(dp), [REG.outport]: exact(g.key, 32) };
   const restore = load(reg(REG.outport), g.key);
   const flows: DesiredFlow[] = [];
-  if (local.length > 0) flows.push({ table: TABLE.LOCAL_OUTPUT, priority: 100, match, actions: [...local, restore], source });
+  if (local.length > 0)
+    flows.push({
+      table: TABLE.LOCAL_OUTPUT,
+      priority: 100,
+      match,
+      actions: [...local, restore],
+      source,
+    });
   const remote: Action[] = [];
   for (const t of [...chassis].sort((a, b) => a - b)) remote.push(...tunnelActions(dp, g.key, t));
   if (local.length > 0) remote.push(resubmit(TABLE.LOCAL_OUTPUT));
   patches.forEach((p, i) => {
-    const copy = [load(reg(REG.outport), p.key), ...zoneLoads(cx, p, dp), resubmit(TABLE.CHECK_LOOPBACK)];
+    const copy = [
+      load(reg(REG.outport), p.key),
+      ...zoneLoads(cx, p, dp),
+      resubmit(TABLE.CHECK_LOOPBACK),
+    ];
     if (i < patches.length - 1) remote.push(clone(copy), restore);
     else remote.push(...copy);
   });
-  if (remote.length > 0) flows.push({ table: TABLE.REMOTE_OUTPUT, priority: 100, match, actions: remote, source });
+  if (remote.length > 0)
+    flows.push({ table: TABLE.REMOTE_OUTPUT, priority: 100, match, actions: remote, source });
   return flows;
 }
 
 /** MAC bindings: get_arp (table 90), lookup_arp (table 91), lookup_arp_ip (table 114). */
-export function macBindingFlows(dp: ViewDatapath, b: { uuid: string; logicalPort: string; ip: string; mac: string }, portKey: number): DesiredFlow[] {
+export function macBindingFlows(
+  dp: ViewDatapath,
+  b: { uuid: string; logicalPort: string; ip: string; mac: string },
+  portKey: number,
+): DesiredFlow[] {
   let ipMatch: Record<string, MaskedBits>;
   const v6 = b.ip.includes(':');
   if (!v6) {
@@ -212,7 +296,8 @@ export function macBindingFlows(dp: ViewDatapath, b: { uuid: string; logicalPort
     const v = parseIpv6(b.ip);
     if (v === undefined) return [];
     ipMatch = {};
-    for (let i = 0; i < 4; i++) ipMatch[`reg${i}`] = exact((v >> BigInt(96 - 32 * i)) & 0xffffffffn, 32);
+    for (let i = 0; i < 4; i++)
+      ipMatch[`reg${i}`] = exact((v >> BigInt(96 - 32 * i)) & 0xffffffffn, 32);
   }
   const mac = parseMac(b.mac);
   if (mac === undefined) return [];
@@ -220,8 +305,26 @@ export function macBindingFlows(dp: ViewDatapath, b: { uuid: string; logicalPort
   const md = dpMatch(dp);
   const flag = load(ref(REG.flags, FLAG.lookupMac, 1), 1);
   return [
-    { table: TABLE.MAC_BINDING, priority: 100, match: { ...md, [REG.outport]: exact(portKey, 32), ...ipMatch }, actions: [setField('eth_dst', mac)], source },
-    { table: TABLE.MAC_LOOKUP, priority: 100, match: { ...md, [REG.inport]: exact(portKey, 32), ...ipMatch, eth_src: exact(mac, 48) }, actions: [flag], source },
-    { table: TABLE.MAC_LOOKUP_IP, priority: 100, match: { ...md, [REG.inport]: exact(portKey, 32), ...ipMatch }, actions: [flag], source },
+    {
+      table: TABLE.MAC_BINDING,
+      priority: 100,
+      match: { ...md, [REG.outport]: exact(portKey, 32), ...ipMatch },
+      actions: [setField('eth_dst', mac)],
+      source,
+    },
+    {
+      table: TABLE.MAC_LOOKUP,
+      priority: 100,
+      match: { ...md, [REG.inport]: exact(portKey, 32), ...ipMatch, eth_src: exact(mac, 48) },
+      actions: [flag],
+      source,
+    },
+    {
+      table: TABLE.MAC_LOOKUP_IP,
+      priority: 100,
+      match: { ...md, [REG.inport]: exact(portKey, 32), ...ipMatch },
+      actions: [flag],
+      source,
+    },
   ];
 }

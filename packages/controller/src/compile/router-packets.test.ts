@@ -37,7 +37,11 @@ function harness(fx = topology()) {
 }
 
 const ping = (src: { mac: string; ip: string }, dstMac: string, dstIp: string, ttl = 64) =>
-  buildPacket({ eth: { src: src.mac, dst: dstMac }, ip4: { src: src.ip, dst: dstIp, ttl }, icmp: { type: 8, code: 0, id: 7, seq: 1 } });
+  buildPacket({
+    eth: { src: src.mac, dst: dstMac },
+    ip4: { src: src.ip, dst: dstIp, ttl },
+    icmp: { type: 8, code: 0, id: 7, seq: 1 },
+  });
 
 describe('two switches joined by a router, one chassis', () => {
   test('the router answers ARP for its address through the patch ports', () => {
@@ -45,10 +49,16 @@ describe('two switches joined by a router, one chassis', () => {
     expect(h.result.datapaths.map((d) => d.name).sort()).toEqual(['lr0', 'sw0', 'sw1']);
     expect(h.result.problems).toEqual([]);
     h.send('vm1', [
-      buildPacket({ eth: { src: VM1.mac, dst: 'ff:ff:ff:ff:ff:ff' }, arp: { op: 1, sha: VM1.mac, spa: VM1.ip, tha: '00:00:00:00:00:00', tpa: GW0.ip } }),
+      buildPacket({
+        eth: { src: VM1.mac, dst: 'ff:ff:ff:ff:ff:ff' },
+        arp: { op: 1, sha: VM1.mac, spa: VM1.ip, tha: '00:00:00:00:00:00', tpa: GW0.ip },
+      }),
     ]);
     expect(h.take('vm1')).toEqual([
-      buildPacket({ eth: { src: GW0.mac, dst: VM1.mac }, arp: { op: 2, sha: GW0.mac, spa: GW0.ip, tha: VM1.mac, tpa: VM1.ip } }),
+      buildPacket({
+        eth: { src: GW0.mac, dst: VM1.mac },
+        arp: { op: 2, sha: GW0.mac, spa: GW0.ip, tha: VM1.mac, tpa: VM1.ip },
+      }),
     ]);
   });
 
@@ -58,7 +68,11 @@ describe('two switches joined by a router, one chassis', () => {
     const [reply] = h.take('vm1');
     expect(reply).toBeDefined();
     expect(reply).toEqual(
-      buildPacket({ eth: { src: GW0.mac, dst: VM1.mac }, ip4: { src: GW0.ip, dst: VM1.ip, ttl: 254 }, icmp: { type: 0, code: 0, id: 7, seq: 1 } }),
+      buildPacket({
+        eth: { src: GW0.mac, dst: VM1.mac },
+        ip4: { src: GW0.ip, dst: VM1.ip, ttl: 254 },
+        icmp: { type: 0, code: 0, id: 7, seq: 1 },
+      }),
     );
   });
 
@@ -75,12 +89,20 @@ describe('two switches joined by a router, one chassis', () => {
     h.send('vm1', [ping(VM1, GW0.mac, VM2.ip)]);
     // The next hop is unknown: the router's arp { } asks for it on sw1, through the controller.
     expect(h.take('vm2')).toEqual([
-      buildPacket({ eth: { src: GW1.mac, dst: 'ff:ff:ff:ff:ff:ff' }, arp: { op: 1, sha: GW1.mac, spa: GW1.ip, tha: '00:00:00:00:00:00', tpa: VM2.ip } }),
+      buildPacket({
+        eth: { src: GW1.mac, dst: 'ff:ff:ff:ff:ff:ff' },
+        arp: { op: 1, sha: GW1.mac, spa: GW1.ip, tha: '00:00:00:00:00:00', tpa: VM2.ip },
+      }),
     ]);
     h.send('vm2', [
-      buildPacket({ eth: { src: VM2.mac, dst: GW1.mac }, arp: { op: 2, sha: VM2.mac, spa: VM2.ip, tha: GW1.mac, tpa: GW1.ip } }),
+      buildPacket({
+        eth: { src: VM2.mac, dst: GW1.mac },
+        arp: { op: 2, sha: VM2.mac, spa: VM2.ip, tha: GW1.mac, tpa: GW1.ip },
+      }),
     ]);
-    expect([...h.view.macBindings.values()].map((b) => [b.logicalPort, b.ip, b.mac])).toEqual([['lr0-sw1', VM2.ip, VM2.mac]]);
+    expect([...h.view.macBindings.values()].map((b) => [b.logicalPort, b.ip, b.mac])).toEqual([
+      ['lr0-sw1', VM2.ip, VM2.mac],
+    ]);
     h.send('vm1', [ping(VM1, GW0.mac, VM2.ip)]);
     expect(h.take('vm2')).toEqual([ping({ mac: GW1.mac, ip: VM1.ip }, VM2.mac, VM2.ip, 63)]);
     expect(h.unhandled).toEqual([]);

@@ -12,9 +12,17 @@ const GW1 = { mac: '0a:00:00:00:ff:01', ip: '10.1.0.254' };
 type Host = { mac: string; ip: string };
 
 const udp = (from: Host, to: Host, sport: number, dport: number) =>
-  buildPacket({ eth: { src: from.mac, dst: to.mac }, ip4: { src: from.ip, dst: to.ip }, udp: { sport, dport } });
+  buildPacket({
+    eth: { src: from.mac, dst: to.mac },
+    ip4: { src: from.ip, dst: to.ip },
+    udp: { sport, dport },
+  });
 const ping = (from: Host, to: Host, ttl = 64) =>
-  buildPacket({ eth: { src: from.mac, dst: to.mac }, ip4: { src: from.ip, dst: to.ip, ttl }, icmp: { type: 8, code: 0, id: 3, seq: 1 } });
+  buildPacket({
+    eth: { src: from.mac, dst: to.mac },
+    ip4: { src: from.ip, dst: to.ip, ttl },
+    icmp: { type: 8, code: 0, id: 3, seq: 1 },
+  });
 
 function chassis(fx: NbFixture, vms: string[]) {
   const view = viewFromNorthd(fx, { bindings: Object.fromEntries(vms.map((v) => [v, 'hv1'])) });
@@ -32,7 +40,13 @@ describe('conntrack through the compiled pipeline', () => {
     fx.switch('sw0');
     fx.port('sw0', 'vm1', { addresses: [`${VM1.mac} ${VM1.ip}`] });
     fx.port('sw0', 'vm2', { addresses: [`${VM2.mac} ${VM2.ip}`] });
-    fx.acl({ switch: 'sw0' }, 'to-lport', 1000, 'outport == "vm2" && ip4.src == 10.0.0.1 && icmp4', 'allow-related');
+    fx.acl(
+      { switch: 'sw0' },
+      'to-lport',
+      1000,
+      'outport == "vm2" && ip4.src == 10.0.0.1 && icmp4',
+      'allow-related',
+    );
     fx.acl({ switch: 'sw0' }, 'to-lport', 900, 'outport == "vm2" && ip4', 'drop');
     const h = chassis(fx, ['vm1', 'vm2']);
     expect(h.result.problems).toEqual([]);
@@ -55,15 +69,26 @@ describe('conntrack through the compiled pipeline', () => {
 
 describe('load balancing (ct_lb_mark through a select group)', () => {
   const tcp = (from: Host, to: Host, sport: number, dport: number, flags = 0x02) =>
-    buildPacket({ eth: { src: from.mac, dst: to.mac }, ip4: { src: from.ip, dst: to.ip }, tcp: { sport, dport, flags } });
+    buildPacket({
+      eth: { src: from.mac, dst: to.mac },
+      ip4: { src: from.ip, dst: to.ip },
+      tcp: { sport, dport, flags },
+    });
 
   test('a switch load balancer DNATs the VIP to the backend, and the reply comes back from the VIP', () => {
     const fx = new NbFixture();
     fx.switch('sw0');
     fx.port('sw0', 'vm1', { addresses: [`${VM1.mac} ${VM1.ip}`] });
     fx.port('sw0', 'vm2', { addresses: [`${VM2.mac} ${VM2.ip}`] });
-    const lb = fx.insert('load_balancer', { name: 'web', vips: { '10.0.0.10:80': '10.0.0.2:8080' }, protocol: 'tcp' });
-    fx.insert('logical_switch_load_balancer', { switch_uuid: fx.id('sw0'), load_balancer_uuid: lb.uuid });
+    const lb = fx.insert('load_balancer', {
+      name: 'web',
+      vips: { '10.0.0.10:80': '10.0.0.2:8080' },
+      protocol: 'tcp',
+    });
+    fx.insert('logical_switch_load_balancer', {
+      switch_uuid: fx.id('sw0'),
+      load_balancer_uuid: lb.uuid,
+    });
     const h = chassis(fx, ['vm1', 'vm2']);
     expect(h.result.problems).toEqual([]);
     expect(h.result.groups.size).toBe(1);

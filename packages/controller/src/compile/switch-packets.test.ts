@@ -47,7 +47,11 @@ const arpRequest = (from: typeof VM1, to: typeof VM1) =>
   });
 
 const ping = (from: typeof VM1, to: typeof VM1) =>
-  buildPacket({ eth: { src: from.mac, dst: to.mac }, ip4: { src: from.ip, dst: to.ip }, icmp: { type: 8, code: 0 } });
+  buildPacket({
+    eth: { src: from.mac, dst: to.mac },
+    ip4: { src: from.ip, dst: to.ip },
+    icmp: { type: 8, code: 0 },
+  });
 
 describe('two VMs on one logical switch, one chassis', () => {
   test('every logical flow of the switch compiles', () => {

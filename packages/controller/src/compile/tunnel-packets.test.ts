@@ -31,7 +31,12 @@ function twoChassis() {
   const [a, b] = linkMemoryPorts({ kind: 'geneve', tunnel: true });
   const hv1 = new ChassisHarness(
     view,
-    { chassis: 'hv1', localPorts: new Map([['vm1', 1]]), tunnels: new Map([['hv2', 10]]), zones: new Map() },
+    {
+      chassis: 'hv1',
+      localPorts: new Map([['vm1', 1]]),
+      tunnels: new Map([['hv2', 10]]),
+      zones: new Map(),
+    },
     new Map([['hv2', a]]),
   );
   const hv2 = new ChassisHarness(
@@ -51,7 +56,11 @@ function twoChassis() {
 }
 
 const ping = (src: { mac: string; ip: string }, dstMac: string, dstIp: string, ttl = 64) =>
-  buildPacket({ eth: { src: src.mac, dst: dstMac }, ip4: { src: src.ip, dst: dstIp, ttl }, icmp: { type: 8, code: 0, id: 1, seq: 1 } });
+  buildPacket({
+    eth: { src: src.mac, dst: dstMac },
+    ip4: { src: src.ip, dst: dstIp, ttl },
+    icmp: { type: 8, code: 0, id: 1, seq: 1 },
+  });
 
 describe('two chassis joined by a Geneve tunnel', () => {
   test('a ping crosses the tunnel both ways on one switch', () => {

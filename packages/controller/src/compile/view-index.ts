@@ -1,4 +1,11 @@
-import type { SbView, ViewDatapath, ViewFlow, ViewMacBinding, ViewMulticastGroup, ViewPort } from './sb-view.js';
+import type {
+  SbView,
+  ViewDatapath,
+  ViewFlow,
+  ViewMacBinding,
+  ViewMulticastGroup,
+  ViewPort,
+} from './sb-view.js';
 
 /** Lookups over an SbView that every part of the compiler needs. Built once per view. */
 export interface ViewIndex {
@@ -47,7 +54,11 @@ export function indexView(view: SbView): ViewIndex {
  * bound here, and every datapath reachable from them through patch ports (a packet from a local VM
  * runs the whole logical path on the first hypervisor). Sorted by tunnel key.
  */
-export function localDatapaths(ix: ViewIndex, chassis: string, localPorts: ReadonlyMap<string, number>): ViewDatapath[] {
+export function localDatapaths(
+  ix: ViewIndex,
+  chassis: string,
+  localPorts: ReadonlyMap<string, number>,
+): ViewDatapath[] {
   const found = new Set<string>();
   const queue: string[] = [];
   const add = (uuid: string) => {

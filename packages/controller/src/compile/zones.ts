@@ -10,7 +10,10 @@ export class ZoneAllocator {
   private readonly zones = new Map<string, number>();
 
   /** The zones for `view` on this chassis (the names that need one). */
-  assign(view: SbView, cx: Pick<LocalContext, 'chassis' | 'localPorts'>): ReadonlyMap<string, number> {
+  assign(
+    view: SbView,
+    cx: Pick<LocalContext, 'chassis' | 'localPorts'>,
+  ): ReadonlyMap<string, number> {
     const ix = indexView(view);
     const needed = new Set<string>();
     for (const dp of localDatapaths(ix, cx.chassis, cx.localPorts)) {

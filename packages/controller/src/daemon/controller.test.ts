@@ -1,6 +1,6 @@
+import { buildPacket, Datapath, MemoryPort } from '@ovn-ts/datapath';
 import { createPool } from '@ovn-ts/db';
 import { createTestDatabase, type TestDatabase } from '@ovn-ts/db/testing';
-import { buildPacket, Datapath, MemoryPort } from '@ovn-ts/datapath';
 import { NbStore } from '@ovn-ts/nb-db';
 import { runNorthd } from '@ovn-ts/northd';
 import { initSb } from '@ovn-ts/sb-db';
@@ -31,7 +31,11 @@ afterAll(async () => {
 const VM1 = { mac: '0a:00:00:00:00:01', ip: '10.0.0.1' };
 const VM2 = { mac: '0a:00:00:00:00:02', ip: '10.0.0.2' };
 const ping = (from: typeof VM1, to: typeof VM1) =>
-  buildPacket({ eth: { src: from.mac, dst: to.mac }, ip4: { src: from.ip, dst: to.ip }, icmp: { type: 8, code: 0 } });
+  buildPacket({
+    eth: { src: from.mac, dst: to.mac },
+    ip4: { src: from.ip, dst: to.ip },
+    icmp: { type: 8, code: 0 },
+  });
 
 async function portRows() {
   const r = await sb.query<{ logical_port: string; up: boolean; chassis: string | null }>(
@@ -44,11 +48,25 @@ async function portRows() {
 describe('controller daemon with northd and a real database', () => {
   test('claims attached ports, reports them up and nb_cfg, and a ping passes; detach releases', async () => {
     const ac = new AbortController();
-    const northd = runNorthd({ nbUrl: db.url, sbUrl: db.url, signal: ac.signal, log: quiet, lockPollMs: 50 });
+    const northd = runNorthd({
+      nbUrl: db.url,
+      sbUrl: db.url,
+      signal: ac.signal,
+      log: quiet,
+      lockPollMs: 50,
+    });
     await nb.transaction(async (tx) => {
       const ls = await tx.switches.insert({ name: 'sw0' });
-      await tx.switchPorts.insert({ name: 'vm1', switch_uuid: ls.uuid, addresses: [`${VM1.mac} ${VM1.ip}`] });
-      await tx.switchPorts.insert({ name: 'vm2', switch_uuid: ls.uuid, addresses: [`${VM2.mac} ${VM2.ip}`] });
+      await tx.switchPorts.insert({
+        name: 'vm1',
+        switch_uuid: ls.uuid,
+        addresses: [`${VM1.mac} ${VM1.ip}`],
+      });
+      await tx.switchPorts.insert({
+        name: 'vm2',
+        switch_uuid: ls.uuid,
+        addresses: [`${VM2.mac} ${VM2.ip}`],
+      });
     });
 
     const dp = new Datapath({ now: () => 0 });
@@ -56,7 +74,15 @@ describe('controller daemon with northd and a real database', () => {
     const vm2 = new MemoryPort();
     dp.addPort('tap-vm1', vm1, { port: 1 });
     dp.addPort('tap-vm2', vm2, { port: 2 });
-    const ctl = runController({ sbUrl: db.url, chassis: 'hv1', encapIp: '127.0.0.1', datapath: dp, ports: { vm1: 1 }, log: quiet, pollMs: 200 });
+    const ctl = runController({
+      sbUrl: db.url,
+      chassis: 'hv1',
+      encapIp: '127.0.0.1',
+      datapath: dp,
+      ports: { vm1: 1 },
+      log: quiet,
+      pollMs: 200,
+    });
     await ctl.ready;
     ctl.attach('vm2', 2);
 
@@ -66,8 +92,12 @@ describe('controller daemon with northd and a real database', () => {
     ]);
     // NB's Logical_Switch_Port.up follows (northd copies it), and --wait=hv completes.
     const cfg = await nb.transaction((tx) => tx.bumpNbCfg(Date.now()));
-    await expect.poll(async () => (await nb.global()).hv_cfg, { timeout: 15_000 }).toBeGreaterThanOrEqual(cfg);
-    const priv = await sb.query<{ nb_cfg: number }>(`SELECT nb_cfg FROM sb.chassis_private WHERE name = 'hv1'`);
+    await expect
+      .poll(async () => (await nb.global()).hv_cfg, { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(cfg);
+    const priv = await sb.query<{ nb_cfg: number }>(
+      `SELECT nb_cfg FROM sb.chassis_private WHERE name = 'hv1'`,
+    );
     expect(priv.rows[0]!.nb_cfg).toBeGreaterThanOrEqual(cfg);
 
     vm1.inject([ping(VM1, VM2)]);

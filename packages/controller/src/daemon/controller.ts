@@ -7,7 +7,6 @@
 // claims → reports); the SB feed and attach/detach only ask for another sync. Punts are handled as
 // they come (pinctrl); a learnt MAC binding goes to SB and comes back through the feed as flows.
 
-import { createPool } from '@ovn-ts/db';
 import {
   type DatapathControl,
   deleteFlows,
@@ -18,6 +17,7 @@ import {
   type PortIo,
   UdpTunnelPort,
 } from '@ovn-ts/datapath';
+import { createPool } from '@ovn-ts/db';
 import { followSbFeed, SbStore } from '@ovn-ts/sb-db';
 import pino from 'pino';
 import { type CompileResult, ControllerCompiler } from '../compile/compiler.js';
@@ -134,10 +134,14 @@ class Controller {
   constructor(private readonly opts: ControllerOptions) {
     this.log = opts.log ?? pino({ level: 'info' });
     this.now = opts.now ?? Date.now;
-    const ports = opts.ports instanceof Map ? opts.ports : new Map(Object.entries(opts.ports ?? {}));
+    const ports =
+      opts.ports instanceof Map ? opts.ports : new Map(Object.entries(opts.ports ?? {}));
     for (const [k, v] of ports) this.localPorts.set(k, v);
     let shared = tunnelStates.get(opts.datapath);
-    if (!shared) tunnelStates.set(opts.datapath, (shared = { mux: undefined, tunnels: new Map() }));
+    if (!shared) {
+      shared = { mux: undefined, tunnels: new Map() };
+      tunnelStates.set(opts.datapath, shared);
+    }
     this.shared = shared;
     this.pool = createPool(opts.sbUrl);
     this.sb = SbStore.open(this.pool);
@@ -194,7 +198,8 @@ class Controller {
           cursor: this.seq,
           signal: this.ac.signal,
           ...(this.opts.pollMs !== undefined && { pollMs: this.opts.pollMs }),
-          onRecoverableError: (e) => this.log.warn({ err: e.message }, 'controller: SB connection trouble'),
+          onRecoverableError: (e) =>
+            this.log.warn({ err: e.message }, 'controller: SB connection trouble'),
         },
         async (read) => {
           if (read.kind === 'resync') {
@@ -203,7 +208,9 @@ class Controller {
             while (this.syncing) await this.syncing;
             return this.seq;
           }
-          const changes = read.commits.flatMap((cm) => cm.changes.filter((ch) => FEED_TABLES.has(ch.table)));
+          const changes = read.commits.flatMap((cm) =>
+            cm.changes.filter((ch) => FEED_TABLES.has(ch.table)),
+          );
           if (changes.length > 0) {
             this.model.apply(changes);
             this.kick();
@@ -221,7 +228,8 @@ class Controller {
     } finally {
       this.unsubscribe?.();
       if (this.removeTunnels) {
-        for (const name of this.shared.tunnels.keys()) await dp.removePort(`ovn-${name}`).catch(() => {});
+        for (const name of this.shared.tunnels.keys())
+          await dp.removePort(`ovn-${name}`).catch(() => {});
         await this.shared.mux?.close().catch(() => {});
         tunnelStates.delete(dp);
       }
@@ -232,7 +240,10 @@ class Controller {
   /** A generation no installed flow of ours uses (a previous run's flows stay until swept). */
   private freshGeneration(): number {
     const gens = new Set<number>();
-    for (const f of this.opts.datapath.flowStats({ cookie: COOKIE_OWNER << 48n, cookieMask: OWNER_MASK })) {
+    for (const f of this.opts.datapath.flowStats({
+      cookie: COOKIE_OWNER << 48n,
+      cookieMask: OWNER_MASK,
+    })) {
       gens.add(Number((f.cookie & GENERATION_MASK) >> 32n));
     }
     let g = 1;
@@ -251,7 +262,10 @@ class Controller {
           await this.sync();
         }
       } catch (err) {
-        this.log.error({ err: (err as Error).message }, 'controller: sync failed; retrying on the next change');
+        this.log.error(
+          { err: (err as Error).message },
+          'controller: sync failed; retrying on the next change',
+        );
       } finally {
         this.syncing = undefined;
       }
@@ -274,10 +288,19 @@ class Controller {
     // The model changes under us while we wait for the database: work on copies of what we read later.
     const live = this.model.view();
     const nbCfg = this.model.nbCfg;
-    const view: SbView = { ...live, ports: new Map(live.ports), macBindings: new Map(live.macBindings) };
+    const view: SbView = {
+      ...live,
+      ports: new Map(live.ports),
+      macBindings: new Map(live.macBindings),
+    };
     this.view = view;
     const tunnels = await this.ensureTunnels(view);
-    const cx: LocalContext = { chassis: me, localPorts, tunnels, zones: this.zones.assign(view, { chassis: me, localPorts }) };
+    const cx: LocalContext = {
+      chassis: me,
+      localPorts,
+      tunnels,
+      zones: this.zones.assign(view, { chassis: me, localPorts }),
+    };
     const result = this.compiler.update(view, cx);
     this.result = result;
     const plan = planInstall(this.installed, result, this.generation, this.firstInstall);
@@ -293,14 +316,18 @@ class Controller {
       if (stale.size > 0) {
         dp.bundle(
           [...stale].map((g) =>
-            deleteFlows({ cookie: (COOKIE_OWNER << 48n) | (BigInt(g) << 32n), cookieMask: OWNER_MASK | GENERATION_MASK }),
+            deleteFlows({
+              cookie: (COOKIE_OWNER << 48n) | (BigInt(g) << 32n),
+              cookieMask: OWNER_MASK | GENERATION_MASK,
+            }),
           ),
         );
       }
       this.firstInstall = false;
     }
     await dp.barrier();
-    for (const p of result.problems.slice(0, 5)) this.log.warn({ flow: p.flow }, `controller: ${p.problem}`);
+    for (const p of result.problems.slice(0, 5))
+      this.log.warn({ flow: p.flow }, `controller: ${p.problem}`);
 
     await this.updateBindings(view, localPorts);
     if (nbCfg !== this.reportedNbCfg) {
@@ -318,7 +345,10 @@ class Controller {
   }
 
   /** Claims attached ports, reports them up once their flows are in, releases detached ones. */
-  private async updateBindings(view: SbView, localPorts: ReadonlyMap<string, number>): Promise<void> {
+  private async updateBindings(
+    view: SbView,
+    localPorts: ReadonlyMap<string, number>,
+  ): Promise<void> {
     const me = this.opts.chassis;
     for (const p of view.ports.values()) {
       if (p.type !== '' && p.type !== 'virtual') continue;
@@ -358,7 +388,9 @@ class Controller {
     for (const [name, ip] of wanted) {
       if (tunnels.has(name)) continue;
       if (!this.shared.mux) {
-        const open = this.opts.openTunnel ?? ((local: string) => UdpTunnelPort.open({ encapsulation: 'geneve', localIp: local }));
+        const open =
+          this.opts.openTunnel ??
+          ((local: string) => UdpTunnelPort.open({ encapsulation: 'geneve', localIp: local }));
         this.shared.mux = new TunnelMux(await open(this.opts.encapIp));
       }
       const port = dp.addPort(`ovn-${name}`, this.shared.mux.port(ip));
@@ -370,7 +402,8 @@ class Controller {
 
   private onPacketIn(pin: PacketIn): void {
     for (const e of handlePunt(pin)) {
-      if (e.kind === 'packet-out') this.opts.datapath.packetOut({ packet: e.packet, actions: e.actions });
+      if (e.kind === 'packet-out')
+        this.opts.datapath.packetOut({ packet: e.packet, actions: e.actions });
       else if (e.kind === 'mac-binding') void this.learn(e.binding);
       else this.log.debug({ op: e.op }, 'controller: punt not handled');
     }
@@ -380,16 +413,28 @@ class Controller {
     const view = this.view;
     if (!view) return;
     const dp = [...view.datapaths.values()].find((d) => d.key === b.datapathKey);
-    const port = dp && [...view.ports.values()].find((p) => p.datapath === dp.uuid && p.key === b.portKey);
+    const port =
+      dp && [...view.ports.values()].find((p) => p.datapath === dp.uuid && p.key === b.portKey);
     if (!dp || !port) return;
     const ip = b.v6 ? formatIp6(b.ip) : formatIp4(Number(b.ip));
     const mac = formatMac(b.mac);
-    const known = [...view.macBindings.values()].find((m) => m.logicalPort === port.name && m.ip === ip);
+    const known = [...view.macBindings.values()].find(
+      (m) => m.logicalPort === port.name && m.ip === ip,
+    );
     if (known?.mac === mac) return;
     try {
-      await this.sb.macBindings.put({ logicalPort: port.name, ip, mac, datapath: dp.uuid, timestamp: this.now() });
+      await this.sb.macBindings.put({
+        logicalPort: port.name,
+        ip,
+        mac,
+        datapath: dp.uuid,
+        timestamp: this.now(),
+      });
     } catch (err) {
-      this.log.warn({ err: (err as Error).message, port: port.name, ip }, 'controller: could not store a MAC binding');
+      this.log.warn(
+        { err: (err as Error).message, port: port.name, ip },
+        'controller: could not store a MAC binding',
+      );
     }
   }
 }

@@ -3,7 +3,14 @@
 // flows, multicast groups and MAC bindings (large).
 
 import type { SbStore } from '@ovn-ts/sb-db';
-import type { SbView, ViewDatapath, ViewFlow, ViewMacBinding, ViewMulticastGroup, ViewPort } from '../compile/sb-view.js';
+import type {
+  SbView,
+  ViewDatapath,
+  ViewFlow,
+  ViewMacBinding,
+  ViewMulticastGroup,
+  ViewPort,
+} from '../compile/sb-view.js';
 import { indexView, localDatapaths } from '../compile/view-index.js';
 
 export interface LoadedView {
@@ -14,22 +21,32 @@ export interface LoadedView {
   readonly nbCfg: number;
 }
 
-export async function loadView(sb: SbStore, chassis: string, localPorts: ReadonlyMap<string, number>): Promise<LoadedView> {
+export async function loadView(
+  sb: SbStore,
+  chassis: string,
+  localPorts: ReadonlyMap<string, number>,
+): Promise<LoadedView> {
   const { seq, value } = await sb.snapshot(async (s) => {
-    const [dpRows, portRows, chassisRows, encaps, addressSets, portGroups, global] = await Promise.all([
-      s.datapaths.listByKeys(),
-      s.ports.listWhere(),
-      s.chassis.list(),
-      s.chassis.encaps(),
-      s.addressSets.list(),
-      s.portGroups.list(),
-      s.global.getNbCfg(),
-    ]);
+    const [dpRows, portRows, chassisRows, encaps, addressSets, portGroups, global] =
+      await Promise.all([
+        s.datapaths.listByKeys(),
+        s.ports.listWhere(),
+        s.chassis.list(),
+        s.chassis.encaps(),
+        s.addressSets.list(),
+        s.portGroups.list(),
+        s.global.getNbCfg(),
+      ]);
     const chassisName = new Map(chassisRows.map((c) => [c.uuid, c.name]));
     const datapaths = new Map<string, ViewDatapath>();
     for (const d of dpRows) {
       const kind = d.type === 'logical-router' ? 'router' : 'switch';
-      datapaths.set(d.uuid, { uuid: d.uuid, key: d.tunnel_key, kind, name: d.external_ids.name ?? d.uuid });
+      datapaths.set(d.uuid, {
+        uuid: d.uuid,
+        key: d.tunnel_key,
+        kind,
+        name: d.external_ids.name ?? d.uuid,
+      });
     }
     const ports = new Map<string, ViewPort>();
     for (const p of portRows) {
@@ -50,7 +67,15 @@ export async function loadView(sb: SbStore, chassis: string, localPorts: Readonl
       flows: new Map(),
       macBindings: new Map(),
       chassis: new Map(
-        chassisRows.map((c) => [c.name, { name: c.name, encaps: encaps.filter((e) => e.chassis_name === c.name).map((e) => ({ type: e.type, ip: e.ip })) }]),
+        chassisRows.map((c) => [
+          c.name,
+          {
+            name: c.name,
+            encaps: encaps
+              .filter((e) => e.chassis_name === c.name)
+              .map((e) => ({ type: e.type, ip: e.ip })),
+          },
+        ]),
       ),
       addressSets: new Map(addressSets.map((a) => [a.name, a.addresses])),
       portGroups: new Map(portGroups.map((g) => [g.name, g.ports])),
@@ -67,7 +92,9 @@ export async function loadView(sb: SbStore, chassis: string, localPorts: Readonl
     const groupMembers = new Map(dpGroups.map((g) => [g.uuid, g.datapaths]));
     const flows = new Map<string, ViewFlow>();
     for (const f of flowRows) {
-      const dps = f.logical_datapath ? [f.logical_datapath] : (groupMembers.get(f.logical_dp_group ?? '') ?? []);
+      const dps = f.logical_datapath
+        ? [f.logical_datapath]
+        : (groupMembers.get(f.logical_dp_group ?? '') ?? []);
       flows.set(f.uuid, {
         uuid: f.uuid,
         datapaths: dps,
@@ -81,12 +108,26 @@ export async function loadView(sb: SbStore, chassis: string, localPorts: Readonl
     }
     const multicastGroups = new Map<string, ViewMulticastGroup>();
     for (const g of groupRows) {
-      const names = g.ports.map((u) => ports.get(u)?.name).filter((n): n is string => n !== undefined);
-      multicastGroups.set(g.uuid, { uuid: g.uuid, datapath: g.datapath, name: g.name, key: g.tunnel_key, ports: names });
+      const names = g.ports
+        .map((u) => ports.get(u)?.name)
+        .filter((n): n is string => n !== undefined);
+      multicastGroups.set(g.uuid, {
+        uuid: g.uuid,
+        datapath: g.datapath,
+        name: g.name,
+        key: g.tunnel_key,
+        ports: names,
+      });
     }
     const macBindings = new Map<string, ViewMacBinding>();
     for (const b of macRows) {
-      macBindings.set(b.uuid, { uuid: b.uuid, datapath: b.datapath, logicalPort: b.logical_port, ip: b.ip, mac: b.mac });
+      macBindings.set(b.uuid, {
+        uuid: b.uuid,
+        datapath: b.datapath,
+        logicalPort: b.logical_port,
+        ip: b.ip,
+        mac: b.mac,
+      });
     }
     return { view: { ...partial, flows, multicastGroups, macBindings }, nbCfg: global };
   });

@@ -11,7 +11,9 @@ export async function loadSbRows(pool: pg.Pool): Promise<{ seq: number; rows: Ro
   const { seq, value } = await readSnapshot(pool, SB_SCHEMA, async (client) => {
     const rows: RowChange[] = [];
     for (const t of VIEW_TABLES) {
-      const r = await client.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(x) AS row FROM ${SB_SCHEMA}.${t} x`);
+      const r = await client.query<{ row: Record<string, unknown> }>(
+        `SELECT to_jsonb(x) AS row FROM ${SB_SCHEMA}.${t} x`,
+      );
       for (const { row } of r.rows) rows.push({ table: t, op: 'insert', row });
     }
     return rows;

@@ -28,13 +28,19 @@ export class TunnelMux {
     this.started = true;
     this.socket.start((frames, meta) => {
       // Group by sender so each remote port gets one batch.
-      const bySender = new Map<string, { frames: Uint8Array[]; meta: (TunnelMetadata | undefined)[] }>();
+      const bySender = new Map<
+        string,
+        { frames: Uint8Array[]; meta: (TunnelMetadata | undefined)[] }
+      >();
       frames.forEach((f, i) => {
         const m = meta?.[i];
         const from = m?.remoteIp;
         if (from === undefined) return;
         let b = bySender.get(from);
-        if (!b) bySender.set(from, (b = { frames: [], meta: [] }));
+        if (!b) {
+          b = { frames: [], meta: [] };
+          bySender.set(from, b);
+        }
         b.frames.push(f);
         b.meta.push(m);
       });
@@ -69,7 +75,11 @@ class RemotePort implements PortIo {
   }
 
   transmit(frames: readonly Uint8Array[], meta?: readonly (TunnelMetadata | undefined)[]): void {
-    const out = frames.map((_, i) => ({ tunId: meta?.[i]?.tunId ?? 0n, ...meta?.[i], remoteIp: this.remoteIp }));
+    const out = frames.map((_, i) => ({
+      tunId: meta?.[i]?.tunId ?? 0n,
+      ...meta?.[i],
+      remoteIp: this.remoteIp,
+    }));
     this.socket.transmit(frames, out);
   }
 

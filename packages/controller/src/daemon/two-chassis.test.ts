@@ -1,6 +1,6 @@
+import { buildPacket, Datapath, MemoryPort } from '@ovn-ts/datapath';
 import { createPool } from '@ovn-ts/db';
 import { createTestDatabase, type TestDatabase } from '@ovn-ts/db/testing';
-import { buildPacket, Datapath, MemoryPort } from '@ovn-ts/datapath';
 import { NbStore } from '@ovn-ts/nb-db';
 import { runNorthd } from '@ovn-ts/northd';
 import { initSb } from '@ovn-ts/sb-db';
@@ -32,7 +32,11 @@ afterAll(async () => {
 const VM1 = { mac: '0a:00:00:00:00:01', ip: '10.0.0.1' };
 const VM2 = { mac: '0a:00:00:00:00:02', ip: '10.0.0.2' };
 const ping = (from: typeof VM1, to: typeof VM1) =>
-  buildPacket({ eth: { src: from.mac, dst: to.mac }, ip4: { src: from.ip, dst: to.ip }, icmp: { type: 8, code: 0 } });
+  buildPacket({
+    eth: { src: from.mac, dst: to.mac },
+    ip4: { src: from.ip, dst: to.ip },
+    icmp: { type: 8, code: 0 },
+  });
 
 async function upPorts() {
   const r = await sb.query<{ logical_port: string; chassis: string }>(
@@ -42,7 +46,13 @@ async function upPorts() {
   return r.rows;
 }
 
-function hypervisor(name: string, ip: string, vm: string, underlay: MemoryUnderlay, dp = new Datapath({ now: () => 0 })) {
+function hypervisor(
+  name: string,
+  ip: string,
+  vm: string,
+  underlay: MemoryUnderlay,
+  dp = new Datapath({ now: () => 0 }),
+) {
   const port = new MemoryPort();
   if (dp.portNumber(`tap-${vm}`) === undefined) dp.addPort(`tap-${vm}`, port, { port: 1 });
   const ctl = runController({
@@ -61,11 +71,25 @@ function hypervisor(name: string, ip: string, vm: string, underlay: MemoryUnderl
 describe('two controllers over a Geneve underlay', () => {
   test('VMs on two chassis reach each other through the tunnel; a restart keeps traffic flowing', async () => {
     const ac = new AbortController();
-    const northd = runNorthd({ nbUrl: db.url, sbUrl: db.url, signal: ac.signal, log: quiet, lockPollMs: 50 });
+    const northd = runNorthd({
+      nbUrl: db.url,
+      sbUrl: db.url,
+      signal: ac.signal,
+      log: quiet,
+      lockPollMs: 50,
+    });
     await nb.transaction(async (tx) => {
       const ls = await tx.switches.insert({ name: 'sw0' });
-      await tx.switchPorts.insert({ name: 'vm1', switch_uuid: ls.uuid, addresses: [`${VM1.mac} ${VM1.ip}`] });
-      await tx.switchPorts.insert({ name: 'vm2', switch_uuid: ls.uuid, addresses: [`${VM2.mac} ${VM2.ip}`] });
+      await tx.switchPorts.insert({
+        name: 'vm1',
+        switch_uuid: ls.uuid,
+        addresses: [`${VM1.mac} ${VM1.ip}`],
+      });
+      await tx.switchPorts.insert({
+        name: 'vm2',
+        switch_uuid: ls.uuid,
+        addresses: [`${VM2.mac} ${VM2.ip}`],
+      });
     });
     const underlay = new MemoryUnderlay();
     const hv1 = hypervisor('hv1', '192.0.2.1', 'vm1', underlay);
@@ -77,7 +101,9 @@ describe('two controllers over a Geneve underlay', () => {
     ]);
     // Both controllers have seen each other's binding once every chassis reported the last nb_cfg.
     const cfg = await nb.transaction((tx) => tx.bumpNbCfg(Date.now()));
-    await expect.poll(async () => (await nb.global()).hv_cfg, { timeout: 15_000 }).toBeGreaterThanOrEqual(cfg);
+    await expect
+      .poll(async () => (await nb.global()).hv_cfg, { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(cfg);
 
     hv1.port.inject([ping(VM1, VM2)]);
     expect(hv2.port.take().map((c) => c.frame)).toEqual([ping(VM1, VM2)]);

@@ -8,7 +8,11 @@ import { TunnelMux } from './tunnel-mux.js';
 const VM1 = { mac: '0a:00:00:00:00:01', ip: '10.0.0.1' };
 const VM2 = { mac: '0a:00:00:00:00:02', ip: '10.0.0.2' };
 const ping = (from: typeof VM1, to: typeof VM1) =>
-  buildPacket({ eth: { src: from.mac, dst: to.mac }, ip4: { src: from.ip, dst: to.ip }, icmp: { type: 8, code: 0 } });
+  buildPacket({
+    eth: { src: from.mac, dst: to.mac },
+    ip4: { src: from.ip, dst: to.ip },
+    icmp: { type: 8, code: 0 },
+  });
 
 const muxes: TunnelMux[] = [];
 afterEach(async () => {
@@ -24,19 +28,39 @@ describe('Geneve over real UDP sockets', () => {
     const view = viewFromNorthd(fx, { bindings: { vm1: 'hv1', vm2: 'hv2' } });
     // Each side's socket sends to the other's port (the standard port is not free on a shared machine).
     const port2 = 40_000 + Math.floor(Math.random() * 20_000);
-    const s1 = await UdpTunnelPort.open({ encapsulation: 'geneve', localIp: '127.0.0.1', localPort: 0, remotePort: port2 });
-    const s2 = await UdpTunnelPort.open({ encapsulation: 'geneve', localIp: '127.0.0.2', localPort: port2, remotePort: s1.localPort });
+    const s1 = await UdpTunnelPort.open({
+      encapsulation: 'geneve',
+      localIp: '127.0.0.1',
+      localPort: 0,
+      remotePort: port2,
+    });
+    const s2 = await UdpTunnelPort.open({
+      encapsulation: 'geneve',
+      localIp: '127.0.0.2',
+      localPort: port2,
+      remotePort: s1.localPort,
+    });
     const m1 = new TunnelMux(s1);
     const m2 = new TunnelMux(s2);
     muxes.push(m1, m2);
     const hv1 = new ChassisHarness(
       view,
-      { chassis: 'hv1', localPorts: new Map([['vm1', 1]]), tunnels: new Map([['hv2', 10]]), zones: new Map() },
+      {
+        chassis: 'hv1',
+        localPorts: new Map([['vm1', 1]]),
+        tunnels: new Map([['hv2', 10]]),
+        zones: new Map(),
+      },
       new Map([['hv2', m1.port('127.0.0.2')]]),
     );
     const hv2 = new ChassisHarness(
       view,
-      { chassis: 'hv2', localPorts: new Map([['vm2', 1]]), tunnels: new Map([['hv1', 10]]), zones: new Map() },
+      {
+        chassis: 'hv2',
+        localPorts: new Map([['vm2', 1]]),
+        tunnels: new Map([['hv1', 10]]),
+        zones: new Map(),
+      },
       new Map([['hv1', m2.port('127.0.0.1')]]),
     );
     hv1.send('vm1', [ping(VM1, VM2)]);

@@ -22,7 +22,13 @@ export function arpRequestFor(fields: Uint32Array): Uint8Array {
   return buildPacket({
     eth: { src: mac(fields, 'eth_src'), dst: 'ff:ff:ff:ff:ff:ff' },
     ...vlanOf(fields),
-    arp: { op: 1, sha: mac(fields, 'eth_src'), spa: ip4(fields, 'ip_src'), tha: '00:00:00:00:00:00', tpa: ip4(fields, 'ip_dst') },
+    arp: {
+      op: 1,
+      sha: mac(fields, 'eth_src'),
+      spa: ip4(fields, 'ip_src'),
+      tha: '00:00:00:00:00:00',
+      tpa: ip4(fields, 'ip_dst'),
+    },
   });
 }
 

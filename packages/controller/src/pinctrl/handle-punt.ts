@@ -16,14 +16,19 @@ export interface LearntBinding {
 }
 
 export type PuntEffect =
-  | { readonly kind: 'packet-out'; readonly packet: Uint8Array; readonly actions: readonly Action[] }
+  | {
+      readonly kind: 'packet-out';
+      readonly packet: Uint8Array;
+      readonly actions: readonly Action[];
+    }
   | { readonly kind: 'mac-binding'; readonly binding: LearntBinding }
   | { readonly kind: 'unhandled'; readonly op: string };
 
 /** Actions that put back the logical context of the packet-in (datapath, registers, flags). */
 export function restoreMetadata(pin: PacketIn): Action[] {
   const out: Action[] = [setField('metadata', pin.metadata)];
-  for (let i = 0; i < 16; i++) out.push(load({ field: `reg${i}`, ofs: 0, nBits: 32 }, pin.regs[i]!));
+  for (let i = 0; i < 16; i++)
+    out.push(load({ field: `reg${i}`, ofs: 0, nBits: 32 }, pin.regs[i]!));
   return out;
 }
 

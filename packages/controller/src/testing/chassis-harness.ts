@@ -2,8 +2,16 @@
 // compiler and installer, and punts handled synchronously (MAC bindings go into the view, which
 // is recompiled), so packet tests run the same code paths as the daemon without a database.
 
-import { Datapath, formatIp4, formatIp6, formatMac, MemoryPort, type PacketIn, type PortIo } from '@ovn-ts/datapath';
-import { ControllerCompiler, type CompileResult } from '../compile/compiler.js';
+import {
+  Datapath,
+  formatIp4,
+  formatIp6,
+  formatMac,
+  MemoryPort,
+  type PacketIn,
+  type PortIo,
+} from '@ovn-ts/datapath';
+import { type CompileResult, ControllerCompiler } from '../compile/compiler.js';
 import { type InstalledState, nothingInstalled, planInstall } from '../compile/install-plan.js';
 import type { LocalContext, SbView, ViewMacBinding } from '../compile/sb-view.js';
 import { handlePunt } from '../pinctrl/handle-punt.js';
@@ -29,7 +37,8 @@ export class ChassisHarness {
       this.dp.addPort(name, port, { port: ofport });
       this.vifs.set(name, port);
     }
-    for (const [chassis, io] of tunnelPorts) this.dp.addPort(`tun-${chassis}`, io, { port: cx.tunnels.get(chassis)! });
+    for (const [chassis, io] of tunnelPorts)
+      this.dp.addPort(`tun-${chassis}`, io, { port: cx.tunnels.get(chassis)! });
     this.dp.onPacketIn((pin) => this.pending.push(pin));
     this.sync();
   }
@@ -49,7 +58,10 @@ export class ChassisHarness {
   }
 
   take(vif: string): Uint8Array[] {
-    return this.vifs.get(vif)!.take().map((c) => c.frame);
+    return this.vifs
+      .get(vif)!
+      .take()
+      .map((c) => c.frame);
   }
 
   /** Handles pending punts (packets may arrive through a tunnel, not only through send). */
@@ -64,13 +76,29 @@ export class ChassisHarness {
     }
   }
 
-  private learn(b: { datapathKey: number; portKey: number; ip: bigint; v6: boolean; mac: bigint }): void {
+  private learn(b: {
+    datapathKey: number;
+    portKey: number;
+    ip: bigint;
+    v6: boolean;
+    mac: bigint;
+  }): void {
     const dp = [...this.view.datapaths.values()].find((d) => d.key === b.datapathKey);
-    const port = [...this.view.ports.values()].find((p) => p.datapath === dp?.uuid && p.key === b.portKey);
+    const port = [...this.view.ports.values()].find(
+      (p) => p.datapath === dp?.uuid && p.key === b.portKey,
+    );
     if (!dp || !port) return;
     const ip = b.v6 ? formatIp6(b.ip) : formatIp4(Number(b.ip));
-    const macBindings = new Map([...this.view.macBindings].filter(([, m]) => !(m.logicalPort === port.name && m.ip === ip)));
-    const row: ViewMacBinding = { uuid: `mac-${++this.macSeq}`, datapath: dp.uuid, logicalPort: port.name, ip, mac: formatMac(b.mac) };
+    const macBindings = new Map(
+      [...this.view.macBindings].filter(([, m]) => !(m.logicalPort === port.name && m.ip === ip)),
+    );
+    const row: ViewMacBinding = {
+      uuid: `mac-${++this.macSeq}`,
+      datapath: dp.uuid,
+      logicalPort: port.name,
+      ip,
+      mac: formatMac(b.mac),
+    };
     macBindings.set(row.uuid, row);
     this.view = { ...this.view, macBindings };
     this.sync();

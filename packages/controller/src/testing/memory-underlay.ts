@@ -42,7 +42,8 @@ class UnderlaySocket implements PortIo {
   transmit(frames: readonly Uint8Array[], meta?: readonly (TunnelMetadata | undefined)[]): void {
     frames.forEach((f, i) => {
       const m = meta?.[i];
-      if (m?.remoteIp) this.underlay.route(m.remoteIp, Uint8Array.from(f), { ...m, remoteIp: this.ip });
+      if (m?.remoteIp)
+        this.underlay.route(m.remoteIp, Uint8Array.from(f), { ...m, remoteIp: this.ip });
     });
   }
 

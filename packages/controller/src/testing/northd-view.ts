@@ -1,9 +1,24 @@
 // Test support: an SbView made by northd's engine from an NB fixture, so that controller tests
 // compile the logical flows northd really produces.
 
-import { NB_TABLES, type NbChange, NorthdEngine, type Stage, stagePipeline, stageTable } from '@ovn-ts/northd';
 import type { NbFixture } from '@ovn-ts/northd';
-import type { SbView, ViewChassis, ViewDatapath, ViewFlow, ViewMacBinding, ViewMulticastGroup, ViewPort } from '../compile/sb-view.js';
+import {
+  NB_TABLES,
+  type NbChange,
+  NorthdEngine,
+  type Stage,
+  stagePipeline,
+  stageTable,
+} from '@ovn-ts/northd';
+import type {
+  SbView,
+  ViewChassis,
+  ViewDatapath,
+  ViewFlow,
+  ViewMacBinding,
+  ViewMulticastGroup,
+  ViewPort,
+} from '../compile/sb-view.js';
 
 export interface NorthdViewOptions {
   /** Logical port → chassis it is bound to. */
@@ -13,12 +28,17 @@ export interface NorthdViewOptions {
 }
 
 /** A uuid made from a number, in the hex form uuidSource reads. */
-export const testUuid = (n: number, kind = 0): string => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-${kind.toString(16).padStart(12, '0')}`;
+export const testUuid = (n: number, kind = 0): string =>
+  `${n.toString(16).padStart(8, '0')}-0000-4000-8000-${kind.toString(16).padStart(12, '0')}`;
 
 export function viewFromNorthd(fx: NbFixture, opts: NorthdViewOptions = {}): SbView {
   const engine = new NorthdEngine();
   const rows: NbChange[] = NB_TABLES.flatMap((t) =>
-    [...fx.model.table(t).values()].map((row) => ({ table: t, op: 'insert' as const, row: row as never })),
+    [...fx.model.table(t).values()].map((row) => ({
+      table: t,
+      op: 'insert' as const,
+      row: row as never,
+    })),
   );
   engine.load(rows);
   const delta = engine.recomputeAll();
@@ -32,7 +52,15 @@ export function viewFromNorthd(fx: NbFixture, opts: NorthdViewOptions = {}): SbV
     datapaths.set(dp.nbUuid, { uuid: dp.nbUuid, key: dp.key, kind: dp.kind, name: dp.name });
     for (const p of r.ports) {
       const uuid = testUuid(n++, 1);
-      ports.set(uuid, { uuid, name: p.logicalPort, datapath: dp.nbUuid, key: p.key, type: p.type, options: p.options, chassis: opts.bindings?.[p.logicalPort] ?? null });
+      ports.set(uuid, {
+        uuid,
+        name: p.logicalPort,
+        datapath: dp.nbUuid,
+        key: p.key,
+        type: p.type,
+        options: p.options,
+        chassis: opts.bindings?.[p.logicalPort] ?? null,
+      });
     }
     for (const g of r.multicastGroups) {
       const uuid = testUuid(n++, 2);
@@ -41,7 +69,16 @@ export function viewFromNorthd(fx: NbFixture, opts: NorthdViewOptions = {}): SbV
     for (const f of r.flows) {
       const uuid = testUuid(n++, 3);
       const [pipeline, tableId] = stageOf(f.stage);
-      flows.set(uuid, { uuid, datapaths: [dp.nbUuid], pipeline, tableId, priority: f.priority, match: f.match, actions: f.actions, stage: f.stage });
+      flows.set(uuid, {
+        uuid,
+        datapaths: [dp.nbUuid],
+        pipeline,
+        tableId,
+        priority: f.priority,
+        match: f.match,
+        actions: f.actions,
+        stage: f.stage,
+      });
     }
   }
   const macBindings = new Map<string, ViewMacBinding>();
@@ -60,7 +97,6 @@ export function viewFromNorthd(fx: NbFixture, opts: NorthdViewOptions = {}): SbV
     portGroups: delta.portGroups.upsert,
   };
 }
-
 
 function stageOf(stage: Stage): ['ingress' | 'egress', number] {
   return [stagePipeline(stage), stageTable(stage)];

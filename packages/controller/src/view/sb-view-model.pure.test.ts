@@ -1,21 +1,61 @@
 import { describe, expect, test } from 'vitest';
 import { type RowChange, SbViewModel } from './sb-view-model.js';
 
-const ins = (table: string, row: Record<string, unknown>): RowChange => ({ table, op: 'insert', row });
-const upd = (table: string, row: Record<string, unknown>): RowChange => ({ table, op: 'update', row });
-const del = (table: string, row: Record<string, unknown>): RowChange => ({ table, op: 'delete', row });
+const ins = (table: string, row: Record<string, unknown>): RowChange => ({
+  table,
+  op: 'insert',
+  row,
+});
+const upd = (table: string, row: Record<string, unknown>): RowChange => ({
+  table,
+  op: 'update',
+  row,
+});
+const del = (table: string, row: Record<string, unknown>): RowChange => ({
+  table,
+  op: 'delete',
+  row,
+});
 
-const flow = { uuid: 'f1', logical_datapath: null, logical_dp_group: 'g1', pipeline: 'egress', table_id: 2, priority: 10, match: '1', actions: 'next;', stage: 'ls_out_acl' };
+const flow = {
+  uuid: 'f1',
+  logical_datapath: null,
+  logical_dp_group: 'g1',
+  pipeline: 'egress',
+  table_id: 2,
+  priority: 10,
+  match: '1',
+  actions: 'next;',
+  stage: 'ls_out_acl',
+};
 
 describe('SbViewModel', () => {
   test('datapath groups, multicast members and chassis names follow their rows', () => {
     const m = new SbViewModel();
     m.apply([
-      ins('port_binding', { uuid: 'p1', logical_port: 'vm1', datapath: 'd1', tunnel_key: 1, type: '', options: {}, chassis: 'c1' }),
+      ins('port_binding', {
+        uuid: 'p1',
+        logical_port: 'vm1',
+        datapath: 'd1',
+        tunnel_key: 1,
+        type: '',
+        options: {},
+        chassis: 'c1',
+      }),
       ins('chassis', { uuid: 'c1', name: 'hv1' }),
       ins('encap', { uuid: 'e1', chassis_name: 'hv1', type: 'geneve', ip: '192.0.2.1/32' }),
-      ins('datapath_binding', { uuid: 'd1', tunnel_key: 5, type: 'logical-switch', external_ids: { name: 'sw0' } }),
-      ins('datapath_binding', { uuid: 'd2', tunnel_key: 6, type: 'logical-switch', external_ids: { name: 'sw1' } }),
+      ins('datapath_binding', {
+        uuid: 'd1',
+        tunnel_key: 5,
+        type: 'logical-switch',
+        external_ids: { name: 'sw0' },
+      }),
+      ins('datapath_binding', {
+        uuid: 'd2',
+        tunnel_key: 6,
+        type: 'logical-switch',
+        external_ids: { name: 'sw1' },
+      }),
       ins('logical_dp_group', { uuid: 'g1' }),
       ins('logical_dp_group_datapath', { dp_group: 'g1', datapath: 'd1' }),
       ins('logical_flow', flow),
@@ -34,7 +74,15 @@ describe('SbViewModel', () => {
     m.apply([
       ins('logical_dp_group_datapath', { dp_group: 'g1', datapath: 'd2' }),
       upd('chassis', { uuid: 'c1', name: 'hv1-renamed' }),
-      upd('port_binding', { uuid: 'p1', logical_port: 'vm1b', datapath: 'd1', tunnel_key: 1, type: '', options: {}, chassis: 'c1' }),
+      upd('port_binding', {
+        uuid: 'p1',
+        logical_port: 'vm1b',
+        datapath: 'd1',
+        tunnel_key: 1,
+        type: '',
+        options: {},
+        chassis: 'c1',
+      }),
       upd('address_set', { uuid: 'a1', name: 'as2', addresses: ['10.0.0.2'] }),
     ]);
     v = m.view();

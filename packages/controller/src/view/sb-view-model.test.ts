@@ -33,7 +33,8 @@ afterAll(async () => {
 
 /** A view as sorted plain data, to compare two views row by row. */
 function plain(v: SbView) {
-  const rows = <T>(m: ReadonlyMap<string, T>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  const rows = <T>(m: ReadonlyMap<string, T>) =>
+    [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
   return {
     datapaths: rows(v.datapaths),
     ports: rows(v.ports),
@@ -49,7 +50,13 @@ function plain(v: SbView) {
 describe('SB view kept from the change feed', () => {
   test('after a series of changes it equals a fresh snapshot, and compiles as the per-datapath loader does', async () => {
     const ac = new AbortController();
-    const northd = runNorthd({ nbUrl: db.url, sbUrl: db.url, signal: ac.signal, log: quiet, lockPollMs: 50 });
+    const northd = runNorthd({
+      nbUrl: db.url,
+      sbUrl: db.url,
+      signal: ac.signal,
+      log: quiet,
+      lockPollMs: 50,
+    });
     const sb = SbStore.open(pool);
     const start = await loadSbRows(pool);
     const model = new SbViewModel();
@@ -67,7 +74,9 @@ describe('SB view kept from the change feed', () => {
     };
     const sync = async () => {
       const cfg = await nb.transaction((tx) => tx.bumpNbCfg(Date.now()));
-      await expect.poll(async () => (await nb.global()).sb_cfg, { timeout: 10_000 }).toBeGreaterThanOrEqual(cfg);
+      await expect
+        .poll(async () => (await nb.global()).sb_cfg, { timeout: 10_000 })
+        .toBeGreaterThanOrEqual(cfg);
       await follow();
     };
 
@@ -76,24 +85,74 @@ describe('SB view kept from the change feed', () => {
     await nb.transaction(async (tx) => {
       const sw0 = await tx.switches.insert({ name: 'sw0' });
       const sw1 = await tx.switches.insert({ name: 'sw1' });
-      await tx.switchPorts.insert({ name: 'vm1', switch_uuid: sw0.uuid, addresses: ['0a:00:00:00:00:01 10.0.0.1'] });
-      await tx.switchPorts.insert({ name: 'vm2', switch_uuid: sw0.uuid, addresses: ['0a:00:00:00:00:02 10.0.0.2'] });
-      await tx.switchPorts.insert({ name: 'vm3', switch_uuid: sw1.uuid, addresses: ['0a:00:00:00:01:03 10.1.0.3'] });
+      await tx.switchPorts.insert({
+        name: 'vm1',
+        switch_uuid: sw0.uuid,
+        addresses: ['0a:00:00:00:00:01 10.0.0.1'],
+      });
+      await tx.switchPorts.insert({
+        name: 'vm2',
+        switch_uuid: sw0.uuid,
+        addresses: ['0a:00:00:00:00:02 10.0.0.2'],
+      });
+      await tx.switchPorts.insert({
+        name: 'vm3',
+        switch_uuid: sw1.uuid,
+        addresses: ['0a:00:00:00:01:03 10.1.0.3'],
+      });
       const lr = await tx.routers.insert({ name: 'lr0' });
-      await tx.routerPorts.insert({ name: 'lr0-sw0', router_uuid: lr.uuid, mac: '0a:00:00:00:ff:00', networks: ['10.0.0.254/24'] });
-      await tx.routerPorts.insert({ name: 'lr0-sw1', router_uuid: lr.uuid, mac: '0a:00:00:00:ff:01', networks: ['10.1.0.254/24'] });
-      await tx.switchPorts.insert({ name: 'sw0-lr0', switch_uuid: sw0.uuid, type: 'router', addresses: ['router'], options: { 'router-port': 'lr0-sw0' } });
-      await tx.switchPorts.insert({ name: 'sw1-lr0', switch_uuid: sw1.uuid, type: 'router', addresses: ['router'], options: { 'router-port': 'lr0-sw1' } });
+      await tx.routerPorts.insert({
+        name: 'lr0-sw0',
+        router_uuid: lr.uuid,
+        mac: '0a:00:00:00:ff:00',
+        networks: ['10.0.0.254/24'],
+      });
+      await tx.routerPorts.insert({
+        name: 'lr0-sw1',
+        router_uuid: lr.uuid,
+        mac: '0a:00:00:00:ff:01',
+        networks: ['10.1.0.254/24'],
+      });
+      await tx.switchPorts.insert({
+        name: 'sw0-lr0',
+        switch_uuid: sw0.uuid,
+        type: 'router',
+        addresses: ['router'],
+        options: { 'router-port': 'lr0-sw0' },
+      });
+      await tx.switchPorts.insert({
+        name: 'sw1-lr0',
+        switch_uuid: sw1.uuid,
+        type: 'router',
+        addresses: ['router'],
+        options: { 'router-port': 'lr0-sw1' },
+      });
     });
     await sync();
     await sb.ports.claim('vm1', 'hv1');
     await sb.ports.claim('vm3', 'hv2');
-    const lr0 = (await pool.query<{ uuid: string }>(`SELECT uuid FROM sb.datapath_binding WHERE external_ids->>'name' = 'lr0'`)).rows[0]!;
-    await sb.macBindings.put({ logicalPort: 'lr0-sw1', ip: '10.1.0.9', mac: '0a:00:00:00:01:09', datapath: lr0.uuid, timestamp: 1 });
+    const lr0 = (
+      await pool.query<{ uuid: string }>(
+        `SELECT uuid FROM sb.datapath_binding WHERE external_ids->>'name' = 'lr0'`,
+      )
+    ).rows[0]!;
+    await sb.macBindings.put({
+      logicalPort: 'lr0-sw1',
+      ip: '10.1.0.9',
+      mac: '0a:00:00:00:01:09',
+      datapath: lr0.uuid,
+      timestamp: 1,
+    });
     const sw0 = (await nb.switches.where('name', 'sw0'))[0]!;
     await nb.transaction(async (tx) => {
       await tx.switchPorts.delete((await tx.switchPorts.where('name', 'vm2'))[0]!.uuid);
-      await tx.acls.insert({ switch_uuid: sw0.uuid, direction: 'to-lport', priority: 1000, match: 'ip4 && tcp.dst == 22', action: 'allow-related' });
+      await tx.acls.insert({
+        switch_uuid: sw0.uuid,
+        direction: 'to-lport',
+        priority: 1000,
+        match: 'ip4 && tcp.dst == 22',
+        action: 'allow-related',
+      });
     });
     await sync();
     await sb.ports.release('vm3', 'hv2');
@@ -106,7 +165,12 @@ describe('SB view kept from the change feed', () => {
     expect(model.nbCfg).toBe(fresh.nbCfg);
     expect(model.view().flows.size).toBeGreaterThan(100);
 
-    const cx = { chassis: 'hv1', localPorts: new Map([['vm1', 1]]), tunnels: new Map(), zones: new Map() };
+    const cx = {
+      chassis: 'hv1',
+      localPorts: new Map([['vm1', 1]]),
+      tunnels: new Map(),
+      zones: new Map(),
+    };
     const filtered = await loadView(sb, 'hv1', cx.localPorts);
     const a = compileView(model.view(), cx);
     const b = compileView(filtered.view, cx);

@@ -3,7 +3,15 @@
 // (multicast_group_port, logical_dp_group_datapath) as pairs. View objects of rows that did not
 // change are kept, so the compiler sees the same objects from one update to the next.
 
-import type { SbView, ViewChassis, ViewDatapath, ViewFlow, ViewMacBinding, ViewMulticastGroup, ViewPort } from '../compile/sb-view.js';
+import type {
+  SbView,
+  ViewChassis,
+  ViewDatapath,
+  ViewFlow,
+  ViewMacBinding,
+  ViewMulticastGroup,
+  ViewPort,
+} from '../compile/sb-view.js';
 
 /** One row change, in the change feed's shape. */
 export interface RowChange {
@@ -32,14 +40,18 @@ export const VIEW_TABLES = [
 type Row = Record<string, unknown>;
 const str = (r: Row, k: string) => (typeof r[k] === 'string' ? (r[k] as string) : '');
 const num = (r: Row, k: string) => Number(r[k] ?? 0);
-const map = (r: Row, k: string) => (r[k] && typeof r[k] === 'object' ? (r[k] as Record<string, string>) : {});
+const map = (r: Row, k: string) =>
+  r[k] && typeof r[k] === 'object' ? (r[k] as Record<string, string>) : {};
 const list = (r: Row, k: string) => (Array.isArray(r[k]) ? (r[k] as string[]) : []);
 /** inet values read back without a host prefix length. */
 const ip = (r: Row, k: string) => str(r, k).replace(/\/(32|128)$/, '');
 
 function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
   let s = m.get(k);
-  if (!s) m.set(k, (s = new Set()));
+  if (!s) {
+    s = new Set();
+    m.set(k, s);
+  }
   s.add(v);
 }
 
@@ -50,7 +62,10 @@ export class SbViewModel {
   /** Port uuid → chassis uuid (names are resolved through chassisNames). */
   private readonly portChassis = new Map<string, string>();
   private readonly chassisNames = new Map<string, string>();
-  private readonly encaps = new Map<string, { chassis: string; type: ViewChassis['encaps'][number]['type']; ip: string }>();
+  private readonly encaps = new Map<
+    string,
+    { chassis: string; type: ViewChassis['encaps'][number]['type']; ip: string }
+  >();
   private chassisView: Map<string, ViewChassis> | undefined;
   private readonly flowRows = new Map<string, Row>();
   private readonly flows = new Map<string, ViewFlow>();
@@ -87,14 +102,24 @@ export class SbViewModel {
           break;
         case 'encap':
           if (del) this.encaps.delete(uuid);
-          else this.encaps.set(uuid, { chassis: str(r, 'chassis_name'), type: str(r, 'type') as 'geneve', ip: ip(r, 'ip') });
+          else
+            this.encaps.set(uuid, {
+              chassis: str(r, 'chassis_name'),
+              type: str(r, 'type') as 'geneve',
+              ip: ip(r, 'ip'),
+            });
           this.chassisView = undefined;
           break;
         case 'datapath_binding':
           if (del) this.datapaths.delete(uuid);
           else {
             const kind = str(r, 'type') === 'logical-router' ? 'router' : 'switch';
-            this.datapaths.set(uuid, { uuid, key: num(r, 'tunnel_key'), kind, name: map(r, 'external_ids').name ?? uuid });
+            this.datapaths.set(uuid, {
+              uuid,
+              key: num(r, 'tunnel_key'),
+              kind,
+              name: map(r, 'external_ids').name ?? uuid,
+            });
           }
           break;
         case 'port_binding':
@@ -155,12 +180,21 @@ export class SbViewModel {
         case 'mac_binding':
           if (del) this.macBindings.delete(uuid);
           else {
-            this.macBindings.set(uuid, { uuid, datapath: str(r, 'datapath'), logicalPort: str(r, 'logical_port'), ip: ip(r, 'ip'), mac: str(r, 'mac') });
+            this.macBindings.set(uuid, {
+              uuid,
+              datapath: str(r, 'datapath'),
+              logicalPort: str(r, 'logical_port'),
+              ip: ip(r, 'ip'),
+              mac: str(r, 'mac'),
+            });
           }
           break;
         case 'address_set':
         case 'port_group': {
-          const [sets, names] = c.table === 'address_set' ? [this.addressSets, this.addressSetNames] : [this.portGroups, this.portGroupNames];
+          const [sets, names] =
+            c.table === 'address_set'
+              ? [this.addressSets, this.addressSetNames]
+              : [this.portGroups, this.portGroupNames];
           const old = names.get(uuid);
           if (old !== undefined) sets.delete(old);
           if (del) names.delete(uuid);
@@ -225,14 +259,22 @@ export class SbViewModel {
       .map((p) => this.ports.get(p)?.name)
       .filter((n): n is string => n !== undefined)
       .sort();
-    this.multicastGroups.set(uuid, { uuid, datapath: str(r, 'datapath'), name: str(r, 'name'), key: num(r, 'tunnel_key'), ports });
+    this.multicastGroups.set(uuid, {
+      uuid,
+      datapath: str(r, 'datapath'),
+      name: str(r, 'name'),
+      key: num(r, 'tunnel_key'),
+      ports,
+    });
   }
 
   view(): SbView {
     if (!this.chassisView) {
       const v = new Map<string, ViewChassis>();
       for (const name of [...this.chassisNames.values()].sort()) {
-        const encaps = [...this.encaps.values()].filter((e) => e.chassis === name).map((e) => ({ type: e.type, ip: e.ip }));
+        const encaps = [...this.encaps.values()]
+          .filter((e) => e.chassis === name)
+          .map((e) => ({ type: e.type, ip: e.ip }));
         v.set(name, { name, encaps });
       }
       this.chassisView = v;
