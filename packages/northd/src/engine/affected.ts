@@ -62,8 +62,11 @@ export function collectAffected(nb: NbModel, table: string, row: Row, out: Affec
       return;
     }
     case 'gateway_chassis': {
+      // Gateway chassis make a router port distributed: its router, and the switch it attaches
+      // to (whose router-type port sees that), change like for the port itself.
       const lrp = nb.get('logical_router_port', row.router_port_uuid as string);
-      if (lrp) out.routers.add(lrp.router_uuid);
+      if (lrp)
+        collectAffected(nb, 'logical_router_port', lrp as unknown as Record<string, unknown>, out);
       return;
     }
     case 'logical_router_static_route':

@@ -68,18 +68,41 @@ export function routerBindings(
       continue;
     }
     const peer = p.peerSwitch?.port.name ?? p.peerRouterPort?.row.name;
+    const mac = [[r.mac, ...r.networks].join(' ')];
     ports.push({
       logicalPort: r.name,
       datapath: lr.row.uuid,
       key: portKey(r.name),
       type: 'patch',
-      mac: [[r.mac, ...r.networks].join(' ')],
+      mac,
       portSecurity: [],
       options: { ...r.options, ...(peer && { peer }) },
       parentPort: null,
       tag: null,
       nbUuid: r.uuid,
     });
+    // A distributed gateway port has a twin, cr-PORT, bound where the gateway chassis is: the
+    // router's NAT and load balancing for that port happen there (is_chassis_resident).
+    const distributed =
+      !lr.row.options?.chassis &&
+      (p.gatewayChassis.length > 0 || !!r.options?.['redirect-chassis']);
+    if (distributed) {
+      const cr = `cr-${r.name}`;
+      if (taken(cr)) conflicts.push(cr);
+      else
+        ports.push({
+          logicalPort: cr,
+          datapath: lr.row.uuid,
+          key: portKey(cr),
+          type: 'chassisredirect',
+          mac,
+          portSecurity: [],
+          options: { 'distributed-port': r.name },
+          parentPort: null,
+          tag: null,
+          nbUuid: r.uuid,
+        });
+    }
   }
   return { ports, conflicts };
 }

@@ -186,7 +186,8 @@ export class NorthdEngine {
         ...built.diagnostics,
         ...conflicts.map((name) => ({
           nbTable: 'logical_router_port',
-          nbUuid: input.ports.find((p) => p.row.name === name)!.row.uuid,
+          nbUuid: input.ports.find((p) => p.row.name === name || `cr-${p.row.name}` === name)!.row
+            .uuid,
           builder: 'port-bindings',
           problem: `router port ${name}: a switch port has the same name; the router port is not bound`,
         })),

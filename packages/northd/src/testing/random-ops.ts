@@ -20,6 +20,7 @@ export type Op =
   | { kind: 'updatePort'; port: number; mac: number; enabled: boolean }
   | { kind: 'movePort'; port: number; sw: number }
   | { kind: 'renameRouterPort'; lrp: number }
+  | { kind: 'gatewayChassis'; lrp: number; chassis: number }
   | {
       kind: 'delete';
       table:
@@ -65,6 +66,7 @@ export const nbOp: fc.Arbitrary<Op> = fc.oneof(
   }),
   fc.record({ kind: fc.constant('movePort' as const), port: fc.nat(20), sw: fc.nat(9) }),
   fc.record({ kind: fc.constant('renameRouterPort' as const), lrp: fc.nat(9) }),
+  fc.record({ kind: fc.constant('gatewayChassis' as const), lrp: fc.nat(9), chassis: fc.nat(2) }),
   fc.record({
     kind: fc.constant('delete' as const),
     table: fc.constantFrom(
@@ -212,6 +214,17 @@ export function playOp(fx: NbFixture, o: Op, n: number): NbChange[] {
           fx.update('logical_router_port', lrp.uuid, { name: `lrp${n}`, mac: mac(200 + (n % 50)) });
         break;
       }
+      case 'gatewayChassis': {
+        const lrp = pick(lrps, o.lrp);
+        if (lrp)
+          fx.insert('gateway_chassis', {
+            name: `gw${n}`,
+            router_port_uuid: lrp.uuid,
+            chassis_name: `hv${o.chassis}`,
+            priority: o.chassis,
+          });
+        break;
+      }
       case 'delete': {
         const rows = [...model.table(o.table).values()] as Record<string, unknown>[];
         const row = pick(rows, o.i);
@@ -239,6 +252,11 @@ function cascade(fx: NbFixture, table: string, row: Record<string, unknown>): vo
   if (table === 'logical_switch_port') {
     for (const g of m.children('portGroupsByPort', row.uuid as string))
       del('port_group_port', { port_group_uuid: g, port_uuid: row.uuid });
+  }
+  if (table === 'logical_router_port') {
+    for (const k of m.children('gatewaysByRouterPort', row.uuid as string)) {
+      del('gateway_chassis', m.get('gateway_chassis', k));
+    }
   }
   if (table === 'logical_router') {
     for (const k of m.children('routerPortsByRouter', row.uuid as string))
