@@ -24,7 +24,15 @@ import {
   setField,
   swap,
 } from '@ovn-ts/datapath';
-import type { ActionField, CtZone, IpAddress, Action as LAction, SymbolTable } from '@ovn-ts/expr';
+import {
+  type ActionField,
+  type CtZone,
+  DHCPV4_OPTIONS,
+  type IpAddress,
+  type Action as LAction,
+  optionIndex,
+  type SymbolTable,
+} from '@ovn-ts/expr';
 import { CompileProblem, type DpSegment, pairSegments, segmentsOf } from './fields.js';
 import { encodePunt } from './punt.js';
 import type { DatapathKind } from './sb-view.js';
@@ -41,6 +49,8 @@ export interface ActionContext {
   /** Receives the groups select() and ct_lb_mark need. */
   readonly groups: Map<number, GroupSpec>;
 }
+
+const DHCP_V4 = optionIndex(DHCPV4_OPTIONS);
 
 const ref = (field: string, ofs: number, nBits: number): FieldRef => ({ field, ofs, nBits });
 const mask = (bits: number) => (1n << BigInt(bits)) - 1n;
@@ -63,7 +73,6 @@ const GENERATORS = new Set([
 /** Result functions this datapath has no table for: they answer 0, so the flows' fallbacks run. */
 const ZERO_RESULTS = new Set([
   'result',
-  'put_dhcp_opts',
   'put_dhcpv6_opts',
   'put_nd_ra_opts',
   'dhcp_relay_req_chk',
@@ -290,6 +299,26 @@ function compileAction(a: LAction, cx: ActionContext, out: Action[]): void {
     case 'lookup_nd_ip':
       compileLookupMac(a.dst, a.port, a.ip, undefined, a.kind === 'lookup_nd_ip', cx, out);
       return;
+    case 'put_dhcp_opts': {
+      // Paused: the controller turns the request into the reply, sets the result bit and resumes.
+      const dhcp = a.options.map((o) => {
+        const def = DHCP_V4.get(o.name);
+        if (!def) throw new CompileProblem(`put_dhcp_opts: unknown option ${o.name}`);
+        const values = o.value.values.map((c) =>
+          c.kind === 'string'
+            ? c.value
+            : c.mask === undefined
+              ? { v: c.value }
+              : { v: c.value, m: c.mask },
+        );
+        return { code: def.code, type: def.type, values };
+      });
+      const result = segs(a.dst, cx).map((s) => s.ref);
+      out.push(
+        controller({ pause: true, userdata: encodePunt({ op: 'put_dhcp_opts', result, dhcp }) }),
+      );
+      return;
+    }
     case 'get_fdb':
     case 'get_remote_fdb':
       // No FDB table yet: every MAC is unknown (port key 0, OVN's "none").

@@ -12,6 +12,14 @@ export interface Punt {
   readonly op: string;
   readonly actions?: readonly Action[];
   readonly fields?: Readonly<Record<string, readonly FieldRef[]>>;
+  /** Where a paused action's 1-bit result goes (put_dhcp_opts). */
+  readonly result?: readonly FieldRef[];
+  /** put_dhcp_opts: the options, by wire code, with their constant values. */
+  readonly dhcp?: readonly {
+    readonly code: number;
+    readonly type: string;
+    readonly values: readonly (string | { readonly v: bigint; readonly m?: bigint })[];
+  }[];
 }
 
 // JSON with two tagged forms, for bigints and bytes, which plain JSON cannot carry.

@@ -404,6 +404,11 @@ class Controller {
     for (const e of handlePunt(pin)) {
       if (e.kind === 'packet-out')
         this.opts.datapath.packetOut({ packet: e.packet, actions: e.actions });
+      else if (e.kind === 'resume')
+        this.opts.datapath.resume(e.pin, {
+          ...(e.packet && { packet: e.packet }),
+          fields: e.fields,
+        });
       else if (e.kind === 'mac-binding') void this.learn(e.binding);
       else this.log.debug({ op: e.op }, 'controller: punt not handled');
     }

@@ -1,9 +1,19 @@
 // What the controller does with a punt (pure): the daemon carries out the returned effects.
 
-import { type Action, load, type PacketIn, setField } from '@ovn-ts/datapath';
+import {
+  type Action,
+  buildPacket,
+  type FieldRef,
+  formatIp4,
+  formatMac,
+  load,
+  type PacketIn,
+  setField,
+} from '@ovn-ts/datapath';
 import { decodePunt, type Punt } from '../compile/punt.js';
+import { buildDhcpReply, DHCP_NAK, parseDhcp, replyType } from './dhcp.js';
 import { arpRequestFor, icmp4ErrorFor, tcpResetFor } from './generate.js';
-import { readPinRefs } from './packet-in-fields.js';
+import { readPinField, readPinRefs } from './packet-in-fields.js';
 
 /** A MAC binding learnt from put_arp/put_nd, by datapath and port tunnel keys. */
 export interface LearntBinding {
@@ -15,11 +25,23 @@ export interface LearntBinding {
   readonly mac: bigint;
 }
 
+/** Field changes for a resumed pipeline: datapath field → bits to set. */
+export type FieldChanges = Readonly<
+  Record<string, { readonly value: bigint; readonly mask: bigint }>
+>;
+
 export type PuntEffect =
   | {
       readonly kind: 'packet-out';
       readonly packet: Uint8Array;
       readonly actions: readonly Action[];
+    }
+  /** Continue a paused pipeline, with a new packet and field changes. */
+  | {
+      readonly kind: 'resume';
+      readonly pin: PacketIn;
+      readonly packet?: Uint8Array;
+      readonly fields: FieldChanges;
     }
   | { readonly kind: 'mac-binding'; readonly binding: LearntBinding }
   | { readonly kind: 'unhandled'; readonly op: string };
@@ -34,8 +56,49 @@ export function restoreMetadata(pin: PacketIn): Action[] {
 
 export function handlePunt(pin: PacketIn): PuntEffect[] {
   const punt = decodePunt(pin.userdata);
-  if (!punt) return [];
-  return effectsOf(pin, punt);
+  if (!punt) return pin.continuation ? [{ kind: 'resume', pin, fields: {} }] : [];
+  const effects = effectsOf(pin, punt);
+  // A paused pipeline always continues, even when its action could not be carried out.
+  if (pin.continuation && !effects.some((e) => e.kind === 'resume'))
+    effects.push({ kind: 'resume', pin, fields: {} });
+  return effects;
+}
+
+/** The changes that set a 1-bit result (spread over `refs`) to `bit`. */
+function resultChanges(refs: readonly FieldRef[], bit: boolean): FieldChanges {
+  const out: Record<string, { value: bigint; mask: bigint }> = {};
+  for (const r of refs) {
+    const ofs = BigInt(r.ofs ?? 0);
+    const mask = ((1n << BigInt(r.nBits ?? 1)) - 1n) << ofs;
+    const prev = out[r.field] ?? { value: 0n, mask: 0n };
+    out[r.field] = { value: prev.value | (bit ? mask : 0n), mask: prev.mask | mask };
+  }
+  return out;
+}
+
+/** put_dhcp_opts: the DHCP request becomes the reply; the result says whether it did. */
+function dhcpReply(pin: PacketIn, punt: Punt): PuntEffect[] {
+  const result = punt.result ?? [];
+  const frame = pin.packet;
+  const l3 = frame[12] === 0x81 && frame[13] === 0x00 ? 18 : 14;
+  const ihl = ((frame[l3] ?? 0) & 0x0f) * 4;
+  const udp = l3 + ihl;
+  const req = frame.length > udp + 8 ? parseDhcp(frame.subarray(udp + 8)) : undefined;
+  const type = req && replyType(req, punt.dhcp ?? []);
+  if (!req || type === undefined)
+    return [{ kind: 'resume', pin, fields: resultChanges(result, false) }];
+  const f = pin.fields;
+  const payload = buildDhcpReply(req, type, punt.dhcp ?? []);
+  // To the client's address when it has one, else to the offered one unless it asked for broadcast.
+  const yiaddr = new DataView(payload.buffer).getUint32(16);
+  const dst = type === DHCP_NAK || (req.flags & 0x8000) !== 0 ? 0xffffffff : req.ciaddr || yiaddr;
+  const packet = buildPacket({
+    eth: { src: formatMac(readPinField(f, 'eth_src')), dst: formatMac(readPinField(f, 'eth_dst')) },
+    ip4: { src: formatIp4(Number(readPinField(f, 'ip_src'))), dst: formatIp4(dst) },
+    udp: { sport: Number(readPinField(f, 'udp_src')), dport: Number(readPinField(f, 'udp_dst')) },
+    payload,
+  });
+  return [{ kind: 'resume', pin, packet, fields: resultChanges(result, true) }];
 }
 
 function effectsOf(pin: PacketIn, punt: Punt): PuntEffect[] {
@@ -66,6 +129,8 @@ function effectsOf(pin: PacketIn, punt: Punt): PuntEffect[] {
         },
       ];
     }
+    case 'put_dhcp_opts':
+      return dhcpReply(pin, punt);
     default:
       return [{ kind: 'unhandled', op: punt.op }];
   }

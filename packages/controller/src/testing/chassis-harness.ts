@@ -70,6 +70,8 @@ export class ChassisHarness {
       const pin = this.pending.shift()!;
       for (const e of handlePunt(pin)) {
         if (e.kind === 'packet-out') this.dp.packetOut({ packet: e.packet, actions: e.actions });
+        else if (e.kind === 'resume')
+          this.dp.resume(e.pin, { ...(e.packet && { packet: e.packet }), fields: e.fields });
         else if (e.kind === 'mac-binding') this.learn(e.binding);
         else this.unhandled.push(e.op);
       }
