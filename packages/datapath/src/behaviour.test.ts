@@ -514,3 +514,73 @@ describe('behaviour: fragments', () => {
     expect(ports[1]!.take().map((c) => c.frame)).toEqual([whole]);
   });
 });
+
+describe('behaviour: ct(table) in the middle of a pass forks, as in OVS', () => {
+  it('floods to ports that each run a stateful ACL: every port gets its copy', () => {
+    // OVN's multicast delivery: set the outport, run its egress pipeline, next member, ... Each
+    // egress pipeline goes through conntrack in the member's zone before output.
+    const { dp, ports } = testbed(4);
+    dp.addFlows([
+      {
+        table: 0,
+        priority: 10,
+        match: { in_port: 1 },
+        actions: [
+          A.load('reg15[0..15]', 2),
+          A.resubmit(40),
+          A.load('reg15[0..15]', 3),
+          A.resubmit(40),
+          A.load('reg15[0..15]', 4),
+          A.resubmit(40),
+        ],
+      },
+      {
+        table: 40,
+        priority: 10,
+        match: { eth_type: 0x800 },
+        actions: [
+          A.move('reg15[0..15]', 'reg13[0..15]'),
+          A.ct({ zone: A.ref('reg13[0..15]'), table: 41 }),
+        ],
+      },
+      {
+        table: 41,
+        priority: 10,
+        match: { ct_state: '+new+trk' },
+        actions: [
+          A.ct({ commit: true, zone: A.ref('reg13[0..15]') }),
+          A.outputField('reg15[0..15]'),
+        ],
+      },
+    ]);
+    ports[0]!.inject([udp4({ ethDst: 'ff:ff:ff:ff:ff:ff' })]);
+    expect(ports.map((p) => p.take().length)).toEqual([0, 1, 1, 1]);
+    // One connection per member's zone.
+    expect(
+      dp
+        .dumpConntrack()
+        .map((c) => c.zone)
+        .sort(),
+    ).toEqual([2, 3, 4]);
+    // The trace follows each copy.
+    const t = dp.trace(udp4({ ethDst: 'ff:ff:ff:ff:ff:ff', sport: 7 }), 1);
+    expect(t.outputs.map((o) => o.port).sort()).toEqual([2, 3, 4]);
+    expect(t.text.split('recirculate to table 41').length - 1).toBe(3);
+  });
+
+  it('clone(ct(table)) recirculates the copy while the packet goes on', () => {
+    const { dp, ports } = testbed(3);
+    dp.addFlows([
+      {
+        table: 0,
+        priority: 10,
+        match: { in_port: 1 },
+        actions: [A.clone([A.ct({ zone: 1, table: 5 })]), A.output(2)],
+      },
+      { table: 5, priority: 10, match: { ct_state: '+trk' }, actions: [A.output(3)] },
+    ]);
+    ports[0]!.inject([udp4()]);
+    expect(ports[1]!.take()).toHaveLength(1);
+    expect(ports[2]!.take()).toHaveLength(1);
+  });
+});

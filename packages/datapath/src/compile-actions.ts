@@ -127,18 +127,15 @@ function compileNat(n: NatSpec): NatC {
 }
 
 /** Validates and precompiles an action list. Throws an Error saying which action is wrong and why. */
-export function compileActions(actions: readonly Action[], inClone = false): CAction[] {
+export function compileActions(actions: readonly Action[]): CAction[] {
   const out: CAction[] = [];
   const conj = actions.filter((a) => a.kind === 'conjunction').length;
   if (conj > 0 && conj !== actions.length)
     throw new Error('conjunction actions cannot be mixed with other actions');
   for (const a of actions) {
-    if (inClone && a.kind === 'ct' && a.table !== undefined) {
-      throw new Error('ct(table=…) inside clone() or a group of type all is not supported');
-    }
     const c =
       a.kind === 'clone'
-        ? ({ kind: 'clone', actions: compileActions(a.actions, true) } as const)
+        ? ({ kind: 'clone', actions: compileActions(a.actions) } as const)
         : compileAction(a);
     sourceOf.set(c, a);
     out.push(c);

@@ -82,6 +82,8 @@ export interface TraceOptions {
 }
 
 const MAX_PASSES = 16;
+/** Copies one packet may fork through ct(table=N) (a flood to ports with stateful ACLs forks one per port). */
+const MAX_FORKS = 256;
 const DEFAULT_PRIORITY = 32768;
 
 type Listener = (pin: PacketIn) => void;
@@ -561,25 +563,35 @@ export class Datapath implements DatapathControl {
       port: (no) => this.ports.get(no),
       dirty: [],
     });
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
-      const recirc = p.key[K.K_RECIRC]!;
-      const at = events.length;
-      last = translator.translate(p.key, { kind: 'table', table: recirc ? recirc - 1 : 0 }, events);
-      const wc = last.wc;
-      const masked = new Uint32Array(K.KEY_WORDS);
-      for (let i = 0; i < K.KEY_WORDS; i++) masked[i] = (p.key[i]! & wc[i]!) >>> 0;
-      const megaflow: TraceEvent = {
-        kind: 'megaflow',
-        depth: 0,
-        match: formatMatch({ value: masked, mask: wc }),
-      };
-      p.recirc = false;
-      for (const op of last.ops) op(p);
-      // Place it before the recirculation line of this pass, if any.
-      const rec = events.findIndex((ev, i) => i >= at && ev.kind === 'recirc');
-      if (rec >= 0) events.splice(rec, 0, megaflow);
-      else events.push(megaflow);
-      if (!p.recirc) break;
+    const chain = (): void => {
+      for (let pass = 0; pass < MAX_PASSES; pass++) {
+        const recirc = p.key[K.K_RECIRC]!;
+        if (recirc) events.push({ kind: 'recirc', depth: 0, table: recirc - 1 });
+        last = translator.translate(
+          p.key,
+          { kind: 'table', table: recirc ? recirc - 1 : 0 },
+          events,
+        );
+        const wc = last.wc;
+        const masked = new Uint32Array(K.KEY_WORDS);
+        for (let i = 0; i < K.KEY_WORDS; i++) masked[i] = (p.key[i]! & wc[i]!) >>> 0;
+        p.recirc = false;
+        for (const op of last.ops) op(p);
+        events.push({
+          kind: 'megaflow',
+          depth: 0,
+          match: formatMatch({ value: masked, mask: wc }),
+        });
+        if (!p.recirc) break;
+      }
+    };
+    chain();
+    for (let n = 0; p.forks.length > 0 && n < MAX_FORKS; n++) {
+      const f = p.forks.shift()!;
+      p.frame = f.frame;
+      p.off.set(f.off);
+      p.key.set(f.key);
+      chain();
     }
     const outputs = p.traceOutputs;
     const dropReason =
@@ -665,9 +677,30 @@ export class Datapath implements DatapathControl {
     }
   }
 
-  /** Runs a packet through as many passes as it recirculates, through the cache when possible. */
+  /**
+   * Runs a packet through as many passes as it recirculates, through the caches when possible, then
+   * the copies forked by ct(table=N) in the middle of a pass, each the same way.
+   */
   private runPasses(p: PacketCtx, first: TranslateStart | undefined): void {
     this.nPackets++;
+    p.forks.length = 0;
+    this.runChain(p, first);
+    for (let n = 0; p.forks.length > 0; n++) {
+      if (n >= MAX_FORKS) {
+        this.drops += p.forks.length;
+        p.forks.length = 0;
+        break;
+      }
+      const f = p.forks.shift()!;
+      p.frame = f.frame;
+      p.off.set(f.off);
+      p.key.set(f.key);
+      this.recircs++;
+      this.runChain(p, undefined);
+    }
+  }
+
+  private runChain(p: PacketCtx, first: TranslateStart | undefined): void {
     const len = p.frame.length;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       let e: CacheEntry | undefined;

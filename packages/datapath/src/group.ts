@@ -26,7 +26,7 @@ export function compileGroup(spec: GroupSpec): Group {
     if (!Number.isInteger(weight) || weight < 0 || weight > 0xffff)
       throw new Error(`group ${spec.id}: bucket ${i}: bad weight ${b.weight}`);
     try {
-      return { weight, actions: compileActions(b.actions, spec.type === 'all') };
+      return { weight, actions: compileActions(b.actions) };
     } catch (e) {
       throw new Error(`group ${spec.id}: bucket ${i}: ${(e as Error).message}`);
     }

@@ -73,7 +73,11 @@ export type { DeliverFn, PortIo, PortIoStats, TunnelMetadata } from './port.js';
 export type { PortStats } from './port-entry.js';
 export { ctStateText, formatTrace, type TraceEvent, type TraceResult } from './trace.js';
 export { DgramTunnelPort } from './tunnel/dgram-tunnel-port.js';
-export { TunnelEndpoint, TunnelPeerPort, type TunnelEndpointOptions } from './tunnel/tunnel-endpoint.js';
+export {
+  TunnelEndpoint,
+  type TunnelEndpointOptions,
+  TunnelPeerPort,
+} from './tunnel/tunnel-endpoint.js';
 export {
   type Encapsulation,
   type TunnelPortOptions,

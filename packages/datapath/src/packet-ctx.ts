@@ -16,6 +16,11 @@ export class PacketCtx {
   readonly scratchKey = new Uint32Array(KEY_WORDS);
   /** Set by a ct(table=N) op: run the next pass with the updated key. */
   recirc = false;
+  /**
+   * Copies recirculated by a ct(table=N) that was not the last op of its pass: the packet itself
+   * goes on with the rest of the actions (OVS's fork), each copy takes its own passes afterwards.
+   */
+  readonly forks: { frame: Uint8Array; off: Int32Array; key: Uint32Array }[] = [];
   /** Time for conntrack, read once per batch. */
   now = 0;
   /** Trace mode: record events and keep outputs here instead of transmitting. */

@@ -104,6 +104,8 @@ export class Translator {
   private resubmits = 0;
   private halted = false;
   private endsInRecirc = false;
+  /** ct(table=N) ops of this pass; all fork except a last one, which recirculates the packet itself. */
+  private recircModes: { index: number; mode: { fork: boolean } }[] = [];
   private observers = 0;
   private curTable = 0;
   private curFlow: Flow | undefined;
@@ -133,6 +135,7 @@ export class Translator {
     this.resubmits = 0;
     this.halted = false;
     this.endsInRecirc = false;
+    this.recircModes = [];
     this.observers = 0;
     this.curFlow = undefined;
     this.tpid = K.ETH_TYPE_VLAN;
@@ -154,6 +157,11 @@ export class Translator {
         this.depth = i;
         this.executeList(f.actions, f.index + 1);
       }
+    }
+    const lastRecirc = this.recircModes[this.recircModes.length - 1];
+    if (lastRecirc && lastRecirc.index === this.ops.length - 1) {
+      lastRecirc.mode.fork = false;
+      this.endsInRecirc = true;
     }
     // Frames output before a later rewrite (or before recirculation) must be copies.
     let later = this.endsInRecirc;
@@ -562,10 +570,7 @@ export class Translator {
           recircTable: recirc ? a.table : undefined,
         }
       : undefined;
-    if (slot) {
-      this.trace!.push(slot);
-      if (recirc) this.trace!.push({ kind: 'recirc', depth: 0, table: a.table });
-    }
+    if (slot) this.trace!.push(slot);
     // The key at this point is the packet's own key with the written bits replaced by the values
     // the actions gave them (the same for every packet this outcome is cached for).
     const wIdx: number[] = [];
@@ -580,36 +585,49 @@ export class Translator {
     }
     const before = this.key[K.K_CT_STATE]!;
     const table = a.table;
-    this.emit((p: PacketCtx) => {
-      const k = recirc ? p.key : p.scratchKey;
-      if (!recirc) k.set(p.key);
-      for (let i = 0; i < wIdx.length; i++) {
-        const w = wIdx[i]!;
-        k[w] = ((k[w]! & ~wMask[i]!) | wVal[i]!) >>> 0;
-      }
-      const r = p.conntrack.process(k, p.frame, p.off, p.peek ? peekReq : req, p.now);
-      if (recirc) {
-        k[K.K_CT_STATE] = r.state;
-        k[K.K_CT_ZONE] = zone;
-        k[K.K_CT_MARK] = r.mark;
-        // Plain loops: TypedArray.set costs more than it saves on four or thirteen words.
-        const label = r.label;
-        for (let i = 0; i < 4; i++) k[K.K_CT_LABEL + i] = label[i]!;
-        const ow = r.conn?.origWords;
-        for (let i = 0; i < K.CT_TUPLE_WORDS; i++) k[K.K_CT_NW_PROTO + i] = ow ? ow[i]! : 0;
-        k[K.K_RECIRC] = table + 1;
-        p.recirc = true;
-      }
-      if (slot) {
-        slot.stateBefore = before;
-        slot.stateAfter = r.state;
-        slot.mark = r.mark;
-      }
-    }, a.nat !== undefined);
-    if (recirc) {
-      this.endsInRecirc = true;
-      this.halted = true;
-    }
+    const mode = { fork: true };
+    this.emit(
+      (p: PacketCtx) => {
+        let k = p.key;
+        let frame = p.frame;
+        let off = p.off;
+        if (!recirc) {
+          k = p.scratchKey;
+          k.set(p.key);
+        } else if (mode.fork) {
+          // The recirculated copy gets its own frame and key; the packet goes on unchanged.
+          k = p.key.slice();
+          frame = carryFrameOffload(p.frame, p.frame.slice());
+          off = p.off.slice();
+        }
+        for (let i = 0; i < wIdx.length; i++) {
+          const w = wIdx[i]!;
+          k[w] = ((k[w]! & ~wMask[i]!) | wVal[i]!) >>> 0;
+        }
+        const r = p.conntrack.process(k, frame, off, p.peek ? peekReq : req, p.now);
+        if (recirc) {
+          k[K.K_CT_STATE] = r.state;
+          k[K.K_CT_ZONE] = zone;
+          k[K.K_CT_MARK] = r.mark;
+          // Plain loops: TypedArray.set costs more than it saves on four or thirteen words.
+          const label = r.label;
+          for (let i = 0; i < 4; i++) k[K.K_CT_LABEL + i] = label[i]!;
+          const ow = r.conn?.origWords;
+          for (let i = 0; i < K.CT_TUPLE_WORDS; i++) k[K.K_CT_NW_PROTO + i] = ow ? ow[i]! : 0;
+          k[K.K_RECIRC] = table + 1;
+          if (mode.fork) p.forks.push({ frame, off, key: k });
+          else p.recirc = true;
+        }
+        if (slot) {
+          slot.stateBefore = before;
+          slot.stateAfter = r.state;
+          slot.mark = r.mark;
+        }
+      },
+      a.nat !== undefined && !recirc,
+    );
+    // A recirculating ct does not end the pass: what follows runs on the packet, without ct state.
+    if (recirc) this.recircModes.push({ index: this.ops.length - 1, mode });
   }
 
   private consult(w: number, m: number): void {
