@@ -75,3 +75,22 @@ test('--wait=hv waits for every chassis, and times out naming what it waited for
   );
   expect((await waiting).code).toBe(0);
 });
+
+test('diag-list shows the NB rows northd could not compile', async () => {
+  // Written with plain SQL, as an outside system might: the database accepts any match text.
+  const [ls] = await kit.query<{ uuid: string }>(
+    `SELECT uuid FROM nb.logical_switch WHERE name = 'sw0'`,
+  );
+  const [acl] = await kit.query<{ uuid: string }>(
+    `INSERT INTO nb.acl (switch_uuid, direction, priority, match, action)
+     VALUES ($1, 'to-lport', 1000, 'ip4.dst == 10.0.0.300', 'drop') RETURNING uuid`,
+    [ls!.uuid],
+  );
+  expect((await kit.nbctl('--wait=sb', '--timeout=20', 'sync')).code).toBe(0);
+  const listed = await kit.ok('diag-list');
+  expect(listed).toHaveLength(1);
+  expect(listed[0]).toMatch(new RegExp(`^acl ${acl!.uuid}: ACL to-lport priority 1000 match: \\S`));
+  expect(await kit.ok('diag-list', 'logical_switch')).toEqual([]);
+  await kit.ok('--wait=sb', 'acl-del', 'sw0');
+  expect(await kit.ok('diag-list')).toEqual([]);
+});

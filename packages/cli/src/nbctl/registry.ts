@@ -118,6 +118,7 @@ export const families: readonly Family[] = [
     ],
     load: async () => (await import('./db-commands.js')).dbCommands,
   },
+  { names: ['diag-list'], load: async () => (await import('./diag-commands.js')).diagCommands },
 ];
 
 /**
