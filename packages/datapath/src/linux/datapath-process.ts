@@ -5,7 +5,8 @@
  *   node packages/datapath/dist/linux/datapath-process.js '<config JSON>'
  *
  * The config names the ports (PortSpec, see open-port.ts) with their port numbers and the flows to
- * install (FlowSpec as JSON: numbers or strings for field values). The process prints one line
+ * install (FlowSpec as JSON: numbers or strings for field values). Tunnel endpoints shared by one port
+ * per peer chassis are declared under `endpoints` and used by ports `{ kind: 'peer', endpoint, remoteIp }`. The process prints one line
  * `{"ready":true}` once every port is open and every flow installed, then reads commands, one per line,
  * on stdin: `stats` prints one JSON line (datapath, port, flow and port-I/O counters); `exit` (or stdin closing)
  * closes the ports and ends the process.
@@ -14,14 +15,23 @@ import { createInterface } from 'node:readline';
 import { Datapath } from '../datapath.js';
 import type { FlowSpec } from '../flow-mod.js';
 import type { PortIo, PortIoStats } from '../port.js';
+import { TunnelEndpoint, type TunnelEndpointOptions } from '../tunnel/tunnel-endpoint.js';
 import { useDedicatedIoLoop } from './dedicated-io-loop.js';
 import { openPort, type PortSpec } from './open-port.js';
 
+/** A port on a shared tunnel endpoint: one per peer chassis (no remoteIp: the catch-all port). */
+export interface PeerPortSpec {
+  readonly kind: 'peer';
+  readonly endpoint: string;
+  readonly remoteIp?: string;
+}
+
 export interface DatapathProcessConfig {
+  readonly endpoints?: readonly ({ readonly name: string } & TunnelEndpointOptions)[];
   readonly ports: readonly {
     readonly name: string;
     readonly port: number;
-    readonly spec: PortSpec;
+    readonly spec: PortSpec | PeerPortSpec;
   }[];
   readonly flows: readonly FlowSpec[];
   /** Block in poll() on the main thread (dedicated-io-loop.ts). Default true: this process only switches. */
@@ -38,9 +48,22 @@ async function main(): Promise<void> {
   const config = JSON.parse(arg) as DatapathProcessConfig;
   if (config.dedicatedIoLoop ?? true) useDedicatedIoLoop();
   const dp = new Datapath({ now: () => Date.now() });
+  const endpoints = new Map<string, TunnelEndpoint>();
+  for (const e of config.endpoints ?? []) {
+    const { name, ...options } = e;
+    endpoints.set(name, await TunnelEndpoint.open(options));
+  }
   const ios = new Map<string, PortIo>();
   for (const p of config.ports) {
-    const io = await openPort(p.spec);
+    const spec = p.spec;
+    let io: PortIo;
+    if (spec.kind === 'peer') {
+      const e = endpoints.get(spec.endpoint);
+      if (!e) throw new Error(`port ${p.name}: no endpoint ${spec.endpoint}`);
+      io = spec.remoteIp === undefined ? e.any() : e.peer(spec.remoteIp);
+    } else {
+      io = await openPort(spec);
+    }
     ios.set(p.name, io);
     dp.addPort(p.name, io, { port: p.port });
   }
@@ -55,6 +78,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     await dp.close();
+    await Promise.all([...endpoints.values()].map((e) => e.close()));
     process.exit(0);
   };
   const rl = createInterface({ input: process.stdin });

@@ -181,6 +181,85 @@ describe('two datapath processes joined by a tunnel', () => {
   });
 });
 
+describe('three chassis, one Geneve endpoint each, one tunnel port per peer', () => {
+  it('every host reaches the others; traffic is told apart by peer address and OVN port keys', async () => {
+    lab = new NetnsLab('tri');
+    const hosts = [1, 2, 3].map((i) => lab!.addHost(`h${i}`, { cidr: `10.0.0.${i}/24` }));
+    const udpPort = 20000 + Math.floor(Math.random() * 20000);
+    const MC_FLOOD = 0x8000; // OVN's flood multicast group key, as egress key for broadcasts
+    const peerPort = (y: number) => 10 + y;
+    for (let x = 1; x <= 3; x++) {
+      const peers = [1, 2, 3].filter((y) => y !== x);
+      const tun = (y: number) => [
+        setField('tun_id', DATAPATH_KEY),
+        setField('tun_metadata0', opt(x, y)),
+      ];
+      const flows: FlowSpec[] = [
+        ...peers.map((y) => ({
+          priority: 100,
+          match: { in_port: 1, eth_dst: hosts[y - 1]!.mac },
+          actions: [...tun(y), output(peerPort(y))],
+        })),
+        {
+          priority: 90,
+          match: { in_port: 1, eth_dst: 'ff:ff:ff:ff:ff:ff' },
+          actions: [
+            setField('tun_id', DATAPATH_KEY),
+            setField('tun_metadata0', opt(x, MC_FLOOD)),
+            ...peers.map((y) => output(peerPort(y))),
+          ],
+        },
+        ...peers.flatMap((y) => [
+          {
+            priority: 100,
+            match: { in_port: peerPort(y), tun_id: DATAPATH_KEY, tun_metadata0: opt(y, x) },
+            actions: [output(1)],
+          },
+          {
+            priority: 100,
+            match: { in_port: peerPort(y), tun_id: DATAPATH_KEY, tun_metadata0: opt(y, MC_FLOOD) },
+            actions: [output(1)],
+          },
+        ]),
+      ];
+      children.push(
+        await DatapathChild.start({
+          endpoints: [
+            {
+              name: 'geneve',
+              encapsulation: 'geneve',
+              localIp: `127.0.0.${x}`,
+              localPort: udpPort,
+              remotePort: udpPort,
+            },
+          ],
+          ports: [
+            { name: 'host', port: 1, spec: { kind: 'af_packet', ifname: hosts[x - 1]!.rootIf } },
+            ...peers.map((y) => ({
+              name: `ovn-hv${y}-0`,
+              port: peerPort(y),
+              spec: { kind: 'peer' as const, endpoint: 'geneve', remoteIp: `127.0.0.${y}` },
+            })),
+          ],
+          flows,
+        }),
+      );
+    }
+    for (const [a, b] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ] as const) {
+      expect(await pingUntilReachable(hosts[a]!, hosts[b]!.ip)).toBe(true);
+      expect((await ping(hosts[b]!, hosts[a]!.ip, 2, 0.2)).received).toBe(2);
+    }
+    // Chassis 1 received from each peer on that peer's own port.
+    const s1 = await children[0]!.stats();
+    for (const y of [2, 3])
+      expect(s1.ports.find((p) => p.name === `ovn-hv${y}-0`)!.rxPackets).toBeGreaterThan(0);
+  });
+});
+
 describe('TSO frames towards a peer that cannot carry them', () => {
   it('carries TCP across VXLAN with TSO frames cut in software, data intact', async () => {
     lab = new NetnsLab('vtso');
