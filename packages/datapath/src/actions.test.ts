@@ -323,4 +323,36 @@ describe('actions', () => {
     expect(r.out[2]).toHaveLength(1);
     expect(r.out[0]).toHaveLength(0); // reg15 = 1 = in_port: skipped, as output:1 would be
   });
+
+  it('ct exec can move register bits into ct_label and ct_mark (OVN: ct_commit { ct_label.label = reg3; })', () => {
+    const tb = testbed(3);
+    tb.dp.addFlows([
+      {
+        table: 0,
+        priority: 10,
+        match: { in_port: 1 },
+        actions: [
+          A.setField('reg3', 0xabcd),
+          A.ct({
+            commit: true,
+            zone: 4,
+            exec: [A.move('reg3', 'ct_label[32..63]'), A.move('reg3[0..7]', 'ct_mark[8..15]')],
+          }),
+          A.output(2),
+        ],
+      },
+      { table: 0, priority: 10, match: { in_port: 2 }, actions: [A.ct({ zone: 4, table: 1 })] },
+      {
+        table: 1,
+        priority: 10,
+        match: { ct_label: { value: 0xabcdn << 32n, mask: 0xffffffffn << 32n }, ct_mark: 0xcd00 },
+        actions: [A.output(3)],
+      },
+    ]);
+    tb.ports[0]!.inject([udp4()]);
+    expect(tb.ports[1]!.take()).toHaveLength(1);
+    tb.ports[1]!.inject([udp4({ src: '10.0.0.2', dst: '10.0.0.1', sport: 53, dport: 5000 })]);
+    expect(tb.ports[2]!.take()).toHaveLength(1);
+    expect(tb.dp.dumpConntrack()[0]).toMatchObject({ mark: 0xcd00, label: 0xabcdn << 32n });
+  });
 });

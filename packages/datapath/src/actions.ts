@@ -61,7 +61,7 @@ export type Action =
       /** Recirculate the packet, with ct_state & co. set, to this table. */
       readonly table?: number;
       readonly nat?: NatSpec;
-      /** Only set_field/load on ct_mark and ct_label, applied when committing. */
+      /** Only set_field/load/move into ct_mark and ct_label, applied when committing. */
       readonly exec?: readonly Action[];
     }
   | { readonly kind: 'ct_clear' }

@@ -59,6 +59,8 @@ export type CAction =
       readonly nat: NatC | undefined;
       readonly mark: { readonly value: number; readonly mask: number } | undefined;
       readonly label: { readonly value: bigint; readonly mask: bigint } | undefined;
+      /** exec(move:src->ct_mark/ct_label): values read from the key when the pass is translated. */
+      readonly moves: readonly { readonly src: RefC; readonly dst: RefC }[];
     }
   | { readonly kind: 'ct_clear' }
   | { readonly kind: 'clone'; readonly actions: readonly CAction[] }
@@ -238,7 +240,20 @@ function compileAction(a: Action): CAction {
         throw new Error(`ct: bad table ${a.table}`);
       let mark: { value: number; mask: number } | undefined;
       let label: { value: bigint; mask: bigint } | undefined;
+      const moves: { src: RefC; dst: RefC }[] = [];
       for (const e of a.exec ?? []) {
+        if (e.kind === 'move') {
+          const src = compileRef(e.src, 'ct exec move');
+          const dst = compileRef(e.dst, 'ct exec move');
+          if (dst.f.name !== 'ct_mark' && dst.f.name !== 'ct_label')
+            throw new Error(`ct exec: only ct_mark and ct_label may be set, not ${dst.f.name}`);
+          if (src.nBits !== dst.nBits)
+            throw new Error(
+              `ct exec: move: ${src.f.name} has ${src.nBits} bits but ${dst.f.name} has ${dst.nBits}`,
+            );
+          moves.push({ src, dst });
+          continue;
+        }
         let field: string;
         let value: bigint;
         let mask: bigint;
@@ -262,7 +277,7 @@ function compileAction(a: Action): CAction {
           mask = ((1n << BigInt(d.nBits)) - 1n) << BigInt(d.ofs);
         } else {
           throw new Error(
-            `ct exec: action ${e.kind} is not allowed (only set_field/load of ct_mark, ct_label)`,
+            `ct exec: action ${e.kind} is not allowed (only set_field/load/move to ct_mark, ct_label)`,
           );
         }
         if (field === 'ct_mark') {
@@ -287,6 +302,7 @@ function compileAction(a: Action): CAction {
         nat: a.nat ? compileNat(a.nat) : undefined,
         mark,
         label,
+        moves,
       };
     }
     case 'ct_clear':

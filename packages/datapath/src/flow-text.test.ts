@@ -82,7 +82,11 @@ const actionArb: fc.Arbitrary<A.Action> = fc.oneof(
       zone: A.ref('reg13[0..15]'),
       table: 9,
       nat: { kind: 'src', ipMin: '192.0.2.1', ipMax: '192.0.2.9', portMin: 1024, portMax: 2048 },
-      exec: [A.setField('ct_mark', 1), A.load('ct_label[0..3]', 5)],
+      exec: [
+        A.setField('ct_mark', 1),
+        A.load('ct_label[0..3]', 5),
+        A.move('reg3', 'ct_label[64..95]'),
+      ],
     }),
   ),
   fc.constant(A.ct({ zone: 7, table: 3, nat: {} })),

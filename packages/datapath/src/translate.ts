@@ -547,7 +547,23 @@ export class Translator {
     this.observers++;
     if (a.zoneRef) this.consultRef(a.zoneRef);
     const zone = a.zoneRef ? Number(bitsOf(this.key, a.zoneRef)) : a.zone;
-    const req: CtRequest = { zone, commit: a.commit, nat: a.nat, mark: a.mark, label: a.label };
+    // exec(move:…) copies key bits into the mark or label: read them now, they are constants for the ops.
+    let mark = a.mark;
+    let label = a.label;
+    for (const mv of a.moves) {
+      this.consultRef(mv.src);
+      const v = bitsOf(this.key, mv.src) << BigInt(mv.dst.ofs);
+      const m = ((1n << BigInt(mv.dst.nBits)) - 1n) << BigInt(mv.dst.ofs);
+      if (mv.dst.f.name === 'ct_mark') {
+        const pm = mark ?? { value: 0, mask: 0 };
+        const mm = Number(m);
+        mark = { value: ((pm.value & ~mm) | Number(v & m)) >>> 0, mask: (pm.mask | mm) >>> 0 };
+      } else {
+        const pl = label ?? { value: 0n, mask: 0n };
+        label = { value: (pl.value & ~m) | (v & m), mask: pl.mask | m };
+      }
+    }
+    const req: CtRequest = { zone, commit: a.commit, nat: a.nat, mark, label };
     const peekReq: CtRequest = { ...req, peek: true };
     const recirc = a.table >= 0;
     // The ct outcome is known only when the op runs; reserve the event's place in the trace now.
