@@ -2,7 +2,7 @@
 // IPv4 packet's destination, an ICMPv4 error quoting the packet, a TCP reset. The nested logical
 // actions then rewrite addresses and types, as in OVN, so only the skeleton is built here.
 
-import { buildPacket, formatIp4, formatMac, TCP_ACK, TCP_RST } from '@ovn-ts/datapath';
+import { buildPacket, formatIp4, formatIp6, formatMac, TCP_ACK, TCP_RST } from '@ovn-ts/datapath';
 import { readPinField } from './packet-in-fields.js';
 
 const mac = (fields: Uint32Array, f: string) => formatMac(readPinField(fields, f));
@@ -69,5 +69,71 @@ export function tcpResetFor(fields: Uint32Array, frame: Uint8Array): Uint8Array 
       seq: 0,
       ack: (seq + Math.max(payload, 1)) >>> 0,
     },
+  });
+}
+
+const ip6 = (fields: Uint32Array, f: string) => formatIp6(readPinField(fields, f));
+
+/** The solicited-node multicast address of `addr` (ff02::1:ffXX:XXXX) and its MAC. */
+function solicitedNode(addr: bigint): { ip: string; mac: string } {
+  const low = addr & 0xffffffn;
+  const ip = 0xff020000000000000000000000000000n | 0x1ff000000n | low;
+  return { ip: formatIp6(ip), mac: formatMac(0x3333ff000000n | low) };
+}
+
+/** The EUI-64 link-local address of a MAC (fe80::, U/L bit flipped, ff:fe in the middle). */
+function linkLocal(m: bigint): string {
+  const hi = ((m >> 24n) & 0xffffffn) ^ 0x020000n;
+  const lo = m & 0xffffffn;
+  return formatIp6((0xfe80n << 112n) | (hi << 40n) | (0xfffen << 24n) | lo);
+}
+
+/**
+ * nd_ns { }: a neighbour solicitation for the next hop in xxreg0 (where the router's flows put
+ * it), from the link-local address of the packet's source MAC, to the next hop's solicited-node
+ * group (pinctrl_handle_nd_ns).
+ */
+export function ndNsFor(fields: Uint32Array): Uint8Array {
+  const target = readPinField(fields, 'xxreg0');
+  const sn = solicitedNode(target);
+  const src = readPinField(fields, 'eth_src');
+  return buildPacket({
+    eth: { src: formatMac(src), dst: sn.mac },
+    ...vlanOf(fields),
+    ip6: { src: linkLocal(src), dst: sn.ip, hopLimit: 255 },
+    nd: { type: 135, target: formatIp6(target), sll: formatMac(src) },
+  });
+}
+
+/**
+ * nd_na { } / nd_na_router { }: an advertisement answering a solicitation, from the target to the
+ * solicitor (pinctrl_handle_nd_na); the router form sets the router flag.
+ */
+export function ndNaFor(fields: Uint32Array, router: boolean): Uint8Array {
+  const src = mac(fields, 'eth_dst');
+  return buildPacket({
+    eth: { src, dst: mac(fields, 'eth_src') },
+    ...vlanOf(fields),
+    ip6: { src: ip6(fields, 'nd_target'), dst: ip6(fields, 'ipv6_src'), hopLimit: 255 },
+    nd: {
+      type: 136,
+      target: ip6(fields, 'nd_target'),
+      tll: src,
+      flags: router ? 0xe0000000 : 0x60000000,
+    },
+  });
+}
+
+/** icmp6 { } / icmp6_error { }: destination unreachable (type 1, code 4) quoting the packet. */
+export function icmp6ErrorFor(fields: Uint32Array, frame: Uint8Array): Uint8Array {
+  const l3 = l3Offset(frame);
+  // As much of the packet as fits the IPv6 minimum MTU (1280) with the new headers.
+  const quoted = frame.slice(l3, Math.min(frame.length, l3 + 1280 - 48));
+  return buildPacket({
+    eth: { src: mac(fields, 'eth_src'), dst: mac(fields, 'eth_dst') },
+    ...vlanOf(fields),
+    ip6: { src: ip6(fields, 'ipv6_src'), dst: ip6(fields, 'ipv6_dst'), hopLimit: 255 },
+    icmp: { type: 1, code: 4 },
+    payload: quoted,
   });
 }

@@ -12,7 +12,14 @@ import {
 } from '@ovn-ts/datapath';
 import { decodePunt, type Punt } from '../compile/punt.js';
 import { buildDhcpReply, DHCP_NAK, parseDhcp, replyType } from './dhcp.js';
-import { arpRequestFor, icmp4ErrorFor, tcpResetFor } from './generate.js';
+import {
+  arpRequestFor,
+  icmp4ErrorFor,
+  icmp6ErrorFor,
+  ndNaFor,
+  ndNsFor,
+  tcpResetFor,
+} from './generate.js';
 import { readPinField, readPinRefs } from './packet-in-fields.js';
 
 /** A MAC binding learnt from put_arp/put_nd, by datapath and port tunnel keys. */
@@ -111,6 +118,14 @@ function effectsOf(pin: PacketIn, punt: Punt): PuntEffect[] {
     case 'icmp4':
     case 'icmp4_error':
       return send(icmp4ErrorFor(pin.fields, pin.packet));
+    case 'nd_ns':
+      return send(ndNsFor(pin.fields));
+    case 'nd_na':
+    case 'nd_na_router':
+      return send(ndNaFor(pin.fields, punt.op === 'nd_na_router'));
+    case 'icmp6':
+    case 'icmp6_error':
+      return send(icmp6ErrorFor(pin.fields, pin.packet));
     case 'tcp_reset':
       return send(tcpResetFor(pin.fields, pin.packet));
     case 'put_arp':
