@@ -25,6 +25,7 @@ export {
   rowKey,
 } from './model/nb-model.js';
 export * from './net/addresses.js';
+export * as sim from './sim/index.js';
 export * from './stages.js';
 export { loadTopology } from './testing/load-topology.js';
 export { NbFixture } from './testing/nb-fixture.js';

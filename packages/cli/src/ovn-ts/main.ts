@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { requireDbUrl, runCli } from '../common/cli-error.js';
+import { addTraceCommand } from '../trace/trace-command.js';
 import { addExprCommand } from './expr-command.js';
 
 /** `ovn-ts <command>`: the daemons and tools of the stack. */
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       });
 
     addExprCommand(program);
+    addTraceCommand(program);
 
     program
       .command('northd')
