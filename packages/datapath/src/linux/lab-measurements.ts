@@ -127,8 +127,15 @@ export async function ensureBenchTools(): Promise<void> {
 export async function setOffloads(host: LabHost, on: boolean): Promise<void> {
   const v = on ? 'on' : 'off';
   const features = ['tx', v, 'rx', v, 'tso', v, 'gso', v, 'gro', v];
-  await runAsync('ip', ['netns', 'exec', host.ns, 'ethtool', '-K', host.nsIf, ...features]);
-  if (host.rootIf !== host.nsIf) await runAsync('ethtool', ['-K', host.rootIf, ...features]);
+  const runs = [
+    await runAsync('ip', ['netns', 'exec', host.ns, 'ethtool', '-K', host.nsIf, ...features]),
+  ];
+  if (host.rootIf !== host.nsIf)
+    runs.push(await runAsync('ethtool', ['-K', host.rootIf, ...features]));
+  for (const r of runs) {
+    if (r.code !== 0)
+      throw new Error(`ethtool -K ${features.join(' ')} on ${host.ns}: ${r.stderr.trim()}`);
+  }
 }
 
 /** Start an iperf3 server in `host`'s namespace for one test; resolves when it listens. */
