@@ -58,6 +58,12 @@ export class MemoryPort implements PortIo {
     this.deliver(frames, meta);
   }
 
+  /** Like inject, but a port not started (or closed) drops the frames, as a link whose far end is down. */
+  offer(frames: readonly Uint8Array[], meta?: readonly (TunnelMetadata | undefined)[]): void {
+    if (!this.deliver || this.closed) return;
+    this.inject(frames, meta);
+  }
+
   transmit(frames: readonly Uint8Array[], meta?: readonly (TunnelMetadata | undefined)[]): void {
     if (this.closed) return;
     this.txPackets += frames.length;
@@ -101,7 +107,7 @@ export function linkMemoryPorts(
 ): [MemoryPort, MemoryPort] {
   let a: MemoryPort | undefined;
   let b: MemoryPort | undefined;
-  a = new MemoryPort({ ...options, capture: false, onTransmit: (f, m) => b?.inject(f, m) });
-  b = new MemoryPort({ ...options, capture: false, onTransmit: (f, m) => a?.inject(f, m) });
+  a = new MemoryPort({ ...options, capture: false, onTransmit: (f, m) => b?.offer(f, m) });
+  b = new MemoryPort({ ...options, capture: false, onTransmit: (f, m) => a?.offer(f, m) });
   return [a, b];
 }
