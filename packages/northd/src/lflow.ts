@@ -77,15 +77,27 @@ export class FlowList implements FlowSink {
     actions: string,
     source?: { table: string; uuid: string },
   ): void {
-    this.flows.push({
-      stage,
-      priority,
-      match,
-      actions,
-      provenance: source
+    this.flows.push({ stage, priority, match, actions, provenance: this.provenance(source) });
+  }
+
+  /** Flows of one builder and NB row share one provenance object (large networks have many). */
+  private readonly provenances = new Map<string, Map<string, Provenance>>();
+
+  private provenance(source: { table: string; uuid: string } | undefined): Provenance {
+    let byRow = this.provenances.get(this.builder);
+    if (!byRow) {
+      byRow = new Map();
+      this.provenances.set(this.builder, byRow);
+    }
+    const key = source ? `${source.table}/${source.uuid}` : '';
+    let p = byRow.get(key);
+    if (!p) {
+      p = source
         ? { nbTable: source.table, nbUuid: source.uuid, builder: this.builder }
-        : { builder: this.builder },
-    });
+        : { builder: this.builder };
+      byRow.set(key, p);
+    }
+    return p;
   }
 }
 

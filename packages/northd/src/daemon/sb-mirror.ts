@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { KnownKeys } from '../engine/engine.js';
+import { flowHash } from './flow-hash.js';
 import { GroupedMap } from './grouped-map.js';
 
 export interface MirrorPort {
@@ -23,7 +24,7 @@ export class SbMirror {
     k.slice(0, k.indexOf('/')),
   );
   /** datapath NB uuid → flow key → SB uuid. */
-  readonly flows = new Map<string, Map<string, string>>();
+  readonly flows = new Map<string, Map<number, string>>();
   readonly addressSets = new Map<string, { uuid: string; digest: string }>();
   readonly portGroups = new Map<string, { uuid: string; digest: string }>();
   /** SB datapath uuid → NB uuid. */
@@ -121,7 +122,13 @@ export class SbMirror {
     );
     for (const f of flows.rows) {
       const nb = m.nbOfSb.get(f.logical_datapath);
-      if (nb) m.flows.get(nb)!.set(sbFlowKey({ ...f, nbUuid: f.nb_uuid ?? undefined }), f.uuid);
+      if (nb)
+        m.flows
+          .get(nb)!
+          .set(
+            flowHash(f.stage, f.priority, f.match, f.actions, f.builder, f.nb_uuid ?? undefined),
+            f.uuid,
+          );
     }
     for (const [table, target] of [
       ['address_set', m.addressSets],
@@ -171,16 +178,4 @@ export function portDigest(p: {
 
 export function multicastDigest(key: number, ports: readonly string[]): string {
   return JSON.stringify([key, [...ports].sort()]);
-}
-
-/** A flow's identity in SB: content plus provenance (a flow that changes builder is rewritten). */
-export function sbFlowKey(f: {
-  stage: string;
-  priority: number;
-  match: string;
-  actions: string;
-  builder: string;
-  nbUuid?: string | undefined;
-}): string {
-  return `${f.stage}\u0000${f.priority}\u0000${f.match}\u0000${f.actions}\u0000${f.builder}\u0000${f.nbUuid ?? ''}`;
 }

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { DatapathResult, SbDelta } from '../engine/desired.js';
+import type { LFlow } from '../lflow.js';
 import { stagePipeline, stageTable } from '../stages.js';
-import {
-  datapathDigest,
-  multicastDigest,
-  portDigest,
-  type SbMirror,
-  sbFlowKey,
-} from './sb-mirror.js';
+import { flowHash } from './flow-hash.js';
+import { datapathDigest, multicastDigest, portDigest, type SbMirror } from './sb-mirror.js';
 
 export interface WriteStats {
   flowsInserted: number;
@@ -70,11 +66,7 @@ export async function writeSb(
           after.push(() => mirror.multicastGroups.delete(k));
         }
       }
-      const want = new Set(
-        r.flows.map((f) =>
-          sbFlowKey({ ...f, builder: f.provenance.builder, nbUuid: f.provenance.nbUuid }),
-        ),
-      );
+      const want = new Set(r.flows.map(hashOf));
       for (const [k, uuid] of mirror.flows.get(r.datapath.nbUuid) ?? [])
         if (!want.has(k)) deleteFlows.push(uuid);
     }
@@ -311,13 +303,13 @@ async function writeFlows(
   after: Array<() => void>,
 ): Promise<number> {
   const cols: unknown[][] = Array.from({ length: 11 }, () => []);
-  const added: Array<[string, string, string]> = [];
+  const added: Array<[string, number, string]> = [];
   for (const r of changed) {
     const dp = mirror.datapaths.get(r.datapath.nbUuid)!.uuid;
     const have = mirror.flows.get(r.datapath.nbUuid)!;
-    const seen = new Set<string>();
+    const seen = new Set<number>();
     for (const f of r.flows) {
-      const k = sbFlowKey({ ...f, builder: f.provenance.builder, nbUuid: f.provenance.nbUuid });
+      const k = hashOf(f);
       if (have.has(k) || seen.has(k)) continue;
       seen.add(k);
       const uuid = randomUUID();
@@ -385,4 +377,15 @@ async function writeNamedSets(
 /** A text[] literal for unnest over an array of arrays (pg flattens nested JS arrays otherwise). */
 function pgArray(xs: readonly string[]): string {
   return `{${xs.map((x) => `"${x.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
+
+function hashOf(f: LFlow): number {
+  return flowHash(
+    f.stage,
+    f.priority,
+    f.match,
+    f.actions,
+    f.provenance.builder,
+    f.provenance.nbUuid,
+  );
 }
