@@ -4,7 +4,7 @@
  * as root) and iproute2 + iputils-ping (.ci/run installs them).
  */
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { output, setField } from '../actions.js';
 import { Datapath } from '../datapath.js';
 import { AfPacketPort } from './af-packet-port.js';
@@ -13,6 +13,9 @@ import { ping, pingUntilReachable, runAsync } from './lab-measurements.js';
 import { NetnsLab } from './netns-lab.js';
 import { TapPort } from './tap-port.js';
 import { tcpTransfer } from './tcp-transfer.js';
+
+// The VLAN test runs a compiled tool inside the namespaces.
+beforeAll(() => buildDatapathPackage(), 120_000);
 
 let lab: NetnsLab | undefined;
 let dp: Datapath | undefined;
@@ -68,7 +71,6 @@ describe('one datapath between two namespaces', () => {
 
 describe('VLAN-tagged traffic', () => {
   it('sees and forwards tags the kernel stripped on receive (put back from auxiliary data)', async () => {
-    buildDatapathPackage();
     const { h1, h2, dp } = twoHosts('vlan');
     // Only frames tagged with VLAN 10 pass (vlan_vid carries the "present" bit 0x1000, as in OpenFlow).
     dp.addFlows([
