@@ -5,7 +5,7 @@ import { MC_FLOOD, MC_UNKNOWN } from './keys.js';
 /** Port bindings and multicast groups of a switch; `portKey` allocates a port's tunnel key. */
 export function switchBindings(
   sw: SwitchInput,
-  portKey: (name: string) => number,
+  portKey: (name: string) => number | undefined,
 ): { ports: DesiredPort[]; multicastGroups: DesiredMulticastGroup[] } {
   const ports: DesiredPort[] = [];
   const flood: string[] = [];
@@ -18,10 +18,12 @@ export function switchBindings(
       delete options['router-port'];
       if (r.options?.['router-port']) options.peer = r.options['router-port'];
     }
+    const key = portKey(r.name);
+    if (key === undefined) continue; // no key left: the caller reports it
     ports.push({
       logicalPort: r.name,
       datapath: sw.row.uuid,
-      key: portKey(r.name),
+      key,
       type,
       mac: r.addresses ?? [],
       portSecurity: r.port_security ?? [],
@@ -56,7 +58,7 @@ export function switchBindings(
  */
 export function routerBindings(
   lr: RouterInput,
-  portKey: (name: string) => number,
+  portKey: (name: string) => number | undefined,
   taken: (name: string) => boolean,
 ): { ports: DesiredPort[]; conflicts: string[] } {
   const ports: DesiredPort[] = [];
@@ -69,10 +71,12 @@ export function routerBindings(
     }
     const peer = p.peerSwitch?.port.name ?? p.peerRouterPort?.row.name;
     const mac = [[r.mac, ...r.networks].join(' ')];
+    const key = portKey(r.name);
+    if (key === undefined) continue; // no key left: the caller reports it
     ports.push({
       logicalPort: r.name,
       datapath: lr.row.uuid,
-      key: portKey(r.name),
+      key,
       type: 'patch',
       mac,
       portSecurity: [],
@@ -88,12 +92,13 @@ export function routerBindings(
       (p.gatewayChassis.length > 0 || !!r.options?.['redirect-chassis']);
     if (distributed) {
       const cr = `cr-${r.name}`;
+      const crKey = taken(cr) ? undefined : portKey(cr);
       if (taken(cr)) conflicts.push(cr);
-      else
+      else if (crKey !== undefined)
         ports.push({
           logicalPort: cr,
           datapath: lr.row.uuid,
-          key: portKey(cr),
+          key: crKey,
           type: 'chassisredirect',
           mac,
           portSecurity: [],

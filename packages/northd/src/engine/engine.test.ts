@@ -163,6 +163,46 @@ describe('northd engine', () => {
     expect(new Set([sw.datapath.key, lr.datapath.key]).size).toBe(2);
   });
 
+  test('when a datapath runs out of port keys, the ports left over are reported, not bound', () => {
+    const fx = new NbFixture();
+    fx.switch('sw0');
+    for (const n of ['a', 'b', 'c', 'd'])
+      fx.port('sw0', n, {
+        addresses: [`0a:00:00:00:00:0${n.charCodeAt(0) - 96} 10.0.0.${n.charCodeAt(0) - 96}`],
+      });
+    const engine = new NorthdEngine(undefined, { portKeys: { min: 1, max: 3 } });
+    engine.load(rowsOf(fx.model));
+    engine.recomputeAll();
+    const sw = engine.state().get(fx.id('sw0'))!;
+    expect(sw.ports.map((p) => [p.logicalPort, p.key])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
+    expect(sw.diagnostics.map((d) => [d.nbUuid, d.problem])).toEqual([
+      [
+        fx.id('d'),
+        'port d: no free port tunnel key on its datapath (all of 1..3 are in use); the port is not bound',
+      ],
+    ]);
+    expect(sw.multicastGroups[0]!.ports).not.toContain('d');
+    // Deleting a port frees its key for the one left over.
+    engine.apply([
+      {
+        table: 'logical_switch_port',
+        op: 'delete',
+        row: fx.model.get('logical_switch_port', fx.id('b'))! as never,
+      },
+    ]);
+    const after = engine.state().get(fx.id('sw0'))!;
+    expect(after.ports.map((p) => [p.logicalPort, p.key])).toEqual([
+      ['a', 1],
+      ['c', 3],
+      ['d', 2],
+    ]);
+    expect(after.diagnostics).toEqual([]);
+  });
+
   test('a router port whose name a switch port uses is not bound, and says why', () => {
     const fx = new NbFixture();
     fx.switch('sw0');

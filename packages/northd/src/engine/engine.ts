@@ -5,7 +5,7 @@ import { type NbChange, NbModel } from '../model/nb-model.js';
 import { Affected, collectAffected } from './affected.js';
 import { routerBindings, switchBindings } from './bindings.js';
 import type { DatapathResult, SbDelta } from './desired.js';
-import { DATAPATH_KEYS, KeyAllocator, PORT_KEYS } from './keys.js';
+import { DATAPATH_KEYS, KeyAllocator, KeysExhausted, PORT_KEYS } from './keys.js';
 
 /** Keys that SB already holds, so that a restarted northd keeps them. */
 export interface KnownKeys {
@@ -47,7 +47,11 @@ export class NorthdEngine {
   private readonly switchPortNames = new Map<string, string>();
   private readonly namesBySwitch = new Map<string, string[]>();
 
-  constructor(known?: KnownKeys) {
+  /** Port key range: OVN's 15 bits; tests shrink it to run out. */
+  private readonly portRange: { readonly min: number; readonly max: number };
+
+  constructor(known?: KnownKeys, opts: { portKeys?: { min: number; max: number } } = {}) {
+    this.portRange = opts.portKeys ?? PORT_KEYS;
     for (const d of known?.datapaths ?? []) this.dpKeys.adopt(d.nbUuid, d.key);
     for (const p of known?.ports ?? [])
       this.portAllocator(p.datapathNbUuid).adopt(p.logicalPort, p.key);
@@ -153,18 +157,30 @@ export class NorthdEngine {
       for (const n of names) this.switchPortNames.set(n, ls);
       this.namesBySwitch.set(ls, names);
       const keys = this.portAllocator(ls);
-      const { ports, multicastGroups } = switchBindings(input, (n) => keys.ensure(n));
+      // Free the keys of ports that left before handing out keys to ports that came.
+      this.releaseStale(keys, names);
+      const noKey: string[] = [];
+      const { ports, multicastGroups } = switchBindings(input, keyOrNone(keys, noKey));
       this.releaseStale(
         keys,
         ports.map((p) => p.logicalPort),
       );
       const built = buildDatapath(input);
+      const unbound = noKey.map((name) =>
+        noKeyDiagnostic(
+          'logical_switch_port',
+          input.ports.find((p) => p.row.name === name)!.row.uuid,
+          name,
+          keys,
+        ),
+      );
       out.push(
         this.store({
           datapath: this.datapath(ls, 'switch', input.row.name),
           ports,
           multicastGroups,
-          ...built,
+          flows: built.flows,
+          diagnostics: [...built.diagnostics, ...unbound],
         }),
       );
     }
@@ -172,10 +188,13 @@ export class NorthdEngine {
       const input = deriveRouter(this.nb, lr);
       if (!input) continue;
       const keys = this.portAllocator(lr);
-      const { ports, conflicts } = routerBindings(
-        input,
-        (n) => keys.ensure(n),
-        (n) => this.switchPortNames.has(n),
+      this.releaseStale(
+        keys,
+        input.ports.flatMap((p) => [p.row.name, `cr-${p.row.name}`]),
+      );
+      const noKey: string[] = [];
+      const { ports, conflicts } = routerBindings(input, keyOrNone(keys, noKey), (n) =>
+        this.switchPortNames.has(n),
       );
       this.releaseStale(
         keys,
@@ -191,6 +210,14 @@ export class NorthdEngine {
           builder: 'port-bindings',
           problem: `router port ${name}: a switch port has the same name; the router port is not bound`,
         })),
+        ...noKey.map((name) =>
+          noKeyDiagnostic(
+            'logical_router_port',
+            input.ports.find((p) => p.row.name === name || `cr-${p.row.name}` === name)!.row.uuid,
+            name,
+            keys,
+          ),
+        ),
       ];
       out.push(
         this.store({
@@ -231,7 +258,7 @@ export class NorthdEngine {
   private portAllocator(dp: string): KeyAllocator {
     const have = this.portKeys.get(dp);
     if (have) return have;
-    const a = new KeyAllocator('port', PORT_KEYS.min, PORT_KEYS.max);
+    const a = new KeyAllocator('port', this.portRange.min, this.portRange.max);
     this.portKeys.set(dp, a);
     return a;
   }
@@ -276,4 +303,34 @@ function rowKeyOf(c: NbChange): string {
     default:
       return String(r.uuid);
   }
+}
+
+/**
+ * A port key allocator for the bindings that reports, instead of throwing, when the datapath has
+ * no key left: that port is not bound (and says why); the rest of the network still compiles.
+ */
+function keyOrNone(keys: KeyAllocator, noKey: string[]): (name: string) => number | undefined {
+  return (name) => {
+    try {
+      return keys.ensure(name);
+    } catch (err) {
+      if (!(err instanceof KeysExhausted)) throw err;
+      noKey.push(name);
+      return undefined;
+    }
+  };
+}
+
+function noKeyDiagnostic(
+  nbTable: string,
+  nbUuid: string,
+  port: string,
+  keys: KeyAllocator,
+): Diagnostic {
+  return {
+    nbTable,
+    nbUuid,
+    builder: 'port-bindings',
+    problem: `port ${port}: no free port tunnel key on its datapath (all of ${keys.min}..${keys.max} are in use); the port is not bound`,
+  };
 }
