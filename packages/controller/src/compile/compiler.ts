@@ -47,6 +47,15 @@ interface CacheEntry {
 }
 
 const SET_REF = /[$@]([A-Za-z_][\w.]*)/g;
+const RESIDENT_REF = /is_chassis_resident\(\s*"([^"]*)"\s*\)/g;
+
+/** Residency of the ports a match tests with is_chassis_resident (they may be on other datapaths). */
+function residentSig(match: string, resident: (port: string) => boolean): string {
+  if (!match.includes('is_chassis_resident')) return '';
+  let s = '';
+  for (const m of match.matchAll(RESIDENT_REF)) s += `${m[1]}=${resident(m[1]!) ? 1 : 0};`;
+  return s;
+}
 
 function flowSig(f: ViewFlow): string {
   return `${f.pipeline}\u0000${f.tableId}\u0000${f.priority}\u0000${f.match}\u0000${f.actions}`;
@@ -99,7 +108,7 @@ export class ControllerCompiler {
       );
       for (const f of flows) {
         const id = `${f.uuid}@${dp.uuid}`;
-        const sig = `${flowSig(f)}\u0001${dpSig}\u0001${setSig(f.match)}`;
+        const sig = `${flowSig(f)}\u0001${dpSig}\u0001${setSig(f.match)}\u0001${residentSig(f.match, resident)}`;
         let entry = this.cache.get(id);
         if (entry && entry.sig === sig) {
           this.stats.lflowsReused++;
