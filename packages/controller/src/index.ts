@@ -38,6 +38,7 @@ export { ZoneAllocator } from './compile/zones.js';
 export {
   type ControllerHandle,
   type ControllerOptions,
+  type ControllerStats,
   runController,
   type SyncReport,
 } from './daemon/controller.js';

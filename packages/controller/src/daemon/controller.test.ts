@@ -105,6 +105,8 @@ describe('controller daemon with northd and a real database', () => {
     vm2.inject([ping(VM2, VM1)]);
     expect(vm1.take().map((c) => c.frame)).toEqual([ping(VM2, VM1)]);
     expect(ctl.current()?.problems).toEqual([]);
+    expect(ctl.stats().syncs).toBeGreaterThan(1);
+    expect(ctl.stats().compiler.lflowsReused).toBeGreaterThan(0);
 
     ctl.detach('vm2');
     await expect.poll(portRows, { timeout: 15_000 }).toEqual([

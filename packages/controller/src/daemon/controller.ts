@@ -20,7 +20,7 @@ import {
 import { createPool } from '@ovn-ts/db';
 import { followSbFeed, SbStore } from '@ovn-ts/sb-db';
 import pino from 'pino';
-import { type CompileResult, ControllerCompiler } from '../compile/compiler.js';
+import { type CompileResult, type CompilerStats, ControllerCompiler } from '../compile/compiler.js';
 import {
   COOKIE_OWNER,
   GENERATION_MASK,
@@ -70,6 +70,13 @@ export interface SyncReport {
   readonly problems: number;
 }
 
+export interface ControllerStats {
+  readonly syncs: number;
+  readonly last: SyncReport | undefined;
+  readonly compiler: Readonly<CompilerStats>;
+  readonly tunnels: number;
+}
+
 export interface ControllerHandle {
   /** Resolves after the first complete sync (chassis registered, flows installed). */
   readonly ready: Promise<void>;
@@ -86,6 +93,8 @@ export interface ControllerHandle {
   stop(options?: { removeTunnels?: boolean }): Promise<void>;
   /** The latest compile result (flows, problems), for inspection. */
   current(): CompileResult | undefined;
+  /** Counters: syncs run, the last one's report, the compiler's reuse of compiled flows. */
+  stats(): ControllerStats;
 }
 
 const FEED_TABLES = new Set<string>(VIEW_TABLES);
@@ -122,6 +131,8 @@ class Controller {
   private readonly shared: TunnelState;
   private removeTunnels = false;
   private syncing: Promise<void> | undefined;
+  private syncs = 0;
+  private last: SyncReport | undefined;
   private dirty = false;
   private readonly sb;
   private readonly pool;
@@ -172,6 +183,12 @@ class Controller {
         await this.done;
       },
       current: () => this.result,
+      stats: () => ({
+        syncs: this.syncs,
+        last: this.last,
+        compiler: { ...this.compiler.stats },
+        tunnels: this.shared.tunnels.size,
+      }),
     };
   }
 
@@ -334,14 +351,17 @@ class Controller {
       await this.sb.chassis.setNbCfg(me, nbCfg, this.now());
       this.reportedNbCfg = nbCfg;
     }
-    this.opts.onSync?.({
+    const report: SyncReport = {
       nbCfg,
       flows: result.flows.size,
       added: plan.added,
       changed: plan.changed,
       removed: plan.removed,
       problems: result.problems.length,
-    });
+    };
+    this.syncs++;
+    this.last = report;
+    this.opts.onSync?.(report);
   }
 
   /** Claims attached ports, reports them up once their flows are in, releases detached ones. */
