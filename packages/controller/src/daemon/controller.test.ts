@@ -120,4 +120,64 @@ describe('controller daemon with northd and a real database', () => {
     ac.abort();
     await northd;
   });
+
+  test('a failed sync is retried without waiting for another SB change', async () => {
+    const ac = new AbortController();
+    const northd = runNorthd({
+      nbUrl: db.url,
+      sbUrl: db.url,
+      signal: ac.signal,
+      log: quiet,
+      lockPollMs: 50,
+    });
+    await nb.transaction(async (tx) => {
+      const ls = await tx.switches.insert({ name: 'sw9' });
+      await tx.switchPorts.insert({
+        name: 'vm9',
+        switch_uuid: ls.uuid,
+        addresses: ['0a:00:00:00:09:09 10.9.0.9'],
+      });
+    });
+    const dp = new Datapath({ now: () => 0 });
+    dp.addPort('tap-vm9', new MemoryPort(), { port: 1 });
+    // The first install after start-up is refused once, as a datapath that is briefly unavailable.
+    let refused = 0;
+    const flaky = new Proxy(dp, {
+      get(target, prop, receiver) {
+        if (prop === 'bundle') {
+          return (mods: Parameters<Datapath['bundle']>[0]) => {
+            if (ready && refused === 0) {
+              refused++;
+              throw new Error('datapath busy');
+            }
+            return target.bundle(mods);
+          };
+        }
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    let ready = false;
+    const ctl = runController({
+      sbUrl: db.url,
+      chassis: 'hv9',
+      encapIp: '127.0.0.9',
+      datapath: flaky,
+      log: quiet,
+      pollMs: 200,
+      retryMs: 20,
+    });
+    await ctl.ready;
+    ready = true;
+    ctl.attach('vm9', 1);
+    await expect
+      .poll(async () => (await portRows()).find((p) => p.logical_port === 'vm9'), {
+        timeout: 15_000,
+      })
+      .toEqual({ logical_port: 'vm9', up: true, chassis: 'hv9' });
+    expect(refused).toBe(1);
+    await ctl.stop({ removeTunnels: true });
+    ac.abort();
+    await northd;
+  });
 });

@@ -55,6 +55,8 @@ export interface ControllerOptions {
   readonly now?: () => number;
   /** Opens the chassis's tunnel socket. Default: a Geneve UdpTunnelPort bound to encapIp. */
   readonly openTunnel?: (encapIp: string) => Promise<PortIo>;
+  /** First pause before retrying a failed sync (ms, doubled per failure up to 64×). Default 500. */
+  readonly retryMs?: number;
   /** Feed poll interval without NOTIFY (ms). */
   readonly pollMs?: number;
   /** Called after every reconciliation that changed the datapath (tests, metrics). */
@@ -132,6 +134,8 @@ class Controller {
   private removeTunnels = false;
   private syncing: Promise<void> | undefined;
   private syncs = 0;
+  private failures = 0;
+  private retry: ReturnType<typeof setTimeout> | undefined;
   private last: SyncReport | undefined;
   private dirty = false;
   private readonly sb;
@@ -243,6 +247,7 @@ class Controller {
         throw err;
       }
     } finally {
+      if (this.retry) clearTimeout(this.retry);
       this.unsubscribe?.();
       if (this.removeTunnels) {
         for (const name of this.shared.tunnels.keys())
@@ -278,11 +283,20 @@ class Controller {
           this.dirty = false;
           await this.sync();
         }
+        this.failures = 0;
       } catch (err) {
+        // A sync that failed (SB unreachable, a claim refused) is tried again after a pause that
+        // grows with repeated failures, even if SB does not change meanwhile.
+        this.failures++;
+        const delay = (this.opts.retryMs ?? 500) * 2 ** Math.min(this.failures - 1, 6);
         this.log.error(
-          { err: (err as Error).message },
-          'controller: sync failed; retrying on the next change',
+          { err: (err as Error).message, retryInMs: delay },
+          'controller: sync failed',
         );
+        this.retry = setTimeout(() => {
+          this.retry = undefined;
+          this.kick();
+        }, delay);
       } finally {
         this.syncing = undefined;
       }
