@@ -77,7 +77,7 @@ async function runActive(
   signal: AbortSignal,
 ) {
   let mirror = await SbMirror.load(sbPool);
-  let engine = new NorthdEngine(mirror.knownKeys());
+  let engine = new NorthdEngine(mirror.knownKeys(), { retainFlows: false });
   const snap = await loadNbSnapshot(nbPool);
   engine.load(snap.rows);
 
@@ -127,7 +127,7 @@ async function runActive(
     async (read) => {
       if (read.kind === 'resync') {
         const again = await loadNbSnapshot(nbPool);
-        engine = new NorthdEngine(mirror.knownKeys());
+        engine = new NorthdEngine(mirror.knownKeys(), { retainFlows: false });
         engine.load(again.rows);
         t0 = performance.now();
         await write(engine.recomputeAll(), performance.now() - t0);

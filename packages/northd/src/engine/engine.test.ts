@@ -90,6 +90,18 @@ describe('northd engine', () => {
     );
   });
 
+  test('without retainFlows, deltas carry the flows but the kept state does not', () => {
+    const fx = new NbFixture();
+    fx.switch('sw0');
+    fx.port('sw0', 'vm1', { addresses: ['0a:00:00:00:00:01 10.0.0.1'] });
+    const engine = new NorthdEngine(undefined, { retainFlows: false });
+    engine.load(rowsOf(fx.model));
+    const delta = engine.recomputeAll();
+    expect(delta.changed[0]!.flows.length).toBeGreaterThan(0);
+    expect(engine.state().get(fx.id('sw0'))!.flows).toEqual([]);
+    expect(engine.state().get(fx.id('sw0'))!.ports.map((p) => p.logicalPort)).toEqual(['vm1']);
+  });
+
   test('changes to tables northd does not read are ignored', () => {
     const engine = new NorthdEngine();
     engine.recomputeAll();

@@ -50,8 +50,15 @@ export class NorthdEngine {
   /** Port key range: OVN's 15 bits; tests shrink it to run out. */
   private readonly portRange: { readonly min: number; readonly max: number };
 
-  constructor(known?: KnownKeys, opts: { portKeys?: { min: number; max: number } } = {}) {
+  /** Whether state() keeps each datapath's flows (tests compare them; the daemon need not). */
+  private readonly retainFlows: boolean;
+
+  constructor(
+    known?: KnownKeys,
+    opts: { portKeys?: { min: number; max: number }; retainFlows?: boolean } = {},
+  ) {
     this.portRange = opts.portKeys ?? PORT_KEYS;
+    this.retainFlows = opts.retainFlows ?? true;
     for (const d of known?.datapaths ?? []) this.dpKeys.adopt(d.nbUuid, d.key);
     for (const p of known?.ports ?? [])
       this.portAllocator(p.datapathNbUuid).adopt(p.logicalPort, p.key);
@@ -137,7 +144,7 @@ export class NorthdEngine {
     };
   }
 
-  /** The current result of every datapath (what SB should hold). */
+  /** The current result of every datapath (what SB should hold; without retainFlows, no flows). */
   state(): ReadonlyMap<string, DatapathResult> {
     return this.results;
   }
@@ -233,8 +240,12 @@ export class NorthdEngine {
     return out;
   }
 
+  /**
+   * Keeps a datapath's result. Without retainFlows only its flows are dropped: the SB writer
+   * diffs against what SB holds, and a large network's flows are most of northd's memory.
+   */
   private store(r: DatapathResult): DatapathResult {
-    this.results.set(r.datapath.nbUuid, r);
+    this.results.set(r.datapath.nbUuid, this.retainFlows ? r : { ...r, flows: [] });
     return r;
   }
 
