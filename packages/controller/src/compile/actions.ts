@@ -79,7 +79,6 @@ const ZERO_RESULTS = new Set([
   'dhcp_relay_resp_chk',
   'check_pkt_larger',
   'chk_evpn_arp',
-  'lookup_fdb',
 ]);
 
 /** Actions with no effect on forwarding here (logging, sampling, metering, queues, services). */
@@ -91,7 +90,6 @@ const NO_OPS = new Set([
   'trigger_event',
   'bind_vport',
   'handle_svc_check',
-  'put_fdb',
   'mirror',
   'commit_ecmp_nh',
   'commit_lb_aff',
@@ -320,10 +318,31 @@ function compileAction(a: LAction, cx: ActionContext, out: Action[]): void {
       return;
     }
     case 'get_fdb':
+      compileGetFdb(a.dst, a.mac, cx, out);
+      return;
     case 'get_remote_fdb':
-      // No FDB table yet: every MAC is unknown (port key 0, OVN's "none").
+      // Remote (EVPN) MACs are not learnt here: "none".
       loadConstant(a.dst, 0n, undefined, cx, out);
       return;
+    case 'lookup_fdb': {
+      const flag = ref(REG.flags, FLAG.lookupFdb, 1);
+      let body: Action[] = [load(flag, 0), resubmit(TABLE.LOOKUP_FDB)];
+      body = withArgument(a.mac, ETH_SRC, cx, body, out);
+      body = withArgument(a.port, INPORT, cx, body, out);
+      out.push(...body);
+      const [d] = segs(a.dst, cx);
+      if (!d) throw new CompileProblem('lookup_fdb result has no bits');
+      out.push(move(flag, d.ref));
+      return;
+    }
+    case 'put_fdb': {
+      const fields: Record<string, FieldRef[]> = {
+        port: segs(a.port, cx).map((s) => s.ref),
+        mac: segs(a.mac, cx).map((s) => s.ref),
+      };
+      out.push(controller({ userdata: encodePunt({ op: 'put_fdb', fields }) }));
+      return;
+    }
     default:
       if (ZERO_RESULTS.has(a.kind) && 'dst' in a) {
         loadConstant(a.dst, 0n, undefined, cx, out);
@@ -400,6 +419,23 @@ const INPORT: ActionField = { kind: 'fieldRef', name: 'inport', ofs: 0, nBits: 0
 const REG0: ActionField = { kind: 'fieldRef', name: 'reg0', ofs: 0, nBits: 32, width: 32 };
 const XXREG0: ActionField = { kind: 'fieldRef', name: 'xxreg0', ofs: 0, nBits: 128, width: 128 };
 const ETH_SRC: ActionField = { kind: 'fieldRef', name: 'eth.src', ofs: 0, nBits: 48, width: 48 };
+const ETH_DST: ActionField = { kind: 'fieldRef', name: 'eth.dst', ofs: 0, nBits: 48, width: 48 };
+
+/** P = get_fdb(M): eth.dst = M, outport = 0, the FDB table sets outport, P takes it. */
+function compileGetFdb(dst: ActionField, mac: ActionField, cx: ActionContext, out: Action[]): void {
+  const outport = ref(REG.outport, 0, 32);
+  let body: Action[] = [load(outport, 0), resubmit(TABLE.GET_FDB)];
+  body = withArgument(mac, ETH_DST, cx, body, out);
+  const [d] = segs(dst, cx);
+  if (!d) throw new CompileProblem('get_fdb result has no bits');
+  if (d.ref.field === REG.outport && d.ref.ofs === 0) {
+    out.push(...body);
+    return;
+  }
+  out.push(push(outport), ...body);
+  for (const [s, t] of pairSegments(segs(OUTPORT, cx), segs(dst, cx))) out.push(move(s, t));
+  out.push(pop(outport));
+}
 
 /** get_arp(P, A): outport = P, reg0 = A, eth.dst = 0, then the MAC binding table sets eth.dst. */
 function compileGetMac(

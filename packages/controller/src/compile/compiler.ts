@@ -10,6 +10,7 @@ import type { GroupSpec } from '@ovn-ts/datapath';
 import { type DesiredFlow, type DesiredState, FlowCollector, flowKey } from './desired.js';
 import { compileLflow } from './lflow.js';
 import {
+  fdbFlows,
   fixedFlows,
   groupFlows,
   isResident,
@@ -162,6 +163,11 @@ function physicalFlows(
       const k = keyOf.get(b.logicalPort);
       if (k !== undefined) out.push(...macBindingFlows(dp, b, k));
     }
+  }
+  const byKey = new Map(dps.map((d) => [d.key, d]));
+  for (const e of [...(ix.view.fdb?.values() ?? [])].sort((a, b) => (a.uuid < b.uuid ? -1 : 1))) {
+    const dp = byKey.get(e.dpKey);
+    if (dp) out.push(...fdbFlows(dp, e));
   }
   return out;
 }

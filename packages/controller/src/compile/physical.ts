@@ -280,6 +280,33 @@ export function groupFlows(
   return flows;
 }
 
+/** A learnt MAC: get_fdb (table 95) and lookup_fdb (table 96) of its switch. */
+export function fdbFlows(
+  dp: ViewDatapath,
+  e: { uuid: string; mac: string; portKey: number },
+): DesiredFlow[] {
+  const mac = parseMac(e.mac);
+  if (mac === undefined) return [];
+  const source = uuidSource(e.uuid);
+  const md = dpMatch(dp);
+  return [
+    {
+      table: TABLE.GET_FDB,
+      priority: 100,
+      match: { ...md, eth_dst: exact(mac, 48) },
+      actions: [load(reg(REG.outport), e.portKey)],
+      source,
+    },
+    {
+      table: TABLE.LOOKUP_FDB,
+      priority: 100,
+      match: { ...md, [REG.inport]: exact(e.portKey, 32), eth_src: exact(mac, 48) },
+      actions: [load(ref(REG.flags, FLAG.lookupFdb, 1), 1)],
+      source,
+    },
+  ];
+}
+
 /** MAC bindings: get_arp (table 90), lookup_arp (table 91), lookup_arp_ip (table 114). */
 export function macBindingFlows(
   dp: ViewDatapath,

@@ -61,6 +61,14 @@ export interface ViewMacBinding {
   readonly mac: string;
 }
 
+/** A learnt MAC on a switch port (SB FDB: keys, not uuids, as in OVN). */
+export interface ViewFdb {
+  readonly uuid: string;
+  readonly mac: string;
+  readonly dpKey: number;
+  readonly portKey: number;
+}
+
 export interface ViewEncap {
   readonly type: 'geneve' | 'vxlan' | 'stt';
   readonly ip: string;
@@ -82,6 +90,8 @@ export interface SbView {
   readonly addressSets: ReadonlyMap<string, readonly string[]>;
   /** Port group name → logical port names. */
   readonly portGroups: ReadonlyMap<string, readonly string[]>;
+  /** Learnt MACs (put_fdb); absent means none. */
+  readonly fdb?: ReadonlyMap<string, ViewFdb>;
 }
 
 /** This chassis and what is attached to it. */

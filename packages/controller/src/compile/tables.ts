@@ -11,6 +11,7 @@
  *   88       save in_port: flags.loopback lets a packet leave by the port it came in on
  *   89       logical to physical: output to the VIF, or through a patch port to the peer datapath
  *   90, 91   MAC bindings for get_arp/get_nd and lookup_arp/lookup_nd
+ *   95, 96   learnt MACs (FDB) for get_fdb and lookup_fdb
  */
 export const TABLE = {
   PHY_TO_LOG: 0,
@@ -23,6 +24,8 @@ export const TABLE = {
   LOG_TO_PHY: 89,
   MAC_BINDING: 90,
   MAC_LOOKUP: 91,
+  GET_FDB: 95,
+  LOOKUP_FDB: 96,
   /** ovn-ts: lookup_arp_ip/lookup_nd_ip (OVN matches them in table 91 with other priorities). */
   MAC_LOOKUP_IP: 114,
 } as const;
@@ -53,4 +56,6 @@ export const FLAG = {
   loopback: 0,
   /** OVN's MLF_LOOKUP_MAC_BIT: the result of lookup_arp/lookup_nd. */
   lookupMac: 6,
+  /** OVN's MLF_LOOKUP_FDB_BIT: the result of lookup_fdb. */
+  lookupFdb: 8,
 } as const;

@@ -444,7 +444,24 @@ class Controller {
           fields: e.fields,
         });
       else if (e.kind === 'mac-binding') void this.learn(e.binding);
+      else if (e.kind === 'fdb') void this.learnFdb(e.datapathKey, e.portKey, e.mac);
       else this.log.debug({ op: e.op }, 'controller: punt not handled');
+    }
+  }
+
+  private async learnFdb(dpKey: number, portKey: number, mac: bigint): Promise<void> {
+    const text = formatMac(mac);
+    const known = [...(this.view?.fdb?.values() ?? [])].find(
+      (e) => e.dpKey === dpKey && e.mac === text,
+    );
+    if (known?.portKey === portKey) return;
+    try {
+      await this.sb.fdb.put({ mac: text, dpKey, portKey, timestamp: this.now() });
+    } catch (err) {
+      this.log.warn(
+        { err: (err as Error).message, mac: text },
+        'controller: could not store an FDB entry',
+      );
     }
   }
 

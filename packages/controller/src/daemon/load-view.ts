@@ -6,6 +6,7 @@ import type { SbStore } from '@ovn-ts/sb-db';
 import type {
   SbView,
   ViewDatapath,
+  ViewFdb,
   ViewFlow,
   ViewMacBinding,
   ViewMulticastGroup,
@@ -83,11 +84,12 @@ export async function loadView(
     const local = localDatapaths(indexView(partial), chassis, localPorts);
     const keys = local.map((d) => d.key);
     if (keys.length === 0) return { view: partial, nbCfg: global };
-    const [flowRows, dpGroups, groupRows, macRows] = await Promise.all([
+    const [flowRows, dpGroups, groupRows, macRows, fdbRows] = await Promise.all([
       s.flows.listWhere({ datapathKeys: keys }),
       s.dpGroups.list(keys),
       s.multicastGroups.listWithPorts(keys),
       s.macBindings.listWhere(keys),
+      s.fdb.listWhere(keys),
     ]);
     const groupMembers = new Map(dpGroups.map((g) => [g.uuid, g.datapaths]));
     const flows = new Map<string, ViewFlow>();
@@ -129,7 +131,13 @@ export async function loadView(
         mac: b.mac,
       });
     }
-    return { view: { ...partial, flows, multicastGroups, macBindings }, nbCfg: global };
+    const fdb = new Map<string, ViewFdb>(
+      fdbRows.map((e) => [
+        e.uuid,
+        { uuid: e.uuid, mac: e.mac, dpKey: e.dp_key, portKey: e.port_key },
+      ]),
+    );
+    return { view: { ...partial, flows, multicastGroups, macBindings, fdb }, nbCfg: global };
   });
   return { view: value.view, seq, nbCfg: value.nbCfg };
 }

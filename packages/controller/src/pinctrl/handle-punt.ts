@@ -51,6 +51,13 @@ export type PuntEffect =
       readonly fields: FieldChanges;
     }
   | { readonly kind: 'mac-binding'; readonly binding: LearntBinding }
+  /** put_fdb: `mac` lives behind port `portKey` of switch `datapathKey`. */
+  | {
+      readonly kind: 'fdb';
+      readonly datapathKey: number;
+      readonly portKey: number;
+      readonly mac: bigint;
+    }
   | { readonly kind: 'unhandled'; readonly op: string };
 
 /** Actions that put back the logical context of the packet-in (datapath, registers, flags). */
@@ -141,6 +148,17 @@ function effectsOf(pin: PacketIn, punt: Punt): PuntEffect[] {
             v6: punt.op === 'put_nd',
             mac: readPinRefs(pin.fields, f.mac ?? []),
           },
+        },
+      ];
+    }
+    case 'put_fdb': {
+      const f = punt.fields ?? {};
+      return [
+        {
+          kind: 'fdb',
+          datapathKey: Number(pin.metadata & 0xffffffn),
+          portKey: Number(readPinRefs(pin.fields, f.port ?? [])),
+          mac: readPinRefs(pin.fields, f.mac ?? []),
         },
       ];
     }

@@ -73,9 +73,21 @@ export class ChassisHarness {
         else if (e.kind === 'resume')
           this.dp.resume(e.pin, { ...(e.packet && { packet: e.packet }), fields: e.fields });
         else if (e.kind === 'mac-binding') this.learn(e.binding);
+        else if (e.kind === 'fdb') this.learnFdb(e.datapathKey, e.portKey, e.mac);
         else this.unhandled.push(e.op);
       }
     }
+  }
+
+  private learnFdb(dpKey: number, portKey: number, mac: bigint): void {
+    const text = formatMac(mac);
+    const fdb = new Map(
+      [...(this.view.fdb ?? [])].filter(([, e]) => !(e.dpKey === dpKey && e.mac === text)),
+    );
+    const uuid = `fdb-${++this.macSeq}`;
+    fdb.set(uuid, { uuid, mac: text, dpKey, portKey });
+    this.view = { ...this.view, fdb };
+    this.sync();
   }
 
   private learn(b: {

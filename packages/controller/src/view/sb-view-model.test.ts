@@ -44,6 +44,7 @@ function plain(v: SbView) {
     chassis: rows(v.chassis),
     addressSets: rows(v.addressSets),
     portGroups: rows(v.portGroups),
+    fdb: rows(v.fdb ?? new Map()),
   };
 }
 
@@ -143,6 +144,7 @@ describe('SB view kept from the change feed', () => {
       datapath: lr0.uuid,
       timestamp: 1,
     });
+    await sb.fdb.put({ mac: '0a:00:00:00:00:77', dpKey: 1, portKey: 1, timestamp: 1 });
     const sw0 = (await nb.switches.where('name', 'sw0'))[0]!;
     await nb.transaction(async (tx) => {
       await tx.switchPorts.delete((await tx.switchPorts.where('name', 'vm2'))[0]!.uuid);
@@ -163,6 +165,7 @@ describe('SB view kept from the change feed', () => {
     fresh.apply((await loadSbRows(pool)).rows);
     expect(plain(model.view())).toEqual(plain(fresh.view()));
     expect(model.nbCfg).toBe(fresh.nbCfg);
+    expect(model.view().fdb?.size).toBe(1);
     expect(model.view().flows.size).toBeGreaterThan(100);
 
     const cx = {

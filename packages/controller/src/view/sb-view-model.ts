@@ -7,6 +7,7 @@ import type {
   SbView,
   ViewChassis,
   ViewDatapath,
+  ViewFdb,
   ViewFlow,
   ViewMacBinding,
   ViewMulticastGroup,
@@ -35,6 +36,7 @@ export const VIEW_TABLES = [
   'mac_binding',
   'address_set',
   'port_group',
+  'fdb',
 ] as const;
 
 type Row = Record<string, unknown>;
@@ -78,6 +80,7 @@ export class SbViewModel {
   private readonly mcMembers = new Map<string, Set<string>>();
   private readonly multicastGroups = new Map<string, ViewMulticastGroup>();
   private readonly macBindings = new Map<string, ViewMacBinding>();
+  private readonly fdb = new Map<string, ViewFdb>();
   private readonly addressSets = new Map<string, readonly string[]>();
   private readonly addressSetNames = new Map<string, string>();
   private readonly portGroups = new Map<string, readonly string[]>();
@@ -189,6 +192,16 @@ export class SbViewModel {
             });
           }
           break;
+        case 'fdb':
+          if (del) this.fdb.delete(uuid);
+          else
+            this.fdb.set(uuid, {
+              uuid,
+              mac: str(r, 'mac'),
+              dpKey: num(r, 'dp_key'),
+              portKey: num(r, 'port_key'),
+            });
+          break;
         case 'address_set':
         case 'port_group': {
           const [sets, names] =
@@ -288,6 +301,7 @@ export class SbViewModel {
       chassis: this.chassisView,
       addressSets: this.addressSets,
       portGroups: this.portGroups,
+      fdb: this.fdb,
     };
   }
 }
