@@ -67,6 +67,44 @@ describe('conntrack through the compiled pipeline', () => {
   });
 });
 
+describe('reject ACLs (reject {} built by the controller)', () => {
+  test('TCP is answered with a reset, UDP with ICMP port unreachable, from the rejecting side', () => {
+    const fx = new NbFixture();
+    fx.switch('sw0');
+    fx.port('sw0', 'vm1', { addresses: [`${VM1.mac} ${VM1.ip}`] });
+    fx.port('sw0', 'vm2', { addresses: [`${VM2.mac} ${VM2.ip}`] });
+    fx.acl({ switch: 'sw0' }, 'to-lport', 1000, 'outport == "vm2" && ip4', 'reject');
+    const h = chassis(fx, ['vm1', 'vm2']);
+    expect(h.result.problems).toEqual([]);
+    const syn = buildPacket({
+      eth: { src: VM1.mac, dst: VM2.mac },
+      ip4: { src: VM1.ip, dst: VM2.ip },
+      tcp: { sport: 33000, dport: 22, flags: 0x02, seq: 100 },
+    });
+    h.send('vm1', [syn]);
+    expect(h.take('vm2')).toEqual([]);
+    expect(h.take('vm1')).toEqual([
+      buildPacket({
+        eth: { src: VM2.mac, dst: VM1.mac },
+        ip4: { src: VM2.ip, dst: VM1.ip, ttl: 255 },
+        tcp: { sport: 22, dport: 33000, flags: 0x14, seq: 0, ack: 101 },
+      }),
+    ]);
+    const datagram = udp(VM1, VM2, 5000, 53);
+    h.send('vm1', [datagram]);
+    expect(h.take('vm2')).toEqual([]);
+    expect(h.take('vm1')).toEqual([
+      buildPacket({
+        eth: { src: VM2.mac, dst: VM1.mac },
+        ip4: { src: VM2.ip, dst: VM1.ip, ttl: 255 },
+        icmp: { type: 3, code: 3 },
+        payload: datagram.slice(14, 14 + 28),
+      }),
+    ]);
+    expect(h.unhandled).toEqual([]);
+  });
+});
+
 describe('load balancing (ct_lb_mark through a select group)', () => {
   const tcp = (from: Host, to: Host, sport: number, dport: number, flags = 0x02) =>
     buildPacket({

@@ -7,6 +7,19 @@ import { readPinField } from './packet-in-fields.js';
 
 const mac = (fields: Uint32Array, f: string) => formatMac(readPinField(fields, f));
 const ip4 = (fields: Uint32Array, f: string) => formatIp4(Number(readPinField(fields, f)));
+const ip6 = (fields: Uint32Array, f: string) => formatIp6(readPinField(fields, f));
+/** Source and destination, swapped when the answer goes back to the sender (reject). */
+const ends = (fields: Uint32Array, swap: boolean) => {
+  const pick = (a: string, b: string) => (swap ? [b, a] : [a, b]) as [string, string];
+  const [es, ed] = pick('eth_src', 'eth_dst');
+  const [i4s, i4d] = pick('ip_src', 'ip_dst');
+  const [i6s, i6d] = pick('ipv6_src', 'ipv6_dst');
+  return {
+    eth: { src: mac(fields, es), dst: mac(fields, ed) },
+    ip4: { src: ip4(fields, i4s), dst: ip4(fields, i4d) },
+    ip6: { src: ip6(fields, i6s), dst: ip6(fields, i6d) },
+  };
+};
 const vlanOf = (fields: Uint32Array) => {
   const tci = Number(readPinField(fields, 'vlan_tci'));
   return tci & 0x1000 ? { vlan: { vid: tci & 0xfff, pcp: tci >> 13 } } : {};
@@ -36,43 +49,58 @@ export function arpRequestFor(fields: Uint32Array): Uint8Array {
  * icmp4 { } / icmp4_error { }: destination unreachable (type 3, code 1) from the packet's source to
  * its destination, quoting its IP header and 8 bytes of payload, TTL 255 (pinctrl_handle_icmp).
  */
-export function icmp4ErrorFor(fields: Uint32Array, frame: Uint8Array): Uint8Array {
+export function icmp4ErrorFor(
+  fields: Uint32Array,
+  frame: Uint8Array,
+  code = 1,
+  swap = false,
+): Uint8Array {
+  const e = ends(fields, swap);
   const l3 = l3Offset(frame);
   const ihl = ((frame[l3] ?? 0x45) & 0x0f) * 4;
   const quoted = frame.slice(l3, Math.min(frame.length, l3 + ihl + 8));
   return buildPacket({
-    eth: { src: mac(fields, 'eth_src'), dst: mac(fields, 'eth_dst') },
+    eth: e.eth,
     ...vlanOf(fields),
-    ip4: { src: ip4(fields, 'ip_src'), dst: ip4(fields, 'ip_dst'), ttl: 255 },
-    icmp: { type: 3, code: 1 },
+    ip4: { ...e.ip4, ttl: 255 },
+    icmp: { type: 3, code },
     payload: quoted,
   });
 }
 
 /** tcp_reset { }: RST|ACK for a TCP segment, ports swapped (pinctrl_handle_tcp_reset). */
-export function tcpResetFor(fields: Uint32Array, frame: Uint8Array): Uint8Array {
+export function tcpResetFor(fields: Uint32Array, frame: Uint8Array, swap = false): Uint8Array {
+  const e = ends(fields, swap);
+  const v6 = readPinField(fields, 'eth_type') === 0x86ddn;
   const l3 = l3Offset(frame);
-  const l4 = l3 + ((frame[l3] ?? 0x45) & 0x0f) * 4;
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const l4 = v6 ? l3 + 40 : l3 + ((frame[l3] ?? 0x45) & 0x0f) * 4;
+  const l3Length = v6 ? 40 + view.getUint16(l3 + 4) : view.getUint16(l3 + 2);
   const seq = l4 + 8 <= frame.length ? view.getUint32(l4 + 4) : 0;
-  const totalLen = view.getUint16(l3 + 2);
   const dataOffset = l4 + 12 < frame.length ? (frame[l4 + 12]! >> 4) * 4 : 20;
-  const payload = Math.max(0, totalLen - (l4 - l3) - dataOffset);
-  return buildPacket({
-    eth: { src: mac(fields, 'eth_src'), dst: mac(fields, 'eth_dst') },
-    ...vlanOf(fields),
-    ip4: { src: ip4(fields, 'ip_src'), dst: ip4(fields, 'ip_dst'), ttl: 255 },
-    tcp: {
-      sport: Number(readPinField(fields, 'tcp_dst')),
-      dport: Number(readPinField(fields, 'tcp_src')),
-      flags: TCP_RST | TCP_ACK,
-      seq: 0,
-      ack: (seq + Math.max(payload, 1)) >>> 0,
-    },
-  });
+  const payload = Math.max(0, l3Length - (l4 - l3) - dataOffset);
+  const tcp = {
+    sport: Number(readPinField(fields, 'tcp_dst')),
+    dport: Number(readPinField(fields, 'tcp_src')),
+    flags: TCP_RST | TCP_ACK,
+    seq: 0,
+    ack: (seq + Math.max(payload, 1)) >>> 0,
+  };
+  const eth = e.eth;
+  return v6
+    ? buildPacket({
+        eth,
+        ...vlanOf(fields),
+        ip6: { ...e.ip6, hopLimit: 255 },
+        tcp,
+      })
+    : buildPacket({
+        eth,
+        ...vlanOf(fields),
+        ip4: { ...e.ip4, ttl: 255 },
+        tcp,
+      });
 }
-
-const ip6 = (fields: Uint32Array, f: string) => formatIp6(readPinField(fields, f));
 
 /** The solicited-node multicast address of `addr` (ff02::1:ffXX:XXXX) and its MAC. */
 function solicitedNode(addr: bigint): { ip: string; mac: string } {
@@ -125,14 +153,15 @@ export function ndNaFor(fields: Uint32Array, router: boolean): Uint8Array {
 }
 
 /** icmp6 { } / icmp6_error { }: destination unreachable (type 1, code 4) quoting the packet. */
-export function icmp6ErrorFor(fields: Uint32Array, frame: Uint8Array): Uint8Array {
+export function icmp6ErrorFor(fields: Uint32Array, frame: Uint8Array, swap = false): Uint8Array {
+  const e = ends(fields, swap);
   const l3 = l3Offset(frame);
   // As much of the packet as fits the IPv6 minimum MTU (1280) with the new headers.
   const quoted = frame.slice(l3, Math.min(frame.length, l3 + 1280 - 48));
   return buildPacket({
-    eth: { src: mac(fields, 'eth_src'), dst: mac(fields, 'eth_dst') },
+    eth: e.eth,
     ...vlanOf(fields),
-    ip6: { src: ip6(fields, 'ipv6_src'), dst: ip6(fields, 'ipv6_dst'), hopLimit: 255 },
+    ip6: { ...e.ip6, hopLimit: 255 },
     icmp: { type: 1, code: 4 },
     payload: quoted,
   });

@@ -135,6 +135,15 @@ function effectsOf(pin: PacketIn, punt: Punt): PuntEffect[] {
       return send(icmp6ErrorFor(pin.fields, pin.packet));
     case 'tcp_reset':
       return send(tcpResetFor(pin.fields, pin.packet));
+    case 'reject': {
+      // TCP gets a reset, other IPv4 an ICMP port unreachable, other IPv6 an ICMPv6 one, all
+      // from the destination back to the sender (OVN's reject swaps the addresses itself).
+      const f = pin.fields;
+      const tcp = readPinField(f, 'eth_type') !== 0x806n && readPinField(f, 'ip_proto') === 6n;
+      if (tcp) return send(tcpResetFor(f, pin.packet, true));
+      if (readPinField(f, 'eth_type') === 0x86ddn) return send(icmp6ErrorFor(f, pin.packet, true));
+      return send(icmp4ErrorFor(f, pin.packet, 3, true));
+    }
     case 'put_arp':
     case 'put_nd': {
       const f = punt.fields ?? {};
