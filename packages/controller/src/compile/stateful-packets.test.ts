@@ -67,6 +67,19 @@ describe('conntrack through the compiled pipeline', () => {
   });
 });
 
+describe('flooding on a stateful switch', () => {
+  test('an unknown unicast reaches every member of _MC_unknown although each runs egress conntrack', () => {
+    const fx = new NbFixture();
+    fx.switch('sw0');
+    for (const vm of ['vm1', 'vm2', 'vm3']) fx.port('sw0', vm, { addresses: ['unknown'] });
+    fx.acl({ switch: 'sw0' }, 'to-lport', 1000, 'ip4', 'allow-related');
+    const h = chassis(fx, ['vm1', 'vm2', 'vm3']);
+    const p = udp(VM1, { mac: '0a:00:00:00:00:99', ip: '10.0.0.99' }, 1, 2);
+    h.send('vm1', [p]);
+    expect([h.take('vm2'), h.take('vm3')]).toEqual([[p], [p]]);
+  });
+});
+
 describe('reject ACLs (reject {} built by the controller)', () => {
   test('TCP is answered with a reset, UDP with ICMP port unreachable, from the rejecting side', () => {
     const fx = new NbFixture();
