@@ -78,7 +78,7 @@ describe('physical flows', () => {
       [
         'table=56, priority=100, metadata=0x5,reg15=0x3 actions=load:0xc->reg13[0..15],resubmit(,57)',
         'table=57, priority=100, metadata=0x5,reg10=0x0/0x1,reg14=0x3,reg15=0x3 actions=drop',
-        'table=89, priority=100, metadata=0x5,reg15=0x3 actions=ct_clear,load:0x0->reg0[0..31],load:0x0->reg1[0..31],load:0x0->reg2[0..31],load:0x0->reg3[0..31],load:0x0->reg4[0..31],load:0x0->reg5[0..31],load:0x0->reg6[0..31],load:0x0->reg7[0..31],load:0x0->reg8[0..31],load:0x0->reg9[0..31],load:0x0->reg10[0..31],load:0x0->reg15[0..31],load:0x0->reg11[0..31],load:0x0->reg12[0..31],load:0xd->reg13[0..15],load:0xe->reg11[0..15],load:0xf->reg12[0..15],set_field:0x6->metadata,load:0x1->reg14[0..31],resubmit(,8)',
+        'table=89, priority=100, metadata=0x5,reg15=0x3 actions=clone(ct_clear,load:0x0->reg0[0..31],load:0x0->reg1[0..31],load:0x0->reg2[0..31],load:0x0->reg3[0..31],load:0x0->reg4[0..31],load:0x0->reg5[0..31],load:0x0->reg6[0..31],load:0x0->reg7[0..31],load:0x0->reg8[0..31],load:0x0->reg9[0..31],load:0x0->reg10[0..31],load:0x0->reg15[0..31],load:0x0->reg11[0..31],load:0x0->reg12[0..31],load:0xd->reg13[0..15],load:0xe->reg11[0..15],load:0xf->reg12[0..15],set_field:0x6->metadata,load:0x1->reg14[0..31],resubmit(,8))',
       ],
     ],
   ])('%s', (_title, name, expected) => {

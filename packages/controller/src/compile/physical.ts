@@ -196,10 +196,11 @@ export function portFlows(
         out(TABLE.LOG_TO_PHY, toPort, [output(place.ofport)]),
       ];
     case 'patch':
+      // In clone(), as OVN does: the caller (a flood) goes on with the packet it had.
       return [
         out(TABLE.LOCAL_OUTPUT, toPort, [...zoneLoads(cx, p, dp), resubmit(TABLE.CHECK_LOOPBACK)]),
         loopback,
-        out(TABLE.LOG_TO_PHY, toPort, patchActions(ix, cx, place.peer)),
+        out(TABLE.LOG_TO_PHY, toPort, [clone(patchActions(ix, cx, place.peer))]),
       ];
     case 'remote':
       return [out(TABLE.REMOTE_OUTPUT, toPort, tunnelActions(dp, p.key, place.tunnel))];
@@ -245,6 +246,13 @@ export function groupFlows(
       );
     } else if (place.kind === 'redirect-local') {
       local.push(load(reg(REG.outport), place.distributed.key), resubmit(TABLE.CHECK_LOOPBACK));
+    } else if (place.kind === 'patch' && p.type === 'l3gateway') {
+      // A gateway router's port bound here: also for copies that arrived through a tunnel.
+      local.push(
+        load(reg(REG.outport), p.key),
+        ...zoneLoads(cx, p, dp),
+        resubmit(TABLE.CHECK_LOOPBACK),
+      );
     } else if (place.kind === 'patch') {
       patches.push(p);
     } else if (place.kind === 'remote') {

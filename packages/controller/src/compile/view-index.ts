@@ -72,7 +72,8 @@ export function localDatapaths(
   while (queue.length > 0) {
     const dp = queue.shift()!;
     for (const p of ix.portsOf(dp)) {
-      if (p.type !== 'patch' && p.type !== 'l3gateway') continue;
+      // A gateway router's port leads on only where the router is bound (elsewhere: a tunnel).
+      if (p.type !== 'patch' && !(p.type === 'l3gateway' && p.chassis === chassis)) continue;
       const peer = patchPeer(ix, p);
       if (peer) add(peer.datapath);
     }
