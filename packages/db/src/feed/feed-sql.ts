@@ -17,7 +17,8 @@
 export function feedSchemaSql(schema: string, channel: string): string {
   return `
 CREATE TABLE ${schema}.change_log (
-  id bigserial PRIMARY KEY,
+  -- No primary key: readers and pruning go through (txid, id); an index less per captured row.
+  id bigserial NOT NULL,
   txid xid8 NOT NULL DEFAULT pg_current_xact_id(),
   tbl text NOT NULL,
   op text NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
