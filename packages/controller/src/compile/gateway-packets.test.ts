@@ -26,7 +26,8 @@ function gatewayRouter(): SbView {
   const view = viewFromNorthd(fx, { bindings: { vm1: 'hv1' }, chassis });
   const ports = new Map(view.ports);
   for (const [k, p] of ports) {
-    if (p.name === 'sw0-lr0' || p.name === 'lr0-sw0') ports.set(k, { ...p, type: 'l3gateway', chassis: 'hv2' });
+    if (p.name === 'sw0-lr0' || p.name === 'lr0-sw0')
+      ports.set(k, { ...p, type: 'l3gateway', chassis: 'hv2' });
   }
   return { ...view, ports };
 }
@@ -37,7 +38,12 @@ describe('a gateway router bound to another chassis', () => {
     const [a, b] = linkMemoryPorts({ kind: 'geneve', tunnel: true });
     const hv1 = new ChassisHarness(
       view,
-      { chassis: 'hv1', localPorts: new Map([['vm1', 1]]), tunnels: new Map([['hv2', 10]]), zones: new Map() },
+      {
+        chassis: 'hv1',
+        localPorts: new Map([['vm1', 1]]),
+        tunnels: new Map([['hv2', 10]]),
+        zones: new Map(),
+      },
       new Map([['hv2', a]]),
     );
     const hv2 = new ChassisHarness(
@@ -50,16 +56,30 @@ describe('a gateway router bound to another chassis', () => {
 
     // ARP for the router: broadcast on hv1, one copy through the tunnel, answered on hv2.
     hv1.send('vm1', [
-      buildPacket({ eth: { src: VM1.mac, dst: 'ff:ff:ff:ff:ff:ff' }, arp: { op: 1, sha: VM1.mac, spa: VM1.ip, tha: '00:00:00:00:00:00', tpa: GW0.ip } }),
+      buildPacket({
+        eth: { src: VM1.mac, dst: 'ff:ff:ff:ff:ff:ff' },
+        arp: { op: 1, sha: VM1.mac, spa: VM1.ip, tha: '00:00:00:00:00:00', tpa: GW0.ip },
+      }),
     ]);
     expect(hv1.take('vm1')).toEqual([
-      buildPacket({ eth: { src: GW0.mac, dst: VM1.mac }, arp: { op: 2, sha: GW0.mac, spa: GW0.ip, tha: VM1.mac, tpa: VM1.ip } }),
+      buildPacket({
+        eth: { src: GW0.mac, dst: VM1.mac },
+        arp: { op: 2, sha: GW0.mac, spa: GW0.ip, tha: VM1.mac, tpa: VM1.ip },
+      }),
     ]);
     // A ping to the router is answered there, and comes back through the tunnel.
-    const ping = buildPacket({ eth: { src: VM1.mac, dst: GW0.mac }, ip4: { src: VM1.ip, dst: GW0.ip }, icmp: { type: 8, code: 0, id: 4, seq: 1 } });
+    const ping = buildPacket({
+      eth: { src: VM1.mac, dst: GW0.mac },
+      ip4: { src: VM1.ip, dst: GW0.ip },
+      icmp: { type: 8, code: 0, id: 4, seq: 1 },
+    });
     hv1.send('vm1', [ping]);
     expect(hv1.take('vm1')).toEqual([
-      buildPacket({ eth: { src: GW0.mac, dst: VM1.mac }, ip4: { src: GW0.ip, dst: VM1.ip, ttl: 254 }, icmp: { type: 0, code: 0, id: 4, seq: 1 } }),
+      buildPacket({
+        eth: { src: GW0.mac, dst: VM1.mac },
+        ip4: { src: GW0.ip, dst: VM1.ip, ttl: 254 },
+        icmp: { type: 0, code: 0, id: 4, seq: 1 },
+      }),
     ]);
   });
 });

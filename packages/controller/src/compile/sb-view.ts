@@ -92,6 +92,14 @@ export interface SbView {
   readonly portGroups: ReadonlyMap<string, readonly string[]>;
   /** Learnt MACs (put_fdb); absent means none. */
   readonly fdb?: ReadonlyMap<string, ViewFdb>;
+  /**
+   * Chassisredirect port name → the chassis that may host it, with priorities (SB Gateway_Chassis);
+   * the highest-priority registered chassis binds it.
+   */
+  readonly gatewayChassis?: ReadonlyMap<
+    string,
+    readonly { readonly chassis: string; readonly priority: number }[]
+  >;
 }
 
 /** This chassis and what is attached to it. */

@@ -20,6 +20,7 @@ import {
 import { createPool } from '@ovn-ts/db';
 import { followSbFeed, SbStore } from '@ovn-ts/sb-db';
 import pino from 'pino';
+import { bindingChanges } from '../compile/bindings.js';
 import { type CompileResult, type CompilerStats, ControllerCompiler } from '../compile/compiler.js';
 import {
   COOKIE_OWNER,
@@ -384,23 +385,23 @@ class Controller {
     localPorts: ReadonlyMap<string, number>,
   ): Promise<void> {
     const me = this.opts.chassis;
+    const changes = bindingChanges(view, me, localPorts);
+    for (const c of changes.claim) {
+      await this.sb.ports.claim(c.port, me, { up: !c.vif });
+      this.reportedUp.delete(c.port);
+      this.log.info({ port: c.port }, 'controller: claimed port');
+    }
+    for (const name of changes.release) {
+      await this.sb.ports.release(name, me);
+      this.reportedUp.delete(name);
+      this.log.info({ port: name }, 'controller: released port');
+    }
+    // VIFs bound here when the view was read have their flows installed now: report them up.
     for (const p of view.ports.values()) {
+      if (p.chassis !== me || !localPorts.has(p.name) || this.reportedUp.has(p.name)) continue;
       if (p.type !== '' && p.type !== 'virtual') continue;
-      if (localPorts.has(p.name)) {
-        if (p.chassis !== me) {
-          await this.sb.ports.claim(p.name, me, { up: false });
-          this.reportedUp.delete(p.name);
-          this.log.info({ port: p.name }, 'controller: claimed port');
-        } else if (!this.reportedUp.has(p.name)) {
-          // The view was read before this install, so the port's flows are in the datapath now.
-          await this.sb.ports.setUp(p.name, true);
-          this.reportedUp.add(p.name);
-        }
-      } else if (p.chassis === me) {
-        await this.sb.ports.release(p.name, me);
-        this.reportedUp.delete(p.name);
-        this.log.info({ port: p.name }, 'controller: released port');
-      }
+      await this.sb.ports.setUp(p.name, true);
+      this.reportedUp.add(p.name);
     }
   }
 

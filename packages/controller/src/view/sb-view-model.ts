@@ -37,6 +37,7 @@ export const VIEW_TABLES = [
   'address_set',
   'port_group',
   'fdb',
+  'gateway_chassis',
 ] as const;
 
 type Row = Record<string, unknown>;
@@ -81,6 +82,11 @@ export class SbViewModel {
   private readonly multicastGroups = new Map<string, ViewMulticastGroup>();
   private readonly macBindings = new Map<string, ViewMacBinding>();
   private readonly fdb = new Map<string, ViewFdb>();
+  private readonly gatewayRows = new Map<
+    string,
+    { port: string; chassis: string | null; priority: number }
+  >();
+  private gatewayView: Map<string, { chassis: string; priority: number }[]> | undefined;
   private readonly addressSets = new Map<string, readonly string[]>();
   private readonly addressSetNames = new Map<string, string>();
   private readonly portGroups = new Map<string, readonly string[]>();
@@ -126,6 +132,7 @@ export class SbViewModel {
           }
           break;
         case 'port_binding':
+          this.gatewayView = undefined;
           if (del) {
             this.ports.delete(uuid);
             this.portChassis.delete(uuid);
@@ -192,6 +199,18 @@ export class SbViewModel {
             });
           }
           break;
+        case 'gateway_chassis':
+          if (del) this.gatewayRows.delete(uuid);
+          else {
+            const ch = typeof r.chassis === 'string' ? r.chassis : null;
+            this.gatewayRows.set(uuid, {
+              port: str(r, 'port_binding'),
+              chassis: ch,
+              priority: num(r, 'priority'),
+            });
+          }
+          this.gatewayView = undefined;
+          break;
         case 'fdb':
           if (del) this.fdb.delete(uuid);
           else
@@ -219,6 +238,7 @@ export class SbViewModel {
         }
       }
     }
+    if (chassisChanged) this.gatewayView = undefined;
     if (chassisChanged) {
       this.chassisView = undefined;
       for (const [uuid, p] of this.ports) {
@@ -281,6 +301,23 @@ export class SbViewModel {
     });
   }
 
+  private gatewayChassis(): ReadonlyMap<string, readonly { chassis: string; priority: number }[]> {
+    if (this.gatewayView) return this.gatewayView;
+    const v = new Map<string, { chassis: string; priority: number }[]>();
+    for (const g of this.gatewayRows.values()) {
+      const port = this.ports.get(g.port)?.name;
+      const chassis = g.chassis ? this.chassisNames.get(g.chassis) : undefined;
+      if (!port || !chassis) continue;
+      const list = v.get(port) ?? [];
+      list.push({ chassis, priority: g.priority });
+      v.set(port, list);
+    }
+    for (const list of v.values())
+      list.sort((a, b) => b.priority - a.priority || (a.chassis < b.chassis ? -1 : 1));
+    this.gatewayView = v;
+    return v;
+  }
+
   view(): SbView {
     if (!this.chassisView) {
       const v = new Map<string, ViewChassis>();
@@ -302,6 +339,7 @@ export class SbViewModel {
       addressSets: this.addressSets,
       portGroups: this.portGroups,
       fdb: this.fdb,
+      gatewayChassis: this.gatewayChassis(),
     };
   }
 }
