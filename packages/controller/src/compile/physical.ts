@@ -10,6 +10,8 @@ import {
   load,
   move,
   output,
+  popVlan,
+  pushVlan,
   resubmit,
   setField,
 } from '@ovn-ts/datapath';
@@ -33,7 +35,23 @@ export type PortPlace =
   | { readonly kind: 'remote'; readonly tunnel: number }
   | { readonly kind: 'patch'; readonly peer: ViewPort }
   | { readonly kind: 'redirect-local'; readonly distributed: ViewPort }
+  /** A localnet port whose physical network is mapped here. */
+  | { readonly kind: 'localnet'; readonly ofport: number; readonly tag: number | null }
+  /** A port on another chassis of a switch with a localnet port here: reached through it. */
+  | { readonly kind: 'bridged'; readonly localnet: ViewPort }
   | { readonly kind: 'none' };
+
+/** The localnet port of a switch whose network is mapped on this chassis, if any. */
+export function localnetOf(
+  ix: ViewIndex,
+  cx: LocalContext,
+  datapath: string,
+): ViewPort | undefined {
+  if (!cx.bridgeMappings?.size) return undefined;
+  return ix
+    .portsOf(datapath)
+    .find((p) => p.type === 'localnet' && cx.bridgeMappings!.has(p.options.network_name ?? ''));
+}
 
 export function placeOf(ix: ViewIndex, cx: LocalContext, p: ViewPort): PortPlace {
   const ofport = cx.localPorts.get(p.name);
@@ -43,6 +61,12 @@ export function placeOf(ix: ViewIndex, cx: LocalContext, p: ViewPort): PortPlace
     const peer = patchPeer(ix, p);
     return peer ? { kind: 'patch', peer } : { kind: 'none' };
   }
+  if (p.type === 'localnet') {
+    const of = cx.bridgeMappings?.get(p.options.network_name ?? '');
+    return of === undefined
+      ? { kind: 'none' }
+      : { kind: 'localnet', ofport: of, tag: p.tag ?? null };
+  }
   if (p.type === 'chassisredirect' && p.chassis === cx.chassis) {
     const d = ix.portByName.get(p.options['distributed-port'] ?? '');
     return d && d.datapath === p.datapath
@@ -50,6 +74,9 @@ export function placeOf(ix: ViewIndex, cx: LocalContext, p: ViewPort): PortPlace
       : { kind: 'none' };
   }
   if (p.chassis && p.chassis !== cx.chassis) {
+    // On a switch with a physical network, other chassis are reached through it, not tunnels.
+    const ln = p.type === '' ? localnetOf(ix, cx, p.datapath) : undefined;
+    if (ln) return { kind: 'bridged', localnet: ln };
     const tunnel = cx.tunnels.get(p.chassis);
     if (tunnel !== undefined) return { kind: 'remote', tunnel };
   }
@@ -204,6 +231,36 @@ export function portFlows(
       ];
     case 'remote':
       return [out(TABLE.REMOTE_OUTPUT, toPort, tunnelActions(dp, p.key, place.tunnel))];
+    case 'bridged':
+      return [
+        out(TABLE.REMOTE_OUTPUT, toPort, [
+          load(reg(REG.outport), place.localnet.key),
+          resubmit(TABLE.LOCAL_OUTPUT),
+        ]),
+      ];
+    case 'localnet': {
+      const vid = place.tag === null ? undefined : 0x1000 | place.tag;
+      const inMatch: Record<string, MaskedBits> = {
+        in_port: exact(place.ofport, 32),
+        vlan_tci:
+          vid === undefined ? { value: 0n, mask: 0x1000n } : { value: BigInt(vid), mask: 0x1fffn },
+      };
+      return [
+        out(TABLE.PHY_TO_LOG, inMatch, [
+          ...(vid === undefined ? [] : [popVlan()]),
+          ...zoneLoads(cx, p, dp),
+          setField('metadata', BigInt(dp.key)),
+          load(reg(REG.inport), p.key),
+          resubmit(TABLE.LOG_INGRESS),
+        ]),
+        out(TABLE.LOCAL_OUTPUT, toPort, [...zoneLoads(cx, p, dp), resubmit(TABLE.CHECK_LOOPBACK)]),
+        loopback,
+        out(TABLE.LOG_TO_PHY, toPort, [
+          ...(vid === undefined ? [] : [pushVlan(), setField('vlan_vid', vid)]),
+          output(place.ofport),
+        ]),
+      ];
+    }
     case 'redirect-local':
       return [
         out(TABLE.LOCAL_OUTPUT, toPort, [
@@ -238,7 +295,7 @@ export function groupFlows(
     const p = ix.portByName.get(name);
     if (!p || p.datapath !== dp.uuid) continue;
     const place = placeOf(ix, cx, p);
-    if (place.kind === 'local') {
+    if (place.kind === 'local' || place.kind === 'localnet') {
       local.push(
         load(reg(REG.outport), p.key),
         ...zoneLoads(cx, p, dp),
@@ -258,6 +315,7 @@ export function groupFlows(
     } else if (place.kind === 'remote') {
       chassis.add(place.tunnel);
     }
+    // ('bridged' members are reached through the localnet member's copy.)
   }
   const source = uuidSource(g.uuid);
   const match = { ...dpMatch(dp), [REG.outport]: exact(g.key, 32) };

@@ -26,6 +26,8 @@ export interface ViewPort {
   readonly options: Readonly<Record<string, string>>;
   /** Name of the chassis the port is bound to, if any. */
   readonly chassis: string | null;
+  /** VLAN tag of a localnet port (its traffic on the physical network is tagged). */
+  readonly tag?: number | null;
 }
 
 export interface ViewMulticastGroup {
@@ -114,6 +116,11 @@ export interface LocalContext {
    * `<datapath uuid>_snat` → zone (routers). Missing entries use zone 0.
    */
   readonly zones: ReadonlyMap<string, number>;
+  /**
+   * Physical networks reachable here (OVN's ovn-bridge-mappings): localnet ports' network_name →
+   * the datapath port of that network.
+   */
+  readonly bridgeMappings?: ReadonlyMap<string, number>;
 }
 
 export const emptyView = (): SbView => ({

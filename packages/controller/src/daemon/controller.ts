@@ -46,6 +46,11 @@ export interface ControllerOptions {
   readonly encapIp: string;
   /** The datapath to program (the in-process Datapath, or another DatapathControl backend). */
   readonly datapath: DatapathControl;
+  /**
+   * Physical networks on this chassis (OVN's ovn-bridge-mappings): network_name of localnet
+   * ports → datapath port number of the interface on that network.
+   */
+  readonly bridgeMappings?: ReadonlyMap<string, number> | Readonly<Record<string, number>>;
   /** Interfaces already attached: iface-id (logical port name) → datapath port number. */
   readonly ports?: ReadonlyMap<string, number> | Readonly<Record<string, number>>;
   readonly hostname?: string;
@@ -125,6 +130,7 @@ class Controller {
   private generation = 1;
   private firstInstall = true;
   private model = new SbViewModel();
+  private readonly bridgeMappings: ReadonlyMap<string, number>;
   private view: SbView | undefined;
   private result: CompileResult | undefined;
   private seq = 0;
@@ -153,6 +159,8 @@ class Controller {
     const ports =
       opts.ports instanceof Map ? opts.ports : new Map(Object.entries(opts.ports ?? {}));
     for (const [k, v] of ports) this.localPorts.set(k, v);
+    const bm = opts.bridgeMappings;
+    this.bridgeMappings = bm instanceof Map ? bm : new Map(Object.entries(bm ?? {}));
     let shared = tunnelStates.get(opts.datapath);
     if (!shared) {
       shared = { mux: undefined, tunnels: new Map() };
@@ -332,6 +340,7 @@ class Controller {
       localPorts,
       tunnels,
       zones: this.zones.assign(view, { chassis: me, localPorts }),
+      bridgeMappings: this.bridgeMappings,
     };
     const result = this.compiler.update(view, cx);
     this.result = result;

@@ -59,6 +59,7 @@ export async function loadView(
         type: p.type,
         options: p.options,
         chassis: p.chassis ? (chassisName.get(p.chassis) ?? null) : null,
+        tag: p.tag,
       });
     }
     const partial: SbView = {

@@ -141,36 +141,66 @@ describe('two controllers over a Geneve underlay', () => {
 
   test('the highest-priority gateway chassis binds a distributed gateway port (cr-) and gives it up', async () => {
     const ac = new AbortController();
-    const northd = runNorthd({ nbUrl: db.url, sbUrl: db.url, signal: ac.signal, log: quiet, lockPollMs: 50 });
+    const northd = runNorthd({
+      nbUrl: db.url,
+      sbUrl: db.url,
+      signal: ac.signal,
+      log: quiet,
+      lockPollMs: 50,
+    });
     await nb.transaction(async (tx) => {
       const lr = await tx.routers.insert({ name: 'lr9' });
-      const lrp = await tx.routerPorts.insert({ name: 'lr9-ext', router_uuid: lr.uuid, mac: '0a:00:00:00:09:01', networks: ['172.16.0.1/24'] });
-      await tx.gatewayChassis.insert({ name: 'lr9-ext-hv1', router_port_uuid: lrp.uuid, chassis_name: 'gw1', priority: 20 });
+      const lrp = await tx.routerPorts.insert({
+        name: 'lr9-ext',
+        router_uuid: lr.uuid,
+        mac: '0a:00:00:00:09:01',
+        networks: ['172.16.0.1/24'],
+      });
+      await tx.gatewayChassis.insert({
+        name: 'lr9-ext-hv1',
+        router_port_uuid: lrp.uuid,
+        chassis_name: 'gw1',
+        priority: 20,
+      });
     });
     const cr = async () =>
-      (await sb.query<{ chassis: string | null }>(
-        `SELECT c.name AS chassis FROM sb.port_binding pb LEFT JOIN sb.chassis c ON c.uuid = pb.chassis WHERE pb.logical_port = 'cr-lr9-ext'`,
-      )).rows[0];
+      (
+        await sb.query<{ chassis: string | null }>(
+          `SELECT c.name AS chassis FROM sb.port_binding pb LEFT JOIN sb.chassis c ON c.uuid = pb.chassis WHERE pb.logical_port = 'cr-lr9-ext'`,
+        )
+      ).rows[0];
     await expect.poll(cr, { timeout: 15_000 }).toEqual({ chassis: null });
     const underlay = new MemoryUnderlay();
     const gw1 = hypervisor('gw1', '192.0.2.11', 'none1', underlay);
     const gw2 = hypervisor('gw2', '192.0.2.12', 'none2', underlay);
     await Promise.all([gw1.ctl.ready, gw2.ctl.ready]);
     // What northd will write from NB Gateway_Chassis (SB Gateway_Chassis rows), written here by hand.
-    const pb = (await sb.query<{ uuid: string }>(`SELECT uuid FROM sb.port_binding WHERE logical_port = 'cr-lr9-ext'`)).rows[0]!;
-    const chassisUuid = async (n: string) => (await sb.query<{ uuid: string }>('SELECT uuid FROM sb.chassis WHERE name = $1', [n])).rows[0]!.uuid;
-    await sb.query('INSERT INTO sb.gateway_chassis (name, port_binding, chassis, priority) VALUES ($1, $2, $3, 20), ($4, $2, $5, 10)', [
-      'cr-lr9-ext-gw1',
-      pb.uuid,
-      await chassisUuid('gw1'),
-      'cr-lr9-ext-gw2',
-      await chassisUuid('gw2'),
-    ]);
+    const pb = (
+      await sb.query<{ uuid: string }>(
+        `SELECT uuid FROM sb.port_binding WHERE logical_port = 'cr-lr9-ext'`,
+      )
+    ).rows[0]!;
+    const chassisUuid = async (n: string) =>
+      (await sb.query<{ uuid: string }>('SELECT uuid FROM sb.chassis WHERE name = $1', [n]))
+        .rows[0]!.uuid;
+    await sb.query(
+      'INSERT INTO sb.gateway_chassis (name, port_binding, chassis, priority) VALUES ($1, $2, $3, 20), ($4, $2, $5, 10)',
+      [
+        'cr-lr9-ext-gw1',
+        pb.uuid,
+        await chassisUuid('gw1'),
+        'cr-lr9-ext-gw2',
+        await chassisUuid('gw2'),
+      ],
+    );
     await expect.poll(cr, { timeout: 15_000 }).toEqual({ chassis: 'gw1' });
     // gw2 becomes preferred: gw1 lets go, gw2 takes it.
     await sb.query(`UPDATE sb.gateway_chassis SET priority = 30 WHERE name = 'cr-lr9-ext-gw2'`);
     await expect.poll(cr, { timeout: 15_000 }).toEqual({ chassis: 'gw2' });
-    await Promise.all([gw1.ctl.stop({ removeTunnels: true }), gw2.ctl.stop({ removeTunnels: true })]);
+    await Promise.all([
+      gw1.ctl.stop({ removeTunnels: true }),
+      gw2.ctl.stop({ removeTunnels: true }),
+    ]);
     ac.abort();
     await northd;
   });

@@ -60,6 +60,7 @@ export function viewFromNorthd(fx: NbFixture, opts: NorthdViewOptions = {}): SbV
         type: p.type,
         options: p.options,
         chassis: opts.bindings?.[p.logicalPort] ?? null,
+        tag: p.tag,
       });
     }
     for (const g of r.multicastGroups) {

@@ -148,6 +148,7 @@ export class SbViewModel {
               type: str(r, 'type'),
               options: map(r, 'options'),
               chassis: ch ? (this.chassisNames.get(ch) ?? null) : null,
+              tag: typeof r.tag === 'number' ? r.tag : null,
             });
           }
           for (const g of this.groupsOfPort.get(uuid) ?? []) dirtyGroups.add(g);
