@@ -3,6 +3,7 @@
 // planInstall (installed → desired as flow mods), handlePunt (pinctrl), the table layout.
 
 export { type ActionContext, compileActions } from './compile/actions.js';
+export { type BindingChanges, bindingChanges } from './compile/bindings.js';
 export {
   type CompileProblemReport,
   type CompileResult,
@@ -17,6 +18,7 @@ export {
   flowKey,
   type MaskedBits,
 } from './compile/desired.js';
+export { explainTrace } from './compile/explain-trace.js';
 export { formatFlow, formatFlows } from './compile/format-flow.js';
 export {
   COOKIE_OWNER,

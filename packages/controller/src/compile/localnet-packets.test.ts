@@ -11,7 +11,11 @@ const VM3 = { mac: '0a:00:00:00:01:03', ip: '10.1.0.3' };
 const VM4 = { mac: '0a:00:00:00:01:04', ip: '10.1.0.4' };
 const NIC = 20;
 const udp = (from: Host, to: Host) =>
-  buildPacket({ eth: { src: from.mac, dst: to.mac }, ip4: { src: from.ip, dst: to.ip }, udp: { sport: 1, dport: 2 } });
+  buildPacket({
+    eth: { src: from.mac, dst: to.mac },
+    ip4: { src: from.ip, dst: to.ip },
+    udp: { sport: 1, dport: 2 },
+  });
 
 /**
  * Two provider switches on one physical network ("physnet1"): sw0 untagged, sw1 on VLAN 100.
@@ -21,8 +25,17 @@ function providerNetworks(cable: [MemoryPort, MemoryPort]) {
   const fx = new NbFixture();
   fx.switch('sw0');
   fx.switch('sw1');
-  fx.port('sw0', 'ln0', { type: 'localnet', addresses: ['unknown'], options: { network_name: 'physnet1' } });
-  fx.port('sw1', 'ln1', { type: 'localnet', addresses: ['unknown'], options: { network_name: 'physnet1' }, tag_request: 100 });
+  fx.port('sw0', 'ln0', {
+    type: 'localnet',
+    addresses: ['unknown'],
+    options: { network_name: 'physnet1' },
+  });
+  fx.port('sw1', 'ln1', {
+    type: 'localnet',
+    addresses: ['unknown'],
+    options: { network_name: 'physnet1' },
+    tag_request: 100,
+  });
   fx.port('sw0', 'vm1', { addresses: [`${VM1.mac} ${VM1.ip}`] });
   fx.port('sw0', 'vm2', { addresses: [`${VM2.mac} ${VM2.ip}`] });
   fx.port('sw1', 'vm3', { addresses: [`${VM3.mac} ${VM3.ip}`] });
@@ -43,7 +56,10 @@ function providerNetworks(cable: [MemoryPort, MemoryPort]) {
     h.dp.addPort('nic', nic, { port: NIC });
     return h;
   };
-  return { hv1: chassis('hv1', ['vm1', 'vm3'], cable[0]), hv2: chassis('hv2', ['vm2', 'vm4'], cable[1]) };
+  return {
+    hv1: chassis('hv1', ['vm1', 'vm3'], cable[0]),
+    hv2: chassis('hv2', ['vm2', 'vm4'], cable[1]),
+  };
 }
 
 describe('localnet ports (provider networks)', () => {
@@ -64,7 +80,12 @@ describe('localnet ports (provider networks)', () => {
     const { hv1 } = providerNetworks([nic1, wire]);
     hv1.send('vm3', [udp(VM3, VM4)]);
     expect(nic1.take().map((c) => c.frame)).toEqual([
-      buildPacket({ eth: { src: VM3.mac, dst: VM4.mac }, vlan: { vid: 100 }, ip4: { src: VM3.ip, dst: VM4.ip }, udp: { sport: 1, dport: 2 } }),
+      buildPacket({
+        eth: { src: VM3.mac, dst: VM4.mac },
+        vlan: { vid: 100 },
+        ip4: { src: VM3.ip, dst: VM4.ip },
+        udp: { sport: 1, dport: 2 },
+      }),
     ]);
     const bcast = buildPacket({
       eth: { src: VM2.mac, dst: 'ff:ff:ff:ff:ff:ff' },

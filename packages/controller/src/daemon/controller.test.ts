@@ -106,6 +106,9 @@ describe('controller daemon with northd and a real database', () => {
     expect(vm1.take().map((c) => c.frame)).toEqual([ping(VM2, VM1)]);
     expect(ctl.current()?.problems).toEqual([]);
     expect(ctl.stats().syncs).toBeGreaterThan(1);
+    expect(ctl.trace(ping(VM1, VM2), 1)).toMatch(
+      /ls_in_l2_lkup \(priority 50\) match=\(eth.dst == 0a:00:00:00:00:02\)/,
+    );
     expect(ctl.stats().compiler.lflowsReused).toBeGreaterThan(0);
 
     ctl.detach('vm2');

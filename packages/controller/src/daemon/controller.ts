@@ -22,6 +22,7 @@ import { followSbFeed, SbStore } from '@ovn-ts/sb-db';
 import pino from 'pino';
 import { bindingChanges } from '../compile/bindings.js';
 import { type CompileResult, type CompilerStats, ControllerCompiler } from '../compile/compiler.js';
+import { explainTrace } from '../compile/explain-trace.js';
 import {
   COOKIE_OWNER,
   GENERATION_MASK,
@@ -103,6 +104,8 @@ export interface ControllerHandle {
   current(): CompileResult | undefined;
   /** Counters: syncs run, the last one's report, the compiler's reuse of compiled flows. */
   stats(): ControllerStats;
+  /** Traces a packet in at a datapath port; the flows it hits are named by their logical flows. */
+  trace(packet: Uint8Array, inPort: number): string;
 }
 
 const FEED_TABLES = new Set<string>(VIEW_TABLES);
@@ -196,6 +199,8 @@ class Controller {
         await this.done;
       },
       current: () => this.result,
+      trace: (packet, inPort) =>
+        explainTrace(this.opts.datapath.trace(packet, inPort), this.view ?? this.model.view()),
       stats: () => ({
         syncs: this.syncs,
         last: this.last,
