@@ -110,6 +110,27 @@ describe('which bindings a chassis takes and gives up', () => {
       { claim: [{ port: 'cr-p', vif: false }], release: [] },
     ],
     [
+      'a VIF requested on another chassis is not claimed',
+      [port('vm1', '', null, { 'requested-chassis': 'hv2' })],
+      {},
+      ['vm1'],
+      { claim: [], release: [] },
+    ],
+    [
+      'a VIF requested elsewhere but bound here is released',
+      [port('vm1', '', 'hv1', { 'requested-chassis': 'hv2' })],
+      {},
+      ['vm1'],
+      { claim: [], release: ['vm1'] },
+    ],
+    [
+      'a VIF requested here is claimed',
+      [port('vm1', '', null, { 'requested-chassis': 'hv2,hv1' })],
+      {},
+      ['vm1'],
+      { claim: [{ port: 'vm1', vif: true }], release: [] },
+    ],
+    [
       "patch ports are nobody's",
       [port('sw-lr', 'patch', null)],
       {},

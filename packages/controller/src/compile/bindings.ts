@@ -1,4 +1,5 @@
 import type { SbView, ViewPort } from './sb-view.js';
+import { requestedHere } from './view-index.js';
 
 /** Port bindings this chassis should take or give up. */
 export interface BindingChanges {
@@ -11,7 +12,8 @@ const isVif = (p: ViewPort) => p.type === '' || p.type === 'virtual';
 
 /**
  * Which chassis should bind a port, as far as this chassis can tell: a VIF where its interface
- * is attached (here if attached here; unknown otherwise), a gateway router's port on its
+ * is attached (here if attached here; unknown otherwise) unless options:requested-chassis names
+ * other chassis, a gateway router's port on its
  * options:l3gateway-chassis, a chassisredirect port on its highest-priority registered gateway
  * chassis (no liveness detection: a registered chassis counts as alive).
  */
@@ -21,7 +23,11 @@ function owner(
   me: string,
   attached: boolean,
 ): string | null | undefined {
-  if (isVif(p)) return attached ? me : undefined;
+  if (isVif(p)) {
+    // options:requested-chassis pins a VIF to chassis (names, comma-separated, as OVN allows).
+    if (!requestedHere(p, me)) return p.options['requested-chassis']!.split(',')[0]!.trim();
+    return attached ? me : undefined;
+  }
   if (p.type === 'l3gateway') return p.options['l3gateway-chassis'] ?? null;
   if (p.type === 'chassisredirect') {
     const cands = view.gatewayChassis?.get(p.name) ?? [];

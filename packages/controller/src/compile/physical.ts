@@ -19,7 +19,7 @@ import { parseIpv4, parseIpv6, parseMac } from '@ovn-ts/expr';
 import { type DesiredFlow, exact, type MaskedBits, uuidSource } from './desired.js';
 import type { LocalContext, ViewDatapath, ViewPort } from './sb-view.js';
 import { FLAG, REG, TABLE } from './tables.js';
-import { patchPeer, type ViewIndex } from './view-index.js';
+import { attachedHere, patchPeer, requestedHere, type ViewIndex } from './view-index.js';
 
 const ref = (field: string, ofs: number, nBits: number): FieldRef => ({ field, ofs, nBits });
 const reg = (name: string, bits = 32) => ref(name, 0, bits);
@@ -54,7 +54,7 @@ export function localnetOf(
 }
 
 export function placeOf(ix: ViewIndex, cx: LocalContext, p: ViewPort): PortPlace {
-  const ofport = cx.localPorts.get(p.name);
+  const ofport = requestedHere(p, cx.chassis) ? cx.localPorts.get(p.name) : undefined;
   if (ofport !== undefined && (p.type === '' || p.type === 'localport' || p.type === 'virtual'))
     return { kind: 'local', ofport };
   if (p.type === 'patch' || (p.type === 'l3gateway' && p.chassis === cx.chassis)) {
@@ -85,8 +85,9 @@ export function placeOf(ix: ViewIndex, cx: LocalContext, p: ViewPort): PortPlace
 
 /** Whether is_chassis_resident(port) holds here: the port is attached or bound on this chassis. */
 export function isResident(ix: ViewIndex, cx: LocalContext, name: string): boolean {
-  if (cx.localPorts.has(name)) return true;
-  return ix.portByName.get(name)?.chassis === cx.chassis;
+  const p = ix.portByName.get(name);
+  if (!p) return cx.localPorts.has(name);
+  return attachedHere(p, cx.chassis, cx.localPorts) || p.chassis === cx.chassis;
 }
 
 /** Loads of the conntrack zones a port's packets use: its own zone, and its router's zones. */

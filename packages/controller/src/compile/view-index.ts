@@ -67,7 +67,7 @@ export function localDatapaths(
     queue.push(uuid);
   };
   for (const p of ix.view.ports.values()) {
-    if (localPorts.has(p.name) || p.chassis === chassis) add(p.datapath);
+    if (attachedHere(p, chassis, localPorts) || p.chassis === chassis) add(p.datapath);
   }
   while (queue.length > 0) {
     const dp = queue.shift()!;
@@ -79,6 +79,21 @@ export function localDatapaths(
     }
   }
   return [...found].map((u) => ix.view.datapaths.get(u)!).sort((a, b) => a.key - b.key);
+}
+
+/** Whether options:requested-chassis (if any) lets `chassis` bind the port. */
+export function requestedHere(p: ViewPort, chassis: string): boolean {
+  const r = p.options['requested-chassis'];
+  return !r || r.split(',').some((c) => c.trim() === chassis);
+}
+
+/** The port's interface is attached here and the port may live here. */
+export function attachedHere(
+  p: ViewPort,
+  chassis: string,
+  localPorts: ReadonlyMap<string, number>,
+): boolean {
+  return localPorts.has(p.name) && requestedHere(p, chassis);
 }
 
 /** The peer of a patch port, when both name each other (as OVN requires). */
