@@ -183,4 +183,123 @@ describe('controller daemon with northd and a real database', () => {
     ac.abort();
     await northd;
   });
+
+  test('routing through the daemon: the router ARPs for an unknown next hop, the answer lands in SB MAC_Binding, then pings pass', async () => {
+    const ac = new AbortController();
+    const northd = runNorthd({
+      nbUrl: db.url,
+      sbUrl: db.url,
+      signal: ac.signal,
+      log: quiet,
+      lockPollMs: 50,
+    });
+    const A = { mac: '0a:00:00:00:0a:01', ip: '10.10.0.1' };
+    const B = { mac: '0a:00:00:00:0b:01', ip: '10.11.0.1' };
+    const GA = { mac: '0a:00:00:00:0a:fe', ip: '10.10.0.254' };
+    const GB = { mac: '0a:00:00:00:0b:fe', ip: '10.11.0.254' };
+    await nb.transaction(async (tx) => {
+      const swa = await tx.switches.insert({ name: 'swa' });
+      const swb = await tx.switches.insert({ name: 'swb' });
+      await tx.switchPorts.insert({
+        name: 'va',
+        switch_uuid: swa.uuid,
+        addresses: [`${A.mac} ${A.ip}`],
+      });
+      await tx.switchPorts.insert({ name: 'vb', switch_uuid: swb.uuid, addresses: ['unknown'] });
+      const lr = await tx.routers.insert({ name: 'lrab' });
+      await tx.routerPorts.insert({
+        name: 'lrab-a',
+        router_uuid: lr.uuid,
+        mac: GA.mac,
+        networks: [`${GA.ip}/24`],
+      });
+      await tx.routerPorts.insert({
+        name: 'lrab-b',
+        router_uuid: lr.uuid,
+        mac: GB.mac,
+        networks: [`${GB.ip}/24`],
+      });
+      await tx.switchPorts.insert({
+        name: 'swa-lr',
+        switch_uuid: swa.uuid,
+        type: 'router',
+        addresses: ['router'],
+        options: { 'router-port': 'lrab-a' },
+      });
+      await tx.switchPorts.insert({
+        name: 'swb-lr',
+        switch_uuid: swb.uuid,
+        type: 'router',
+        addresses: ['router'],
+        options: { 'router-port': 'lrab-b' },
+      });
+    });
+    const dp = new Datapath({ now: () => 0 });
+    const va = new MemoryPort();
+    const vb = new MemoryPort();
+    dp.addPort('tap-va', va, { port: 1 });
+    dp.addPort('tap-vb', vb, { port: 2 });
+    const ctl = runController({
+      sbUrl: db.url,
+      chassis: 'hvr',
+      encapIp: '127.0.0.10',
+      datapath: dp,
+      ports: { va: 1, vb: 2 },
+      log: quiet,
+      pollMs: 200,
+    });
+    await ctl.ready;
+    await expect
+      .poll(
+        async () =>
+          (await portRows()).filter((p) => p.chassis === 'hvr' && p.up).map((p) => p.logical_port),
+        { timeout: 15_000 },
+      )
+      .toEqual(['va', 'vb']);
+    const ping = (src: { mac: string; ip: string }, dstMac: string, dstIp: string, ttl = 64) =>
+      buildPacket({
+        eth: { src: src.mac, dst: dstMac },
+        ip4: { src: src.ip, dst: dstIp, ttl },
+        icmp: { type: 8, code: 0, id: 1, seq: 1 },
+      });
+
+    va.inject([ping(A, GA.mac, B.ip)]);
+    // The controller answers the punt with an ARP request out of lrab-b, flooded on swb.
+    expect(vb.take().map((c) => c.frame)).toEqual([
+      buildPacket({
+        eth: { src: GB.mac, dst: 'ff:ff:ff:ff:ff:ff' },
+        arp: { op: 1, sha: GB.mac, spa: GB.ip, tha: '00:00:00:00:00:00', tpa: B.ip },
+      }),
+    ]);
+    vb.inject([
+      buildPacket({
+        eth: { src: B.mac, dst: GB.mac },
+        arp: { op: 2, sha: B.mac, spa: B.ip, tha: GB.mac, tpa: GB.ip },
+      }),
+    ]);
+    await expect
+      .poll(
+        async () =>
+          (await sb.query(`SELECT logical_port, ip, mac FROM sb.mac_binding WHERE ip = '${B.ip}'`))
+            .rows,
+        { timeout: 15_000 },
+      )
+      .toEqual([{ logical_port: 'lrab-b', ip: B.ip, mac: B.mac }]);
+    // Once the binding is back as flows, the ping is routed.
+    await expect
+      .poll(
+        () => {
+          va.inject([ping(A, GA.mac, B.ip)]);
+          return vb
+            .take()
+            .map((c) => c.frame)
+            .filter((f) => f[12] === 0x08 && f[13] === 0x00);
+        },
+        { timeout: 15_000 },
+      )
+      .toEqual([ping({ mac: GB.mac, ip: A.ip }, B.mac, B.ip, 63)]);
+    await ctl.stop({ removeTunnels: true });
+    ac.abort();
+    await northd;
+  });
 });
