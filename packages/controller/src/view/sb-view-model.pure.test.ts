@@ -106,4 +106,52 @@ describe('SbViewModel', () => {
     expect(v.flows.size).toBe(0);
     expect(v.multicastGroups.size).toBe(0);
   });
+
+  test('gateway chassis of a port come from Gateway_Chassis rows and from its HA chassis group', () => {
+    const m = new SbViewModel();
+    m.apply([
+      ins('chassis', { uuid: 'c1', name: 'gw1' }),
+      ins('chassis', { uuid: 'c2', name: 'gw2' }),
+      ins('port_binding', {
+        uuid: 'p1',
+        logical_port: 'cr-a',
+        datapath: 'd',
+        tunnel_key: 2,
+        type: 'chassisredirect',
+        options: {},
+        chassis: null,
+      }),
+      ins('port_binding', {
+        uuid: 'p2',
+        logical_port: 'cr-b',
+        datapath: 'd',
+        tunnel_key: 3,
+        type: 'chassisredirect',
+        options: {},
+        chassis: null,
+        ha_chassis_group: 'h',
+      }),
+      ins('gateway_chassis', {
+        uuid: 'g1',
+        name: 'cr-a-gw1',
+        port_binding: 'p1',
+        chassis: 'c1',
+        priority: 5,
+      }),
+      ins('ha_chassis', { uuid: 'h1', ha_chassis_group: 'h', chassis: 'c1', priority: 10 }),
+      ins('ha_chassis', { uuid: 'h2', ha_chassis_group: 'h', chassis: 'c2', priority: 20 }),
+    ]);
+    expect([...(m.view().gatewayChassis ?? [])]).toEqual([
+      ['cr-a', [{ chassis: 'gw1', priority: 5 }]],
+      [
+        'cr-b',
+        [
+          { chassis: 'gw2', priority: 20 },
+          { chassis: 'gw1', priority: 10 },
+        ],
+      ],
+    ]);
+    m.apply([del('ha_chassis', { uuid: 'h2' })]);
+    expect(m.view().gatewayChassis?.get('cr-b')).toEqual([{ chassis: 'gw1', priority: 10 }]);
+  });
 });

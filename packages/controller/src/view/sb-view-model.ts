@@ -38,6 +38,7 @@ export const VIEW_TABLES = [
   'port_group',
   'fdb',
   'gateway_chassis',
+  'ha_chassis',
 ] as const;
 
 type Row = Record<string, unknown>;
@@ -87,6 +88,12 @@ export class SbViewModel {
     { port: string; chassis: string | null; priority: number }
   >();
   private gatewayView: Map<string, { chassis: string; priority: number }[]> | undefined;
+  /** HA chassis rows (group, chassis, priority) and each port's HA chassis group. */
+  private readonly haRows = new Map<
+    string,
+    { group: string; chassis: string | null; priority: number }
+  >();
+  private readonly haGroupOfPort = new Map<string, string>();
   private readonly addressSets = new Map<string, readonly string[]>();
   private readonly addressSetNames = new Map<string, string>();
   private readonly portGroups = new Map<string, readonly string[]>();
@@ -136,7 +143,11 @@ export class SbViewModel {
           if (del) {
             this.ports.delete(uuid);
             this.portChassis.delete(uuid);
+            this.haGroupOfPort.delete(uuid);
           } else {
+            if (typeof r.ha_chassis_group === 'string')
+              this.haGroupOfPort.set(uuid, r.ha_chassis_group);
+            else this.haGroupOfPort.delete(uuid);
             const ch = typeof r.chassis === 'string' ? r.chassis : undefined;
             if (ch) this.portChassis.set(uuid, ch);
             else this.portChassis.delete(uuid);
@@ -199,6 +210,18 @@ export class SbViewModel {
               mac: str(r, 'mac'),
             });
           }
+          break;
+        case 'ha_chassis':
+          if (del) this.haRows.delete(uuid);
+          else {
+            const ch = typeof r.chassis === 'string' ? r.chassis : null;
+            this.haRows.set(uuid, {
+              group: str(r, 'ha_chassis_group'),
+              chassis: ch,
+              priority: num(r, 'priority'),
+            });
+          }
+          this.gatewayView = undefined;
           break;
         case 'gateway_chassis':
           if (del) this.gatewayRows.delete(uuid);
@@ -312,6 +335,19 @@ export class SbViewModel {
       const list = v.get(port) ?? [];
       list.push({ chassis, priority: g.priority });
       v.set(port, list);
+    }
+    // A port's HA chassis group (newer OVN's form of the same choice).
+    for (const [portUuid, group] of this.haGroupOfPort) {
+      const port = this.ports.get(portUuid)?.name;
+      if (!port) continue;
+      for (const h of this.haRows.values()) {
+        const chassis =
+          h.group === group && h.chassis ? this.chassisNames.get(h.chassis) : undefined;
+        if (!chassis) continue;
+        const list = v.get(port) ?? [];
+        list.push({ chassis, priority: h.priority });
+        v.set(port, list);
+      }
     }
     for (const list of v.values())
       list.sort((a, b) => b.priority - a.priority || (a.chassis < b.chassis ? -1 : 1));
