@@ -47,6 +47,8 @@ interface CacheEntry {
   readonly problem: string | undefined;
 }
 
+const bigintText = (_k: string, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v);
+
 const SET_REF = /[$@]([A-Za-z_][\w.]*)/g;
 const RESIDENT_REF = /is_chassis_resident\(\s*"([^"]*)"\s*\)/g;
 
@@ -121,7 +123,13 @@ export class ControllerCompiler {
         }
         next.set(id, entry);
         for (const fl of entry.flows) collector.add(fl);
-        for (const [gid, g] of entry.groups) groups.set(gid, g);
+        for (const [gid, g] of entry.groups) {
+          const had = groups.get(gid);
+          // Group ids are content hashes: equal ids with different buckets are a (rare) collision.
+          if (had && had !== g && JSON.stringify(had, bigintText) !== JSON.stringify(g, bigintText))
+            collector.conflicts.push(`group ${gid}`);
+          else groups.set(gid, g);
+        }
         if (entry.problem) problems.push({ flow: f.uuid, problem: entry.problem });
       }
     }
