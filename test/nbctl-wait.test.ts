@@ -2,34 +2,16 @@
  * `nbctl --wait=sb|hv` follows the nb_cfg → sb_cfg → hv_cfg chain through a running northd.
  */
 
-import { runNorthd } from '@ovn-ts/northd';
-import { initSb } from '@ovn-ts/sb-db';
-import pino from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type NbctlKit, startNbctlKit } from '../packages/cli/src/nbctl/test-kit.js';
+import { type NorthdKit, startNorthdKit } from './northd-kit.js';
 
-let kit: NbctlKit;
-const ac = new AbortController();
-let northd: Promise<void>;
+let kit: NorthdKit;
 
 beforeAll(async () => {
-  kit = await startNbctlKit('wait');
-  await kit.ok('init');
-  await initSb(kit.pool);
-  northd = runNorthd({
-    nbUrl: kit.url,
-    sbUrl: kit.url,
-    signal: ac.signal,
-    log: pino({ level: 'silent' }),
-    lockPollMs: 50,
-  });
+  kit = await startNorthdKit('wait');
 });
 
-afterAll(async () => {
-  ac.abort();
-  await northd;
-  await kit.close();
-});
+afterAll(() => kit.stop());
 
 test('--wait=sb returns once northd has written the change to SB', async () => {
   const r = await kit.nbctl(

@@ -4,28 +4,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { runNorthd } from '@ovn-ts/northd';
-import { initSb } from '@ovn-ts/sb-db';
-import pino from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type NbctlKit, startNbctlKit } from '../packages/cli/src/nbctl/test-kit.js';
+import { type NorthdKit, startNorthdKit } from './northd-kit.js';
 
 const OVN_TS = resolve(import.meta.dirname, '../packages/cli/bin/ovn-ts.js');
-let kit: NbctlKit;
-const ac = new AbortController();
-let northd: Promise<void>;
+let kit: NorthdKit;
 
 beforeAll(async () => {
-  kit = await startNbctlKit('trace');
-  await kit.ok('init');
-  await initSb(kit.pool);
-  northd = runNorthd({
-    nbUrl: kit.url,
-    sbUrl: kit.url,
-    signal: ac.signal,
-    log: pino({ level: 'silent' }),
-    lockPollMs: 50,
-  });
+  kit = await startNorthdKit('trace');
   // Two subnets joined by a router; vm1 on sw0 with port security, vm2 on sw1.
   const join = (sw: string, lrp: string) => [
     '--',
@@ -92,11 +78,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  ac.abort();
-  await northd;
-  await kit.close();
-});
+afterAll(() => kit.stop());
 
 function trace(...args: string[]) {
   const r = spawnSync(process.execPath, [OVN_TS, 'trace', '--db', kit.url, ...args], {

@@ -13,6 +13,7 @@ import type {
   PortGroup,
   StaticRoute,
 } from '@ovn-ts/nb-db';
+import { NB_INTENT_TABLES } from '@ovn-ts/nb-db/tables';
 
 /** The NB tables as northd holds them in memory: rows as the change feed delivers them. */
 export interface NbRows {
@@ -36,24 +37,8 @@ export interface NbRows {
 
 export type NbTable = keyof NbRows;
 
-export const NB_TABLES: readonly NbTable[] = [
-  'nb_global',
-  'logical_switch',
-  'logical_switch_port',
-  'logical_router',
-  'logical_router_port',
-  'gateway_chassis',
-  'logical_router_static_route',
-  'port_group',
-  'port_group_port',
-  'address_set',
-  'acl',
-  'nat',
-  'load_balancer',
-  'logical_switch_load_balancer',
-  'logical_router_load_balancer',
-  'dhcp_options',
-];
+/** The tables northd reads: NB's intent tables (nb-db owns the list). */
+export const NB_TABLES: readonly NbTable[] = NB_INTENT_TABLES;
 
 /** One row change, as the feed reports it (table names without the schema). */
 export interface NbChange {
