@@ -327,8 +327,8 @@ function compileAction(a: LAction, cx: ActionContext, out: Action[]): void {
     case 'lookup_fdb': {
       const flag = ref(REG.flags, FLAG.lookupFdb, 1);
       let body: Action[] = [load(flag, 0), resubmit(TABLE.LOOKUP_FDB)];
-      body = withArgument(a.mac, ETH_SRC, cx, body, out);
-      body = withArgument(a.port, INPORT, cx, body, out);
+      body = withArgument(a.mac, ETH_SRC, cx, body);
+      body = withArgument(a.port, INPORT, cx, body);
       out.push(...body);
       const [d] = segs(a.dst, cx);
       if (!d) throw new CompileProblem('lookup_fdb result has no bits');
@@ -394,13 +394,12 @@ function compileNested(
   throw new CompileProblem(`${name} { } is not supported`);
 }
 
-/** Runs `body` with `field` holding `src`, saving and restoring it around (OVN's encode_get_arp). */
+/** Runs `body` with `dst` holding `src`, saving and restoring `dst` around it (OVN's encode_get_arp). */
 function withArgument(
   src: ActionField,
   dst: ActionField,
   cx: ActionContext,
   body: Action[],
-  out: Action[],
 ): Action[] {
   const same = pairSegments(segs(src, cx), segs(dst, cx)).every(
     ([s, d]) => s.field === d.field && s.ofs === d.ofs,
@@ -410,7 +409,6 @@ function withArgument(
   const pre: Action[] = saved.map((s) => push(s.ref));
   moveField(src, dst, cx, pre);
   const post = [...saved].reverse().map((s) => pop(s.ref));
-  void out;
   return [...pre, ...body, ...post];
 }
 
@@ -425,7 +423,7 @@ const ETH_DST: ActionField = { kind: 'fieldRef', name: 'eth.dst', ofs: 0, nBits:
 function compileGetFdb(dst: ActionField, mac: ActionField, cx: ActionContext, out: Action[]): void {
   const outport = ref(REG.outport, 0, 32);
   let body: Action[] = [load(outport, 0), resubmit(TABLE.GET_FDB)];
-  body = withArgument(mac, ETH_DST, cx, body, out);
+  body = withArgument(mac, ETH_DST, cx, body);
   const [d] = segs(dst, cx);
   if (!d) throw new CompileProblem('get_fdb result has no bits');
   if (d.ref.field === REG.outport && d.ref.ofs === 0) {
@@ -446,8 +444,8 @@ function compileGetMac(
   out: Action[],
 ): void {
   let body: Action[] = [setField('eth_dst', 0n), resubmit(TABLE.MAC_BINDING)];
-  body = withArgument(ip, v6 ? XXREG0 : REG0, cx, body, out);
-  body = withArgument(port, OUTPORT, cx, body, out);
+  body = withArgument(ip, v6 ? XXREG0 : REG0, cx, body);
+  body = withArgument(port, OUTPORT, cx, body);
   out.push(...body);
 }
 
@@ -466,9 +464,9 @@ function compileLookupMac(
 ): void {
   const flag = ref(REG.flags, FLAG.lookupMac, 1);
   let body: Action[] = [load(flag, 0), resubmit(mac ? TABLE.MAC_LOOKUP : TABLE.MAC_LOOKUP_IP)];
-  if (mac) body = withArgument(mac, ETH_SRC, cx, body, out);
-  body = withArgument(ip, v6 ? XXREG0 : REG0, cx, body, out);
-  body = withArgument(port, INPORT, cx, body, out);
+  if (mac) body = withArgument(mac, ETH_SRC, cx, body);
+  body = withArgument(ip, v6 ? XXREG0 : REG0, cx, body);
+  body = withArgument(port, INPORT, cx, body);
   out.push(...body);
   const [d] = segs(dst, cx);
   if (!d) throw new CompileProblem('lookup result has no bits');
