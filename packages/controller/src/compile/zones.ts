@@ -9,6 +9,16 @@ import { indexView, localDatapaths } from './view-index.js';
 export class ZoneAllocator {
   private readonly zones = new Map<string, number>();
 
+  /** Takes over zones a previous run assigned (so connections survive a restart). */
+  seed(zones: ReadonlyMap<string, number>): void {
+    const used = new Set(this.zones.values());
+    for (const [name, zone] of zones) {
+      if (this.zones.has(name) || used.has(zone) || zone < 1 || zone > 0xffff) continue;
+      this.zones.set(name, zone);
+      used.add(zone);
+    }
+  }
+
   /** The zones for `view` on this chassis (the names that need one). */
   assign(
     view: SbView,

@@ -110,6 +110,16 @@ export interface ControllerHandle {
 
 const FEED_TABLES = new Set<string>(VIEW_TABLES);
 
+const ZONE_KEY = 'ct-zone-';
+
+function zonesFrom(externalIds: Readonly<Record<string, string>>): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const [k, v] of Object.entries(externalIds)) {
+    if (k.startsWith(ZONE_KEY) && /^\d+$/.test(v)) m.set(k.slice(ZONE_KEY.length), Number(v));
+  }
+  return m;
+}
+
 interface TunnelState {
   mux: TunnelMux | undefined;
   readonly tunnels: Map<string, { ip: string; port: number }>;
@@ -133,6 +143,7 @@ class Controller {
   private generation = 1;
   private firstInstall = true;
   private model = new SbViewModel();
+  private privateRow: { uuid: string; externalIds: Readonly<Record<string, string>> } | undefined;
   private readonly bridgeMappings: ReadonlyMap<string, number>;
   private view: SbView | undefined;
   private result: CompileResult | undefined;
@@ -213,11 +224,16 @@ class Controller {
   private async run(): Promise<void> {
     const dp = this.opts.datapath;
     try {
-      await this.sb.chassis.register({
+      const registered = await this.sb.chassis.register({
         name: this.opts.chassis,
         hostname: this.opts.hostname ?? this.opts.chassis,
         encaps: [{ type: 'geneve', ip: this.opts.encapIp }],
       });
+      this.privateRow = {
+        uuid: registered.private.uuid,
+        externalIds: registered.private.external_ids,
+      };
+      this.zones.seed(zonesFrom(registered.private.external_ids));
       this.generation = this.freshGeneration();
       await this.reload();
       this.unsubscribe = dp.onPacketIn((pin) => this.onPacketIn(pin));
@@ -340,11 +356,12 @@ class Controller {
     };
     this.view = view;
     const tunnels = await this.ensureTunnels(view);
+    const zones = this.zones.assign(view, { chassis: me, localPorts });
     const cx: LocalContext = {
       chassis: me,
       localPorts,
       tunnels,
-      zones: this.zones.assign(view, { chassis: me, localPorts }),
+      zones,
       bridgeMappings: this.bridgeMappings,
     };
     const result = this.compiler.update(view, cx);
@@ -376,6 +393,7 @@ class Controller {
       this.log.warn({ flow: p.flow }, `controller: ${p.problem}`);
 
     await this.updateBindings(view, localPorts);
+    await this.saveZones(zones);
     if (nbCfg !== this.reportedNbCfg) {
       await this.sb.chassis.setNbCfg(me, nbCfg, this.now());
       this.reportedNbCfg = nbCfg;
@@ -417,6 +435,25 @@ class Controller {
       await this.sb.ports.setUp(p.name, true);
       this.reportedUp.add(p.name);
     }
+  }
+
+  /**
+   * Keeps the zone assignment in Chassis_Private.external_ids (ct-zone-NAME), as OVN keeps it in
+   * the integration bridge: a restarted controller takes the same zones, so tracked connections
+   * (and stateful ACLs' view of them) survive.
+   */
+  private async saveZones(zones: ReadonlyMap<string, number>): Promise<void> {
+    const row = this.privateRow;
+    if (!row) return;
+    const next: Record<string, string> = {};
+    for (const [k, v] of Object.entries(row.externalIds)) if (!k.startsWith(ZONE_KEY)) next[k] = v;
+    for (const [name, zone] of zones) next[`${ZONE_KEY}${name}`] = String(zone);
+    const same =
+      Object.keys(next).length === Object.keys(row.externalIds).length &&
+      Object.entries(next).every(([k, v]) => row.externalIds[k] === v);
+    if (same) return;
+    await this.sb.chassisPrivate.update(row.uuid, { external_ids: next });
+    this.privateRow = { uuid: row.uuid, externalIds: next };
   }
 
   /** A tunnel port to every other chassis with a Geneve encap; gone chassis lose theirs. */

@@ -113,7 +113,18 @@ describe('two controllers over a Geneve underlay', () => {
 
     // Restart hv1's controller over the same datapath: its flows stay while it is away…
     const before = hv1.dp.flowStats().length;
+    const zones = async () =>
+      (
+        await sb.query<{ ids: Record<string, string> }>(
+          `SELECT external_ids AS ids FROM sb.chassis_private WHERE name = 'hv1'`,
+        )
+      ).rows[0]!.ids;
+    expect(Object.keys(await zones()).sort()).toEqual(['ct-zone-vm1', 'ct-zone-vm2']);
     await hv1.ctl.stop();
+    // As if the previous run had given vm1 zone 77: the next run must keep it.
+    await sb.query(
+      `UPDATE sb.chassis_private SET external_ids = external_ids || '{"ct-zone-vm1": "77"}' WHERE name = 'hv1'`,
+    );
     hv1.port.inject([ping(VM1, VM2)]);
     expect(hv2.port.take().map((c) => c.frame)).toEqual([ping(VM1, VM2)]);
     const again = runController({
@@ -131,6 +142,10 @@ describe('two controllers over a Geneve underlay', () => {
     const gens = new Set(hv1.dp.flowStats().map((f) => (f.cookie >> 32n) & 0xffffn));
     expect([...gens]).toEqual([2n]);
     expect(hv1.dp.flowStats().length).toBe(before);
+    expect(hv1.dp.dumpFlows({ table: 0, match: { in_port: 1 } })).toContain(
+      'load:0x4d->reg13[0..15]',
+    );
+    expect((await zones())['ct-zone-vm1']).toBe('77');
     hv1.port.inject([ping(VM1, VM2)]);
     expect(hv2.port.take().map((c) => c.frame)).toEqual([ping(VM1, VM2)]);
 
