@@ -111,6 +111,13 @@ describe('controller daemon with northd and a real database', () => {
     );
     expect(ctl.stats().compiler.lflowsReused).toBeGreaterThan(0);
 
+    // The chassis is deleted behind the controller's back (sbctl chassis-del): it comes back.
+    await sb.query(`DELETE FROM sb.chassis WHERE name = 'hv1'`);
+    await expect.poll(portRows, { timeout: 15_000 }).toEqual([
+      { logical_port: 'vm1', up: true, chassis: 'hv1' },
+      { logical_port: 'vm2', up: true, chassis: 'hv1' },
+    ]);
+
     ctl.detach('vm2');
     await expect.poll(portRows, { timeout: 15_000 }).toEqual([
       { logical_port: 'vm1', up: true, chassis: 'hv1' },

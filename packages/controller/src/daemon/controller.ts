@@ -224,16 +224,7 @@ class Controller {
   private async run(): Promise<void> {
     const dp = this.opts.datapath;
     try {
-      const registered = await this.sb.chassis.register({
-        name: this.opts.chassis,
-        hostname: this.opts.hostname ?? this.opts.chassis,
-        encaps: [{ type: 'geneve', ip: this.opts.encapIp }],
-      });
-      this.privateRow = {
-        uuid: registered.private.uuid,
-        externalIds: registered.private.external_ids,
-      };
-      this.zones.seed(zonesFrom(registered.private.external_ids));
+      await this.register();
       this.generation = this.freshGeneration();
       await this.reload();
       this.unsubscribe = dp.onPacketIn((pin) => this.onPacketIn(pin));
@@ -287,6 +278,20 @@ class Controller {
       }
       await this.pool.end().catch(() => {});
     }
+  }
+
+  /** Registers (or re-registers) the chassis, its encap and private row; seeds the zones. */
+  private async register(): Promise<void> {
+    const registered = await this.sb.chassis.register({
+      name: this.opts.chassis,
+      hostname: this.opts.hostname ?? this.opts.chassis,
+      encaps: [{ type: 'geneve', ip: this.opts.encapIp }],
+    });
+    this.privateRow = {
+      uuid: registered.private.uuid,
+      externalIds: registered.private.external_ids,
+    };
+    this.zones.seed(zonesFrom(registered.private.external_ids));
   }
 
   /** A generation no installed flow of ours uses (a previous run's flows stay until swept). */
@@ -346,6 +351,11 @@ class Controller {
     const me = this.opts.chassis;
     const dp = this.opts.datapath;
     const localPorts = new Map(this.localPorts);
+    // Someone deleted our chassis (sbctl chassis-del): register again, as ovn-controller does.
+    if (!this.model.view().chassis.has(me)) {
+      this.log.warn('controller: chassis missing from SB; registering again');
+      await this.register();
+    }
     // The model changes under us while we wait for the database: work on copies of what we read later.
     const live = this.model.view();
     const nbCfg = this.model.nbCfg;
