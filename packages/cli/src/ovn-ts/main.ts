@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { requireDbUrl, runCli } from '../common/cli-error.js';
+import { addControllerCommand } from '../controller/controller-command.js';
 import { addTraceCommand } from '../trace/trace-command.js';
 import { addExprCommand } from './expr-command.js';
 
@@ -28,6 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
     addExprCommand(program);
     addTraceCommand(program);
+    addControllerCommand(program);
 
     program
       .command('northd')
