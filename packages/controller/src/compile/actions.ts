@@ -88,7 +88,6 @@ const NO_OPS = new Set([
   'set_meter',
   'set_queue',
   'trigger_event',
-  'bind_vport',
   'handle_svc_check',
   'mirror',
   'commit_ecmp_nh',
@@ -297,6 +296,11 @@ function compileAction(a: LAction, cx: ActionContext, out: Action[]): void {
     case 'lookup_nd_ip':
       compileLookupMac(a.dst, a.port, a.ip, undefined, a.kind === 'lookup_nd_ip', cx, out);
       return;
+    case 'bind_vport': {
+      const fields: Record<string, FieldRef[]> = { parent: segs(a.parent, cx).map((s) => s.ref) };
+      out.push(controller({ userdata: encodePunt({ op: 'bind_vport', vport: a.vport, fields }) }));
+      return;
+    }
     case 'put_dhcp_opts': {
       // Paused: the controller turns the request into the reply, sets the result bit and resumes.
       const dhcp = a.options.map((o) => {

@@ -8,7 +8,7 @@ export interface BindingChanges {
   readonly release: readonly string[];
 }
 
-const isVif = (p: ViewPort) => p.type === '' || p.type === 'virtual';
+const isVif = (p: ViewPort) => p.type === '';
 
 /**
  * Which chassis should bind a port, as far as this chassis can tell: a VIF where its interface
@@ -22,11 +22,17 @@ function owner(
   p: ViewPort,
   me: string,
   attached: boolean,
+  localPorts: ReadonlyMap<string, number>,
 ): string | null | undefined {
   if (isVif(p)) {
     // options:requested-chassis pins a VIF to chassis (names, comma-separated, as OVN allows).
     if (!requestedHere(p, me)) return p.options['requested-chassis']!.split(',')[0]!.trim();
     return attached ? me : undefined;
+  }
+  // A virtual port is bound by bind_vport; it stays here while its parent is attached here.
+  if (p.type === 'virtual') {
+    if (p.chassis !== me) return undefined;
+    return p.virtualParent && localPorts.has(p.virtualParent) ? me : null;
   }
   if (p.type === 'l3gateway') return p.options['l3gateway-chassis'] ?? null;
   if (p.type === 'chassisredirect') {
@@ -45,7 +51,7 @@ export function bindingChanges(
   const claim: { port: string; vif: boolean }[] = [];
   const release: string[] = [];
   for (const p of view.ports.values()) {
-    const want = owner(view, p, me, localPorts.has(p.name));
+    const want = owner(view, p, me, localPorts.has(p.name), localPorts);
     if (want === me && p.chassis !== me) claim.push({ port: p.name, vif: isVif(p) });
     // Give up what is bound here but should not be (a VIF without interface, a moved gateway).
     else if (p.chassis === me && want !== me && (want !== undefined || isVif(p)))

@@ -35,6 +35,8 @@ export type PortPlace =
   | { readonly kind: 'remote'; readonly tunnel: number }
   | { readonly kind: 'patch'; readonly peer: ViewPort }
   | { readonly kind: 'redirect-local'; readonly distributed: ViewPort }
+  /** A virtual port bound here: delivered to its parent's interface (it has no way in of its own). */
+  | { readonly kind: 'virtual-local'; readonly ofport: number }
   /** A localnet port whose physical network is mapped here. */
   | { readonly kind: 'localnet'; readonly ofport: number; readonly tag: number | null }
   /** A port on another chassis of a switch with a localnet port here: reached through it. */
@@ -60,6 +62,14 @@ export function placeOf(ix: ViewIndex, cx: LocalContext, p: ViewPort): PortPlace
   if (p.type === 'patch' || (p.type === 'l3gateway' && p.chassis === cx.chassis)) {
     const peer = patchPeer(ix, p);
     return peer ? { kind: 'patch', peer } : { kind: 'none' };
+  }
+  if (p.type === 'virtual' && p.chassis === cx.chassis && p.virtualParent) {
+    const parentPort = ix.portByName.get(p.virtualParent);
+    const of =
+      parentPort && attachedHere(parentPort, cx.chassis, cx.localPorts)
+        ? cx.localPorts.get(p.virtualParent)
+        : undefined;
+    if (of !== undefined) return { kind: 'virtual-local', ofport: of };
   }
   if (p.type === 'localnet') {
     const of = cx.bridgeMappings?.get(p.options.network_name ?? '');
@@ -232,6 +242,12 @@ export function portFlows(
       ];
     case 'remote':
       return [out(TABLE.REMOTE_OUTPUT, toPort, tunnelActions(dp, p.key, place.tunnel))];
+    case 'virtual-local':
+      return [
+        out(TABLE.LOCAL_OUTPUT, toPort, [...zoneLoads(cx, p, dp), resubmit(TABLE.CHECK_LOOPBACK)]),
+        loopback,
+        out(TABLE.LOG_TO_PHY, toPort, [output(place.ofport)]),
+      ];
     case 'bridged':
       return [
         out(TABLE.REMOTE_OUTPUT, toPort, [
@@ -296,7 +312,7 @@ export function groupFlows(
     const p = ix.portByName.get(name);
     if (!p || p.datapath !== dp.uuid) continue;
     const place = placeOf(ix, cx, p);
-    if (place.kind === 'local' || place.kind === 'localnet') {
+    if (place.kind === 'local' || place.kind === 'localnet' || place.kind === 'virtual-local') {
       local.push(
         load(reg(REG.outport), p.key),
         ...zoneLoads(cx, p, dp),

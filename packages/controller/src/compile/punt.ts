@@ -12,6 +12,8 @@ export interface Punt {
   readonly op: string;
   readonly actions?: readonly Action[];
   readonly fields?: Readonly<Record<string, readonly FieldRef[]>>;
+  /** bind_vport: the virtual port to bind. */
+  readonly vport?: string;
   /** Where a paused action's 1-bit result goes (put_dhcp_opts). */
   readonly result?: readonly FieldRef[];
   /** put_dhcp_opts: the options, by wire code, with their constant values. */

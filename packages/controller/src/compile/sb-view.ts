@@ -28,6 +28,8 @@ export interface ViewPort {
   readonly chassis: string | null;
   /** VLAN tag of a localnet port (its traffic on the physical network is tagged). */
   readonly tag?: number | null;
+  /** A bound virtual port: the VIF that claimed it (its traffic goes to that VIF's interface). */
+  readonly virtualParent?: string | null;
 }
 
 export interface ViewMulticastGroup {

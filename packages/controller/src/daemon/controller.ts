@@ -507,7 +507,28 @@ class Controller {
         });
       else if (e.kind === 'mac-binding') void this.learn(e.binding);
       else if (e.kind === 'fdb') void this.learnFdb(e.datapathKey, e.portKey, e.mac);
+      else if (e.kind === 'bind-vport') void this.bindVport(e.vport, e.datapathKey, e.parentKey);
       else this.log.debug({ op: e.op }, 'controller: punt not handled');
+    }
+  }
+
+  /** bind_vport: the virtual port follows the parent that announced its address, here. */
+  private async bindVport(vport: string, dpKey: number, parentKey: number): Promise<void> {
+    const view = this.view;
+    const dp = view && [...view.datapaths.values()].find((d) => d.key === dpKey);
+    const parent =
+      dp && [...view.ports.values()].find((p) => p.datapath === dp.uuid && p.key === parentKey);
+    const v = view && [...view.ports.values()].find((p) => p.name === vport);
+    if (!parent || !v || (v.chassis === this.opts.chassis && v.virtualParent === parent.name))
+      return;
+    try {
+      await this.sb.ports.claim(vport, this.opts.chassis);
+      await this.sb.ports.update(v.uuid, { virtual_parent: parent.name });
+    } catch (err) {
+      this.log.warn(
+        { err: (err as Error).message, vport },
+        'controller: could not bind a virtual port',
+      );
     }
   }
 

@@ -60,6 +60,7 @@ export async function loadView(
         options: p.options,
         chassis: p.chassis ? (chassisName.get(p.chassis) ?? null) : null,
         tag: p.tag,
+        virtualParent: p.virtual_parent,
       });
     }
     const partial: SbView = {

@@ -51,6 +51,13 @@ export type PuntEffect =
       readonly fields: FieldChanges;
     }
   | { readonly kind: 'mac-binding'; readonly binding: LearntBinding }
+  /** bind_vport: virtual port `vport` is now claimed by port `parentKey` of switch `datapathKey`. */
+  | {
+      readonly kind: 'bind-vport';
+      readonly vport: string;
+      readonly datapathKey: number;
+      readonly parentKey: number;
+    }
   /** put_fdb: `mac` lives behind port `portKey` of switch `datapathKey`. */
   | {
       readonly kind: 'fdb';
@@ -160,6 +167,15 @@ function effectsOf(pin: PacketIn, punt: Punt): PuntEffect[] {
         },
       ];
     }
+    case 'bind_vport':
+      return [
+        {
+          kind: 'bind-vport',
+          vport: punt.vport ?? '',
+          datapathKey: Number(pin.metadata & 0xffffffn),
+          parentKey: Number(readPinRefs(pin.fields, punt.fields?.parent ?? [])),
+        },
+      ];
     case 'put_fdb': {
       const f = punt.fields ?? {};
       return [

@@ -74,9 +74,24 @@ export class ChassisHarness {
           this.dp.resume(e.pin, { ...(e.packet && { packet: e.packet }), fields: e.fields });
         else if (e.kind === 'mac-binding') this.learn(e.binding);
         else if (e.kind === 'fdb') this.learnFdb(e.datapathKey, e.portKey, e.mac);
+        else if (e.kind === 'bind-vport') this.bindVport(e.vport, e.datapathKey, e.parentKey);
         else this.unhandled.push(e.op);
       }
     }
+  }
+
+  private bindVport(vport: string, dpKey: number, parentKey: number): void {
+    const dp = [...this.view.datapaths.values()].find((d) => d.key === dpKey);
+    const parent = [...this.view.ports.values()].find(
+      (p) => p.datapath === dp?.uuid && p.key === parentKey,
+    );
+    const ports = new Map(this.view.ports);
+    for (const [k, p] of ports) {
+      if (p.name === vport && parent)
+        ports.set(k, { ...p, chassis: this.cx.chassis, virtualParent: parent.name });
+    }
+    this.view = { ...this.view, ports };
+    this.sync();
   }
 
   private learnFdb(dpKey: number, portKey: number, mac: bigint): void {

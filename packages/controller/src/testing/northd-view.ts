@@ -61,6 +61,7 @@ export function viewFromNorthd(fx: NbFixture, opts: NorthdViewOptions = {}): SbV
         options: p.options,
         chassis: opts.bindings?.[p.logicalPort] ?? null,
         tag: p.tag,
+        virtualParent: null,
       });
     }
     for (const g of r.multicastGroups) {

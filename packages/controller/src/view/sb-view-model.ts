@@ -160,6 +160,7 @@ export class SbViewModel {
               options: map(r, 'options'),
               chassis: ch ? (this.chassisNames.get(ch) ?? null) : null,
               tag: typeof r.tag === 'number' ? r.tag : null,
+              virtualParent: typeof r.virtual_parent === 'string' ? r.virtual_parent : null,
             });
           }
           for (const g of this.groupsOfPort.get(uuid) ?? []) dirtyGroups.add(g);
