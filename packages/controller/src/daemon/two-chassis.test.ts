@@ -1,33 +1,26 @@
 import { buildPacket, Datapath, MemoryPort } from '@ovn-ts/datapath';
-import { createPool } from '@ovn-ts/db';
-import { createTestDatabase, type TestDatabase } from '@ovn-ts/db/testing';
-import { NbStore } from '@ovn-ts/nb-db';
+import type { TestDatabase } from '@ovn-ts/db/testing';
+import type { NbStore } from '@ovn-ts/nb-db';
 import { runNorthd } from '@ovn-ts/northd';
-import { initSb } from '@ovn-ts/sb-db';
+import { openStackDb, type StackDb } from '@ovn-ts/northd/testing';
 import type pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MemoryUnderlay } from '../testing/memory-underlay.js';
 import { runController } from './controller.js';
 
+let stack: StackDb;
 let db: TestDatabase;
 let nb: NbStore;
 let sb: pg.Pool;
 const quiet = pino({ level: 'silent' });
 
 beforeAll(async () => {
-  db = await createTestDatabase('controller2');
-  nb = NbStore.open(db.url);
-  await nb.init();
-  sb = createPool(db.url);
-  await initSb(sb);
+  stack = await openStackDb('controller2');
+  ({ db, nb, sb } = stack);
 });
 
-afterAll(async () => {
-  await nb.close();
-  await sb.end();
-  await db.drop();
-});
+afterAll(() => stack.close());
 
 const VM1 = { mac: '0a:00:00:00:00:01', ip: '10.0.0.1' };
 const VM2 = { mac: '0a:00:00:00:00:02', ip: '10.0.0.2' };

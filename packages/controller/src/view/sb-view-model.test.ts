@@ -1,8 +1,8 @@
-import { createPool } from '@ovn-ts/db';
-import { createTestDatabase, type TestDatabase } from '@ovn-ts/db/testing';
-import { NbStore } from '@ovn-ts/nb-db';
+import type { TestDatabase } from '@ovn-ts/db/testing';
+import type { NbStore } from '@ovn-ts/nb-db';
 import { runNorthd } from '@ovn-ts/northd';
-import { initSb, SbStore, sbFeedReader } from '@ovn-ts/sb-db';
+import { openStackDb, type StackDb } from '@ovn-ts/northd/testing';
+import { SbStore, sbFeedReader } from '@ovn-ts/sb-db';
 import type pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -12,24 +12,18 @@ import { loadView } from '../daemon/load-view.js';
 import { loadSbRows } from '../daemon/sb-rows.js';
 import { SbViewModel } from './sb-view-model.js';
 
+let stack: StackDb;
 let db: TestDatabase;
 let nb: NbStore;
 let pool: pg.Pool;
 const quiet = pino({ level: 'silent' });
 
 beforeAll(async () => {
-  db = await createTestDatabase('ctlview');
-  nb = NbStore.open(db.url);
-  await nb.init();
-  pool = createPool(db.url);
-  await initSb(pool);
+  stack = await openStackDb('ctlview');
+  ({ db, nb, sb: pool } = stack);
 });
 
-afterAll(async () => {
-  await nb.close();
-  await pool.end();
-  await db.drop();
-});
+afterAll(() => stack.close());
 
 /** A view as sorted plain data, to compare two views row by row. */
 function plain(v: SbView) {

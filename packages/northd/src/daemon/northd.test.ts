@@ -1,30 +1,23 @@
-import { createPool } from '@ovn-ts/db';
-import { createTestDatabase, type TestDatabase } from '@ovn-ts/db/testing';
-import { NbStore } from '@ovn-ts/nb-db';
-import { initSb } from '@ovn-ts/sb-db';
+import type { TestDatabase } from '@ovn-ts/db/testing';
+import type { NbStore } from '@ovn-ts/nb-db';
 import type pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openStackDb, type StackDb } from '../testing/stack-db.js';
 import { runNorthd } from './northd.js';
 
+let stack: StackDb;
 let db: TestDatabase;
 let nb: NbStore;
 let sb: pg.Pool;
 const quiet = pino({ level: 'silent' });
 
 beforeAll(async () => {
-  db = await createTestDatabase('northd');
-  nb = NbStore.open(db.url);
-  await nb.init();
-  sb = createPool(db.url);
-  await initSb(sb);
+  stack = await openStackDb('northd');
+  ({ db, nb, sb: sb } = stack);
 });
 
-afterAll(async () => {
-  await nb.close();
-  await sb.end();
-  await db.drop();
-});
+afterAll(() => stack.close());
 
 /** Bumps nb_cfg in its own transaction and waits until northd reports it processed (sb_cfg). */
 async function sync(timeoutMs = 10_000): Promise<number> {
