@@ -35,6 +35,11 @@ import type { TraceEvent } from './trace.js';
 // about a hundred of them (every logical table of three datapaths): 64 cut such paths short.
 export const MAX_RESUBMIT_DEPTH = 256;
 export const MAX_RESUBMITS = 4096;
+/**
+ * Datapath actions one translation may produce (OVS bounds them by its action buffer). Without a
+ * cap, resubmit chains that output and fan out through groups grow until memory runs out.
+ */
+export const MAX_ACTIONS = 16384;
 const MAX_STACK = 1024;
 
 export interface TranslateEnv {
@@ -189,6 +194,10 @@ export class Translator {
   }
 
   private emit(op: Op, mutating: boolean, holder?: { copy: boolean }): void {
+    if (this.ops.length >= MAX_ACTIONS) {
+      this.halt(`more than ${MAX_ACTIONS} datapath actions`);
+      return;
+    }
     this.ops.push(op);
     this.mut.push(mutating);
     this.holders.push(holder);
