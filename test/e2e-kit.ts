@@ -1,0 +1,207 @@
+/**
+ * End-to-end kit: the whole stack in one process on a real PostgreSQL. NB written with nbctl (its
+ * command path, in-process), northd compiling it into SB, and hypervisors made of an in-memory
+ * `Datapath` with a `MemoryPort` per VIF and a controller (`runController`) following SB, joined by
+ * Geneve over an in-memory underlay (synchronous delivery, so a frame sent in at one VIF has
+ * reached its destination VIF when `inject` returns, unless a punt or the database is involved).
+ */
+
+import { type ControllerHandle, runController } from '@ovn-ts/controller';
+import { Datapath, type DatapathControl, MemoryPort } from '@ovn-ts/datapath';
+import pino from 'pino';
+import { MemoryUnderlay } from '../packages/controller/src/testing/memory-underlay.js';
+import { type NorthdKit, startNorthdKit } from './northd-kit.js';
+
+export { MemoryUnderlay };
+
+const quiet = pino({ level: 'silent' });
+
+export interface Hypervisor {
+  readonly name: string;
+  readonly encapIp: string;
+  readonly dp: DatapathControl;
+  /** The VIF of each logical port attached here. */
+  readonly vifs: ReadonlyMap<string, MemoryPort>;
+  /** The running controller (replaced by `restart`). */
+  readonly ctl: ControllerHandle;
+  /** Stops the controller (flows stay in the datapath) and starts a new one over the same datapath. */
+  restart(): Promise<void>;
+  /** Stops the controller; its flows stay. */
+  stop(): Promise<void>;
+}
+
+export interface HypervisorOptions {
+  /** Logical ports (iface-ids) to attach, at datapath ports 1, 2, … */
+  readonly vifs?: readonly string[];
+  /** The datapath to use (e.g. a gated one); default a fresh in-memory Datapath. */
+  readonly datapath?: DatapathControl;
+}
+
+export interface E2eStack extends NorthdKit {
+  readonly underlay: MemoryUnderlay;
+  readonly hypervisors: Hypervisor[];
+  /** A chassis: its datapath, VIFs and controller; resolves once its first sync is installed. */
+  addHypervisor(name: string, encapIp: string, options?: HypervisorOptions): Promise<Hypervisor>;
+  /** SB Port_Binding rows that are up, with their chassis, by logical port. */
+  upPorts(): Promise<{ logical_port: string; chassis: string }[]>;
+  /** Waits until exactly these ports are up in SB, each bound to the given chassis. */
+  waitUp(expected: Readonly<Record<string, string>>): Promise<void>;
+  /**
+   * Bumps nb_cfg with `nbctl --wait=hv sync`: when it returns, every chassis has installed a state
+   * at least as new as everything written before (including the other chassis' port claims that
+   * were in SB when northd wrote that nb_cfg).
+   */
+  syncHv(): Promise<void>;
+}
+
+export async function startE2eStack(prefix: string): Promise<E2eStack> {
+  const kit = await startNorthdKit(prefix);
+  const underlay = new MemoryUnderlay();
+  const hypervisors: Hypervisor[] = [];
+  const upPorts = () =>
+    kit.query<{ logical_port: string; chassis: string }>(
+      `SELECT pb.logical_port, c.name AS chassis
+         FROM sb.port_binding pb JOIN sb.chassis c ON c.uuid = pb.chassis
+        WHERE pb.up ORDER BY pb.logical_port`,
+    );
+
+  const addHypervisor = async (
+    name: string,
+    encapIp: string,
+    options: HypervisorOptions = {},
+  ): Promise<Hypervisor> => {
+    const dp = options.datapath ?? new Datapath({ now: Date.now });
+    const vifs = new Map<string, MemoryPort>();
+    const ports: Record<string, number> = {};
+    for (const [i, lport] of (options.vifs ?? []).entries()) {
+      const io = new MemoryPort();
+      ports[lport] = dp.addPort(`vif-${lport}`, io, { port: i + 1 });
+      vifs.set(lport, io);
+    }
+    const start = () =>
+      runController({
+        sbUrl: kit.url,
+        chassis: name,
+        encapIp,
+        datapath: dp,
+        ports,
+        log: quiet,
+        pollMs: 100,
+        retryMs: 100,
+        openTunnel: async (local) => underlay.socket(local),
+      });
+    let ctl = start();
+    await ctl.ready;
+    const hv: Hypervisor = {
+      name,
+      encapIp,
+      dp,
+      vifs,
+      get ctl() {
+        return ctl;
+      },
+      async restart() {
+        await ctl.stop();
+        ctl = start();
+        await ctl.ready;
+      },
+      stop: () => ctl.stop(),
+    };
+    hypervisors.push(hv);
+    return hv;
+  };
+
+  return {
+    ...kit,
+    underlay,
+    hypervisors,
+    addHypervisor,
+    upPorts,
+    async waitUp(expected) {
+      const want = JSON.stringify(
+        Object.entries(expected)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([logical_port, chassis]) => ({ logical_port, chassis })),
+      );
+      await eventually(`ports up ${want}`, upPorts, (rows) => JSON.stringify(rows) === want);
+    },
+    async syncHv() {
+      await kit.ok('--wait=hv', '--timeout=30', 'sync');
+    },
+    async stop() {
+      await Promise.allSettled(hypervisors.map((h) => h.stop()));
+      await kit.stop();
+    },
+  };
+}
+
+/**
+ * A datapath whose barrier can be held: the controller installs its flows (bundle) but cannot
+ * confirm them, so it does not report the nb_cfg it is installing until `release()`.
+ */
+export interface GatedDatapath {
+  readonly dp: DatapathControl;
+  /** From now on, barriers wait until `release()`. */
+  hold(): void;
+  release(): void;
+  /** Resolves when a barrier is waiting on the gate. */
+  readonly held: Promise<void>;
+}
+
+export function gatedDatapath(inner: Datapath = new Datapath({ now: Date.now })): GatedDatapath {
+  let gate: Promise<void> | undefined;
+  let open = () => {};
+  let markHeld = () => {};
+  let held = new Promise<void>((r) => (markHeld = r));
+  const dp = new Proxy(inner, {
+    get(target, key) {
+      if (key === 'barrier') {
+        return async () => {
+          await target.barrier();
+          if (gate) {
+            markHeld();
+            await gate;
+          }
+        };
+      }
+      const v = Reflect.get(target, key, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return {
+    dp,
+    hold() {
+      held = new Promise<void>((r) => (markHeld = r));
+      gate = new Promise<void>((r) => (open = r));
+    },
+    release() {
+      gate = undefined;
+      open();
+    },
+    get held() {
+      return held;
+    },
+  };
+}
+
+/**
+ * Polls `read` until `ok` holds (every 50 ms, up to `timeoutMs`), for use in hooks as well as
+ * tests; the error names what was awaited and the last value seen.
+ */
+export async function eventually<T>(
+  what: string,
+  read: () => Promise<T> | T,
+  ok: (v: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(v)}`,
+      );
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
