@@ -18,7 +18,7 @@ import {
   UdpTunnelPort,
 } from '@ovn-ts/datapath';
 import { createPool } from '@ovn-ts/db';
-import { followSbFeed, SbStore } from '@ovn-ts/sb-db';
+import { SB_CHANNEL, SbStore } from '@ovn-ts/sb-db';
 import pino from 'pino';
 import { bindingChanges } from '../compile/bindings.js';
 import { type CompileResult, type CompilerStats, ControllerCompiler } from '../compile/compiler.js';
@@ -34,8 +34,9 @@ import {
 import type { LocalContext, SbView } from '../compile/sb-view.js';
 import { ZoneAllocator } from '../compile/zones.js';
 import { handlePunt, type LearntBinding } from '../pinctrl/handle-punt.js';
-import { SbViewModel, VIEW_TABLES } from '../view/sb-view-model.js';
-import { loadSbRows } from './sb-rows.js';
+import type { SbViewModel } from '../view/sb-view-model.js';
+import { FeedWaker } from './feed-waker.js';
+import { ScopedSb, type ScopedSbStats } from './scoped-sb.js';
 import { TunnelMux } from './tunnel-mux.js';
 
 export interface ControllerOptions {
@@ -84,6 +85,12 @@ export interface ControllerStats {
   readonly last: SyncReport | undefined;
   readonly compiler: Readonly<CompilerStats>;
   readonly tunnels: number;
+  /** What of SB is followed: local datapaths, rows held, snapshots for a grown interest, feed rows. */
+  readonly followed: ScopedSbStats & {
+    readonly datapaths: number;
+    readonly ports: number;
+    readonly flows: number;
+  };
 }
 
 export interface ControllerHandle {
@@ -107,8 +114,6 @@ export interface ControllerHandle {
   /** Traces a packet in at a datapath port; the flows it hits are named by their logical flows. */
   trace(packet: Uint8Array, inPort: number): string;
 }
-
-const FEED_TABLES = new Set<string>(VIEW_TABLES);
 
 const ZONE_KEY = 'ct-zone-';
 
@@ -142,12 +147,18 @@ class Controller {
   private installed: InstalledState = nothingInstalled;
   private generation = 1;
   private firstInstall = true;
-  private model = new SbViewModel();
+  private readonly followed: ScopedSb;
+  private get model(): SbViewModel {
+    return this.followed.model;
+  }
+  /** The interest must be worked out again (ports attached or detached, rows changed). */
+  private refocusWanted = false;
+  private refocusing = false;
+  private waker: FeedWaker | undefined;
   private privateRow: { uuid: string; externalIds: Readonly<Record<string, string>> } | undefined;
   private readonly bridgeMappings: ReadonlyMap<string, number>;
   private view: SbView | undefined;
   private result: CompileResult | undefined;
-  private seq = 0;
   private reportedNbCfg = -1;
   private readonly reportedUp = new Set<string>();
   /** Tunnels live with the datapath, not the controller: a restarted controller adopts them. */
@@ -183,6 +194,7 @@ class Controller {
     this.shared = shared;
     this.pool = createPool(opts.sbUrl);
     this.sb = SbStore.open(this.pool);
+    this.followed = new ScopedSb(this.pool, opts.chassis);
     opts.signal?.addEventListener('abort', () => this.ac.abort(), { once: true });
     this.ready = new Promise((resolve, reject) => {
       this.markReady = resolve;
@@ -198,11 +210,11 @@ class Controller {
       done: this.done,
       attach: (name, port) => {
         this.localPorts.set(name, port);
-        this.kick();
+        this.portsChanged();
       },
       detach: (name) => {
         this.localPorts.delete(name);
-        this.kick();
+        this.portsChanged();
       },
       stop: async (o = {}) => {
         this.removeTunnels = o.removeTunnels ?? false;
@@ -217,49 +229,33 @@ class Controller {
         last: this.last,
         compiler: { ...this.compiler.stats },
         tunnels: this.shared.tunnels.size,
+        followed: {
+          ...this.followed.stats(),
+          datapaths: this.followed.interest.datapaths.size,
+          ...this.model.counts(),
+        },
       }),
     };
   }
 
   private async run(): Promise<void> {
     const dp = this.opts.datapath;
+    const waker = new FeedWaker(this.opts.sbUrl, SB_CHANNEL, (e) =>
+      this.log.warn({ err: e.message }, 'controller: SB connection trouble'),
+    );
+    this.waker = waker;
     try {
       await this.register();
       this.generation = this.freshGeneration();
-      await this.reload();
+      await waker.listen();
+      await this.followed.reload(this.localPorts);
       this.unsubscribe = dp.onPacketIn((pin) => this.onPacketIn(pin));
       this.syncing = this.sync();
       await this.syncing;
       this.syncing = undefined;
       this.markReady();
       if (this.dirty) this.kick();
-      await followSbFeed(
-        {
-          url: this.opts.sbUrl,
-          pool: this.pool,
-          cursor: this.seq,
-          signal: this.ac.signal,
-          ...(this.opts.pollMs !== undefined && { pollMs: this.opts.pollMs }),
-          onRecoverableError: (e) =>
-            this.log.warn({ err: e.message }, 'controller: SB connection trouble'),
-        },
-        async (read) => {
-          if (read.kind === 'resync') {
-            await this.reload();
-            this.kick();
-            while (this.syncing) await this.syncing;
-            return this.seq;
-          }
-          const changes = read.commits.flatMap((cm) =>
-            cm.changes.filter((ch) => FEED_TABLES.has(ch.table)),
-          );
-          if (changes.length > 0) {
-            this.model.apply(changes);
-            this.kick();
-          }
-          return undefined;
-        },
-      );
+      await this.follow(waker);
       await this.syncing;
     } catch (err) {
       this.failReady(err);
@@ -270,6 +266,7 @@ class Controller {
     } finally {
       if (this.retry) clearTimeout(this.retry);
       this.unsubscribe?.();
+      await waker.close();
       if (this.removeTunnels) {
         for (const name of this.shared.tunnels.keys())
           await dp.removePort(`ovn-${name}`).catch(() => {});
@@ -278,6 +275,68 @@ class Controller {
       }
       await this.pool.end().catch(() => {});
     }
+  }
+
+  /**
+   * The feed loop: brings the followed interest up to date (loading what it adds), reads the
+   * feed's followed rows into the model, and asks for a sync once the model is settled; sleeps
+   * until a NOTIFY, an attach/detach or the poll interval. Connection trouble is waited out.
+   */
+  private async follow(waker: FeedWaker): Promise<void> {
+    const signal = this.ac.signal;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        if (this.refocusWanted) {
+          this.refocusWanted = false;
+          this.refocusing = true;
+          try {
+            if (await this.followed.refocus(this.localPorts)) this.refocusWanted = true;
+          } finally {
+            this.refocusing = false;
+          }
+        }
+        const r = await this.followed.read();
+        failures = 0;
+        if (r.kind === 'resync') {
+          this.refocusing = true;
+          try {
+            await this.followed.reload(this.localPorts);
+          } finally {
+            this.refocusing = false;
+          }
+          this.kick();
+          continue;
+        }
+        if (r.applied > 0) {
+          // New rows may make other datapaths local (a patch port, a binding, a group member).
+          this.refocusWanted = true;
+          this.dirty = true;
+        }
+        if (r.commits > 0 || this.refocusWanted) {
+          if (this.dirty && this.followed.settled) this.kick();
+          continue;
+        }
+        if (this.dirty) this.kick();
+        await waker.wait(this.opts.pollMs ?? 5000, signal);
+      } catch (err) {
+        if (signal.aborted) break;
+        failures++;
+        const delay = (this.opts.retryMs ?? 500) * 2 ** Math.min(failures - 1, 6);
+        this.log.warn(
+          { err: (err as Error).message, retryInMs: delay },
+          'controller: reading SB failed',
+        );
+        await waker.wait(delay, signal);
+      }
+    }
+  }
+
+  /** Interfaces came or went: the interest changes (ports followed by name, local datapaths). */
+  private portsChanged(): void {
+    this.refocusWanted = true;
+    this.waker?.poke();
+    this.kick();
   }
 
   /** Registers (or re-registers) the chassis, its encap and private row; seeds the zones. */
@@ -311,10 +370,11 @@ class Controller {
   /** Asks for another sync; syncs run one at a time, and one more after a request during one. */
   private kick(): void {
     this.dirty = true;
-    if (this.syncing || this.firstInstall) return;
+    // A model between a snapshot of new rows and the feed catching up to it is not compiled.
+    if (this.syncing || this.firstInstall || this.refocusing || !this.followed.settled) return;
     this.syncing = (async () => {
       try {
-        while (this.dirty && !this.ac.signal.aborted) {
+        while (this.dirty && !this.ac.signal.aborted && !this.refocusing && this.followed.settled) {
           this.dirty = false;
           await this.sync();
         }
@@ -336,15 +396,6 @@ class Controller {
         this.syncing = undefined;
       }
     })();
-  }
-
-  /** Reads SB afresh (at start, and when the feed no longer holds what follows our cursor). */
-  private async reload(): Promise<void> {
-    const { seq, rows } = await loadSbRows(this.pool);
-    const model = new SbViewModel();
-    model.apply(rows);
-    this.model = model;
-    this.seq = seq;
   }
 
   private async sync(): Promise<void> {

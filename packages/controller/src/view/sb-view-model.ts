@@ -74,6 +74,8 @@ export class SbViewModel {
   private readonly flowRows = new Map<string, Row>();
   private readonly flows = new Map<string, ViewFlow>();
   private readonly groupMembers = new Map<string, Set<string>>();
+  /** Datapath uuid → the logical datapath groups it is a member of. */
+  private readonly groupsOfDatapath = new Map<string, Set<string>>();
   private readonly flowsOfGroup = new Map<string, Set<string>>();
   private readonly groupOfFlow = new Map<string, string>();
   /** Port uuid → multicast groups it belongs to. */
@@ -166,12 +168,22 @@ export class SbViewModel {
           for (const g of this.groupsOfPort.get(uuid) ?? []) dirtyGroups.add(g);
           break;
         case 'logical_dp_group':
-          if (del) this.groupMembers.delete(uuid);
+          if (del) {
+            for (const d of this.groupMembers.get(uuid) ?? [])
+              this.groupsOfDatapath.get(d)?.delete(uuid);
+            this.groupMembers.delete(uuid);
+          }
           break;
         case 'logical_dp_group_datapath': {
           const g = str(r, 'dp_group');
-          if (del) this.groupMembers.get(g)?.delete(str(r, 'datapath'));
-          else addTo(this.groupMembers, g, str(r, 'datapath'));
+          const d = str(r, 'datapath');
+          if (del) {
+            this.groupMembers.get(g)?.delete(d);
+            this.groupsOfDatapath.get(d)?.delete(g);
+          } else {
+            addTo(this.groupMembers, g, d);
+            addTo(this.groupsOfDatapath, d, g);
+          }
           for (const f of this.flowsOfGroup.get(g) ?? []) dirtyFlows.add(f);
           break;
         }
@@ -274,6 +286,93 @@ export class SbViewModel {
     }
     for (const f of dirtyFlows) this.refreshFlow(f);
     for (const g of dirtyGroups) this.refreshGroup(g);
+  }
+
+  /** Whether the model holds the row `uuid` of `table` (port bindings, flows, groups, bindings). */
+  holds(table: string, uuid: string): boolean {
+    switch (table) {
+      case 'port_binding':
+        return this.ports.has(uuid);
+      case 'logical_flow':
+        return this.flowRows.has(uuid);
+      case 'multicast_group':
+        return this.mcRows.has(uuid);
+      case 'mac_binding':
+        return this.macBindings.has(uuid);
+      case 'fdb':
+        return this.fdb.has(uuid);
+      default:
+        return false;
+    }
+  }
+
+  chassisUuid(name: string): string | undefined {
+    for (const [uuid, n] of this.chassisNames) if (n === name) return uuid;
+    return undefined;
+  }
+
+  /** The logical datapath groups with a member among `datapaths`. */
+  dpGroupsWith(datapaths: ReadonlySet<string>): Set<string> {
+    const out = new Set<string>();
+    for (const d of datapaths) for (const g of this.groupsOfDatapath.get(d) ?? []) out.add(g);
+    return out;
+  }
+
+  /** The multicast groups (uuids) of `datapaths`. */
+  multicastGroupsOf(datapaths: ReadonlySet<string>): Set<string> {
+    const out = new Set<string>();
+    for (const [uuid, r] of this.mcRows) if (datapaths.has(str(r, 'datapath'))) out.add(uuid);
+    return out;
+  }
+
+  /** How many rows of the interest-scoped tables the model holds (memory follows these). */
+  counts(): { ports: number; flows: number; multicastGroups: number; macBindings: number } {
+    return {
+      ports: this.ports.size,
+      flows: this.flowRows.size,
+      multicastGroups: this.mcRows.size,
+      macBindings: this.macBindings.size,
+    };
+  }
+
+  /**
+   * Forgets the rows for which `keep(table, row)` fails (the chassis no longer follows them), as
+   * deletes through apply(), so every derived index stays right.
+   */
+  retain(keep: (table: string, row: Record<string, unknown>) => boolean): void {
+    const gone: RowChange[] = [];
+    const del = (table: string, row: Record<string, unknown>) =>
+      gone.push({ table, op: 'delete', row });
+    for (const [uuid, p] of this.ports) {
+      const row = {
+        uuid,
+        datapath: p.datapath,
+        type: p.type,
+        logical_port: p.name,
+        chassis: this.portChassis.get(uuid) ?? null,
+      };
+      if (!keep('port_binding', row)) del('port_binding', row);
+    }
+    for (const [uuid, r] of this.flowRows)
+      if (!keep('logical_flow', r)) del('logical_flow', { uuid });
+    for (const [g, members] of this.groupMembers)
+      for (const d of members) {
+        const row = { dp_group: g, datapath: d };
+        if (!keep('logical_dp_group_datapath', row)) del('logical_dp_group_datapath', row);
+      }
+    for (const [uuid, r] of this.mcRows) {
+      const gonePorts = !keep('multicast_group', r);
+      for (const p of this.mcMembers.get(uuid) ?? []) {
+        const row = { multicast_group: uuid, port_binding: p };
+        if (gonePorts || !keep('multicast_group_port', row)) del('multicast_group_port', row);
+      }
+      if (gonePorts) del('multicast_group', { uuid });
+    }
+    for (const [uuid, b] of this.macBindings)
+      if (!keep('mac_binding', { uuid, datapath: b.datapath })) del('mac_binding', { uuid });
+    for (const [uuid, e] of this.fdb)
+      if (!keep('fdb', { uuid, dp_key: e.dpKey })) del('fdb', { uuid });
+    if (gone.length > 0) this.apply(gone);
   }
 
   private refreshFlow(uuid: string): void {

@@ -1,0 +1,171 @@
+// The SQL side of conditional following (see src/view/sb-interest.ts for what is followed):
+// loading the rows a growing interest adds, in one query per round, and reading the change feed
+// with the interest as a condition, so rows of other datapaths never leave the database.
+
+import { DbError } from '@ovn-ts/db';
+import { SB_SCHEMA } from '@ovn-ts/sb-db';
+import type pg from 'pg';
+import {
+  type InterestGrowth,
+  type SbInterest,
+  SCOPED_ROW_TABLES,
+  SKELETON_PORT_TYPES,
+  WHOLE_TABLES,
+} from '../view/sb-interest.js';
+import type { RowChange } from '../view/sb-view-model.js';
+
+const S = SB_SCHEMA;
+
+/** What one loading round asks for. */
+export interface LoadRound {
+  /** The first round: whole tables, and the port skeleton. */
+  readonly initial: boolean;
+  readonly growth: InterestGrowth;
+  readonly chassisUuid: string | undefined;
+  /** Datapath groups whose flows are held already (not loaded again through new members). */
+  readonly heldDpGroups: readonly string[];
+}
+
+/**
+ * The rows one round adds, as feed-style inserts. Flows of the groups that new datapaths are
+ * members of, and the members of their multicast groups, come in the same round.
+ */
+export async function loadRound(client: pg.PoolClient, r: LoadRound): Promise<RowChange[]> {
+  const g = r.growth;
+  const parts: string[] = [];
+  const params: unknown[] = [
+    g.datapaths, // $1 uuid[]
+    g.names, // $2 text[]
+    r.growth.chassis || r.initial ? (r.chassisUuid ?? null) : null, // $3 uuid
+    g.dpGroups, // $4 uuid[]
+    g.multicastGroups, // $5 uuid[]
+    r.heldDpGroups, // $6 uuid[]
+    SKELETON_PORT_TYPES, // $7 text[]
+    r.initial, // $8 boolean
+  ];
+  const sel = (table: string, where: string) =>
+    parts.push(`SELECT '${table}' AS t, to_jsonb(x) AS row FROM ${S}.${table} x WHERE ${where}`);
+  if (r.initial) for (const t of WHOLE_TABLES) sel(t, 'true');
+  sel(
+    'port_binding',
+    `x.datapath = ANY($1::uuid[]) OR x.logical_port = ANY($2::text[]) OR x.chassis = $3::uuid
+     OR ($8::boolean AND x.type = ANY($7::text[]))`,
+  );
+  sel('logical_dp_group_datapath', 'x.datapath = ANY($1::uuid[])');
+  sel(
+    'logical_flow',
+    `x.logical_datapath = ANY($1::uuid[]) OR x.logical_dp_group = ANY($4::uuid[])
+     OR x.logical_dp_group IN (SELECT m.dp_group FROM ${S}.logical_dp_group_datapath m
+                                WHERE m.datapath = ANY($1::uuid[])
+                                  AND NOT m.dp_group = ANY($6::uuid[] || $4::uuid[]))`,
+  );
+  sel('multicast_group', 'x.datapath = ANY($1::uuid[])');
+  sel(
+    'multicast_group_port',
+    `x.multicast_group = ANY($5::uuid[])
+     OR x.multicast_group IN (SELECT mg.uuid FROM ${S}.multicast_group mg WHERE mg.datapath = ANY($1::uuid[]))`,
+  );
+  sel('mac_binding', 'x.datapath = ANY($1::uuid[])');
+  sel(
+    'fdb',
+    `x.dp_key IN (SELECT d.tunnel_key FROM ${S}.datapath_binding d WHERE d.uuid = ANY($1::uuid[]))`,
+  );
+  const res = await client.query<{ t: string; row: Record<string, unknown> }>(
+    parts.join('\nUNION ALL\n'),
+    params,
+  );
+  return res.rows.map((x) => ({ table: x.t, op: 'insert', row: x.row }));
+}
+
+export type ScopedRead =
+  | { readonly kind: 'resync' }
+  | {
+      readonly kind: 'commits';
+      /** Commits read (each advances the cursor, even with no followed row). */
+      readonly commits: number;
+      readonly cursor: number;
+      readonly changes: readonly RowChange[];
+    };
+
+const FILTER = `
+  l.tbl = ANY($3::text[])
+  OR (l.op = 'update' AND l.tbl = ANY($4::text[]))
+  OR CASE l.tbl
+    WHEN 'port_binding' THEN l.row->>'datapath' = ANY($5::text[]) OR l.row->>'type' = ANY($6::text[])
+      OR l.row->>'logical_port' = ANY($7::text[]) OR l.row->>'chassis' = $8::text
+    WHEN 'logical_flow' THEN l.row->>'logical_datapath' = ANY($5::text[])
+      OR l.row->>'logical_dp_group' = ANY($9::text[])
+    WHEN 'logical_dp_group_datapath' THEN l.row->>'datapath' = ANY($5::text[])
+    WHEN 'multicast_group' THEN l.row->>'datapath' = ANY($5::text[])
+    WHEN 'mac_binding' THEN l.row->>'datapath' = ANY($5::text[])
+    WHEN 'multicast_group_port' THEN l.row->>'multicast_group' = ANY($10::text[])
+    WHEN 'fdb' THEN (l.row->>'dp_key')::int = ANY($11::int[])
+    ELSE false END`;
+
+/**
+ * The commits after `cursor` (at most `limit`), with only the rows `i` follows, plus every update
+ * of a scoped table (an update may take a held row out of scope; selectChanges decides).
+ */
+export async function readScopedFeed(
+  pool: pg.Pool,
+  cursor: number,
+  limit: number,
+  i: SbInterest,
+): Promise<ScopedRead> {
+  try {
+    const state = await pool.query<{ last_seq: string; min_seq: string }>(
+      `SELECT last_seq, min_seq FROM ${S}.feed_state`,
+    );
+    const last = Number(state.rows[0]!.last_seq);
+    const oldest = Number(state.rows[0]!.min_seq);
+    if (cursor > last)
+      throw new DbError('internal', `feed cursor ${cursor} is ahead of SB's newest commit ${last}`);
+    if (cursor < oldest - 1) return { kind: 'resync' };
+    if (cursor === last) return { kind: 'commits', commits: 0, cursor, changes: [] };
+    const upto = Math.min(last, cursor + limit);
+    const rows = await pool.query<{
+      seq: string;
+      tbl: string | null;
+      op: RowChange['op'] | null;
+      row: Record<string, unknown> | null;
+    }>(
+      `SELECT c.seq, l.tbl, l.op, l.row
+         FROM ${S}.feed_commit c
+         LEFT JOIN ${S}.change_log l ON l.txid = c.txid AND (${FILTER})
+        WHERE c.seq > $1 AND c.seq <= $2
+        ORDER BY c.seq, l.id`,
+      [
+        cursor,
+        upto,
+        [...WHOLE_TABLES],
+        [...SCOPED_ROW_TABLES],
+        [...i.datapaths],
+        SKELETON_PORT_TYPES,
+        [...i.names],
+        i.chassisUuid ?? null,
+        [...i.dpGroups],
+        [...i.multicastGroups],
+        [...i.datapathKeys],
+      ],
+    );
+    const changes: RowChange[] = [];
+    let commits = 0;
+    let prev = -1;
+    let first = -1;
+    let seq = cursor;
+    for (const r of rows.rows) {
+      seq = Number(r.seq);
+      if (seq !== prev) {
+        commits++;
+        if (first < 0) first = seq;
+        prev = seq;
+      }
+      if (r.tbl && r.op && r.row) changes.push({ table: r.tbl, op: r.op, row: r.row });
+    }
+    // Pruning between the two queries may have removed commits we were about to read.
+    if (commits === 0 || first !== cursor + 1) return { kind: 'resync' };
+    return { kind: 'commits', commits, cursor: seq, changes };
+  } catch (err) {
+    throw DbError.from(err);
+  }
+}
