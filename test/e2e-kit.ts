@@ -7,12 +7,39 @@
  */
 
 import { type ControllerHandle, runController } from '@ovn-ts/controller';
-import { Datapath, type DatapathControl, MemoryPort } from '@ovn-ts/datapath';
+import { Datapath, type DatapathControl, MemoryPort, type TunnelMetadata } from '@ovn-ts/datapath';
 import pino from 'pino';
 import { MemoryUnderlay } from '../packages/controller/src/testing/memory-underlay.js';
 import { type NorthdKit, startNorthdKit } from './northd-kit.js';
 
-export { MemoryUnderlay };
+/** One Geneve packet on the underlay: outer addresses, VNI and OVN's option. */
+export interface UnderlayPacket {
+  readonly from: string;
+  readonly to: string;
+  readonly vni: number;
+  /** OVN's Geneve option: ingress port key << 16 | egress port key. */
+  readonly option: number | undefined;
+}
+
+/** The in-memory underlay, keeping a log of the tunnel packets it carried. */
+export class RecordingUnderlay extends MemoryUnderlay {
+  readonly log: UnderlayPacket[] = [];
+
+  override route(to: string, frame: Uint8Array, meta: TunnelMetadata): void {
+    this.log.push({
+      from: meta.remoteIp ?? '?',
+      to,
+      vni: Number(meta.tunId),
+      option: meta.geneveOption,
+    });
+    super.route(to, frame, meta);
+  }
+
+  /** Removes and returns the log. */
+  take(): UnderlayPacket[] {
+    return this.log.splice(0);
+  }
+}
 
 const quiet = pino({ level: 'silent' });
 
@@ -38,12 +65,14 @@ export interface HypervisorOptions {
 }
 
 export interface E2eStack extends NorthdKit {
-  readonly underlay: MemoryUnderlay;
+  readonly underlay: RecordingUnderlay;
   readonly hypervisors: Hypervisor[];
   /** A chassis: its datapath, VIFs and controller; resolves once its first sync is installed. */
   addHypervisor(name: string, encapIp: string, options?: HypervisorOptions): Promise<Hypervisor>;
   /** SB Port_Binding rows that are up, with their chassis, by logical port. */
   upPorts(): Promise<{ logical_port: string; chassis: string }[]>;
+  /** SB tunnel keys of every port binding: the port's and its datapath's. */
+  portKeys(): Promise<Record<string, { port: number; datapath: number }>>;
   /** Waits until exactly these ports are up in SB, each bound to the given chassis. */
   waitUp(expected: Readonly<Record<string, string>>): Promise<void>;
   /**
@@ -56,7 +85,7 @@ export interface E2eStack extends NorthdKit {
 
 export async function startE2eStack(prefix: string): Promise<E2eStack> {
   const kit = await startNorthdKit(prefix);
-  const underlay = new MemoryUnderlay();
+  const underlay = new RecordingUnderlay();
   const hypervisors: Hypervisor[] = [];
   const upPorts = () =>
     kit.query<{ logical_port: string; chassis: string }>(
@@ -117,6 +146,15 @@ export async function startE2eStack(prefix: string): Promise<E2eStack> {
     hypervisors,
     addHypervisor,
     upPorts,
+    async portKeys() {
+      const rows = await kit.query<{ logical_port: string; port: number; datapath: number }>(
+        `SELECT pb.logical_port, pb.tunnel_key AS port, dp.tunnel_key AS datapath
+           FROM sb.port_binding pb JOIN sb.datapath_binding dp ON dp.uuid = pb.datapath`,
+      );
+      return Object.fromEntries(
+        rows.map((r) => [r.logical_port, { port: r.port, datapath: r.datapath }]),
+      );
+    },
     async waitUp(expected) {
       const want = JSON.stringify(
         Object.entries(expected)
@@ -204,4 +242,46 @@ export async function eventually<T>(
       );
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The fields of a frame the scenarios look at. */
+export interface Decoded {
+  readonly ethSrc: string;
+  readonly ethDst: string;
+  readonly ethType: number;
+  readonly arp?: { op: number; sha: string; spa: string; tha: string; tpa: string };
+  readonly ip4?: { src: string; dst: string; ttl: number; proto: number };
+  readonly icmp?: { type: number; code: number };
+  readonly tcp?: { sport: number; dport: number; flags: number };
+  readonly udp?: { sport: number; dport: number };
+}
+
+const mac = (b: Uint8Array, o: number) =>
+  [...b.subarray(o, o + 6)].map((x) => x.toString(16).padStart(2, '0')).join(':');
+const ip4 = (b: Uint8Array, o: number) => [...b.subarray(o, o + 4)].join('.');
+const u16 = (b: Uint8Array, o: number) => (b[o]! << 8) | b[o + 1]!;
+
+/** Decodes Ethernet, ARP, IPv4, ICMP, TCP and UDP headers (no VLAN, no IPv6: not used here). */
+export function decode(f: Uint8Array): Decoded {
+  const base = { ethDst: mac(f, 0), ethSrc: mac(f, 6), ethType: u16(f, 12) };
+  if (base.ethType === 0x0806) {
+    return {
+      ...base,
+      arp: { op: u16(f, 20), sha: mac(f, 22), spa: ip4(f, 28), tha: mac(f, 32), tpa: ip4(f, 38) },
+    };
+  }
+  if (base.ethType !== 0x0800) return base;
+  const l4 = 14 + (f[14]! & 0x0f) * 4;
+  const proto = f[23]!;
+  const d = { ...base, ip4: { src: ip4(f, 26), dst: ip4(f, 30), ttl: f[22]!, proto } };
+  if (proto === 1) return { ...d, icmp: { type: f[l4]!, code: f[l4 + 1]! } };
+  if (proto === 6)
+    return { ...d, tcp: { sport: u16(f, l4), dport: u16(f, l4 + 2), flags: f[l4 + 13]! } };
+  if (proto === 17) return { ...d, udp: { sport: u16(f, l4), dport: u16(f, l4 + 2) } };
+  return d;
+}
+
+/** Everything a VIF has received since the last call, decoded. */
+export function received(port: MemoryPort): Decoded[] {
+  return port.take().map((c) => decode(c.frame));
 }
