@@ -7,7 +7,7 @@
 import type { DeliverFn, PortIo, PortIoStats, TunnelMetadata } from '../port.js';
 import { AfPacketSocket, type AfPacketSocketOptions } from './af-packet-socket.js';
 import { FdReader } from './fd-reader.js';
-import { frameOffload, setFrameOffload } from './frame-offload.js';
+import { frameOffload } from './frame-offload.js';
 import { isPlain } from './virtio-net-header.js';
 
 export interface AfPacketPortOptions extends AfPacketSocketOptions {
@@ -64,7 +64,7 @@ export class AfPacketPort implements PortIo {
       for (let i = 0; i < n; i++) {
         const frame = s.rxFrame(i);
         if (frame === undefined) continue; // runt: not even an Ethernet header
-        if (s.rxOffload) setFrameOffload(frame, s.rxOffload);
+        // Its offload state stays with the socket's slot (frameOffload finds it there).
         frames.push(frame);
         this.rxBytes += frame.length;
       }

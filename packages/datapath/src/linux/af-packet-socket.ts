@@ -3,6 +3,12 @@
  * with recvmmsg/sendmmsg. With `vnetHeader` each frame is preceded by a virtio-net header, which lets
  * checksum-offloaded and TSO/GSO frames (up to 64 KiB) pass through unchanged.
  */
+
+import {
+  type OffloadSource,
+  registerOffloadSource,
+  unregisterOffloadSource,
+} from './frame-offload.js';
 import {
   AF_PACKET,
   check,
@@ -62,12 +68,20 @@ const SLOT_BYTES = 65536 + 64;
 /** Slots for frames without vnet header (no GSO): jumbo frames at most. */
 const SMALL_SLOT_BYTES = 9216 + 64;
 
-export class AfPacketSocket {
+export class AfPacketSocket implements OffloadSource {
   readonly fd: number;
   readonly ifindex: number;
   readonly vnetHeader: boolean;
   private readonly rx: MessageBatch;
   private readonly tx: MessageBatch;
+  /** The receive region's memory, and where its first slot starts in it (for views and offloadOf). */
+  private readonly rxMemory: ArrayBuffer;
+  private readonly rxSlotsAt: number;
+  private readonly rxSlotSize: number;
+  /** Per receive slot: the frame view rxFrame() made (start in rxMemory, length) and its offload state. */
+  private readonly rxStart: Int32Array;
+  private readonly rxLength: Int32Array;
+  private readonly rxState: (VirtioNetHeader | undefined)[];
   private closed = false;
   /** Frames the kernel refused outright (not counted in send()'s result). */
   txErrors = 0;
@@ -150,6 +164,23 @@ export class AfPacketSocket {
       c.close(this.fd);
       throw err;
     }
+    this.rxMemory = this.rx.view.buffer as ArrayBuffer;
+    this.rxSlotsAt = this.rx.view.byteOffset + this.rx.slotOffset(0);
+    this.rxSlotSize = this.rx.slotSize;
+    this.rxStart = new Int32Array(batch).fill(-1);
+    this.rxLength = new Int32Array(batch);
+    this.rxState = new Array<VirtioNetHeader | undefined>(batch).fill(undefined);
+    // The frames rxFrame() hands out carry their offload state by slot, not in a WeakMap per frame.
+    if (this.vnetHeader) registerOffloadSource(this.rxMemory, this);
+  }
+
+  /** OffloadSource: the state of a frame rxFrame() returned since the last receive(), by its slot. */
+  offloadOf(frame: Uint8Array): VirtioNetHeader | undefined {
+    const at = frame.byteOffset;
+    const i = ((at - this.rxSlotsAt) / this.rxSlotSize) | 0;
+    if (i < 0 || i >= this.rxStart.length) return undefined;
+    if (this.rxStart[i] !== at || this.rxLength[i] !== frame.length) return undefined;
+    return this.rxState[i];
   }
 
   /** Header bytes before each frame in a slot (0 or 10). */
@@ -177,16 +208,18 @@ export class AfPacketSocket {
   rxOffload: VirtioNetHeader | undefined;
 
   /**
-   * Message `i` as a whole Ethernet frame: the VLAN tag the kernel stripped into auxiliary data is put
+   * Message `i` as a whole Ethernet frame (a view of the receive slot; its offload state is found by
+   * frameOffload() until the next receive()): the VLAN tag the kernel stripped into auxiliary data is put
    * back where it was (in the slot's headroom), and the offload header adjusted to match. Undefined for
    * a runt.
    */
-  rxFrame(i: number): Buffer | undefined {
+  rxFrame(i: number): Uint8Array | undefined {
     const rx = this.rx;
     const v = rx.view;
     const hl = this.headerLength;
     const len = rx.receivedLength(i);
     this.rxOffload = undefined;
+    this.rxStart[i] = -1;
     if (len < hl + 14) return undefined;
     const data = rx.slotOffset(i) + VLAN_HLEN;
     let start = data + hl;
@@ -216,7 +249,12 @@ export class AfPacketSocket {
         };
     }
     this.rxOffload = off;
-    return v.subarray(start, end);
+    this.rxState[i] = off;
+    const at = v.byteOffset + start;
+    this.rxStart[i] = at;
+    this.rxLength[i] = end - start;
+    // A plain Uint8Array view: cheaper to make than Buffer.subarray, and all the engine needs.
+    return new Uint8Array(this.rxMemory, at, end - start);
   }
 
   get batchSize(): number {
@@ -267,6 +305,7 @@ export class AfPacketSocket {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    unregisterOffloadSource(this.rxMemory);
     libc().close(this.fd);
     this.rx.free();
     this.tx.free();

@@ -37,7 +37,7 @@ function main(): void {
       for (let i = 0; i < n && got < want; i++) {
         const f = s.rxFrame(i);
         if (!f) continue;
-        process.stdout.write(`${f.toString('hex')}\n`);
+        process.stdout.write(`${Buffer.from(f.buffer, f.byteOffset, f.length).toString('hex')}\n`);
         got++;
       }
     }
