@@ -109,6 +109,8 @@ export interface ControllerHandle {
   stop(options?: { removeTunnels?: boolean }): Promise<void>;
   /** The latest compile result (flows, problems), for inspection. */
   current(): CompileResult | undefined;
+  /** The part of SB this controller follows now (the rows it holds), for inspection. */
+  followedView(): SbView;
   /** Counters: syncs run, the last one's report, the compiler's reuse of compiled flows. */
   stats(): ControllerStats;
   /** Traces a packet in at a datapath port; the flows it hits are named by their logical flows. */
@@ -222,6 +224,7 @@ class Controller {
         await this.done;
       },
       current: () => this.result,
+      followedView: () => this.model.view(),
       trace: (packet, inPort) =>
         explainTrace(this.opts.datapath.trace(packet, inPort), this.view ?? this.model.view()),
       stats: () => ({
@@ -291,7 +294,15 @@ class Controller {
           this.refocusWanted = false;
           this.refocusing = true;
           try {
-            if (await this.followed.refocus(this.localPorts)) this.refocusWanted = true;
+            if (await this.followed.refocus(this.localPorts)) {
+              // Again, until the rows loaded make no other datapath local; then compile.
+              this.refocusWanted = true;
+              this.dirty = true;
+              this.log.debug(
+                { datapaths: this.followed.interest.datapaths.size },
+                'controller: followed part of SB changed',
+              );
+            }
           } finally {
             this.refocusing = false;
           }
