@@ -53,6 +53,8 @@ export interface Hypervisor {
   readonly ctl: ControllerHandle;
   /** Stops the controller (flows stay in the datapath) and starts a new one over the same datapath. */
   restart(): Promise<void>;
+  /** Starts a new controller over the same datapath (after `stop`); resolves when it is ready. */
+  start(): Promise<void>;
   /** Stops the controller; its flows stay. */
   stop(): Promise<void>;
 }
@@ -131,6 +133,10 @@ export async function startE2eStack(prefix: string): Promise<E2eStack> {
       },
       async restart() {
         await ctl.stop();
+        ctl = start();
+        await ctl.ready;
+      },
+      async start() {
         ctl = start();
         await ctl.ready;
       },
