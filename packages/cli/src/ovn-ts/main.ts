@@ -1,8 +1,9 @@
 import { Command } from 'commander';
-import { requireDbUrl, runCli } from '../common/cli-error.js';
+import { CliError, requireDbUrl, runCli } from '../common/cli-error.js';
 import { addControllerCommand } from '../controller/controller-command.js';
 import { addTraceCommand } from '../trace/trace-command.js';
 import { addExprCommand } from './expr-command.js';
+import { addVmCommand } from './vm-command.js';
 
 /** `ovn-ts <command>`: the daemons and tools of the stack. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -15,18 +16,42 @@ export async function main(argv: readonly string[]): Promise<number> {
     program
       .command('sandbox')
       .description(
-        'start the stack on an embedded PostgreSQL (NB and SB databases) and keep it running',
+        'start the stack on an embedded PostgreSQL (NB and SB, northd, hypervisors with in-memory VMs) and keep it running',
       )
       .option('--data-dir <dir>', 'where the sandbox keeps its data', '.ovn-ts/sandbox')
       .option('--port <port>', 'PostgreSQL port (default: a free one)', (v) =>
         Number.parseInt(v, 10),
       )
+      .option('--hypervisors <n>', 'in-process hypervisors hv1..hvN', (v) => Number(v), 2)
+      .option(
+        '--underlay <kind>',
+        'tunnels between hypervisors: memory or udp (Geneve on loopback)',
+        'memory',
+      )
+      .option(
+        '--demo',
+        'run the demo (switches, router, four VMs, port security), print each step, and stop',
+      )
       .option('--once', 'start, print the connection details, and stop')
-      .action(async (o: { dataDir: string; port?: number; once?: boolean }) => {
-        const { runSandbox } = await import('./sandbox-command.js');
-        await runSandbox(o, (line) => process.stdout.write(`${line}\n`));
-      });
+      .action(
+        async (o: {
+          dataDir: string;
+          port?: number;
+          once?: boolean;
+          demo?: boolean;
+          hypervisors: number;
+          underlay: string;
+        }) => {
+          if (o.underlay !== 'memory' && o.underlay !== 'udp')
+            throw new CliError(`sandbox: --underlay ${o.underlay}: expected memory or udp`, 2);
+          const { runSandbox } = await import('./sandbox-command.js');
+          process.exitCode = await runSandbox({ ...o, underlay: o.underlay }, (line) =>
+            process.stdout.write(`${line}\n`),
+          );
+        },
+      );
 
+    addVmCommand(program);
     addExprCommand(program);
     addTraceCommand(program);
     addControllerCommand(program);
