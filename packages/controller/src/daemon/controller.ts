@@ -78,11 +78,16 @@ export interface SyncReport {
   readonly changed: number;
   readonly removed: number;
   readonly problems: number;
+  /** Time spent compiling and installing (to the barrier) in this sync, ms. */
+  readonly compileMs: number;
+  readonly installMs: number;
 }
 
 export interface ControllerStats {
   readonly syncs: number;
   readonly last: SyncReport | undefined;
+  /** The first sync's report (start-up: everything compiled and installed at once). */
+  readonly first: SyncReport | undefined;
   readonly compiler: Readonly<CompilerStats>;
   readonly tunnels: number;
   /** What of SB is followed: local datapaths, rows held, snapshots for a grown interest, feed rows. */
@@ -171,6 +176,7 @@ class Controller {
   private failures = 0;
   private retry: ReturnType<typeof setTimeout> | undefined;
   private last: SyncReport | undefined;
+  private first: SyncReport | undefined;
   private dirty = false;
   private readonly sb;
   private readonly pool;
@@ -230,6 +236,7 @@ class Controller {
       stats: () => ({
         syncs: this.syncs,
         last: this.last,
+        first: this.first,
         compiler: { ...this.compiler.stats },
         tunnels: this.shared.tunnels.size,
         followed: {
@@ -436,7 +443,9 @@ class Controller {
       zones,
       bridgeMappings: this.bridgeMappings,
     };
+    const t0 = performance.now();
     const result = this.compiler.update(view, cx);
+    const t1 = performance.now();
     this.result = result;
     const plan = planInstall(this.installed, result, this.generation, this.firstInstall);
     if (plan.mods.length > 0) dp.bundle(plan.mods);
@@ -461,6 +470,7 @@ class Controller {
       this.firstInstall = false;
     }
     await dp.barrier();
+    const t2 = performance.now();
     for (const p of result.problems.slice(0, 5))
       this.log.warn({ flow: p.flow }, `controller: ${p.problem}`);
 
@@ -477,9 +487,12 @@ class Controller {
       changed: plan.changed,
       removed: plan.removed,
       problems: result.problems.length,
+      compileMs: t1 - t0,
+      installMs: t2 - t1,
     };
     this.syncs++;
     this.last = report;
+    this.first ??= report;
     this.opts.onSync?.(report);
   }
 

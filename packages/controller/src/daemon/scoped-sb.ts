@@ -31,6 +31,8 @@ export interface ScopedSbStats {
   /** Feed rows read (after the SQL condition) and those the model took. */
   readonly feedRows: number;
   readonly feedRowsApplied: number;
+  /** How long the last full load took (ms). */
+  readonly loadMs: number;
 }
 
 export class ScopedSb {
@@ -41,6 +43,7 @@ export class ScopedSb {
   private loads = 0;
   private feedRows = 0;
   private feedRowsApplied = 0;
+  private loadMs = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -58,11 +61,17 @@ export class ScopedSb {
   }
 
   stats(): ScopedSbStats {
-    return { loads: this.loads, feedRows: this.feedRows, feedRowsApplied: this.feedRowsApplied };
+    return {
+      loads: this.loads,
+      feedRows: this.feedRows,
+      feedRowsApplied: this.feedRowsApplied,
+      loadMs: this.loadMs,
+    };
   }
 
   /** Reads the followed part of SB afresh, into a new model. */
   async reload(localPorts: ReadonlyMap<string, number>): Promise<void> {
+    const t0 = performance.now();
     const model = new SbViewModel();
     const { seq, value } = await readSnapshot(this.pool, SB_SCHEMA, async (client) => {
       model.apply(
@@ -84,6 +93,7 @@ export class ScopedSb {
     this.held = value;
     this.cursor = seq;
     this.settledAt = seq;
+    this.loadMs = performance.now() - t0;
   }
 
   /**

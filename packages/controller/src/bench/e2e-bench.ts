@@ -1,0 +1,439 @@
+/**
+ * pnpm bench:e2e [-- --samples N] [--hypervisors N] [--only latency|large] [--scale NAME]
+ *
+ * End to end, with northd in its own process and PostgreSQL (embedded, or
+ * OVN_TS_BENCH_DATABASE_URL):
+ *  - large: northd's largest benchmark topology compiled into SB, then one controller with a VIF
+ *    on every switch (so every datapath is local): time from start to its first flows installed
+ *    and to ready (ports claimed), datapath flows, heap and RSS of this process;
+ *  - latency: N hypervisors in this process (a Datapath and a controller each, Geneve over an
+ *    in-memory underlay), four switches behind a router with two VMs per hypervisor; per sample:
+ *    an NB transaction adds a port with its addresses (nbctl lsp-add + lsp-set-addresses, over a
+ *    persistent connection), a VM with that iface-id is attached on a hypervisor, and it pings a VM
+ *    of the same switch on another hypervisor every 2 ms until a reply comes back.
+ * A table for people, then one JSON line of the figures.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Datapath, MemoryPort } from '@ovn-ts/datapath';
+import { createPool, databaseUrl, dropDatabase, ensureDatabase } from '@ovn-ts/db';
+import { initNb, NbStore } from '@ovn-ts/nb-db';
+import { loadTopology, SCALES, vmPort } from '@ovn-ts/northd';
+import { initSb } from '@ovn-ts/sb-db';
+import type pg from 'pg';
+import pino from 'pino';
+import { type ControllerHandle, runController } from '../daemon/controller.js';
+import { MemoryUnderlay } from '../testing/memory-underlay.js';
+import { EchoVm, type VmAddress } from './echo-vm.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    samples: { type: 'string', default: '40' },
+    hypervisors: { type: 'string', default: '20' },
+    only: { type: 'string' },
+    scale: { type: 'string', default: 'large' },
+  },
+});
+const SAMPLES = Number(args.samples);
+const HVS = Number(args.hypervisors);
+const log = pino({ level: 'warn' }, pino.destination(2));
+
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
+function median(xs: readonly number[]): number {
+  const s = sorted(xs);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+const percentile = (xs: readonly number[], p: number) =>
+  sorted(xs)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+const mb = (bytes: number) => round(bytes / 2 ** 20);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, test: () => Promise<boolean> | boolean, timeoutMs: number) {
+  const end = performance.now() + timeoutMs;
+  while (!(await test())) {
+    if (performance.now() > end) throw new Error(`e2e bench: timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+/** A PostgreSQL server: OVN_TS_BENCH_DATABASE_URL, or an embedded one. */
+async function benchServer(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
+  const given = process.env.OVN_TS_BENCH_DATABASE_URL;
+  if (given) return { adminUrl: given, stop: async () => {} };
+  const { startEmbeddedPostgres } = await import('@ovn-ts/db/embedded');
+  const dir = await mkdtemp(join(tmpdir(), 'ovn-ts-e2e-bench-'));
+  await chmod(dir, 0o755);
+  const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg') });
+  return {
+    adminUrl: server.url,
+    stop: async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Stack {
+  readonly url: string;
+  readonly pool: pg.Pool;
+  readonly northd: ChildProcess;
+  close(): Promise<void>;
+}
+
+async function openStack(
+  adminUrl: string,
+  name: string,
+  load?: (pool: pg.Pool) => Promise<void>,
+): Promise<Stack> {
+  await dropDatabase(adminUrl, name);
+  await ensureDatabase(adminUrl, name);
+  const url = databaseUrl(adminUrl, name);
+  const pool = createPool(url, { max: 4 });
+  await initNb(pool);
+  await initSb(pool);
+  await load?.(pool);
+  const northd = spawn(process.execPath, [join(here, 'northd-process.js'), url], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return {
+    url,
+    pool,
+    northd,
+    async close() {
+      northd.kill('SIGTERM');
+      await new Promise((r) => (northd.exitCode !== null ? r(null) : northd.once('exit', r)));
+      await pool.end();
+      await dropDatabase(adminUrl, name);
+    },
+  };
+}
+
+/** Bumps nb_cfg and waits until northd has written SB for it; returns the ms that took. */
+async function northdCaughtUp(s: Stack, timeoutMs: number): Promise<number> {
+  const cfg = (
+    await s.pool.query<{ nb_cfg: number }>(
+      'UPDATE nb.nb_global SET nb_cfg = nb_cfg + 1 RETURNING nb_cfg',
+    )
+  ).rows[0]!.nb_cfg;
+  const t0 = performance.now();
+  await until(
+    'northd',
+    async () => {
+      if (s.northd.exitCode !== null) throw new Error('e2e bench: northd exited');
+      return (
+        (await s.pool.query<{ sb_cfg: number }>('SELECT sb_cfg FROM nb.nb_global')).rows[0]!
+          .sb_cfg >= cfg
+      );
+    },
+    timeoutMs,
+  );
+  return performance.now() - t0;
+}
+
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+const peakRss = () =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024;
+
+interface LargeResult {
+  scale: string;
+  lflows: number;
+  localDatapaths: number;
+  northdMs: number;
+  loadSbMs: number;
+  compileMs: number;
+  installMs: number;
+  firstFlowsMs: number;
+  readyMs: number;
+  datapathFlows: number;
+  heapMb: number;
+  rssMb: number;
+  peakRssMb: number;
+}
+
+async function benchLarge(adminUrl: string): Promise<LargeResult> {
+  const scale = SCALES.find((s) => s.name === args.scale);
+  if (!scale) throw new Error(`e2e bench: no scale ${args.scale}`);
+  process.stderr.write(`e2e bench: ${scale.name} topology into NB, northd compiling …\n`);
+  const s = await openStack(adminUrl, 'e2e_bench_large', async (pool) => {
+    await loadTopology(pool, scale);
+  });
+  try {
+    const northdMs = await northdCaughtUp(s, 30 * 60_000);
+    const lflows = (
+      await s.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM sb.logical_flow')
+    ).rows[0]!.n;
+    process.stderr.write(
+      `e2e bench: ${lflows} logical flows in ${round(northdMs / 1000)} s; one controller …\n`,
+    );
+    gc();
+    const dp = new Datapath({ now: Date.now });
+    const ports = new Map<string, number>();
+    for (let sw = 0; sw < scale.switches; sw++) {
+      const name = vmPort(sw, 0).name;
+      dp.addPort(`tap-${name}`, new MemoryPort({ capture: false }), { port: sw + 1 });
+      ports.set(name, sw + 1);
+    }
+    let firstFlows = 0;
+    const t0 = performance.now();
+    const ctl = runController({
+      sbUrl: s.url,
+      chassis: 'hv-large',
+      encapIp: '192.0.2.250',
+      datapath: dp,
+      ports,
+      log,
+      openTunnel: async () => new MemoryPort({ capture: false }),
+      onSync: () => {
+        if (firstFlows === 0) firstFlows = performance.now() - t0;
+      },
+    });
+    await ctl.ready;
+    const readyMs = performance.now() - t0;
+    const st = ctl.stats();
+    const first = st.first;
+    gc();
+    const mem = process.memoryUsage();
+    const result: LargeResult = {
+      scale: scale.name,
+      lflows,
+      localDatapaths: st.followed.datapaths,
+      northdMs: round(northdMs),
+      loadSbMs: round(st.followed.loadMs),
+      compileMs: round(first?.compileMs ?? 0),
+      installMs: round(first?.installMs ?? 0),
+      firstFlowsMs: round(
+        first ? st.followed.loadMs + first.compileMs + first.installMs : firstFlows,
+      ),
+      readyMs: round(readyMs),
+      datapathFlows: dp.flowStats().length,
+      heapMb: mb(mem.heapUsed),
+      rssMb: mb(mem.rss),
+      peakRssMb: mb(peakRss()),
+    };
+    await ctl.stop();
+    return result;
+  } finally {
+    await s.close();
+  }
+}
+
+interface LatencyResult {
+  hypervisors: number;
+  samples: number;
+  medianMs: number;
+  p95Ms: number;
+  minMs: number;
+  maxMs: number;
+  nbCommitMedianMs: number;
+  pingsMedian: number;
+}
+
+const SWITCHES = 4;
+const vmAddress = (name: string, sw: number, host: number): VmAddress => ({
+  name,
+  mac: `0a:00:00:${sw.toString(16).padStart(2, '0')}:${(host >> 8).toString(16).padStart(2, '0')}:${(host & 255).toString(16).padStart(2, '0')}`,
+  ip: `10.0.${sw}.${host}`,
+});
+
+async function benchLatency(adminUrl: string): Promise<LatencyResult> {
+  process.stderr.write(`e2e bench: ${HVS} hypervisors, ${SAMPLES} samples …\n`);
+  const s = await openStack(adminUrl, 'e2e_bench_latency');
+  const nb = NbStore.open(s.url);
+  const hvs: { name: string; dp: Datapath; ctl: ControllerHandle }[] = [];
+  try {
+    // Four switches behind one router; two VMs per hypervisor (on different switches).
+    const existing: { vm: EchoVm; sw: number; hv: number }[] = [];
+    const switchUuid: string[] = [];
+    await nb.transaction(async (tx) => {
+      const lr = await tx.routers.insert({ name: 'lr0' });
+      for (let sw = 0; sw < SWITCHES; sw++) {
+        const ls = await tx.switches.insert({ name: `ls${sw}` });
+        switchUuid.push(ls.uuid);
+        await tx.routerPorts.insert({
+          name: `lr0-ls${sw}`,
+          router_uuid: lr.uuid,
+          mac: `0a:ff:00:00:00:${sw.toString(16).padStart(2, '0')}`,
+          networks: [`10.0.${sw}.254/24`],
+        });
+        await tx.switchPorts.insert({
+          name: `ls${sw}-lr0`,
+          switch_uuid: ls.uuid,
+          type: 'router',
+          addresses: ['router'],
+          options: { 'router-port': `lr0-ls${sw}` },
+        });
+      }
+      for (let i = 0; i < 2 * HVS; i++) {
+        const sw = i % SWITCHES;
+        const a = vmAddress(`vm${i}`, sw, 10 + i);
+        await tx.switchPorts.insert({
+          name: a.name,
+          switch_uuid: switchUuid[sw]!,
+          addresses: [`${a.mac} ${a.ip}`],
+        });
+        existing.push({ vm: new EchoVm(a), sw, hv: i % HVS });
+      }
+    });
+    await northdCaughtUp(s, 60_000);
+
+    const underlay = new MemoryUnderlay();
+    for (let h = 0; h < HVS; h++) {
+      const name = `hv${h}`;
+      const dp = new Datapath({ now: Date.now });
+      const ports = new Map<string, number>();
+      for (const [i, e] of existing.entries()) {
+        if (e.hv !== h) continue;
+        dp.addPort(`tap-${e.vm.address.name}`, e.vm.port, { port: i + 1 });
+        ports.set(e.vm.address.name, i + 1);
+      }
+      const ctl = runController({
+        sbUrl: s.url,
+        chassis: name,
+        encapIp: `192.0.2.${h + 1}`,
+        datapath: dp,
+        ports,
+        log,
+        openTunnel: async (local) => underlay.socket(local),
+      });
+      hvs.push({ name, dp, ctl });
+    }
+    await Promise.all(hvs.map((h) => h.ctl.ready));
+    await until(
+      'existing VMs up',
+      async () =>
+        (await s.pool.query(`SELECT 1 FROM sb.port_binding WHERE type = '' AND up`)).rowCount ===
+        existing.length,
+      60_000,
+    );
+    // Every chassis has installed what northd wrote for every binding (hv_cfg).
+    const cfg = (
+      await s.pool.query<{ nb_cfg: number }>(
+        'UPDATE nb.nb_global SET nb_cfg = nb_cfg + 1 RETURNING nb_cfg',
+      )
+    ).rows[0]!.nb_cfg;
+    await until(
+      'hv_cfg',
+      async () =>
+        (await s.pool.query<{ hv_cfg: number }>('SELECT hv_cfg FROM nb.nb_global')).rows[0]!
+          .hv_cfg >= cfg,
+      60_000,
+    );
+
+    const latencies: number[] = [];
+    const commits: number[] = [];
+    const pings: number[] = [];
+    const WARMUP = 3;
+    for (let k = 0; k < SAMPLES + WARMUP; k++) {
+      const sw = k % SWITCHES;
+      const h = (k * 7 + 3) % HVS;
+      const target = existing.find((e) => e.sw === sw && e.hv !== h)!;
+      const vm = new EchoVm(vmAddress(`new${k}`, sw, 100 + k));
+      const ofport = 1000 + k;
+      hvs[h]!.dp.addPort(`tap-${vm.address.name}`, vm.port, { port: ofport });
+      const t0 = performance.now();
+      await nb.transaction(async (tx) => {
+        await tx.switchPorts.insert({
+          name: vm.address.name,
+          switch_uuid: switchUuid[sw]!,
+          addresses: [`${vm.address.mac} ${vm.address.ip}`],
+        });
+      });
+      const committed = performance.now() - t0;
+      hvs[h]!.ctl.attach(vm.address.name, ofport);
+      const reply = vm.nextReply();
+      let sent = 0;
+      const send = () => {
+        sent++;
+        vm.ping(target.vm.address);
+      };
+      send();
+      const timer = setInterval(send, 2);
+      try {
+        await Promise.race([
+          reply,
+          sleep(20_000).then(() => {
+            throw new Error(`e2e bench: no ping reply for ${vm.address.name} on hv${h}`);
+          }),
+        ]);
+      } finally {
+        clearInterval(timer);
+      }
+      const ms = performance.now() - t0;
+      if (k >= WARMUP) {
+        latencies.push(ms);
+        commits.push(committed);
+        pings.push(sent);
+      }
+      // Let the sample's tail (up reports, hv_cfg) settle before the next one.
+      await sleep(50);
+    }
+    return {
+      hypervisors: HVS,
+      samples: latencies.length,
+      medianMs: round(median(latencies)),
+      p95Ms: round(percentile(latencies, 95)),
+      minMs: round(Math.min(...latencies)),
+      maxMs: round(Math.max(...latencies)),
+      nbCommitMedianMs: round(median(commits)),
+      pingsMedian: median(pings),
+    };
+  } finally {
+    await Promise.all(hvs.map((h) => h.ctl.stop({ removeTunnels: true })));
+    await nb.close();
+    await s.close();
+  }
+}
+
+async function main() {
+  const server = await benchServer();
+  let large: LargeResult | undefined;
+  let latency: LatencyResult | undefined;
+  try {
+    // The large topology first, so that the memory figures are of a fresh process.
+    if (args.only !== 'latency') large = await benchLarge(server.adminUrl);
+    if (args.only !== 'large') latency = await benchLatency(server.adminUrl);
+  } finally {
+    await server.stop();
+  }
+  if (latency) {
+    console.log(
+      `\nport created (NB commit) → first ping through it, ${latency.hypervisors} hypervisors, ${latency.samples} samples`,
+    );
+    console.table({
+      'median ms': latency.medianMs,
+      'p95 ms': latency.p95Ms,
+      'min ms': latency.minMs,
+      'max ms': latency.maxMs,
+      'NB commit median ms': latency.nbCommitMedianMs,
+      'pings sent (median)': latency.pingsMedian,
+    });
+  }
+  if (large) {
+    console.log(`\none controller, every datapath of the ${large.scale} topology local`);
+    console.table({
+      'logical flows (SB)': large.lflows,
+      'local datapaths': large.localDatapaths,
+      'northd full compile ms': large.northdMs,
+      'SB load ms': large.loadSbMs,
+      'compile ms': large.compileMs,
+      'install ms': large.installMs,
+      'start → first flows installed ms': large.firstFlowsMs,
+      'start → ready (ports claimed) ms': large.readyMs,
+      'datapath flows': large.datapathFlows,
+      'heap MB': large.heapMb,
+      'RSS MB': large.rssMb,
+      'peak RSS MB': large.peakRssMb,
+    });
+  }
+  console.log(JSON.stringify({ bench: 'e2e', latency, large }));
+}
+
+await main();
