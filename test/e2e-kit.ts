@@ -8,9 +8,11 @@
 
 import { type ControllerHandle, runController } from '@ovn-ts/controller';
 import { Datapath, type DatapathControl, MemoryPort, type TunnelMetadata } from '@ovn-ts/datapath';
+import { runNorthd } from '@ovn-ts/northd';
+import { initSb } from '@ovn-ts/sb-db';
 import pino from 'pino';
+import { type NbctlKit, startNbctlKit } from '../packages/cli/src/nbctl/test-kit.js';
 import { MemoryUnderlay } from '../packages/controller/src/testing/memory-underlay.js';
-import { type NorthdKit, startNorthdKit } from './northd-kit.js';
 
 /** One Geneve packet on the underlay: outer addresses, VNI and OVN's option. */
 export interface UnderlayPacket {
@@ -41,7 +43,16 @@ export class RecordingUnderlay extends MemoryUnderlay {
   }
 }
 
-const quiet = pino({ level: 'silent' });
+/** Warnings and errors of northd and the controllers, kept for failure messages. */
+function logBuffer() {
+  const lines: string[] = [];
+  const logger = (component: string) =>
+    pino(
+      { level: 'warn', base: { component } },
+      { write: (s: string) => void lines.push(s.trim()) },
+    );
+  return { lines, logger };
+}
 
 export interface Hypervisor {
   readonly name: string;
@@ -66,7 +77,11 @@ export interface HypervisorOptions {
   readonly datapath?: DatapathControl;
 }
 
-export interface E2eStack extends NorthdKit {
+export interface E2eStack extends NbctlKit {
+  /** What northd and the controllers logged at warn level and above. */
+  readonly logs: readonly string[];
+  /** Stops the controllers and northd, and drops the database. */
+  stop(): Promise<void>;
   readonly underlay: RecordingUnderlay;
   readonly hypervisors: Hypervisor[];
   /** A chassis: its datapath, VIFs and controller; resolves once its first sync is installed. */
@@ -86,7 +101,17 @@ export interface E2eStack extends NorthdKit {
 }
 
 export async function startE2eStack(prefix: string): Promise<E2eStack> {
-  const kit = await startNorthdKit(prefix);
+  const kit = await startNbctlKit(prefix);
+  await initSb(kit.pool);
+  const { lines: logs, logger } = logBuffer();
+  const ac = new AbortController();
+  const northd = runNorthd({
+    nbUrl: kit.url,
+    sbUrl: kit.url,
+    signal: ac.signal,
+    log: logger('northd'),
+    lockPollMs: 50,
+  });
   const underlay = new RecordingUnderlay();
   const hypervisors: Hypervisor[] = [];
   const upPorts = () =>
@@ -116,7 +141,7 @@ export async function startE2eStack(prefix: string): Promise<E2eStack> {
         encapIp,
         datapath: dp,
         ports,
-        log: quiet,
+        log: logger(name),
         pollMs: 100,
         retryMs: 100,
         openTunnel: async (local) => underlay.socket(local),
@@ -167,14 +192,28 @@ export async function startE2eStack(prefix: string): Promise<E2eStack> {
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([logical_port, chassis]) => ({ logical_port, chassis })),
       );
-      await eventually(`ports up ${want}`, upPorts, (rows) => JSON.stringify(rows) === want);
+      await eventually(`ports up ${want}`, upPorts, (rows) => JSON.stringify(rows) === want).catch(
+        (e: Error) => {
+          throw new Error(`${e.message}\nlogs:\n${logs.slice(-30).join('\n')}`);
+        },
+      );
     },
     async syncHv() {
-      await kit.ok('--wait=hv', '--timeout=30', 'sync');
+      const r = await kit.nbctl('--wait=hv', '--timeout=30', 'sync');
+      if (r.code === 0) return;
+      const cfgs = await kit.query('SELECT name, nb_cfg FROM sb.chassis_private ORDER BY name');
+      const g = await kit.query('SELECT nb_cfg, sb_cfg, hv_cfg FROM nb.nb_global');
+      throw new Error(
+        `nbctl --wait=hv sync failed: ${r.err}\nchassis: ${JSON.stringify(cfgs)}\n` +
+          `nb_global: ${JSON.stringify(g)}\nlogs:\n${logs.slice(-30).join('\n')}`,
+      );
     },
+    logs,
     async stop() {
       await Promise.allSettled(hypervisors.map((h) => h.stop()));
-      await kit.stop();
+      ac.abort();
+      await northd.catch(() => {});
+      await kit.close();
     },
   };
 }
