@@ -92,6 +92,18 @@ export class Hypervisor {
   }
 
   /**
+   * Traces `frame` (default: the last frame the VM sent) in at the VM's port: each datapath flow
+   * it hits, named by its logical flow (stage, match, actions), and where it ends.
+   */
+  trace(vmName: string, frame?: Uint8Array): string {
+    const vm = this.vms.get(vmName);
+    if (!vm) throw new Error(`${this.name}: ${vmName}: no such VM`);
+    const packet = frame ?? vm.lastSent;
+    if (!packet) throw new Error(`${this.name}: ${vmName}: has sent nothing yet`);
+    return this.ctl.trace(packet, this.dp.portNumber(`tap-${vmName}`)!);
+  }
+
+  /**
    * Stops the controller, leaving its flows and tunnels in the datapath (traffic keeps flowing),
    * and starts a new one that adopts them.
    */

@@ -114,6 +114,13 @@ export class Sandbox {
     throw new Error(`${name}: no such VM`);
   }
 
+  /** The hypervisor a VM runs on. */
+  hypervisorOf(vmName: string): Hypervisor {
+    const hv = this.hypervisors().find((h) => h.vm(vmName));
+    if (!hv) throw new Error(`${vmName}: no such VM`);
+    return hv;
+  }
+
   /** Every VM with the hypervisor it runs on. */
   vms(): { hypervisor: string; vm: Vm }[] {
     return this.hypervisors().flatMap((hv) =>
@@ -130,9 +137,7 @@ export class Sandbox {
   }
 
   async detachVm(name: string, wait: WaitOptions = {}): Promise<void> {
-    const hv = this.hypervisors().find((h) => h.vm(name));
-    if (!hv) throw new Error(`${name}: no such VM`);
-    await hv.detachVm(name);
+    await this.hypervisorOf(name).detachVm(name);
     await this.sync(wait);
   }
 

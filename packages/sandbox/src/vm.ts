@@ -63,6 +63,8 @@ export class Vm {
   /** Frames received and sent by the VM (ARP included). */
   rx = 0;
   tx = 0;
+  /** A copy of the last frame the VM sent, for tracing it (`Hypervisor.trace`). */
+  lastSent: Uint8Array | undefined;
 
   constructor(config: VmConfig, opts: VmOptions = {}) {
     this.core = new VmCore(config);
@@ -107,6 +109,8 @@ export class Vm {
   send(frames: readonly Uint8Array[]): void {
     if (this.closed || frames.length === 0) return;
     this.tx += frames.length;
+    // Copied first: the datapath may rewrite a frame's bytes while it forwards it.
+    this.lastSent = Uint8Array.from(frames[frames.length - 1]!);
     this.port.offer(frames);
   }
 
