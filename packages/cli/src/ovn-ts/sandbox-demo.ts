@@ -75,14 +75,23 @@ export async function runDemo(
   if (!check('exit 0', `exit ${code}`, nbErr.trim())) return false;
 
   out(`[${++step}] attach four VMs (each VM's name is its logical port)`);
+  // All four at once, as a cloud would plug them; then one wait until every chassis caught up.
   for (const v of DEMO_VMS) {
-    try {
-      await sandbox.attachVm(v.hv, { name: v.name, mac: v.mac, ip: `${v.ip}/24`, gateway: v.gw });
-      out(`  ${v.name} on ${v.hv}: ${v.sw}, ${v.mac} ${v.ip}/24 via ${v.gw}, port up`);
-    } catch (err) {
-      check('port up', 'not up', (err as Error).message);
-      return false;
-    }
+    sandbox
+      .hypervisor(v.hv)
+      .attachVm({ name: v.name, mac: v.mac, ip: `${v.ip}/24`, gateway: v.gw });
+    out(`  ${v.name} on ${v.hv}: ${v.sw}, ${v.mac} ${v.ip}/24 via ${v.gw}`);
+  }
+  try {
+    await sandbox.waitUp(DEMO_VMS.map((v) => v.name));
+    await sandbox.sync();
+    check(
+      'ports up, flows installed on every chassis',
+      'ports up, flows installed on every chassis',
+    );
+  } catch (err) {
+    check('ports up, flows installed on every chassis', 'not up', (err as Error).message);
+    return false;
   }
 
   const ping = async (
@@ -117,6 +126,17 @@ export async function runDemo(
     '  port security (lsp-set-port-security vm2 "0a:00:00:00:00:02 10.0.0.12") only lets 10.0.0.12 out',
   );
   await ping('vm2', 'vm1', 'vm2 with its new IP', 'no reply');
+
+  const hv2 = sandbox.hypervisorOf('vm2');
+  out(`[${++step}] why: vm2's last packet traced through ${hv2.name}'s datapath`);
+  const trace = hv2.trace('vm2').split('\n');
+  for (const l of trace) out(`  | ${l}`);
+  const drop = trace.find((l) => /ls_in_port_sec_\w+ .*actions=\(drop;\)/.test(l));
+  check(
+    'dropped by port security',
+    drop ? 'dropped by port security' : 'not dropped there',
+    drop ? drop.trim().replace(/ \[[0-9a-f-]+\]$/, '') : trace.at(-1),
+  );
 
   out(`[${++step}] vm2 takes its IP back`);
   sandbox.vm('vm2').setIp('10.0.0.12/24');

@@ -1,4 +1,4 @@
-// `ovn-ts vm attach|detach|ping|set-ip|list|listen|connect|hypervisors`: the VM commands of a
+// `ovn-ts vm attach|detach|ping|set-ip|list|trace|listen|connect|hypervisors`: the VM commands of a
 // running sandbox. The same definitions serve the CLI (requests sent over the control socket) and
 // the sandbox's own prompt (requests run in process): only `send` differs.
 
@@ -85,6 +85,13 @@ export function addVmSubcommands(
     .command('hypervisors')
     .description('the hypervisors, their encap IPs and VMs')
     .action((_o: unknown, cmd: Command) => send({ op: 'hypervisors' }, cmd));
+  parent
+    .command('trace')
+    .description(
+      "trace the VM's last sent packet through its hypervisor's datapath (logical flows named)",
+    )
+    .argument('<name>')
+    .action((name: string, _o: unknown, cmd: Command) => send({ op: 'trace', name }, cmd));
   parent
     .command('listen')
     .description('make a VM answer TCP SYNs to a port with SYN-ACK')

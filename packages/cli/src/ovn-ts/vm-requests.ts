@@ -32,7 +32,9 @@ export type VmRequest =
       readonly port: number;
       readonly timeoutMs: number;
     }
-  | { readonly op: 'hypervisors' };
+  | { readonly op: 'hypervisors' }
+  /** Traces the VM's last sent frame through its hypervisor's datapath. */
+  | { readonly op: 'trace'; readonly name: string };
 
 export interface VmResponse {
   /** Lines for the user's terminal. */
@@ -126,6 +128,15 @@ export async function executeVmRequest(sandbox: Sandbox, req: VmRequest): Promis
               }`,
           ),
         );
+      case 'trace': {
+        if (!findVm(sandbox, req.name)) return fail(`${what}: ${req.name}: no such VM`);
+        const hv = sandbox.hypervisorOf(req.name);
+        if (!hv.vm(req.name)?.lastSent) return fail(`${what}: ${req.name}: has sent nothing yet`);
+        return ok([
+          `${req.name}'s last packet through ${hv.name}'s datapath:`,
+          ...hv.trace(req.name).split('\n'),
+        ]);
+      }
       case 'listen': {
         const vm = findVm(sandbox, req.name);
         if (!vm) return fail(`${what}: ${req.name}: no such VM`);
