@@ -66,8 +66,12 @@ describe('ovn-ts sandbox', () => {
     expect(outcomeOf('vm2 with its new IP: vm2 → vm1')).toMatch(
       /expected: no reply; outcome: no reply \(0\/2 replies.*… ok$/,
     );
+    // The drop is port security's: the trace of vm2's last packet ends in one of its stages.
+    expect(outcomeOf("why: vm2's last packet traced")).toMatch(
+      /expected: dropped by port security; outcome: dropped by port security \(\d+: ls_in_port_sec_(l2|ip|nd) .*actions=\(drop;\)\) … ok$/,
+    );
     expect(r.out).not.toContain('UNEXPECTED');
-    expect(lines.filter((l) => l.endsWith('… ok'))).toHaveLength(7);
+    expect(lines.filter((l) => l.endsWith('… ok'))).toHaveLength(9);
     expect(r.out).toContain('ovn-ts sandbox --demo: passed');
   }, 120_000);
 
