@@ -51,26 +51,38 @@ const bigintText = (_k: string, v: unknown) => (typeof v === 'bigint' ? `${v}n` 
 
 const SET_REF = /[$@]([A-Za-z_][\w.]*)/g;
 const RESIDENT_REF = /is_chassis_resident\(\s*"([^"]*)"\s*\)/g;
+const QUOTED = /"((?:[^"\\]|\\.)*)"/g;
 
-/** Residency of the ports a match tests with is_chassis_resident (they may be on other datapaths). */
-function residentSig(match: string, resident: (port: string) => boolean): string {
-  if (!match.includes('is_chassis_resident')) return '';
-  let s = '';
-  for (const m of match.matchAll(RESIDENT_REF)) s += `${m[1]}=${resident(m[1]!) ? 1 : 0};`;
-  return s;
+/**
+ * What a logical flow's compilation reads besides its own text: the names it quotes (ports and
+ * multicast groups, resolved to keys on its datapath), the address sets and port groups it names
+ * (a port group's members are resolved to keys too), and the ports it tests with
+ * is_chassis_resident. Found once per flow object (the model keeps unchanged flows' objects).
+ */
+interface FlowRefs {
+  readonly text: string;
+  readonly quoted: readonly string[];
+  readonly sets: readonly string[];
+  readonly resident: readonly string[];
 }
 
-function flowSig(f: ViewFlow): string {
-  return `${f.pipeline}\u0000${f.tableId}\u0000${f.priority}\u0000${f.match}\u0000${f.actions}`;
-}
+const refsCache = new WeakMap<ViewFlow, FlowRefs>();
 
-/** Everything about a datapath that its logical flows' compilation can depend on. */
-function datapathSig(ix: ViewIndex, cx: LocalContext, dp: ViewDatapath): string {
-  const parts = [`${dp.kind}/${dp.key}`];
-  for (const p of ix.portsOf(dp.uuid))
-    parts.push(`${p.name}=${p.key}${isResident(ix, cx, p.name) ? '*' : ''}`);
-  for (const g of ix.groupsOf(dp.uuid)) parts.push(`${g.name}=${g.key}`);
-  return parts.sort().join(',');
+function refsOf(f: ViewFlow): FlowRefs {
+  let r = refsCache.get(f);
+  if (!r) {
+    const both = `${f.match}\u0000${f.actions}`;
+    r = {
+      text: `${f.pipeline}\u0000${f.tableId}\u0000${f.priority}\u0000${both}`,
+      quoted: [...new Set([...both.matchAll(QUOTED)].map((m) => m[1]!))],
+      sets: [...new Set([...f.match.matchAll(SET_REF)].map((m) => m[0]))],
+      resident: f.match.includes('is_chassis_resident')
+        ? [...f.match.matchAll(RESIDENT_REF)].map((m) => m[1]!)
+        : [],
+    };
+    refsCache.set(f, r);
+  }
+  return r;
 }
 
 export class ControllerCompiler {
@@ -82,19 +94,20 @@ export class ControllerCompiler {
     const ix = indexView(view);
     const dps = localDatapaths(ix, cx.chassis, cx.localPorts);
     const setText = new Map<string, string>();
-    const setSig = (match: string): string => {
-      let s = '';
-      for (const m of match.matchAll(SET_REF)) {
-        const name = m[1]!;
-        let t = setText.get(m[0]);
-        if (t === undefined) {
-          const v = m[0][0] === '$' ? view.addressSets.get(name) : view.portGroups.get(name);
-          t = JSON.stringify(v ?? null);
-          setText.set(m[0], t);
-        }
-        s += `${m[0]}=${t};`;
+    const setSig = (ref: string, ports: ReadonlyMap<string, bigint>): string => {
+      let t = setText.get(ref);
+      if (t === undefined) {
+        const v =
+          ref[0] === '$' ? view.addressSets.get(ref.slice(1)) : view.portGroups.get(ref.slice(1));
+        t = JSON.stringify(v ?? null);
+        setText.set(ref, t);
       }
-      return s;
+      if (ref[0] !== '@') return t;
+      // A port group's members are resolved to keys on the flow's datapath.
+      let keys = '';
+      for (const name of view.portGroups.get(ref.slice(1)) ?? [])
+        keys += `${ports.get(name) ?? '-'},`;
+      return `${t}${keys}`;
     };
     const sets = { addressSets: view.addressSets, portGroups: view.portGroups };
     const resident = (port: string) => isResident(ix, cx, port);
@@ -104,19 +117,22 @@ export class ControllerCompiler {
     const groups = new Map<number, GroupSpec>();
     const problems: CompileProblemReport[] = [];
     for (const dp of dps) {
-      const dpSig = datapathSig(ix, cx, dp);
-      let ports: Map<string, bigint> | undefined;
+      const ports = portKeys(ix, dp);
+      const dpSig = `${dp.kind}/${dp.key}`;
       const flows = [...ix.flowsOf(dp.uuid)].sort((a, b) =>
         a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0,
       );
       for (const f of flows) {
         const id = `${f.uuid}@${dp.uuid}`;
-        const sig = `${flowSig(f)}\u0001${dpSig}\u0001${setSig(f.match)}\u0001${residentSig(f.match, resident)}`;
+        const refs = refsOf(f);
+        let sig = `${refs.text}\u0001${dpSig}\u0001`;
+        for (const q of refs.quoted) sig += `${q}=${ports.get(q) ?? '-'};`;
+        for (const r of refs.sets) sig += `${r}=${setSig(r, ports)};`;
+        for (const r of refs.resident) sig += `${r}=${resident(r) ? 1 : 0};`;
         let entry = this.cache.get(id);
         if (entry && entry.sig === sig) {
           this.stats.lflowsReused++;
         } else {
-          ports ??= portKeys(ix, dp);
           const r = compileLflow(f, dp, { ports, isChassisResident: resident, sets });
           entry = { sig, flows: r.flows, groups: r.groups, problem: r.problem };
           this.stats.lflowsCompiled++;

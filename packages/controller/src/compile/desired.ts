@@ -29,8 +29,20 @@ export interface DesiredState {
 
 const hex = (v: bigint) => v.toString(16);
 
+const keyCache = new WeakMap<object, string>();
+
 /** The identity of a flow in its table, as text: equal keys replace each other in the datapath. */
 export function flowKey(f: Pick<DesiredFlow, 'table' | 'priority' | 'match'>): string {
+  // Compiled flows keep their objects while their logical flow is unchanged: key them once.
+  let k = keyCache.get(f);
+  if (k === undefined) {
+    k = computeFlowKey(f);
+    keyCache.set(f, k);
+  }
+  return k;
+}
+
+function computeFlowKey(f: Pick<DesiredFlow, 'table' | 'priority' | 'match'>): string {
   const names = Object.keys(f.match).sort();
   let s = `${f.table}/${f.priority}/`;
   for (const n of names) {

@@ -24,7 +24,8 @@ export class ZoneAllocator {
     view: SbView,
     cx: Pick<LocalContext, 'chassis' | 'localPorts'>,
   ): ReadonlyMap<string, number> {
-    const ix = indexView(view);
+    // Ports and datapaths are all it needs: grouping every logical flow would be wasted work.
+    const ix = indexView({ ...view, flows: new Map(), macBindings: new Map() });
     const needed = new Set<string>();
     for (const dp of localDatapaths(ix, cx.chassis, cx.localPorts)) {
       if (dp.kind === 'router') {

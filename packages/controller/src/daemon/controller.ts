@@ -132,6 +132,12 @@ function zonesFrom(externalIds: Readonly<Record<string, string>>): Map<string, n
   return m;
 }
 
+const mapText = (m: ReadonlyMap<string, number>) => {
+  let s = '';
+  for (const [k, v] of m) s += `${k}=${v},`;
+  return s;
+};
+
 interface TunnelState {
   mux: TunnelMux | undefined;
   readonly tunnels: Map<string, { ip: string; port: number }>;
@@ -177,6 +183,7 @@ class Controller {
   private retry: ReturnType<typeof setTimeout> | undefined;
   private last: SyncReport | undefined;
   private first: SyncReport | undefined;
+  private compiledInputs = '';
   private dirty = false;
   private readonly sb;
   private readonly pool;
@@ -336,7 +343,7 @@ class Controller {
           continue;
         }
         if (this.dirty) this.kick();
-        await waker.wait(this.opts.pollMs ?? 5000, signal);
+        await waker.wait(this.opts.pollMs ?? 5000, signal, this.followed.cursor);
       } catch (err) {
         if (signal.aborted) break;
         failures++;
@@ -345,7 +352,7 @@ class Controller {
           { err: (err as Error).message, retryInMs: delay },
           'controller: reading SB failed',
         );
-        await waker.wait(delay, signal);
+        await waker.wait(delay, signal, Number.POSITIVE_INFINITY);
       }
     }
   }
@@ -428,6 +435,7 @@ class Controller {
     // The model changes under us while we wait for the database: work on copies of what we read later.
     const live = this.model.view();
     const nbCfg = this.model.nbCfg;
+    const version = this.model.version;
     const view: SbView = {
       ...live,
       ports: new Map(live.ports),
@@ -443,11 +451,17 @@ class Controller {
       zones,
       bridgeMappings: this.bridgeMappings,
     };
+    // Nothing the compile reads changed (a port went up, nb_cfg moved): the flows stand.
+    const inputs = `${version}|${mapText(localPorts)}|${mapText(tunnels)}|${mapText(zones)}`;
+    const unchanged = inputs === this.compiledInputs && this.result !== undefined;
     const t0 = performance.now();
-    const result = this.compiler.update(view, cx);
+    const result = unchanged ? this.result! : this.compiler.update(view, cx);
     const t1 = performance.now();
     this.result = result;
-    const plan = planInstall(this.installed, result, this.generation, this.firstInstall);
+    this.compiledInputs = inputs;
+    const plan = unchanged
+      ? { mods: [], next: this.installed, added: 0, changed: 0, removed: 0 }
+      : planInstall(this.installed, result, this.generation, this.firstInstall);
     if (plan.mods.length > 0) dp.bundle(plan.mods);
     this.installed = plan.next;
     if (this.firstInstall) {
@@ -475,7 +489,7 @@ class Controller {
       this.log.warn({ flow: p.flow }, `controller: ${p.problem}`);
 
     await this.updateBindings(view, localPorts);
-    await this.saveZones(zones);
+    await this.saveZones(zones, view, localPorts);
     if (nbCfg !== this.reportedNbCfg) {
       await this.sb.chassis.setNbCfg(me, nbCfg, this.now());
       this.reportedNbCfg = nbCfg;
@@ -525,14 +539,26 @@ class Controller {
   /**
    * Keeps the zone assignment in Chassis_Private.external_ids (ct-zone-NAME), as OVN keeps it in
    * the integration bridge: a restarted controller takes the same zones, so tracked connections
-   * (and stateful ACLs' view of them) survive.
+   * (and stateful ACLs' view of them) survive. Only the zones this chassis tracks connections in
+   * are kept: its own VIFs', the non-VIF ports' (patch, gateway, localnet) and the routers'. A
+   * VIF on another chassis has a zone here that no packet uses, and keeping it would make every
+   * chassis write SB for every port created anywhere in its datapaths.
    */
-  private async saveZones(zones: ReadonlyMap<string, number>): Promise<void> {
+  private async saveZones(
+    zones: ReadonlyMap<string, number>,
+    view: SbView,
+    localPorts: ReadonlyMap<string, number>,
+  ): Promise<void> {
     const row = this.privateRow;
     if (!row) return;
+    const remoteVifs = new Set<string>();
+    for (const p of view.ports.values())
+      if ((p.type === '' || p.type === 'virtual') && !localPorts.has(p.name))
+        remoteVifs.add(p.name);
     const next: Record<string, string> = {};
     for (const [k, v] of Object.entries(row.externalIds)) if (!k.startsWith(ZONE_KEY)) next[k] = v;
-    for (const [name, zone] of zones) next[`${ZONE_KEY}${name}`] = String(zone);
+    for (const [name, zone] of zones)
+      if (!remoteVifs.has(name)) next[`${ZONE_KEY}${name}`] = String(zone);
     const same =
       Object.keys(next).length === Object.keys(row.externalIds).length &&
       Object.entries(next).every(([k, v]) => row.externalIds[k] === v);

@@ -10,6 +10,9 @@ export class FeedWaker {
   private client: pg.Client | undefined;
   private wake: (() => void) | undefined;
   private pending = false;
+  /** The newest commit number a NOTIFY announced, and the cursor of the current wait. */
+  private latest = 0;
+  private waitingAt = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly url: string,
@@ -22,7 +25,13 @@ export class FeedWaker {
       connectionString: this.url,
       application_name: 'ovn-ts controller feed',
     });
-    client.on('notification', () => this.poke());
+    client.on('notification', (n) => {
+      const seq = Number(n.payload);
+      if (!Number.isFinite(seq)) return this.poke();
+      if (seq > this.latest) this.latest = seq;
+      // A commit the reader has already read (its own burst) need not wake it.
+      if (seq > this.waitingAt) this.wake?.();
+    });
     client.on('error', (err) => {
       this.onError(DbError.from(err));
       this.drop(client);
@@ -38,8 +47,11 @@ export class FeedWaker {
     this.wake?.();
   }
 
-  /** Resolves on a wake-up (one that came since the last wait counts), after `ms`, or on abort. */
-  async wait(ms: number, signal: AbortSignal): Promise<void> {
+  /**
+   * Resolves when a commit after `cursor` is announced (or was, since the last wait), on a poke,
+   * after `ms`, or on abort.
+   */
+  async wait(ms: number, signal: AbortSignal, cursor: number): Promise<void> {
     if (!this.client && !signal.aborted) {
       try {
         await this.listen();
@@ -47,15 +59,17 @@ export class FeedWaker {
         this.onError(DbError.from(err));
       }
     }
-    if (this.pending || signal.aborted) {
+    if (this.pending || signal.aborted || this.latest > cursor) {
       this.pending = false;
       return;
     }
+    this.waitingAt = cursor;
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
         this.wake = undefined;
+        this.waitingAt = Number.POSITIVE_INFINITY;
         resolve();
       };
       const timer = setTimeout(done, ms);

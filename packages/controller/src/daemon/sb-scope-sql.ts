@@ -113,30 +113,25 @@ export async function readScopedFeed(
   i: SbInterest,
 ): Promise<ScopedRead> {
   try {
-    const state = await pool.query<{ last_seq: string; min_seq: string }>(
-      `SELECT last_seq, min_seq FROM ${S}.feed_state`,
-    );
-    const last = Number(state.rows[0]!.last_seq);
-    const oldest = Number(state.rows[0]!.min_seq);
-    if (cursor > last)
-      throw new DbError('internal', `feed cursor ${cursor} is ahead of SB's newest commit ${last}`);
-    if (cursor < oldest - 1) return { kind: 'resync' };
-    if (cursor === last) return { kind: 'commits', commits: 0, cursor, changes: [] };
-    const upto = Math.min(last, cursor + limit);
+    // One statement, so one snapshot: the feed state and the commits agree (no pruning between).
     const rows = await pool.query<{
-      seq: string;
+      last_seq: string;
+      min_seq: string;
+      seq: string | null;
       tbl: string | null;
       op: RowChange['op'] | null;
       row: Record<string, unknown> | null;
     }>(
-      `SELECT c.seq, l.tbl, l.op, l.row
-         FROM ${S}.feed_commit c
+      `WITH st AS (SELECT last_seq, min_seq FROM ${S}.feed_state)
+       SELECT st.last_seq, st.min_seq, c.seq, l.tbl, l.op, l.row
+         FROM st
+         LEFT JOIN ${S}.feed_commit c
+           ON c.seq > $1 AND c.seq <= least(st.last_seq, $2::bigint) AND $1 >= st.min_seq - 1
          LEFT JOIN ${S}.change_log l ON l.txid = c.txid AND (${FILTER})
-        WHERE c.seq > $1 AND c.seq <= $2
         ORDER BY c.seq, l.id`,
       [
         cursor,
-        upto,
+        cursor + limit,
         [...WHOLE_TABLES],
         [...SCOPED_ROW_TABLES],
         [...i.datapaths],
@@ -148,22 +143,26 @@ export async function readScopedFeed(
         [...i.datapathKeys],
       ],
     );
+    const head = rows.rows[0]!;
+    const last = Number(head.last_seq);
+    if (cursor > last)
+      throw new DbError('internal', `feed cursor ${cursor} is ahead of SB's newest commit ${last}`);
+    if (cursor < Number(head.min_seq) - 1) return { kind: 'resync' };
     const changes: RowChange[] = [];
     let commits = 0;
-    let prev = -1;
-    let first = -1;
     let seq = cursor;
     for (const r of rows.rows) {
-      seq = Number(r.seq);
-      if (seq !== prev) {
+      if (r.seq === null) continue;
+      const n = Number(r.seq);
+      if (n !== seq) {
+        // Commits are numbered without gaps: a gap means the log was pruned under us.
+        if (n !== seq + 1) return { kind: 'resync' };
         commits++;
-        if (first < 0) first = seq;
-        prev = seq;
+        seq = n;
       }
       if (r.tbl && r.op && r.row) changes.push({ table: r.tbl, op: r.op, row: r.row });
     }
-    // Pruning between the two queries may have removed commits we were about to read.
-    if (commits === 0 || first !== cursor + 1) return { kind: 'resync' };
+    if (commits === 0 && cursor < last) return { kind: 'resync' };
     return { kind: 'commits', commits, cursor: seq, changes };
   } catch (err) {
     throw DbError.from(err);

@@ -59,8 +59,23 @@ function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
   s.add(v);
 }
 
+const samePort = (a: ViewPort, b: ViewPort) =>
+  a.name === b.name &&
+  a.datapath === b.datapath &&
+  a.key === b.key &&
+  a.type === b.type &&
+  a.chassis === b.chassis &&
+  a.tag === b.tag &&
+  a.virtualParent === b.virtualParent &&
+  JSON.stringify(a.options) === JSON.stringify(b.options);
+
 export class SbViewModel {
   nbCfg = 0;
+  /**
+   * Goes up with every change the view shows (not nb_cfg, not a port's `up` or other columns the
+   * view leaves out): an unchanged version means an unchanged view.
+   */
+  version = 0;
   private readonly datapaths = new Map<string, ViewDatapath>();
   private readonly ports = new Map<string, ViewPort>();
   /** Port uuid → chassis uuid (names are resolved through chassisNames). */
@@ -105,10 +120,12 @@ export class SbViewModel {
     const dirtyFlows = new Set<string>();
     const dirtyGroups = new Set<string>();
     let chassisChanged = false;
+    const version = this.version;
     for (const c of changes) {
       const r = c.row;
       const del = c.op === 'delete';
       const uuid = str(r, 'uuid');
+      if (c.table !== 'sb_global' && c.table !== 'port_binding') this.version = version + 1;
       switch (c.table) {
         case 'sb_global':
           if (!del) this.nbCfg = num(r, 'nb_cfg');
@@ -140,9 +157,12 @@ export class SbViewModel {
             });
           }
           break;
-        case 'port_binding':
+        case 'port_binding': {
+          const oldHa = this.haGroupOfPort.get(uuid);
+          const old = this.ports.get(uuid);
           this.gatewayView = undefined;
           if (del) {
+            this.version = version + 1;
             this.ports.delete(uuid);
             this.portChassis.delete(uuid);
             this.haGroupOfPort.delete(uuid);
@@ -153,7 +173,7 @@ export class SbViewModel {
             const ch = typeof r.chassis === 'string' ? r.chassis : undefined;
             if (ch) this.portChassis.set(uuid, ch);
             else this.portChassis.delete(uuid);
-            this.ports.set(uuid, {
+            const p: ViewPort = {
               uuid,
               name: str(r, 'logical_port'),
               datapath: str(r, 'datapath'),
@@ -163,10 +183,15 @@ export class SbViewModel {
               chassis: ch ? (this.chassisNames.get(ch) ?? null) : null,
               tag: typeof r.tag === 'number' ? r.tag : null,
               virtualParent: typeof r.virtual_parent === 'string' ? r.virtual_parent : null,
-            });
+            };
+            // A change the view does not show (up, external_ids) keeps the port's object.
+            if (old && samePort(old, p) && oldHa === this.haGroupOfPort.get(uuid)) break;
+            this.version = version + 1;
+            this.ports.set(uuid, p);
           }
           for (const g of this.groupsOfPort.get(uuid) ?? []) dirtyGroups.add(g);
           break;
+        }
         case 'logical_dp_group':
           if (del) {
             for (const d of this.groupMembers.get(uuid) ?? [])
