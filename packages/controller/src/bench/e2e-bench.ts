@@ -43,6 +43,10 @@ const { values: args } = parseArgs({
 const SAMPLES = Number(args.samples);
 const HVS = Number(args.hypervisors);
 const log = pino({ level: 'warn' }, pino.destination(2));
+/** OVN_TS_E2E_TRACE=1: print each sample's timeline (syncs of every hypervisor) to stderr. */
+const TRACE = process.env.OVN_TS_E2E_TRACE === '1';
+let traceT0 = 0;
+const trace: string[] = [];
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
@@ -302,6 +306,14 @@ async function benchLatency(adminUrl: string): Promise<LatencyResult> {
         ports,
         log,
         openTunnel: async (local) => underlay.socket(local),
+        ...(TRACE && {
+          onSync: (r) => {
+            if (traceT0 > 0)
+              trace.push(
+                `${round(performance.now() - traceT0)} ${name} sync +${r.added} ~${r.changed} -${r.removed} compile ${round(r.compileMs)} install ${round(r.installMs)}`,
+              );
+          },
+        }),
       });
       hvs.push({ name, dp, ctl });
     }
@@ -339,6 +351,8 @@ async function benchLatency(adminUrl: string): Promise<LatencyResult> {
       const ofport = 1000 + k;
       hvs[h]!.dp.addPort(`tap-${vm.address.name}`, vm.port, { port: ofport });
       const t0 = performance.now();
+      traceT0 = t0;
+      trace.length = 0;
       await nb.transaction(async (tx) => {
         await tx.switchPorts.insert({
           name: vm.address.name,
@@ -367,6 +381,10 @@ async function benchLatency(adminUrl: string): Promise<LatencyResult> {
         clearInterval(timer);
       }
       const ms = performance.now() - t0;
+      if (TRACE)
+        process.stderr.write(
+          `sample ${k} on hv${h} → ${target.vm.address.name}: ${round(ms)} ms (commit ${round(committed)})\n  ${trace.join('\n  ')}\n`,
+        );
       if (k >= WARMUP) {
         latencies.push(ms);
         commits.push(committed);

@@ -41,7 +41,12 @@ export interface CompilerStats {
 }
 
 interface CacheEntry {
-  readonly sig: string;
+  /** The flow object compiled (the model keeps an unchanged flow's object) and its text. */
+  readonly flow: ViewFlow;
+  readonly text: string;
+  readonly dpSig: string;
+  /** What it read besides its text, in refsOf order (compared element by element). */
+  readonly deps: readonly unknown[];
   readonly flows: readonly DesiredFlow[];
   readonly groups: ReadonlyMap<number, GroupSpec>;
   readonly problem: string | undefined;
@@ -67,6 +72,12 @@ interface FlowRefs {
 }
 
 const refsCache = new WeakMap<ViewFlow, FlowRefs>();
+
+function sameDeps(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 function refsOf(f: ViewFlow): FlowRefs {
   let r = refsCache.get(f);
@@ -104,11 +115,17 @@ export class ControllerCompiler {
       }
       if (ref[0] !== '@') return t;
       // A port group's members are resolved to keys on the flow's datapath.
-      let keys = '';
-      for (const name of view.portGroups.get(ref.slice(1)) ?? [])
-        keys += `${ports.get(name) ?? '-'},`;
-      return `${t}${keys}`;
+      const at = `${ref}\u0000${dpOf.get(ports)}`;
+      let withKeys = setText.get(at);
+      if (withKeys === undefined) {
+        withKeys = t;
+        for (const name of view.portGroups.get(ref.slice(1)) ?? [])
+          withKeys += `${ports.get(name) ?? '-'},`;
+        setText.set(at, withKeys);
+      }
+      return withKeys;
     };
+    const dpOf = new Map<ReadonlyMap<string, bigint>, string>();
     const sets = { addressSets: view.addressSets, portGroups: view.portGroups };
     const resident = (port: string) => isResident(ix, cx, port);
 
@@ -118,6 +135,7 @@ export class ControllerCompiler {
     const problems: CompileProblemReport[] = [];
     for (const dp of dps) {
       const ports = portKeys(ix, dp);
+      dpOf.set(ports, dp.uuid);
       const dpSig = `${dp.kind}/${dp.key}`;
       const flows = [...ix.flowsOf(dp.uuid)].sort((a, b) =>
         a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0,
@@ -125,16 +143,29 @@ export class ControllerCompiler {
       for (const f of flows) {
         const id = `${f.uuid}@${dp.uuid}`;
         const refs = refsOf(f);
-        let sig = `${refs.text}\u0001${dpSig}\u0001`;
-        for (const q of refs.quoted) sig += `${q}=${ports.get(q) ?? '-'};`;
-        for (const r of refs.sets) sig += `${r}=${setSig(r, ports)};`;
-        for (const r of refs.resident) sig += `${r}=${resident(r) ? 1 : 0};`;
+        const deps: unknown[] = [];
+        for (const q of refs.quoted) deps.push(ports.get(q));
+        for (const r of refs.sets) deps.push(setSig(r, ports));
+        for (const r of refs.resident) deps.push(resident(r));
         let entry = this.cache.get(id);
-        if (entry && entry.sig === sig) {
+        if (
+          entry &&
+          entry.dpSig === dpSig &&
+          (entry.flow === f || entry.text === refs.text) &&
+          sameDeps(entry.deps, deps)
+        ) {
           this.stats.lflowsReused++;
         } else {
           const r = compileLflow(f, dp, { ports, isChassisResident: resident, sets });
-          entry = { sig, flows: r.flows, groups: r.groups, problem: r.problem };
+          entry = {
+            flow: f,
+            text: refs.text,
+            dpSig,
+            deps,
+            flows: r.flows,
+            groups: r.groups,
+            problem: r.problem,
+          };
           this.stats.lflowsCompiled++;
         }
         next.set(id, entry);

@@ -184,6 +184,7 @@ class Controller {
   private last: SyncReport | undefined;
   private first: SyncReport | undefined;
   private compiledInputs = '';
+  private readonly claimedEarly = new Set<string>();
   private dirty = false;
   private readonly sb;
   private readonly pool;
@@ -334,14 +335,12 @@ class Controller {
           continue;
         }
         if (r.applied > 0) {
-          // New rows may make other datapaths local (a patch port, a binding, a group member).
+          // New rows may make other datapaths local (a patch port, a binding, a group member):
+          // the interest is brought up to date before anything is compiled.
           this.refocusWanted = true;
           this.dirty = true;
         }
-        if (r.commits > 0 || this.refocusWanted) {
-          if (this.dirty && this.followed.settled) this.kick();
-          continue;
-        }
+        if (r.commits > 0 || this.refocusWanted) continue;
         if (this.dirty) this.kick();
         await waker.wait(this.opts.pollMs ?? 5000, signal, this.followed.cursor);
       } catch (err) {
@@ -442,6 +441,7 @@ class Controller {
       macBindings: new Map(live.macBindings),
     };
     this.view = view;
+    await this.claimEarly(view, localPorts);
     const tunnels = await this.ensureTunnels(view);
     const zones = this.zones.assign(view, { chassis: me, localPorts });
     const cx: LocalContext = {
@@ -510,6 +510,24 @@ class Controller {
     this.opts.onSync?.(report);
   }
 
+  /**
+   * Claims the VIFs newly attached here before their flows are compiled, as OVN's binding step
+   * runs before its flow computation: the other chassis learn where the port is while this one
+   * installs, so the first packets back find their way sooner. (Up is still reported only once
+   * the flows are in.)
+   */
+  private async claimEarly(view: SbView, localPorts: ReadonlyMap<string, number>): Promise<void> {
+    const me = this.opts.chassis;
+    this.claimedEarly.clear();
+    for (const c of bindingChanges(view, me, localPorts).claim) {
+      if (!c.vif) continue;
+      await this.sb.ports.claim(c.port, me, { up: false });
+      this.reportedUp.delete(c.port);
+      this.claimedEarly.add(c.port);
+      this.log.info({ port: c.port }, 'controller: claimed port');
+    }
+  }
+
   /** Claims attached ports, reports them up once their flows are in, releases detached ones. */
   private async updateBindings(
     view: SbView,
@@ -518,6 +536,7 @@ class Controller {
     const me = this.opts.chassis;
     const changes = bindingChanges(view, me, localPorts);
     for (const c of changes.claim) {
+      if (c.vif && this.claimedEarly.has(c.port)) continue;
       await this.sb.ports.claim(c.port, me, { up: !c.vif });
       this.reportedUp.delete(c.port);
       this.log.info({ port: c.port }, 'controller: claimed port');
