@@ -8,7 +8,7 @@
 
 import type { GroupSpec } from '@ovn-ts/datapath';
 import { type DesiredFlow, type DesiredState, FlowCollector, flowKey } from './desired.js';
-import { compileLflow } from './lflow.js';
+import { compileLflow, type LflowEnv } from './lflow.js';
 import {
   fdbFlows,
   fixedFlows,
@@ -96,26 +96,50 @@ function refsOf(f: ViewFlow): FlowRefs {
   return r;
 }
 
+/** A local datapath's compiled logical flows, and what they were compiled from. */
+interface DpCache {
+  readonly dp: ViewDatapath;
+  /** Its flows as the view index listed them (compared element by element). */
+  readonly flows: readonly ViewFlow[];
+  /** Its ports' and multicast groups' names and keys. */
+  readonly portsSig: string;
+  /** The ports its flows test with is_chassis_resident, and the answers then. */
+  readonly resident: readonly string[];
+  readonly residentVals: readonly boolean[];
+  /** The address sets and port groups its flows name, and their values then (by identity). */
+  readonly setRefs: readonly string[];
+  readonly setVals: readonly unknown[];
+  /** By flow uuid, and in uuid order (the order flows are collected in). */
+  readonly entries: ReadonlyMap<string, CacheEntry>;
+  readonly order: readonly { readonly uuid: string; readonly entry: CacheEntry }[];
+}
+
+function sameArray<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export class ControllerCompiler {
   readonly stats: CompilerStats = { updates: 0, lflowsCompiled: 0, lflowsReused: 0 };
-  private cache = new Map<string, CacheEntry>();
+  private dpCaches = new Map<string, DpCache>();
 
   update(view: SbView, cx: LocalContext): CompileResult {
     this.stats.updates++;
     const ix = indexView(view);
     const dps = localDatapaths(ix, cx.chassis, cx.localPorts);
     const setText = new Map<string, string>();
-    const setSig = (ref: string, ports: ReadonlyMap<string, bigint>): string => {
+    const setValue = (ref: string): unknown =>
+      ref[0] === '$' ? view.addressSets.get(ref.slice(1)) : view.portGroups.get(ref.slice(1));
+    const setSig = (ref: string, dp: string, ports: ReadonlyMap<string, bigint>): string => {
       let t = setText.get(ref);
       if (t === undefined) {
-        const v =
-          ref[0] === '$' ? view.addressSets.get(ref.slice(1)) : view.portGroups.get(ref.slice(1));
-        t = JSON.stringify(v ?? null);
+        t = JSON.stringify(setValue(ref) ?? null);
         setText.set(ref, t);
       }
       if (ref[0] !== '@') return t;
       // A port group's members are resolved to keys on the flow's datapath.
-      const at = `${ref}\u0000${dpOf.get(ports)}`;
+      const at = `${ref}\u0000${dp}`;
       let withKeys = setText.get(at);
       if (withKeys === undefined) {
         withKeys = t;
@@ -125,50 +149,42 @@ export class ControllerCompiler {
       }
       return withKeys;
     };
-    const dpOf = new Map<ReadonlyMap<string, bigint>, string>();
     const sets = { addressSets: view.addressSets, portGroups: view.portGroups };
     const resident = (port: string) => isResident(ix, cx, port);
 
-    const next = new Map<string, CacheEntry>();
+    const next = new Map<string, DpCache>();
     const collector = new FlowCollector();
     const groups = new Map<number, GroupSpec>();
     const problems: CompileProblemReport[] = [];
     for (const dp of dps) {
-      const ports = portKeys(ix, dp);
-      dpOf.set(ports, dp.uuid);
-      const dpSig = `${dp.kind}/${dp.key}`;
-      const flows = [...ix.flowsOf(dp.uuid)].sort((a, b) =>
-        a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0,
-      );
-      for (const f of flows) {
-        const id = `${f.uuid}@${dp.uuid}`;
-        const refs = refsOf(f);
-        const deps: unknown[] = [];
-        for (const q of refs.quoted) deps.push(ports.get(q));
-        for (const r of refs.sets) deps.push(setSig(r, ports));
-        for (const r of refs.resident) deps.push(resident(r));
-        let entry = this.cache.get(id);
-        if (
-          entry &&
-          entry.dpSig === dpSig &&
-          (entry.flow === f || entry.text === refs.text) &&
-          sameDeps(entry.deps, deps)
-        ) {
-          this.stats.lflowsReused++;
-        } else {
-          const r = compileLflow(f, dp, { ports, isChassisResident: resident, sets });
-          entry = {
-            flow: f,
-            text: refs.text,
-            dpSig,
-            deps,
-            flows: r.flows,
-            groups: r.groups,
-            problem: r.problem,
-          };
-          this.stats.lflowsCompiled++;
-        }
-        next.set(id, entry);
+      const listed = ix.flowsOf(dp.uuid);
+      let portsSig = '';
+      for (const p of ix.portsOf(dp.uuid)) portsSig += `${p.name}=${p.key},`;
+      for (const g of ix.groupsOf(dp.uuid)) portsSig += `${g.name}=${g.key},`;
+      const prev = this.dpCaches.get(dp.uuid);
+      let cache: DpCache;
+      if (
+        prev &&
+        prev.dp === dp &&
+        prev.portsSig === portsSig &&
+        sameArray(prev.flows, listed) &&
+        prev.resident.every((r, i) => resident(r) === prev.residentVals[i]) &&
+        prev.setRefs.every((r, i) => setValue(r) === prev.setVals[i])
+      ) {
+        // Nothing this datapath's flows read has changed: all of them stand.
+        cache = prev;
+        this.stats.lflowsReused += prev.order.length;
+      } else {
+        cache = this.compileDatapath(dp, listed, portsSig, prev, {
+          ports: portKeys(ix, dp),
+          resident,
+          sets,
+          setSig,
+          setValue,
+        });
+      }
+      next.set(dp.uuid, cache);
+      for (const { uuid, entry } of cache.order) {
         for (const fl of entry.flows) collector.add(fl);
         for (const [gid, g] of entry.groups) {
           const had = groups.get(gid);
@@ -177,10 +193,10 @@ export class ControllerCompiler {
             collector.conflicts.push(`group ${gid}`);
           else groups.set(gid, g);
         }
-        if (entry.problem) problems.push({ flow: f.uuid, problem: entry.problem });
+        if (entry.problem) problems.push({ flow: uuid, problem: entry.problem });
       }
     }
-    this.cache = next;
+    this.dpCaches = next;
 
     for (const fl of physicalFlows(ix, cx, dps)) collector.add(fl);
     return {
@@ -189,6 +205,81 @@ export class ControllerCompiler {
       datapaths: dps,
       problems,
       conflicts: collector.conflicts,
+    };
+  }
+
+  /** One datapath's flows, each compiled again only if it or what it reads changed. */
+  private compileDatapath(
+    dp: ViewDatapath,
+    listed: readonly ViewFlow[],
+    portsSig: string,
+    prev: DpCache | undefined,
+    env: {
+      ports: ReadonlyMap<string, bigint>;
+      resident: (port: string) => boolean;
+      sets: LflowEnv['sets'];
+      setSig: (ref: string, dp: string, ports: ReadonlyMap<string, bigint>) => string;
+      setValue: (ref: string) => unknown;
+    },
+  ): DpCache {
+    const dpSig = `${dp.kind}/${dp.key}`;
+    const entries = new Map<string, CacheEntry>();
+    const order: { uuid: string; entry: CacheEntry }[] = [];
+    const residentNames = new Set<string>();
+    const setRefs = new Set<string>();
+    const flows = [...listed].sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
+    for (const f of flows) {
+      const refs = refsOf(f);
+      const deps: unknown[] = [];
+      for (const q of refs.quoted) deps.push(env.ports.get(q));
+      for (const r of refs.sets) {
+        deps.push(env.setSig(r, dp.uuid, env.ports));
+        setRefs.add(r);
+      }
+      for (const r of refs.resident) {
+        deps.push(env.resident(r));
+        residentNames.add(r);
+      }
+      let entry = prev?.entries.get(f.uuid);
+      if (
+        entry &&
+        entry.dpSig === dpSig &&
+        (entry.flow === f || entry.text === refs.text) &&
+        sameDeps(entry.deps, deps)
+      ) {
+        this.stats.lflowsReused++;
+      } else {
+        const r = compileLflow(f, dp, {
+          ports: env.ports,
+          isChassisResident: env.resident,
+          sets: env.sets,
+        });
+        entry = {
+          flow: f,
+          text: refs.text,
+          dpSig,
+          deps,
+          flows: r.flows,
+          groups: r.groups,
+          problem: r.problem,
+        };
+        this.stats.lflowsCompiled++;
+      }
+      entries.set(f.uuid, entry);
+      order.push({ uuid: f.uuid, entry });
+    }
+    const resident = [...residentNames];
+    const refs = [...setRefs];
+    return {
+      dp,
+      flows: [...listed],
+      portsSig,
+      resident,
+      residentVals: resident.map(env.resident),
+      setRefs: refs,
+      setVals: refs.map(env.setValue),
+      entries,
+      order,
     };
   }
 }
