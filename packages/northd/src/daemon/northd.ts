@@ -1,7 +1,7 @@
 import { type Commit, createPool, DbError, followFeed } from '@ovn-ts/db';
 import type pg from 'pg';
 import pino from 'pino';
-import type { SbDelta } from '../engine/desired.js';
+import type { SbDelta, StreamedDelta } from '../engine/desired.js';
 import { NorthdEngine } from '../engine/engine.js';
 import type { NbChange } from '../model/nb-model.js';
 import { syncChassisReports } from './chassis-reports.js';
@@ -9,7 +9,7 @@ import { DiagnosticsWriter } from './diagnostics-writer.js';
 import { acquireLeadership, sleep } from './leader.js';
 import { loadNbSnapshot } from './nb-snapshot.js';
 import { SbMirror } from './sb-mirror.js';
-import { type WriteStats, writeSb } from './sb-writer.js';
+import { type WriteStats, writeSbResults } from './sb-writer.js';
 
 export interface NorthdOptions {
   readonly nbUrl: string;
@@ -81,21 +81,28 @@ async function runActive(
   const snap = await loadNbSnapshot(nbPool);
   engine.load(snap.rows);
 
-  const write = async (delta: SbDelta, engineMs: number) => {
+  // A full recompute is streamed: its engine time is spent inside the write (engineMs is 0).
+  const write = async (delta: SbDelta | StreamedDelta, engineMs: number) => {
     const nbCfg = engine.nb.globals()?.nb_cfg ?? 0;
     const t0 = performance.now();
     let stats: WriteStats;
+    let written: SbDelta;
     try {
-      stats = await writeSb(sbPool, mirror, delta, nbCfg, Date.now());
+      const w = await writeSbResults(sbPool, mirror, delta, nbCfg, Date.now());
+      stats = w.stats;
+      written = { ...delta, changed: w.results };
     } catch (err) {
       // The mirror may be off now: reload it and write everything against it.
       log.warn({ err: (err as Error).message }, 'SB write failed; resyncing');
       mirror = await SbMirror.load(sbPool);
-      stats = await writeSb(sbPool, mirror, engine.recomputeAll(), nbCfg, Date.now());
+      const again = engine.recomputeAllStreaming();
+      const w = await writeSbResults(sbPool, mirror, again, nbCfg, Date.now());
+      stats = w.stats;
+      written = { ...again, changed: w.results };
     }
     const writeMs = performance.now() - t0;
     // Diagnostics before sb_cfg, so that whoever waited for sb_cfg (nbctl --wait=sb) sees them.
-    await diagnostics.write(nbPool, delta);
+    await diagnostics.write(nbPool, written);
     // Reported before sb_cfg moves, so that whoever waits on sb_cfg also sees the report.
     opts.onWrite?.({ nbCfg, full: delta.full, stats, engineMs, writeMs });
     await nbPool.query(
@@ -112,7 +119,7 @@ async function runActive(
   const diagnostics = new DiagnosticsWriter(log);
 
   let t0 = performance.now();
-  await write(engine.recomputeAll(), performance.now() - t0);
+  await write(engine.recomputeAllStreaming(), 0);
 
   let lastCfg = engine.nb.globals()?.nb_cfg ?? 0;
   await followFeed(
@@ -129,17 +136,17 @@ async function runActive(
         const again = await loadNbSnapshot(nbPool);
         engine = new NorthdEngine(mirror.knownKeys(), { retainFlows: false });
         engine.load(again.rows);
-        t0 = performance.now();
-        await write(engine.recomputeAll(), performance.now() - t0);
+        await write(engine.recomputeAllStreaming(), 0);
         return again.seq;
       }
       const changes = toChanges(read.commits);
       t0 = performance.now();
-      const delta = engine.apply(changes);
+      const delta = engine.applyStreaming(changes);
       const engineMs = performance.now() - t0;
       const cfg = engine.nb.globals()?.nb_cfg ?? 0;
       if (
-        delta.changed.length ||
+        delta.full ||
+        (delta.changed as readonly unknown[]).length ||
         delta.removed.length ||
         delta.addressSets.upsert.size ||
         delta.addressSets.remove.length ||

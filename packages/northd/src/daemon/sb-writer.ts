@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { DatapathResult, SbDelta } from '../engine/desired.js';
+import type { DatapathResult, DesiredPort, SbDelta, StreamedDelta } from '../engine/desired.js';
 import type { LFlow } from '../lflow.js';
 import { stagePipeline, stageTable } from '../stages.js';
 import { flowHash } from './flow-hash.js';
@@ -23,11 +23,25 @@ const CHUNK = 20_000;
 export async function writeSb(
   pool: pg.Pool,
   mirror: SbMirror,
-  delta: SbDelta,
+  delta: SbDelta | StreamedDelta,
   nbCfg: number,
   nowMs: number,
 ): Promise<WriteStats> {
-  const after: Array<() => void> = [];
+  return (await writeSbResults(pool, mirror, delta, nbCfg, nowMs)).stats;
+}
+
+/**
+ * writeSb, also returning the datapath results it wrote without their flows (for the diagnostics
+ * writer: the flows are dropped as soon as they are hashed or written, so that a full compile
+ * never holds them all).
+ */
+export async function writeSbResults(
+  pool: pg.Pool,
+  mirror: SbMirror,
+  delta: SbDelta | StreamedDelta,
+  nbCfg: number,
+  nowMs: number,
+): Promise<{ stats: WriteStats; results: DatapathResult[] }> {
   const stats: WriteStats = {
     flowsInserted: 0,
     flowsDeleted: 0,
@@ -37,105 +51,321 @@ export async function writeSb(
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    const changedDps = new Set(delta.changed.map((r) => r.datapath.nbUuid));
-
-    // 1. Datapaths that are gone (their ports, groups and flows go with them by cascade).
-    const goneDps = delta.full
-      ? [...mirror.datapaths.keys()].filter((k) => !changedDps.has(k))
-      : delta.removed;
-    const goneSb = goneDps.flatMap((k) => mirror.datapaths.get(k)?.uuid ?? []);
-    if (goneSb.length) {
-      await client.query('DELETE FROM sb.datapath_binding WHERE uuid = ANY($1::uuid[])', [goneSb]);
-      after.push(() => forgetDatapaths(mirror, goneDps));
-    }
-
-    // 2. Deletions inside changed datapaths come first, so keys and names are free for inserts.
-    const deletePorts: string[] = [];
-    const deleteGroups: string[] = [];
-    const deleteFlows: string[] = [];
-    const desiredPorts = new Set(delta.changed.flatMap((r) => r.ports.map((p) => p.logicalPort)));
-    for (const r of delta.changed) {
-      const dpSb = mirror.datapaths.get(r.datapath.nbUuid)?.uuid;
-      if (!dpSb) continue;
-      for (const name of mirror.ports.keysIn(dpSb))
-        if (!desiredPorts.has(name)) deletePorts.push(name);
-      const groups = new Set(r.multicastGroups.map((g) => `${r.datapath.nbUuid}/${g.name}`));
-      for (const k of mirror.multicastGroups.keysIn(r.datapath.nbUuid)) {
-        if (!groups.has(k)) {
-          deleteGroups.push(mirror.multicastGroups.get(k)!.uuid);
-          after.push(() => mirror.multicastGroups.delete(k));
-        }
-      }
-      const want = new Set(r.flows.map(hashOf));
-      for (const [k, uuid] of mirror.flows.get(r.datapath.nbUuid) ?? [])
-        if (!want.has(k)) deleteFlows.push(uuid);
-    }
-    if (deletePorts.length) {
-      const uuids = deletePorts.map((n) => mirror.ports.get(n)!.uuid);
-      await client.query('DELETE FROM sb.port_binding WHERE uuid = ANY($1::uuid[])', [uuids]);
-      after.push(() => {
-        for (const n of deletePorts) mirror.ports.delete(n);
-      });
-    }
-    if (deleteGroups.length)
-      await client.query('DELETE FROM sb.multicast_group WHERE uuid = ANY($1::uuid[])', [
-        deleteGroups,
-      ]);
-    for (let i = 0; i < deleteFlows.length; i += CHUNK) {
-      await client.query('DELETE FROM sb.logical_flow WHERE uuid = ANY($1::uuid[])', [
-        deleteFlows.slice(i, i + CHUNK),
-      ]);
-    }
-    stats.flowsDeleted = deleteFlows.length;
-
-    // 3. Datapaths, then ports, groups and flows.
-    for (const r of delta.changed) await writeDatapath(client, mirror, r, after, stats);
-    await writePorts(client, mirror, delta.changed, after, stats);
-    await writeGroups(client, mirror, delta.changed, after);
-    stats.flowsInserted = await writeFlows(client, mirror, delta.changed, after);
-    const deleted = new Set(deleteFlows);
-    after.push(() => {
-      if (deleted.size === 0) return;
-      for (const r of delta.changed) {
-        const m = mirror.flows.get(r.datapath.nbUuid);
-        if (!m) continue;
-        for (const [k, uuid] of m) if (deleted.has(uuid)) m.delete(k);
-      }
-    });
-
-    // 4. Address sets and port groups (by name).
-    await writeNamedSets(
-      client,
-      mirror,
-      'address_set',
-      'addresses',
-      delta.addressSets,
-      delta.full,
-      after,
-    );
-    await writeNamedSets(
-      client,
-      mirror,
-      'port_group',
-      'ports',
-      delta.portGroups,
-      delta.full,
-      after,
-    );
-
+    // Into an SB without northd's datapaths (a first start), everything is an insert: rows go to
+    // PostgreSQL in batches while later datapaths still compile.
+    const results =
+      mirror.datapaths.size === 0 && delta.removed.length === 0
+        ? await streamInto(client, mirror, delta, stats)
+        : await diffInto(client, mirror, delta, stats);
     await client.query(
       'UPDATE sb.sb_global SET nb_cfg = $1, nb_cfg_timestamp = $2 WHERE nb_cfg <> $1',
       [nbCfg, nowMs],
     );
     await client.query('COMMIT');
+    for (const f of results.after) f();
+    return { stats, results: results.results };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
     client.release();
   }
-  for (const f of after) f();
-  return stats;
+}
+
+interface Written {
+  results: DatapathResult[];
+  /** Mirror updates to make once the transaction has committed. */
+  after: Array<() => void>;
+}
+
+/** A datapath's flows against what SB holds for it: the rows to delete and the flows to insert. */
+interface FlowPlan {
+  readonly nbUuid: string;
+  readonly insert: Array<[number, LFlow]>;
+  readonly deleteHashes: number[];
+}
+
+function planFlows(mirror: SbMirror, r: DatapathResult): FlowPlan {
+  const have = mirror.flows.get(r.datapath.nbUuid);
+  const want = new Set<number>();
+  const insert: Array<[number, LFlow]> = [];
+  for (const f of r.flows) {
+    const k = hashOf(f);
+    if (want.has(k)) continue;
+    want.add(k);
+    if (!have?.has(k)) insert.push([k, f]);
+  }
+  const deleteHashes: number[] = [];
+  if (have) for (const k of have.keys()) if (!want.has(k)) deleteHashes.push(k);
+  return { nbUuid: r.datapath.nbUuid, insert, deleteHashes };
+}
+
+/** A result without its flows (they are most of its memory). */
+function flowless(r: DatapathResult): DatapathResult {
+  return r.flows.length ? { ...r, flows: [] } : r;
+}
+
+/**
+ * The general case: the minimal set of row changes against the mirror. Each datapath's flows are
+ * diffed as its result arrives (and then let go); ports and groups wait for all results, since a
+ * port may move between datapaths and deletions must come before inserts.
+ */
+async function diffInto(
+  client: pg.PoolClient,
+  mirror: SbMirror,
+  delta: SbDelta | StreamedDelta,
+  stats: WriteStats,
+): Promise<Written> {
+  const after: Array<() => void> = [];
+  const changed: DatapathResult[] = [];
+  const plans: FlowPlan[] = [];
+  for (const r of delta.changed) {
+    plans.push(planFlows(mirror, r));
+    changed.push(flowless(r));
+  }
+  const changedDps = new Set(changed.map((r) => r.datapath.nbUuid));
+
+  // 1. Datapaths that are gone (their ports, groups and flows go with them by cascade).
+  const goneDps = delta.full
+    ? [...mirror.datapaths.keys()].filter((k) => !changedDps.has(k))
+    : delta.removed;
+  const goneSb = goneDps.flatMap((k) => mirror.datapaths.get(k)?.uuid ?? []);
+  if (goneSb.length) {
+    await client.query('DELETE FROM sb.datapath_binding WHERE uuid = ANY($1::uuid[])', [goneSb]);
+    after.push(() => forgetDatapaths(mirror, goneDps));
+  }
+
+  // 2. Deletions inside changed datapaths come first, so keys and names are free for inserts.
+  const deletePorts: string[] = [];
+  const deleteGroups: string[] = [];
+  const desiredPorts = new Set(changed.flatMap((r) => r.ports.map((p) => p.logicalPort)));
+  for (const r of changed) {
+    const dpSb = mirror.datapaths.get(r.datapath.nbUuid)?.uuid;
+    if (!dpSb) continue;
+    for (const name of mirror.ports.keysIn(dpSb))
+      if (!desiredPorts.has(name)) deletePorts.push(name);
+    const groups = new Set(r.multicastGroups.map((g) => `${r.datapath.nbUuid}/${g.name}`));
+    for (const k of mirror.multicastGroups.keysIn(r.datapath.nbUuid)) {
+      if (!groups.has(k)) {
+        deleteGroups.push(mirror.multicastGroups.get(k)!.uuid);
+        after.push(() => mirror.multicastGroups.delete(k));
+      }
+    }
+  }
+  if (deletePorts.length) {
+    const uuids = deletePorts.map((n) => mirror.ports.get(n)!.uuid);
+    await client.query('DELETE FROM sb.port_binding WHERE uuid = ANY($1::uuid[])', [uuids]);
+    after.push(() => {
+      for (const n of deletePorts) mirror.ports.delete(n);
+    });
+  }
+  if (deleteGroups.length)
+    await client.query('DELETE FROM sb.multicast_group WHERE uuid = ANY($1::uuid[])', [
+      deleteGroups,
+    ]);
+  const deleteFlows: string[] = [];
+  for (const p of plans) {
+    const have = mirror.flows.get(p.nbUuid);
+    if (!have || p.deleteHashes.length === 0) continue;
+    for (const k of p.deleteHashes) deleteFlows.push(have.get(k)!);
+    after.push(() => {
+      for (const k of p.deleteHashes) have.delete(k);
+    });
+  }
+  for (let i = 0; i < deleteFlows.length; i += CHUNK) {
+    await client.query('DELETE FROM sb.logical_flow WHERE uuid = ANY($1::uuid[])', [
+      deleteFlows.slice(i, i + CHUNK),
+    ]);
+  }
+  stats.flowsDeleted = deleteFlows.length;
+
+  // 3. Datapaths, then ports, groups and flows.
+  for (const r of changed) await writeDatapath(client, mirror, r, after, stats);
+  await writePorts(client, mirror, changed, after, stats);
+  await writeGroups(client, mirror, changed, after);
+  stats.flowsInserted = await writeFlows(client, mirror, plans, after);
+
+  // 4. Address sets and port groups (by name).
+  await writeNamedSets(
+    client,
+    mirror,
+    'address_set',
+    'addresses',
+    delta.addressSets,
+    delta.full,
+    after,
+  );
+  await writeNamedSets(client, mirror, 'port_group', 'ports', delta.portGroups, delta.full, after);
+  return { results: changed, after };
+}
+
+/** Flow rows per batch of the streamed write: small enough to overlap compiling and writing. */
+const STREAM_BATCH = 5000;
+/** Batches sent and not yet answered, at most: bounds the memory of a fast compile. */
+const STREAM_IN_FLIGHT = 2;
+
+/**
+ * Into an SB that holds none of northd's datapaths: every row is new. Each datapath's rows are
+ * added to batches as its result arrives; a full batch is sent without waiting for the answer,
+ * and the compile goes on (yielding to the event loop so the connection keeps working), so that
+ * PostgreSQL inserts one batch while the next compiles. Statements go in order on one connection
+ * in one transaction: datapaths before the ports, groups and flows that refer to them.
+ */
+async function streamInto(
+  client: pg.PoolClient,
+  mirror: SbMirror,
+  delta: SbDelta | StreamedDelta,
+  stats: WriteStats,
+): Promise<Written> {
+  const after: Array<() => void> = [];
+  const results: DatapathResult[] = [];
+  let failure: unknown;
+  // Statements go one after the other (a connection runs one at a time); each is sent as soon as
+  // the previous one is answered, without waiting for the compile.
+  let tail: Promise<unknown> = Promise.resolve();
+  const inFlight: Array<Promise<unknown>> = [];
+  let b = newBatch();
+  const send = (sqlText: string, cols: unknown[][]) => {
+    if (cols[0]!.length === 0) return;
+    tail = tail
+      .then(() => (failure ? undefined : client.query(sqlText, cols)))
+      .catch((err: unknown) => {
+        failure ??= err;
+      });
+    inFlight.push(tail);
+  };
+  const flush = () => {
+    send(INSERT_DATAPATHS, b.dps);
+    send(INSERT_PORTS, b.ports);
+    send(INSERT_MC_GROUPS, b.groups);
+    send(INSERT_MC_MEMBERS, b.members);
+    send(INSERT_FLOWS, b.flows);
+    b = newBatch();
+  };
+  for (const r of delta.changed) {
+    const d = r.datapath;
+    const type = d.kind === 'switch' ? 'logical-switch' : 'logical-router';
+    const dpSb = randomUUID();
+    push(b.dps, [dpSb, d.key, type, d.nbUuid, datapathExternalIds(d)]);
+    mirror.datapaths.set(d.nbUuid, {
+      uuid: dpSb,
+      key: d.key,
+      digest: datapathDigest(type, d.name, d.key),
+    });
+    mirror.nbOfSb.set(dpSb, d.nbUuid);
+    stats.datapathsWritten++;
+    for (const p of r.ports) {
+      const uuid = randomUUID();
+      push(b.ports, portInsertRow(uuid, dpSb, p));
+      mirror.ports.set(p.logicalPort, { uuid, datapath: dpSb, key: p.key, digest: portDigest(p) });
+      stats.portsWritten++;
+    }
+    for (const g of r.multicastGroups) {
+      const uuid = randomUUID();
+      push(b.groups, [uuid, dpSb, g.name, g.key]);
+      for (const name of g.ports) {
+        const member = mirror.ports.get(name)?.uuid;
+        if (member) push(b.members, [uuid, member]);
+      }
+      mirror.multicastGroups.set(`${d.nbUuid}/${g.name}`, {
+        uuid,
+        digest: multicastDigest(g.key, g.ports),
+      });
+    }
+    const have = new Map<number, string>();
+    mirror.flows.set(d.nbUuid, have);
+    for (const f of r.flows) {
+      const k = hashOf(f);
+      if (have.has(k)) continue;
+      const uuid = randomUUID();
+      have.set(k, uuid);
+      push(b.flows, flowInsertRow(uuid, dpSb, f));
+    }
+    stats.flowsInserted += have.size;
+    results.push(flowless(r));
+    if (b.flows[0]!.length >= STREAM_BATCH) {
+      flush();
+      while (inFlight.length > STREAM_IN_FLIGHT * 5) await inFlight.shift();
+    }
+    if (failure) break;
+    // Let the connection send the next statement and read answers while this thread compiles.
+    if (inFlight.length) await new Promise((r) => setImmediate(r));
+  }
+  flush();
+  await Promise.all(inFlight);
+  if (failure) throw failure;
+  await writeNamedSets(
+    client,
+    mirror,
+    'address_set',
+    'addresses',
+    delta.addressSets,
+    delta.full,
+    after,
+  );
+  await writeNamedSets(client, mirror, 'port_group', 'ports', delta.portGroups, delta.full, after);
+  return { results, after };
+}
+
+function newBatch() {
+  const cols = (n: number) => Array.from({ length: n }, (): unknown[] => []);
+  return { dps: cols(5), ports: cols(11), groups: cols(4), members: cols(2), flows: cols(11) };
+}
+
+function push(cols: unknown[][], row: readonly unknown[]): void {
+  for (let i = 0; i < row.length; i++) cols[i]!.push(row[i]);
+}
+
+const INSERT_DATAPATHS = `INSERT INTO sb.datapath_binding (uuid, tunnel_key, type, nb_uuid, external_ids)
+  SELECT u, k, t, n, e::jsonb FROM unnest($1::uuid[], $2::int[], $3::text[], $4::uuid[], $5::text[]) AS x(u, k, t, n, e)`;
+const INSERT_PORTS = `INSERT INTO sb.port_binding (uuid, logical_port, datapath, tunnel_key, type, mac, port_security, options, parent_port, tag, external_ids)
+  SELECT u, lp, dp, k, t, m::text[], ps::text[], o::jsonb, pp, tg, e::jsonb
+    FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[])
+      AS x(u, lp, dp, k, t, m, ps, o, pp, tg, e)`;
+const INSERT_MC_GROUPS = `INSERT INTO sb.multicast_group (uuid, datapath, name, tunnel_key)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[])`;
+const INSERT_MC_MEMBERS = `INSERT INTO sb.multicast_group_port (multicast_group, port_binding)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[])`;
+const INSERT_FLOWS = `INSERT INTO sb.logical_flow (uuid, logical_datapath, pipeline, table_id, stage, priority, match, actions, nb_uuid, nb_table, builder)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::smallint[], $5::text[], $6::int[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::text[])`;
+
+function datapathExternalIds(d: DatapathResult['datapath']): string {
+  return JSON.stringify({
+    name: d.name,
+    [d.kind === 'switch' ? 'logical-switch' : 'logical-router']: d.nbUuid,
+  });
+}
+
+function portInsertRow(uuid: string, dpSb: string, p: DesiredPort): unknown[] {
+  return [
+    uuid,
+    p.logicalPort,
+    dpSb,
+    p.key,
+    p.type,
+    pgArray(p.mac),
+    pgArray(p.portSecurity),
+    JSON.stringify(p.options),
+    p.parentPort,
+    p.tag,
+    JSON.stringify({ 'nb-uuid': p.nbUuid }),
+  ];
+}
+
+function flowInsertRow(uuid: string, dpSb: string, f: LFlow): unknown[] {
+  return [
+    uuid,
+    dpSb,
+    stagePipeline(f.stage),
+    stageTable(f.stage),
+    f.stage,
+    f.priority,
+    f.match,
+    f.actions,
+    f.provenance.nbUuid ?? null,
+    f.provenance.nbTable ?? null,
+    f.provenance.builder,
+  ];
 }
 
 function forgetDatapaths(mirror: SbMirror, nbUuids: readonly string[]): void {
@@ -162,10 +392,7 @@ async function writeDatapath(
   const digest = datapathDigest(type, d.name, d.key);
   const have = mirror.datapaths.get(d.nbUuid);
   if (have?.digest === digest) return;
-  const ext = JSON.stringify({
-    name: d.name,
-    [d.kind === 'switch' ? 'logical-switch' : 'logical-router']: d.nbUuid,
-  });
+  const ext = datapathExternalIds(d);
   stats.datapathsWritten++;
   if (have) {
     await client.query(
@@ -193,7 +420,7 @@ async function writePorts(
   after: Array<() => void>,
   stats: WriteStats,
 ) {
-  const ins: unknown[][] = [[], [], [], [], [], [], [], [], [], [], [], []];
+  const ins: unknown[][] = Array.from({ length: 11 }, () => []);
   for (const r of changed) {
     const dpSb = mirror.datapaths.get(r.datapath.nbUuid)!.uuid;
     for (const p of r.ports) {
@@ -224,33 +451,13 @@ async function writePorts(
         );
       } else {
         const uuid = randomUUID();
-        const cols = [
-          uuid,
-          p.logicalPort,
-          dpSb,
-          p.key,
-          p.type,
-          pgArray(p.mac),
-          pgArray(p.portSecurity),
-          JSON.stringify(p.options),
-          p.parentPort,
-          p.tag,
-          ext,
-          p.datapath,
-        ];
-        for (let i = 0; i < cols.length; i++) ins[i]!.push(cols[i]);
+        push(ins, portInsertRow(uuid, dpSb, p));
         mirror.ports.set(p.logicalPort, { uuid, datapath: dpSb, key: p.key, digest });
       }
     }
   }
   if (ins[0]!.length) {
-    await client.query(
-      `INSERT INTO sb.port_binding (uuid, logical_port, datapath, tunnel_key, type, mac, port_security, options, parent_port, tag, external_ids)
-       SELECT u, lp, dp, k, t, m::text[], ps::text[], o::jsonb, pp, tg, e::jsonb
-         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[])
-           AS x(u, lp, dp, k, t, m, ps, o, pp, tg, e)`,
-      ins.slice(0, 11),
-    );
+    await client.query(INSERT_PORTS, ins);
   }
 }
 
@@ -299,44 +506,25 @@ async function writeGroups(
 async function writeFlows(
   client: pg.PoolClient,
   mirror: SbMirror,
-  changed: readonly DatapathResult[],
+  plans: readonly FlowPlan[],
   after: Array<() => void>,
 ): Promise<number> {
   const cols: unknown[][] = Array.from({ length: 11 }, () => []);
   const added: Array<[string, number, string]> = [];
-  for (const r of changed) {
-    const dp = mirror.datapaths.get(r.datapath.nbUuid)!.uuid;
-    const have = mirror.flows.get(r.datapath.nbUuid)!;
-    const seen = new Set<number>();
-    for (const f of r.flows) {
-      const k = hashOf(f);
-      if (have.has(k) || seen.has(k)) continue;
-      seen.add(k);
+  for (const p of plans) {
+    if (p.insert.length === 0) continue;
+    const dp = mirror.datapaths.get(p.nbUuid)!.uuid;
+    for (const [k, f] of p.insert) {
       const uuid = randomUUID();
-      const row = [
-        uuid,
-        dp,
-        stagePipeline(f.stage),
-        stageTable(f.stage),
-        f.stage,
-        f.priority,
-        f.match,
-        f.actions,
-        f.provenance.nbUuid ?? null,
-        f.provenance.nbTable ?? null,
-        f.provenance.builder,
-      ];
-      for (let i = 0; i < row.length; i++) cols[i]!.push(row[i]);
-      added.push([r.datapath.nbUuid, k, uuid]);
+      push(cols, flowInsertRow(uuid, dp, f));
+      added.push([p.nbUuid, k, uuid]);
     }
   }
-  for (let i = 0; i < added.length; i += CHUNK) {
+  for (let i = 0; i < added.length; i += CHUNK)
     await client.query(
-      `INSERT INTO sb.logical_flow (uuid, logical_datapath, pipeline, table_id, stage, priority, match, actions, nb_uuid, nb_table, builder)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::smallint[], $5::text[], $6::int[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::text[])`,
+      INSERT_FLOWS,
       cols.map((c) => c.slice(i, i + CHUNK)),
     );
-  }
   after.push(() => {
     for (const [dp, k, uuid] of added) mirror.flows.get(dp)?.set(k, uuid);
   });

@@ -57,3 +57,8 @@ export interface SbDelta {
     readonly remove: readonly string[];
   };
 }
+
+/** An SbDelta whose datapath results are made as they are iterated (once). */
+export interface StreamedDelta extends Omit<SbDelta, 'changed'> {
+  readonly changed: Iterable<DatapathResult>;
+}

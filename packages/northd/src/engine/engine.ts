@@ -4,7 +4,7 @@ import type { Diagnostic } from '../lflow.js';
 import { type NbChange, NbModel } from '../model/nb-model.js';
 import { Affected, collectAffected } from './affected.js';
 import { routerBindings, switchBindings } from './bindings.js';
-import type { DatapathResult, SbDelta } from './desired.js';
+import type { DatapathResult, SbDelta, StreamedDelta } from './desired.js';
 import { DATAPATH_KEYS, KeyAllocator, KeysExhausted, PORT_KEYS } from './keys.js';
 
 /** Keys that SB already holds, so that a restarted northd keeps them. */
@@ -88,8 +88,39 @@ export class NorthdEngine {
     };
   }
 
+  /**
+   * recomputeAll with the datapaths' results made one at a time, as the caller iterates `changed`
+   * (once, to the end, before anything else runs on the engine): the SB writer hashes or writes
+   * each datapath's flows while the next ones compile, and need not hold all flows at once.
+   */
+  recomputeAllStreaming(): StreamedDelta {
+    this.stats.fullRecomputes++;
+    const switches = [...this.nb.table('logical_switch').keys()];
+    const routers = [...this.nb.table('logical_router').keys()];
+    const removed = [...this.results.keys()].filter(
+      (k) => !this.nb.get('logical_switch', k) && !this.nb.get('logical_router', k),
+    );
+    for (const k of removed) this.forget(k);
+    return {
+      full: true,
+      changed: this.rebuildEach(new Set(switches), new Set(routers)),
+      removed,
+      addressSets: { upsert: this.addressSets(), remove: [] },
+      portGroups: { upsert: this.portGroups(), remove: [] },
+    };
+  }
+
   /** Applies NB row changes (one batch, in commit order) and rebuilds what they touch. */
   apply(changes: readonly NbChange[]): SbDelta {
+    return this.applyWith(changes, () => this.recomputeAll());
+  }
+
+  /** apply, but a change that needs a full recompute gives recomputeAllStreaming's delta. */
+  applyStreaming(changes: readonly NbChange[]): SbDelta | StreamedDelta {
+    return this.applyWith(changes, () => this.recomputeAllStreaming());
+  }
+
+  private applyWith<D>(changes: readonly NbChange[], recompute: () => D): SbDelta | D {
     this.stats.incrementalRuns++;
     this.stats.changesApplied += changes.length;
     const affected = new Affected();
@@ -117,7 +148,7 @@ export class NorthdEngine {
         affected,
       );
     }
-    if (affected.full) return this.recomputeAll();
+    if (affected.full) return recompute();
 
     const removed: string[] = [];
     for (const ls of [...affected.switches, ...affected.routers]) {
@@ -154,7 +185,13 @@ export class NorthdEngine {
   }
 
   private rebuild(switches: ReadonlySet<string>, routers: ReadonlySet<string>): DatapathResult[] {
-    const out: DatapathResult[] = [];
+    return [...this.rebuildEach(switches, routers)];
+  }
+
+  private *rebuildEach(
+    switches: ReadonlySet<string>,
+    routers: ReadonlySet<string>,
+  ): Generator<DatapathResult, void, undefined> {
     // Switches first: they claim logical port names before routers look for conflicts.
     for (const ls of [...switches].sort()) {
       const input = deriveSwitch(this.nb, ls);
@@ -181,15 +218,14 @@ export class NorthdEngine {
           keys,
         ),
       );
-      out.push(
-        this.store({
-          datapath: this.datapath(ls, 'switch', input.row.name),
-          ports,
-          multicastGroups,
-          flows: built.flows,
-          diagnostics: [...built.diagnostics, ...unbound],
-        }),
-      );
+      this.stats.datapathsRecomputed++;
+      yield this.store({
+        datapath: this.datapath(ls, 'switch', input.row.name),
+        ports,
+        multicastGroups,
+        flows: built.flows,
+        diagnostics: [...built.diagnostics, ...unbound],
+      });
     }
     for (const lr of [...routers].sort()) {
       const input = deriveRouter(this.nb, lr);
@@ -226,18 +262,15 @@ export class NorthdEngine {
           ),
         ),
       ];
-      out.push(
-        this.store({
-          datapath: this.datapath(lr, 'router', input.row.name),
-          ports,
-          multicastGroups: [],
-          flows: built.flows,
-          diagnostics,
-        }),
-      );
+      this.stats.datapathsRecomputed++;
+      yield this.store({
+        datapath: this.datapath(lr, 'router', input.row.name),
+        ports,
+        multicastGroups: [],
+        flows: built.flows,
+        diagnostics,
+      });
     }
-    this.stats.datapathsRecomputed += out.length;
-    return out;
   }
 
   /**
