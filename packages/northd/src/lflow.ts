@@ -80,23 +80,38 @@ export class FlowList implements FlowSink {
     this.flows.push({ stage, priority, match, actions, provenance: this.provenance(source) });
   }
 
-  /** Flows of one builder and NB row share one provenance object (large networks have many). */
+  /**
+   * Flows of one builder and NB row share one provenance object (large networks have many). By
+   * builder, then NB uuid: no key string is built per flow on this hot path.
+   */
   private readonly provenances = new Map<string, Map<string, Provenance>>();
+  private last: Provenance | undefined;
 
   private provenance(source: { table: string; uuid: string } | undefined): Provenance {
+    // Builders add runs of flows for one row: the previous answer is usually right.
+    const last = this.last;
+    if (
+      last &&
+      last.builder === this.builder &&
+      last.nbUuid === source?.uuid &&
+      last.nbTable === source?.table
+    )
+      return last;
     let byRow = this.provenances.get(this.builder);
     if (!byRow) {
       byRow = new Map();
       this.provenances.set(this.builder, byRow);
     }
-    const key = source ? `${source.table}/${source.uuid}` : '';
+    const key = source ? source.uuid : '';
     let p = byRow.get(key);
-    if (!p) {
+    if (!p || p.nbTable !== source?.table) {
       p = source
         ? { nbTable: source.table, nbUuid: source.uuid, builder: this.builder }
         : { builder: this.builder };
-      byRow.set(key, p);
+      // One uuid names one row: a second table under the same uuid is not cached (never seen).
+      if (!byRow.has(key)) byRow.set(key, p);
     }
+    this.last = p;
     return p;
   }
 }

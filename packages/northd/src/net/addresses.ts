@@ -18,8 +18,29 @@ export interface LportAddresses {
   readonly ipv6: readonly IpAddress[];
 }
 
+/**
+ * Parsed addresses by text. Every compile parses every port's addresses again, and ipaddr.js is a
+ * large part of a full recompute; results are immutable, so they are shared. Bounded: cleared
+ * when it grows past CACHE_MAX entries.
+ */
+const parsedIps = new Map<string, IpAddress | undefined>();
+const parsedEntries = new Map<string, LportAddresses | undefined>();
+const CACHE_MAX = 200_000;
+
+function cached<T>(cache: Map<string, T>, key: string, make: (key: string) => T): T {
+  if (cache.has(key)) return cache.get(key)!;
+  if (cache.size >= CACHE_MAX) cache.clear();
+  const v = make(key);
+  cache.set(key, v);
+  return v;
+}
+
 /** Parses "IP" or "IP/PLEN"; without a prefix, a host address (/32, /128). */
 export function parseIp(text: string): IpAddress | undefined {
+  return cached(parsedIps, text, parseIpUncached);
+}
+
+function parseIpUncached(text: string): IpAddress | undefined {
   try {
     const [a, p] = text.split('/');
     const addr = ipaddr.parse(a!);
@@ -57,6 +78,10 @@ const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
  * Returns undefined for the keyword forms ("unknown", "router", "dynamic") and malformed entries.
  */
 export function parseLportAddresses(entry: string): LportAddresses | undefined {
+  return cached(parsedEntries, entry, parseLportAddressesUncached);
+}
+
+function parseLportAddressesUncached(entry: string): LportAddresses | undefined {
   const parts = entry.trim().split(/\s+/);
   const mac = parts[0];
   if (!mac || !MAC.test(mac)) return undefined;
