@@ -1,7 +1,7 @@
 /**
  * The whole stack with Linux network namespaces as VMs:
  *
- *   nsA ─veth─ [ovn-ts controller hvA: datapath] ═Geneve 127.0.66.1 ⇄ 127.0.66.2═ [hvB] ─veth─ nsB
+ *   nsA ─veth─ [ovn-ts controller hvA: datapath] ═Geneve 127.0.66.x ⇄ 127.0.66.x+1═ [hvB] ─veth─ nsB
  *
  * NB (one switch, two ports carrying the namespaces' MAC and IP) → northd (in-process) → SB → two
  * `ovn-ts controller` processes (the compiled bin), each owning one veth host end and binding a
@@ -15,9 +15,11 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildCli, Daemon, nsPing } from './e2e-process.js';
 
-// Loopback addresses no other test file binds (each chassis binds UDP 6081 on its own).
-const ENCAP_A = '127.0.66.1';
-const ENCAP_B = '127.0.66.2';
+// Loopback addresses no other test file binds (each chassis binds UDP 6081 on its own); 127.0.66.x
+// is used by nothing else, and x comes from the pid so that two runs at once do not collide.
+const HOST = 10 + 2 * (process.pid % 120);
+const ENCAP_A = `127.0.66.${HOST}`;
+const ENCAP_B = `127.0.66.${HOST + 1}`;
 const VM_A = { mac: '0a:00:00:66:00:01', ip: '10.66.0.1' };
 const VM_B = { mac: '0a:00:00:66:00:02', ip: '10.66.0.2' };
 
@@ -135,5 +137,5 @@ describe('namespaces as VMs on two controller processes joined by Geneve', () =>
     await b.kill();
     expect((await nsPing(hostA.ns, VM_B.ip, { count: 2, waitS: 1 })).received).toBe(0);
     expect(daemons[0]!.running, daemons[0]!.tail()).toBe(true);
-  });
+  }, 120_000);
 });
