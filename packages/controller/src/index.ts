@@ -46,6 +46,7 @@ export {
 } from './daemon/controller.js';
 export { type LoadedView, loadView } from './daemon/load-view.js';
 export { loadSbRows } from './daemon/sb-rows.js';
+export { SharedSbFeed } from './daemon/shared-sb-feed.js';
 export { TunnelMux } from './daemon/tunnel-mux.js';
 export {
   handlePunt,

@@ -1,5 +1,6 @@
 /**
  * pnpm bench:e2e [-- --samples N] [--hypervisors N] [--only latency|large] [--scale NAME]
+ *                 [--feed shared|own]
  *
  * End to end, with northd in its own process and PostgreSQL (embedded, or
  * OVN_TS_BENCH_DATABASE_URL):
@@ -10,7 +11,10 @@
  *    in-memory underlay), four switches behind a router with two VMs per hypervisor; per sample:
  *    an NB transaction adds a port with its addresses (nbctl lsp-add + lsp-set-addresses, over a
  *    persistent connection), a VM with that iface-id is attached on a hypervisor, and it pings a VM
- *    of the same switch on another hypervisor every 2 ms until a reply comes back.
+ *    of the same switch on another hypervisor every 2 ms until a reply comes back. The
+ *    hypervisors share one SB feed reader (--feed shared, as a watch server would serve them;
+ *    each keeps only what its interest follows) or each reads the feed itself with its interest
+ *    as SQL condition (--feed own, as separate machines would: here 20 readers on one CPU).
  * A table for people, then one JSON line of the figures.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -28,6 +32,7 @@ import { initSb } from '@ovn-ts/sb-db';
 import type pg from 'pg';
 import pino from 'pino';
 import { type ControllerHandle, runController } from '../daemon/controller.js';
+import { SharedSbFeed } from '../daemon/shared-sb-feed.js';
 import { MemoryUnderlay } from '../testing/memory-underlay.js';
 import { EchoVm, type VmAddress } from './echo-vm.js';
 
@@ -38,6 +43,7 @@ const { values: args } = parseArgs({
     hypervisors: { type: 'string', default: '20' },
     only: { type: 'string' },
     scale: { type: 'string', default: 'large' },
+    feed: { type: 'string', default: 'shared' },
   },
 });
 const SAMPLES = Number(args.samples);
@@ -231,6 +237,7 @@ async function benchLarge(adminUrl: string): Promise<LargeResult> {
 
 interface LatencyResult {
   hypervisors: number;
+  feed: string;
   samples: number;
   medianMs: number;
   p95Ms: number;
@@ -251,6 +258,7 @@ async function benchLatency(adminUrl: string): Promise<LatencyResult> {
   process.stderr.write(`e2e bench: ${HVS} hypervisors, ${SAMPLES} samples …\n`);
   const s = await openStack(adminUrl, 'e2e_bench_latency');
   const nb = NbStore.open(s.url);
+  const shared = args.feed === 'shared' ? SharedSbFeed.open(s.url) : undefined;
   const hvs: { name: string; dp: Datapath; ctl: ControllerHandle }[] = [];
   try {
     // Four switches behind one router; two VMs per hypervisor (on different switches).
@@ -306,6 +314,7 @@ async function benchLatency(adminUrl: string): Promise<LatencyResult> {
         ports,
         log,
         openTunnel: async (local) => underlay.socket(local),
+        ...(shared && { sharedFeed: shared }),
         ...(TRACE && {
           onSync: (r) => {
             if (traceT0 > 0)
@@ -395,6 +404,7 @@ async function benchLatency(adminUrl: string): Promise<LatencyResult> {
     }
     return {
       hypervisors: HVS,
+      feed: shared ? 'shared' : 'own',
       samples: latencies.length,
       medianMs: round(median(latencies)),
       p95Ms: round(percentile(latencies, 95)),
@@ -405,6 +415,7 @@ async function benchLatency(adminUrl: string): Promise<LatencyResult> {
     };
   } finally {
     await Promise.all(hvs.map((h) => h.ctl.stop({ removeTunnels: true })));
+    await shared?.close();
     await nb.close();
     await s.close();
   }
@@ -423,7 +434,7 @@ async function main() {
   }
   if (latency) {
     console.log(
-      `\nport created (NB commit) → first ping through it, ${latency.hypervisors} hypervisors, ${latency.samples} samples`,
+      `\nport created (NB commit) → first ping through it, ${latency.hypervisors} hypervisors, ${latency.samples} samples, ${latency.feed} SB feed`,
     );
     console.table({
       'median ms': latency.medianMs,

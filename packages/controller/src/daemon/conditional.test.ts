@@ -12,6 +12,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { SbView } from '../compile/sb-view.js';
 import { type ControllerHandle, runController } from './controller.js';
+import { SharedSbFeed } from './shared-sb-feed.js';
 
 let stack: StackDb;
 let nb: NbStore;
@@ -218,6 +219,69 @@ describe('conditional following', () => {
       .toEqual(['lr0', 'sw0', 'sw1']);
 
     await ctl.stop();
+    ac.abort();
+    await northd;
+  });
+
+  test('controllers sharing one feed reader each keep only their own part', async () => {
+    const ac = new AbortController();
+    const northd = runNorthd({
+      nbUrl: stack.db.url,
+      sbUrl: stack.db.url,
+      signal: ac.signal,
+      log: quiet,
+      lockPollMs: 50,
+    });
+    await nb.transaction(async (tx) => {
+      for (const n of [0, 1]) {
+        const ls = await tx.switches.insert({ name: `sh${n}` });
+        await tx.switchPorts.insert({
+          name: `shvm${n}`,
+          switch_uuid: ls.uuid,
+          addresses: [`0a:00:00:00:02:0${n} 10.2.${n}.1`],
+        });
+      }
+    });
+    await northdCaughtUp();
+    const shared = SharedSbFeed.open(stack.db.url);
+    const ctls = [0, 1].map((n) => {
+      const dp = new Datapath({ now: () => 0 });
+      dp.addPort(`tap-shvm${n}`, new MemoryPort(), { port: 1 });
+      return runController({
+        sbUrl: stack.db.url,
+        chassis: `hs${n}`,
+        encapIp: `127.0.1.${n + 1}`,
+        datapath: dp,
+        ports: { [`shvm${n}`]: 1 },
+        log: quiet,
+        pollMs: 200,
+        openTunnel: async () => new MemoryPort(),
+        sharedFeed: shared,
+      });
+    });
+    await Promise.all(ctls.map((c) => c.ready));
+    // A change on both switches reaches both controllers through the one reader.
+    await nb.transaction(async (tx) => {
+      for (const n of [0, 1]) {
+        const ls = (await tx.switches.where('name', `sh${n}`))[0]!;
+        await tx.switchPorts.insert({
+          name: `shvm${n}b`,
+          switch_uuid: ls.uuid,
+          addresses: [`0a:00:00:00:02:1${n} 10.2.${n}.2`],
+        });
+      }
+    });
+    await northdCaughtUp();
+    for (const [n, ctl] of ctls.entries()) {
+      await controllerCaughtUp(ctl);
+      const view = ctl.followedView();
+      expect(heldFlowsOn(view, `sh${n}`)).toEqual(await sbFlowsOn(`sh${n}`));
+      expect(heldFlowsOn(view, `sh${1 - n}`).size).toBe(0);
+      expect([...view.ports.values()].some((p) => p.name === `shvm${n}b`)).toBe(true);
+      expect([...view.ports.values()].some((p) => p.name === `shvm${1 - n}b`)).toBe(false);
+    }
+    await Promise.all(ctls.map((c) => c.stop()));
+    await shared.close();
     ac.abort();
     await northd;
   });

@@ -37,6 +37,7 @@ import { handlePunt, type LearntBinding } from '../pinctrl/handle-punt.js';
 import type { SbViewModel } from '../view/sb-view-model.js';
 import { FeedWaker } from './feed-waker.js';
 import { ScopedSb, type ScopedSbStats } from './scoped-sb.js';
+import type { SharedSbFeed } from './shared-sb-feed.js';
 import { TunnelMux } from './tunnel-mux.js';
 
 export interface ControllerOptions {
@@ -67,6 +68,11 @@ export interface ControllerOptions {
   readonly retryMs?: number;
   /** Feed poll interval without NOTIFY (ms). */
   readonly pollMs?: number;
+  /**
+   * A feed reader shared by the controllers of this process (see SharedSbFeed); without it the
+   * controller reads the feed itself, with its interest as an SQL condition.
+   */
+  readonly sharedFeed?: SharedSbFeed;
   /** Called after every reconciliation that changed the datapath (tests, metrics). */
   readonly onSync?: (s: SyncReport) => void;
 }
@@ -210,7 +216,7 @@ class Controller {
     this.shared = shared;
     this.pool = createPool(opts.sbUrl);
     this.sb = SbStore.open(this.pool);
-    this.followed = new ScopedSb(this.pool, opts.chassis);
+    this.followed = new ScopedSb(this.pool, opts.chassis, opts.sharedFeed);
     opts.signal?.addEventListener('abort', () => this.ac.abort(), { once: true });
     this.ready = new Promise((resolve, reject) => {
       this.markReady = resolve;

@@ -7,6 +7,7 @@ import { SB_SCHEMA } from '@ovn-ts/sb-db';
 import type pg from 'pg';
 import {
   type InterestGrowth,
+  noInterest,
   type SbInterest,
   SCOPED_ROW_TABLES,
   SKELETON_PORT_TYPES,
@@ -15,6 +16,14 @@ import {
 import type { RowChange } from '../view/sb-view-model.js';
 
 const S = SB_SCHEMA;
+
+/** Every table a controller follows (a part of it, or whole). */
+const FOLLOWED_TABLES = [
+  ...WHOLE_TABLES,
+  ...SCOPED_ROW_TABLES,
+  'logical_dp_group_datapath',
+  'multicast_group_port',
+];
 
 /** What one loading round asks for. */
 export interface LoadRound {
@@ -110,8 +119,11 @@ export async function readScopedFeed(
   pool: pg.Pool,
   cursor: number,
   limit: number,
-  i: SbInterest,
+  i: SbInterest | 'all',
 ): Promise<ScopedRead> {
+  const all = i === 'all';
+  const filter = all ? `l.tbl = ANY($3::text[])` : FILTER;
+  const interest = all ? noInterest : i;
   try {
     // One statement, so one snapshot: the feed state and the commits agree (no pruning between).
     const rows = await pool.query<{
@@ -127,21 +139,23 @@ export async function readScopedFeed(
          FROM st
          LEFT JOIN ${S}.feed_commit c
            ON c.seq > $1 AND c.seq <= least(st.last_seq, $2::bigint) AND $1 >= st.min_seq - 1
-         LEFT JOIN ${S}.change_log l ON l.txid = c.txid AND (${FILTER})
+         LEFT JOIN ${S}.change_log l ON l.txid = c.txid AND (${filter})
         ORDER BY c.seq, l.id`,
-      [
-        cursor,
-        cursor + limit,
-        [...WHOLE_TABLES],
-        [...SCOPED_ROW_TABLES],
-        [...i.datapaths],
-        SKELETON_PORT_TYPES,
-        [...i.names],
-        i.chassisUuid ?? null,
-        [...i.dpGroups],
-        [...i.multicastGroups],
-        [...i.datapathKeys],
-      ],
+      all
+        ? [cursor, cursor + limit, FOLLOWED_TABLES]
+        : [
+            cursor,
+            cursor + limit,
+            [...WHOLE_TABLES],
+            [...SCOPED_ROW_TABLES],
+            [...interest.datapaths],
+            SKELETON_PORT_TYPES,
+            [...interest.names],
+            interest.chassisUuid ?? null,
+            [...interest.dpGroups],
+            [...interest.multicastGroups],
+            [...interest.datapathKeys],
+          ],
     );
     const head = rows.rows[0]!;
     const last = Number(head.last_seq);

@@ -24,6 +24,7 @@ import {
 } from '../view/sb-interest.js';
 import { SbViewModel } from '../view/sb-view-model.js';
 import { loadRound, readScopedFeed } from './sb-scope-sql.js';
+import type { SharedSbFeed } from './shared-sb-feed.js';
 
 export interface ScopedSbStats {
   /** Snapshots taken for a grown interest (after the first load). */
@@ -48,6 +49,7 @@ export class ScopedSb {
   constructor(
     private readonly pool: pg.Pool,
     private readonly chassis: string,
+    private readonly shared?: SharedSbFeed,
   ) {}
 
   /** The interest the model follows now. */
@@ -125,7 +127,9 @@ export class ScopedSb {
   async read(
     limit = 1000,
   ): Promise<{ kind: 'resync' } | { kind: 'commits'; commits: number; applied: number }> {
-    const r = await readScopedFeed(this.pool, this.cursor, limit, this.held);
+    const r = this.shared
+      ? await this.shared.read(this.cursor, limit)
+      : await readScopedFeed(this.pool, this.cursor, limit, this.held);
     if (r.kind === 'resync') return r;
     const taken = selectChanges(this.held, r.changes, (t, u) => this.model.holds(t, u));
     if (taken.length > 0) this.model.apply(taken);
