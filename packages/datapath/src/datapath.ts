@@ -112,6 +112,9 @@ export class Datapath implements DatapathControl {
   private readonly pending: (() => void)[] = [];
   private busy = false;
   private closed = false;
+  private tunIdSeen = 0n;
+  private tunIdHi = 0;
+  private tunIdLo = 0;
   private gen = 0;
   private seq = 0;
   private nPackets = 0;
@@ -646,8 +649,15 @@ export class Datapath implements DatapathControl {
     key.fill(0);
     key[K.K_IN_PORT] = inPort;
     if (tun) {
-      key[K.K_TUN_ID] = Number((tun.tunId >> 32n) & 0xffffffffn);
-      key[K.K_TUN_ID + 1] = Number(tun.tunId & 0xffffffffn);
+      // A tunnel port delivers the same tun_id datagram after datagram: split the BigInt once.
+      const id = tun.tunId;
+      if (id !== this.tunIdSeen) {
+        this.tunIdSeen = id;
+        this.tunIdHi = Number((id >> 32n) & 0xffffffffn);
+        this.tunIdLo = Number(id & 0xffffffffn);
+      }
+      key[K.K_TUN_ID] = this.tunIdHi;
+      key[K.K_TUN_ID + 1] = this.tunIdLo;
       key[K.K_TUN_METADATA0] = (tun.geneveOption ?? 0) >>> 0;
     }
     p.frame = frame;

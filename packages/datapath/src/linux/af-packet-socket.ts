@@ -5,11 +5,6 @@
  */
 
 import {
-  type OffloadSource,
-  registerOffloadSource,
-  unregisterOffloadSource,
-} from './frame-offload.js';
-import {
   AF_PACKET,
   check,
   EAGAIN,
@@ -37,6 +32,7 @@ import {
   sysError,
 } from './libc.js';
 import { MessageBatch } from './message-batch.js';
+import { SlotOffloads } from './slot-offloads.js';
 import {
   decodeVirtioNetHeader,
   encodeVirtioNetHeader,
@@ -68,20 +64,14 @@ const SLOT_BYTES = 65536 + 64;
 /** Slots for frames without vnet header (no GSO): jumbo frames at most. */
 const SMALL_SLOT_BYTES = 9216 + 64;
 
-export class AfPacketSocket implements OffloadSource {
+export class AfPacketSocket {
   readonly fd: number;
   readonly ifindex: number;
   readonly vnetHeader: boolean;
   private readonly rx: MessageBatch;
   private readonly tx: MessageBatch;
-  /** The receive region's memory, and where its first slot starts in it (for views and offloadOf). */
-  private readonly rxMemory: ArrayBuffer;
-  private readonly rxSlotsAt: number;
-  private readonly rxSlotSize: number;
-  /** Per receive slot: the frame view rxFrame() made (start in rxMemory, length) and its offload state. */
-  private readonly rxStart: Int32Array;
-  private readonly rxLength: Int32Array;
-  private readonly rxState: (VirtioNetHeader | undefined)[];
+  /** The frames rxFrame() hands out, with their offload state by slot (not a WeakMap entry per frame). */
+  private readonly rxViews: SlotOffloads;
   private closed = false;
   /** Frames the kernel refused outright (not counted in send()'s result). */
   txErrors = 0;
@@ -164,23 +154,12 @@ export class AfPacketSocket implements OffloadSource {
       c.close(this.fd);
       throw err;
     }
-    this.rxMemory = this.rx.view.buffer as ArrayBuffer;
-    this.rxSlotsAt = this.rx.view.byteOffset + this.rx.slotOffset(0);
-    this.rxSlotSize = this.rx.slotSize;
-    this.rxStart = new Int32Array(batch).fill(-1);
-    this.rxLength = new Int32Array(batch);
-    this.rxState = new Array<VirtioNetHeader | undefined>(batch).fill(undefined);
-    // The frames rxFrame() hands out carry their offload state by slot, not in a WeakMap per frame.
-    if (this.vnetHeader) registerOffloadSource(this.rxMemory, this);
-  }
-
-  /** OffloadSource: the state of a frame rxFrame() returned since the last receive(), by its slot. */
-  offloadOf(frame: Uint8Array): VirtioNetHeader | undefined {
-    const at = frame.byteOffset;
-    const i = ((at - this.rxSlotsAt) / this.rxSlotSize) | 0;
-    if (i < 0 || i >= this.rxStart.length) return undefined;
-    if (this.rxStart[i] !== at || this.rxLength[i] !== frame.length) return undefined;
-    return this.rxState[i];
+    this.rxViews = new SlotOffloads(
+      this.rx.view.buffer as ArrayBuffer,
+      this.rx.view.byteOffset + this.rx.slotOffset(0),
+      this.rx.slotSize,
+      batch,
+    );
   }
 
   /** Header bytes before each frame in a slot (0 or 10). */
@@ -219,8 +198,10 @@ export class AfPacketSocket implements OffloadSource {
     const hl = this.headerLength;
     const len = rx.receivedLength(i);
     this.rxOffload = undefined;
-    this.rxStart[i] = -1;
-    if (len < hl + 14) return undefined;
+    if (len < hl + 14) {
+      this.rxViews.clear(i);
+      return undefined;
+    }
     const data = rx.slotOffset(i) + VLAN_HLEN;
     let start = data + hl;
     const end = data + len;
@@ -249,12 +230,7 @@ export class AfPacketSocket implements OffloadSource {
         };
     }
     this.rxOffload = off;
-    this.rxState[i] = off;
-    const at = v.byteOffset + start;
-    this.rxStart[i] = at;
-    this.rxLength[i] = end - start;
-    // A plain Uint8Array view: cheaper to make than Buffer.subarray, and all the engine needs.
-    return new Uint8Array(this.rxMemory, at, end - start);
+    return this.rxViews.view(i, v.byteOffset + start, end - start, off);
   }
 
   get batchSize(): number {
@@ -305,7 +281,7 @@ export class AfPacketSocket implements OffloadSource {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    unregisterOffloadSource(this.rxMemory);
+    this.rxViews.close();
     libc().close(this.fd);
     this.rx.free();
     this.tx.free();

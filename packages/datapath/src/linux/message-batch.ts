@@ -61,6 +61,9 @@ export class MessageBatch {
   private readonly slotBase: number;
   private readonly iovBase: number;
   private readonly nameBase: number;
+  /** This batch's own base address halves (looked up once, not per frame). */
+  private readonly selfLo: number;
+  private readonly selfHi: number;
   private freed = false;
 
   constructor(options: MessageBatchOptions) {
@@ -91,6 +94,8 @@ export class MessageBatch {
     this.view.fill(0, 0, this.slotBase);
     const base = c.koffi.address(ptr);
     this.address = base;
+    this.selfLo = Number(base & 0xffffffffn) + this.view.byteOffset;
+    this.selfHi = Number(base >> 32n);
     regions.set(this.view.buffer, { lo: Number(base & 0xffffffffn), hi: Number(base >> 32n) });
     for (let i = 0; i < count; i++) {
       const h = i * MMSGHDR_SIZE;
@@ -152,9 +157,8 @@ export class MessageBatch {
     } else {
       const slotStart = this.slotBase + i * this.slotSize;
       v.set(frame, slotStart + headerLength);
-      const self = regions.get(v.buffer)!;
-      lo = self.lo + slotStart + headerLength;
-      hi = self.hi;
+      lo = this.selfLo + slotStart + headerLength;
+      hi = this.selfHi;
     }
     if (lo >= TWO_32) {
       lo -= TWO_32;
@@ -183,6 +187,11 @@ export class MessageBatch {
 
   controlLength(i: number): number {
     return this.view.readUInt32LE(i * MMSGHDR_SIZE + MSG_CONTROLLEN);
+  }
+
+  /** Offset in `view` of message `i`'s address buffer (to read or write it without a view object). */
+  nameOffset(i: number): number {
+    return this.nameBase + i * this.nameSize;
   }
 
   /** The address buffer of message `i` (source on receive, destination on send). */

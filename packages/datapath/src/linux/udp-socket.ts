@@ -24,6 +24,8 @@ import {
   sysError,
 } from './libc.js';
 import { MessageBatch } from './message-batch.js';
+import { SlotOffloads } from './slot-offloads.js';
+import type { VirtioNetHeader } from './virtio-net-header.js';
 
 const SOCKADDR_IN = 16;
 const SLOT_BYTES = 65536;
@@ -49,6 +51,8 @@ export class UdpSocket {
   private readonly rx: MessageBatch;
   private readonly tx: MessageBatch;
   private readonly txSlots: Buffer[];
+  /** Frames handed out as views of the receive slots, with their offload state (rxView). */
+  private readonly rxViews: SlotOffloads;
   private closed = false;
   txErrors = 0;
 
@@ -98,6 +102,12 @@ export class UdpSocket {
       c.close(this.fd);
       throw err;
     }
+    this.rxViews = new SlotOffloads(
+      this.rx.view.buffer as ArrayBuffer,
+      this.rx.view.byteOffset + this.rx.slotOffset(0),
+      this.rx.slotSize,
+      this.rx.count,
+    );
   }
 
   get batchSize(): number {
@@ -123,13 +133,35 @@ export class UdpSocket {
     return this.rx.receivedLength(i);
   }
 
+  /** The receive region as one Uint8Array (for parsing datagrams in place) and where slot `i` starts in it. */
+  get rxBytes(): Uint8Array {
+    return this.rx.view;
+  }
+
+  rxOffset(i: number): number {
+    return this.rx.slotOffset(i);
+  }
+
+  /**
+   * A view of `length` bytes at `offset` of `rxBytes` inside datagram `i` (e.g. the frame a tunnel
+   * header carries), with the offload state frameOffload() will report for it until the next receive.
+   */
+  rxView(
+    i: number,
+    offset: number,
+    length: number,
+    offload: VirtioNetHeader | undefined,
+  ): Uint8Array {
+    return this.rxViews.view(i, this.rx.view.byteOffset + offset, length, offload);
+  }
+
   /** Source address of datagram `i` as a 32-bit number, and its port. */
   rxSourceIp(i: number): number {
-    return this.rx.name(i).readUInt32BE(4);
+    return this.rx.view.readUInt32BE(this.rx.nameOffset(i) + 4);
   }
 
   rxSourcePort(i: number): number {
-    return this.rx.name(i).readUInt16BE(2);
+    return this.rx.view.readUInt16BE(this.rx.nameOffset(i) + 2);
   }
 
   /** Transmit slot `i`, for the tunnel header (and a frame copied after it). */
@@ -147,9 +179,10 @@ export class UdpSocket {
 
   /** Set the destination of transmit slot `i`. */
   setDestination(i: number, ip: number, port: number): void {
-    const name = this.tx.name(i);
-    name.writeUInt16BE(port, 2);
-    name.writeUInt32BE(ip >>> 0, 4);
+    const v = this.tx.view;
+    const at = this.tx.nameOffset(i);
+    v.writeUInt16BE(port, at + 2);
+    v.writeUInt32BE(ip >>> 0, at + 4);
   }
 
   /** Send the first `n` staged messages; returns how many the kernel took (stops early on a full buffer). */
@@ -177,6 +210,7 @@ export class UdpSocket {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.rxViews.close();
     libc().close(this.fd);
     this.rx.free();
     this.tx.free();

@@ -13,7 +13,9 @@ import type { GeneveOption } from './geneve-codec.js';
 
 export const OFFLOAD_GENEVE_CLASS = 0xff7e;
 export const OFFLOAD_GENEVE_TYPE = 0x81;
-const OFFLOAD_LEN = 12;
+/** Bytes of option data. */
+export const OFFLOAD_OPTION_LEN = 12;
+const OFFLOAD_LEN = OFFLOAD_OPTION_LEN;
 
 export function offloadGeneveOption(h: VirtioNetHeader): GeneveOption {
   const data = new Uint8Array(OFFLOAD_LEN);

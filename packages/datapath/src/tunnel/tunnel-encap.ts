@@ -16,13 +16,17 @@ import {
   decodeGeneve,
   ETH_P_TEB,
   findOvnGeneveOption,
+  GENEVE_BASE_LEN,
+  GeneveError,
   OVN_GENEVE_CLASS,
+  OVN_GENEVE_LEN,
   OVN_GENEVE_TYPE,
 } from './geneve-codec.js';
 import {
   findOffloadGeneveOption,
   OFFLOAD_GENEVE_CLASS,
   OFFLOAD_GENEVE_TYPE,
+  OFFLOAD_OPTION_LEN,
 } from './offload-option.js';
 import { decodeVxlan, VXLAN_HEADER_LEN, writeVxlanHeader } from './vxlan-codec.js';
 
@@ -54,6 +58,10 @@ export type HeaderResult =
  * Write the tunnel header alone into `out` for a frame of `frameLength` bytes (the shell sends the
  * frame from where it lies, or copies it after the header). The VNI is the low 24 bits of tunId.
  */
+// The VNI of the last tun_id seen: BigInt arithmetic allocates, and a stream repeats its tun_id.
+let lastTunId = 0n;
+let lastVni = 0;
+
 export function writeTunnelHeader(
   out: Uint8Array,
   frameLength: number,
@@ -61,7 +69,12 @@ export function writeTunnelHeader(
   offload: VirtioNetHeader | undefined,
   config: EncapConfig,
 ): HeaderResult {
-  const vni = Number((meta?.tunId ?? 0n) & 0xffffffn);
+  const tunId = meta?.tunId ?? 0n;
+  if (tunId !== lastTunId) {
+    lastTunId = tunId;
+    lastVni = Number(tunId & 0xffffffn);
+  }
+  const vni = lastVni;
   const off = offload && !isPlain(offload) ? offload : undefined;
   let hl: number;
   if (config.kind === 'geneve') {
@@ -178,4 +191,98 @@ export function decapsulate(datagram: Uint8Array, kind: Encapsulation): Decapsul
       `${kind}: inner frame of ${d.frame.length} bytes is shorter than an Ethernet header`,
     );
   return d;
+}
+
+/** What decapsulateAt found; the caller keeps one and passes it every time (no allocation per datagram). */
+export interface DecapScratch {
+  /** The inner frame: offset in the buffer passed in, and length. */
+  frameStart: number;
+  frameLength: number;
+  tunId: number;
+  geneveOption: number | undefined;
+  /** A fresh object when the datagram carries offload state (it may be kept), else undefined. */
+  offload: VirtioNetHeader | undefined;
+}
+
+export function decapScratch(): DecapScratch {
+  return { frameStart: 0, frameLength: 0, tunId: 0, geneveOption: undefined, offload: undefined };
+}
+
+/**
+ * decapsulate() for the receive loop: the datagram is `length` bytes at `start` of `buf`, the result goes
+ * into `out`. Same checks, errors and results as decapsulate (a property test holds them together), but
+ * Geneve options are read in place instead of being collected into objects.
+ */
+export function decapsulateAt(
+  buf: Uint8Array,
+  start: number,
+  length: number,
+  kind: Encapsulation,
+  out: DecapScratch,
+): void {
+  if (kind !== 'geneve') {
+    const d = decapsulate(buf.subarray(start, start + length), kind);
+    out.frameStart = d.frame.byteOffset - buf.byteOffset;
+    out.frameLength = d.frame.length;
+    out.tunId = d.tunId;
+    out.geneveOption = d.geneveOption;
+    out.offload = d.offload;
+    return;
+  }
+  if (length < GENEVE_BASE_LEN)
+    throw new GeneveError(`geneve: datagram of ${length} bytes is shorter than the header`);
+  const b0 = buf[start]!;
+  const version = b0 >> 6;
+  if (version !== 0) throw new GeneveError(`geneve: unsupported version ${version}`);
+  const end = GENEVE_BASE_LEN + (b0 & 0x3f) * 4;
+  if (length < end)
+    throw new GeneveError(`geneve: options run past the end of the datagram (${end} > ${length})`);
+  let ovn: number | undefined;
+  let offload: VirtioNetHeader | undefined;
+  let p = GENEVE_BASE_LEN;
+  while (p < end) {
+    if (end - p < 4) throw new GeneveError('geneve: truncated option header');
+    const at = start + p;
+    const len = (buf[at + 3]! & 0x1f) * 4;
+    if (p + 4 + len > end) throw new GeneveError('geneve: option runs past the options area');
+    const optClass = (buf[at]! << 8) | buf[at + 1]!;
+    const type = buf[at + 2]!;
+    const d = at + 4;
+    if (
+      ovn === undefined &&
+      optClass === OVN_GENEVE_CLASS &&
+      type === OVN_GENEVE_TYPE &&
+      len === OVN_GENEVE_LEN
+    ) {
+      ovn = ((buf[d]! << 24) | (buf[d + 1]! << 16) | (buf[d + 2]! << 8) | buf[d + 3]!) >>> 0;
+    } else if (
+      offload === undefined &&
+      optClass === OFFLOAD_GENEVE_CLASS &&
+      type === OFFLOAD_GENEVE_TYPE &&
+      len === OFFLOAD_OPTION_LEN
+    ) {
+      offload = {
+        flags: buf[d]!,
+        gsoType: buf[d + 1]!,
+        hdrLen: (buf[d + 2]! << 8) | buf[d + 3]!,
+        gsoSize: (buf[d + 4]! << 8) | buf[d + 5]!,
+        csumStart: (buf[d + 6]! << 8) | buf[d + 7]!,
+        csumOffset: (buf[d + 8]! << 8) | buf[d + 9]!,
+      };
+    }
+    p += 4 + len;
+  }
+  const protocol = (buf[start + 2]! << 8) | buf[start + 3]!;
+  if (protocol !== ETH_P_TEB)
+    throw new Error(`geneve: protocol 0x${protocol.toString(16)} is not Ethernet`);
+  const frameLength = length - end;
+  if (frameLength < 14)
+    throw new Error(
+      `geneve: inner frame of ${frameLength} bytes is shorter than an Ethernet header`,
+    );
+  out.frameStart = start + end;
+  out.frameLength = frameLength;
+  out.tunId = (buf[start + 4]! << 16) | (buf[start + 5]! << 8) | buf[start + 6]!;
+  out.geneveOption = ovn;
+  out.offload = offload;
 }

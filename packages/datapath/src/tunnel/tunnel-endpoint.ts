@@ -16,13 +16,14 @@
  * whole: hosts attached to a Geneve datapath should keep gso_max_size at 65000 or below.
  */
 import { FdReader } from '../linux/fd-reader.js';
-import { frameOffload, setFrameOffload } from '../linux/frame-offload.js';
+import { frameOffload } from '../linux/frame-offload.js';
 import { intToIpv4, ipv4ToInt, UdpSocket } from '../linux/udp-socket.js';
 import type { DeliverFn, PortIo, PortIoStats, TunnelMetadata } from '../port.js';
 import { GENEVE_UDP_PORT } from './geneve-codec.js';
 import { segmentBatch } from './segment-batch.js';
 import {
-  decapsulate,
+  decapScratch,
+  decapsulateAt,
   type Encapsulation,
   encapsulateInto,
   writeTunnelHeader,
@@ -114,6 +115,13 @@ export class TunnelEndpoint {
   // Addresses repeat (one per peer chassis): keep their text and numeric forms.
   private readonly ipText = new Map<number, string>();
   private readonly ipNumber = new Map<string, number>();
+  private readonly decap = decapScratch();
+  // The metadata of the last datagram delivered: a stream repeats it, so its object is reused (it is
+  // read-only) instead of a new object and a BigInt per datagram.
+  private lastMeta: TunnelMetadata | undefined;
+  private lastSrc = -1;
+  private lastTunId = -1;
+  private lastOption: number | undefined;
   private closed = false;
   /** Datagrams from an address no port claims. */
   unknownPeerDrops = 0;
@@ -210,9 +218,9 @@ export class TunnelEndpoint {
           this.unknownPeerDrops += 1;
           continue;
         }
-        let d: ReturnType<typeof decapsulate>;
+        const d = this.decap;
         try {
-          d = decapsulate(s.rxSlot(i).subarray(0, s.rxLength(i)), this.kind);
+          decapsulateAt(s.rxBytes, s.rxOffset(i), s.rxLength(i), this.kind, d);
         } catch (err) {
           port.rxErrors += 1;
           if (port.rxErrors <= 10) {
@@ -224,21 +232,13 @@ export class TunnelEndpoint {
           }
           continue;
         }
-        if (d.offload) setFrameOffload(d.frame, d.offload);
+        // The frame is a view of the receive slot; its offload state stays with the slot.
+        const frame = s.rxView(i, d.frameStart, d.frameLength, d.offload);
         if (port.frames.length === 0) touched.push(port);
-        port.frames.push(d.frame);
-        port.meta.push(
-          d.geneveOption === undefined
-            ? { tunId: BigInt(d.tunId), remoteIp: this.text(src), localIp }
-            : {
-                tunId: BigInt(d.tunId),
-                remoteIp: this.text(src),
-                localIp,
-                geneveOption: d.geneveOption,
-              },
-        );
+        port.frames.push(frame);
+        port.meta.push(this.metadata(src, d.tunId, d.geneveOption, localIp));
         port.rxPackets += 1;
-        port.rxBytes += d.frame.length;
+        port.rxBytes += frame.length;
       }
       for (const port of touched) {
         const frames = port.frames;
@@ -251,6 +251,31 @@ export class TunnelEndpoint {
     }
     return true;
   };
+
+  private metadata(
+    src: number,
+    tunId: number,
+    option: number | undefined,
+    localIp: string,
+  ): TunnelMetadata {
+    const last = this.lastMeta;
+    if (
+      last !== undefined &&
+      src === this.lastSrc &&
+      tunId === this.lastTunId &&
+      option === this.lastOption
+    )
+      return last;
+    const meta: TunnelMetadata =
+      option === undefined
+        ? { tunId: BigInt(tunId), remoteIp: this.text(src), localIp }
+        : { tunId: BigInt(tunId), remoteIp: this.text(src), localIp, geneveOption: option };
+    this.lastMeta = meta;
+    this.lastSrc = src;
+    this.lastTunId = tunId;
+    this.lastOption = option;
+    return meta;
+  }
 
   private remoteOf(port: TunnelPeerPort, meta: TunnelMetadata | undefined): number | undefined {
     const ip = meta?.remoteIp;
