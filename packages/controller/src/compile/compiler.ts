@@ -114,6 +114,25 @@ interface DpCache {
   readonly order: readonly { readonly uuid: string; readonly entry: CacheEntry }[];
 }
 
+/** Structural equality of flow parts (plain objects, arrays, bigints, byte arrays). */
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || a instanceof Uint8Array) {
+    const x = a as ArrayLike<unknown>;
+    const y = b as ArrayLike<unknown>;
+    if (!(Array.isArray(b) || b instanceof Uint8Array) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!deepEqual(x[i], y[i])) return false;
+    return true;
+  }
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka)
+    if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+      return false;
+  return true;
+}
+
 function sameArray<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -123,6 +142,7 @@ function sameArray<T>(a: readonly T[], b: readonly T[]): boolean {
 export class ControllerCompiler {
   readonly stats: CompilerStats = { updates: 0, lflowsCompiled: 0, lflowsReused: 0 };
   private dpCaches = new Map<string, DpCache>();
+  private physical = new Map<string, DesiredFlow[]>();
 
   update(view: SbView, cx: LocalContext): CompileResult {
     this.stats.updates++;
@@ -198,7 +218,22 @@ export class ControllerCompiler {
     }
     this.dpCaches = next;
 
-    for (const fl of physicalFlows(ix, cx, dps)) collector.add(fl);
+    // Physical flows are rebuilt each time (they are cheap to build); an equal one keeps the
+    // previous object, so that the installer recognises it without comparing contents.
+    const physical = new Map<string, DesiredFlow[]>();
+    for (const built of physicalFlows(ix, cx, dps)) {
+      const bucket = `${built.source}/${built.table}/${built.priority}`;
+      const fl =
+        this.physical
+          .get(bucket)
+          ?.find((o) => deepEqual(o.match, built.match) && deepEqual(o.actions, built.actions)) ??
+        built;
+      const list = physical.get(bucket);
+      if (list) list.push(fl);
+      else physical.set(bucket, [fl]);
+      collector.add(fl);
+    }
+    this.physical = physical;
     return {
       flows: collector.flows,
       groups,
