@@ -36,6 +36,8 @@ export interface DatapathProcessConfig {
   readonly flows: readonly FlowSpec[];
   /** Block in poll() on the main thread (dedicated-io-loop.ts). Default true: this process only switches. */
   readonly dedicatedIoLoop?: boolean;
+  /** Busy-poll window of the dedicated loop in ms (dedicated-io-loop.ts; default there). */
+  readonly busyPollMs?: number;
 }
 
 function jsonSafe(value: unknown): unknown {
@@ -46,7 +48,8 @@ async function main(): Promise<void> {
   const arg = process.argv[2];
   if (!arg) throw new Error('datapath-process: missing config JSON argument');
   const config = JSON.parse(arg) as DatapathProcessConfig;
-  if (config.dedicatedIoLoop ?? true) useDedicatedIoLoop();
+  if (config.dedicatedIoLoop ?? true)
+    useDedicatedIoLoop(config.busyPollMs === undefined ? {} : { busyPollMs: config.busyPollMs });
   const dp = new Datapath({ now: () => Date.now() });
   const endpoints = new Map<string, TunnelEndpoint>();
   for (const e of config.endpoints ?? []) {

@@ -9,10 +9,22 @@
  * that is never idle, so only a process dedicated to the datapath may turn this on; ports opened in
  * tests, the controller or any shared process keep the default.
  */
+import { performance } from 'node:perf_hooks';
+import { type BusyPollOptions, pollTimeout } from './busy-poll.js';
 import { libc, POLLIN } from './libc.js';
 
 /** Longest a poll blocks, so that the event loop runs at least this often. */
 const IDLE_WAIT_MS = 5;
+
+export interface DedicatedIoLoopOptions {
+  /**
+   * Milliseconds after the last frame during which the loop polls without blocking (busy-poll.ts).
+   * Default DEFAULT_BUSY_POLL_MS; 0 turns it off.
+   */
+  readonly busyPollMs?: number;
+}
+
+export const DEFAULT_BUSY_POLL_MS = 0;
 
 interface Entry {
   readonly fd: number;
@@ -21,6 +33,8 @@ interface Entry {
 }
 
 let enabled = false;
+let busyPoll: BusyPollOptions = { windowMs: DEFAULT_BUSY_POLL_MS, idleWaitMs: IDLE_WAIT_MS };
+let lastTrafficAt = Number.NEGATIVE_INFINITY;
 const entries = new Map<object, Entry>();
 let pollfds = Buffer.alloc(0);
 let order: Entry[] = [];
@@ -29,8 +43,11 @@ let running = false;
 let immediate = false;
 
 /** Switch this process to the dedicated loop (before opening ports). */
-export function useDedicatedIoLoop(): void {
+export function useDedicatedIoLoop(options: DedicatedIoLoopOptions = {}): void {
   enabled = true;
+  const windowMs = options.busyPollMs ?? DEFAULT_BUSY_POLL_MS;
+  if (!(windowMs >= 0)) throw new Error(`dedicated I/O loop: bad busyPollMs ${windowMs}`);
+  busyPoll = { windowMs, idleWaitMs: IDLE_WAIT_MS };
 }
 
 export function dedicatedIoLoopEnabled(): boolean {
@@ -65,28 +82,57 @@ function rebuild(): void {
   dirty = false;
 }
 
+/**
+ * Rounds of poll-and-drain in one turn of the event loop once traffic arrived. Why more than one:
+ * forwarding a frame runs the receiving namespace's stack inside our sendmmsg, so a reply (an echo
+ * reply, a TCP ACK) is often queued on another port before the drain returns; picking it up at once
+ * saves a trip through the event loop per exchange. Bounded so commands and timers still run.
+ */
+const ROUNDS_PER_TURN = 4;
+
+/** Drain the descriptors poll() marked ready; true if one has more to read than its budget. */
+function drainReady(): boolean {
+  let more = false;
+  const current = order;
+  for (let i = 0; i < current.length; i++) {
+    if (pollfds.readInt16LE(i * 8 + 6) === 0) continue;
+    pollfds.writeInt16LE(0, i * 8 + 6);
+    const e = current[i]!;
+    try {
+      if (e.drain()) more = true;
+    } catch (err) {
+      e.onError(err);
+    }
+    if (dirty) break; // a port went away while draining: rebuild before touching the rest
+  }
+  return more;
+}
+
 function loop(): void {
   if (entries.size === 0) {
     running = false;
     return;
   }
   if (dirty) rebuild();
-  // Busy ports (a drain that hit its budget) are polled without waiting.
-  const rc = libc().poll(pollfds, order.length, immediate ? 0 : IDLE_WAIT_MS) as number;
+  // Busy ports (a drain that hit its budget), and all ports shortly after traffic, are polled
+  // without waiting.
+  const c = libc();
+  const now = busyPoll.windowMs > 0 ? performance.now() : 0;
+  let rc = c.poll(
+    pollfds,
+    order.length,
+    pollTimeout(busyPoll, now, lastTrafficAt, immediate),
+  ) as number;
   immediate = false;
-  if (rc > 0) {
-    const current = order;
-    for (let i = 0; i < current.length; i++) {
-      if (pollfds.readInt16LE(i * 8 + 6) === 0) continue;
-      pollfds.writeInt16LE(0, i * 8 + 6);
-      const e = current[i]!;
-      try {
-        if (e.drain()) immediate = true;
-      } catch (err) {
-        e.onError(err);
-      }
-      if (dirty) break; // a port went away while draining: rebuild before touching the rest
+  for (let round = 0; rc > 0 && round < ROUNDS_PER_TURN; round++) {
+    lastTrafficAt = now;
+    if (drainReady()) {
+      immediate = true;
+      break;
     }
+    if (dirty) break;
+    // What the frames just sent caused, without waiting.
+    rc = c.poll(pollfds, order.length, 0) as number;
   }
   setImmediate(loop);
 }
