@@ -66,6 +66,32 @@ export function parsePing(output: string): PingResult {
   };
 }
 
+/**
+ * Several ping runs as one figure: the average is the mean of each run's `rtt avg` (what ping prints,
+ * and what Open vSwitch's reference figure is), the minimum the least, the median the median of the
+ * runs' medians. Runs where nothing came back count only in the totals.
+ */
+export function combinePings(runs: readonly PingResult[]): PingResult {
+  const answered = runs.filter((r) => r.avgMs !== undefined);
+  const mid = (xs: number[]): number | undefined => {
+    if (xs.length === 0) return undefined;
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 === 1
+      ? s[(s.length - 1) / 2]
+      : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  return {
+    transmitted: runs.reduce((n, r) => n + r.transmitted, 0),
+    received: runs.reduce((n, r) => n + r.received, 0),
+    avgMs:
+      answered.length === 0
+        ? undefined
+        : answered.reduce((t, r) => t + r.avgMs!, 0) / answered.length,
+    minMs: answered.length === 0 ? undefined : Math.min(...answered.map((r) => r.minMs!)),
+    medianMs: mid(answered.flatMap((r) => (r.medianMs === undefined ? [] : [r.medianMs]))),
+  };
+}
+
 /** Ping `to` from inside `from`'s namespace. */
 export async function ping(
   from: LabHost,
