@@ -10,6 +10,7 @@ export {
   type CompilerStats,
   ControllerCompiler,
   compileView,
+  LflowCompileCache,
 } from './compile/compiler.js';
 export {
   type DesiredFlow,

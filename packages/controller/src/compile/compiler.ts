@@ -8,7 +8,7 @@
 
 import type { GroupSpec } from '@ovn-ts/datapath';
 import { type DesiredFlow, type DesiredState, FlowCollector, flowKey } from './desired.js';
-import { compileLflow, type LflowEnv } from './lflow.js';
+import { type CompiledLflow, compileLflow, type LflowEnv } from './lflow.js';
 import {
   fdbFlows,
   fixedFlows,
@@ -139,8 +139,39 @@ function sameArray<T>(a: readonly T[], b: readonly T[]): boolean {
   return true;
 }
 
+/**
+ * Compiled logical flows shared by the controllers of one process (the sandbox's hypervisors, the
+ * e2e benchmark): a flow compiles to the same datapath flows wherever its datapath, text and the
+ * values it reads are the same, so N controllers compile a new flow once instead of N times.
+ * Bounded; the oldest entries go first.
+ */
+export class LflowCompileCache {
+  private readonly entries = new Map<string, CompiledLflow>();
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly capacity = 100_000) {}
+
+  get(key: string): CompiledLflow | undefined {
+    const e = this.entries.get(key);
+    if (e) this.hits++;
+    else this.misses++;
+    return e;
+  }
+
+  set(key: string, value: CompiledLflow): void {
+    this.entries.set(key, value);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
+const depText = (deps: readonly unknown[]) =>
+  deps.map((d) => (d === undefined ? '\u0002' : String(d))).join('\u0003');
+
 export class ControllerCompiler {
   readonly stats: CompilerStats = { updates: 0, lflowsCompiled: 0, lflowsReused: 0 };
+
+  constructor(private readonly shared?: LflowCompileCache) {}
   private dpCaches = new Map<string, DpCache>();
   private physical = new Map<string, DesiredFlow[]>();
 
@@ -284,11 +315,17 @@ export class ControllerCompiler {
       ) {
         this.stats.lflowsReused++;
       } else {
-        const r = compileLflow(f, dp, {
-          ports: env.ports,
-          isChassisResident: env.resident,
-          sets: env.sets,
-        });
+        const key =
+          this.shared && `${f.uuid}\u0001${dpSig}\u0001${refs.text}\u0001${depText(deps)}`;
+        let r = key === undefined ? undefined : this.shared!.get(key);
+        if (!r) {
+          r = compileLflow(f, dp, {
+            ports: env.ports,
+            isChassisResident: env.resident,
+            sets: env.sets,
+          });
+          if (key !== undefined) this.shared!.set(key, r);
+        }
         entry = {
           flow: f,
           text: refs.text,

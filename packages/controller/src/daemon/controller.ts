@@ -21,7 +21,12 @@ import { createPool } from '@ovn-ts/db';
 import { SB_CHANNEL, SbStore } from '@ovn-ts/sb-db';
 import pino from 'pino';
 import { bindingChanges } from '../compile/bindings.js';
-import { type CompileResult, type CompilerStats, ControllerCompiler } from '../compile/compiler.js';
+import {
+  type CompileResult,
+  type CompilerStats,
+  ControllerCompiler,
+  type LflowCompileCache,
+} from '../compile/compiler.js';
 import { explainTrace } from '../compile/explain-trace.js';
 import {
   COOKIE_OWNER,
@@ -73,6 +78,8 @@ export interface ControllerOptions {
    * controller reads the feed itself, with its interest as an SQL condition.
    */
   readonly sharedFeed?: SharedSbFeed;
+  /** Compiled logical flows shared by the controllers of this process (see LflowCompileCache). */
+  readonly compileCache?: LflowCompileCache;
   /** Called after every reconciliation that changed the datapath (tests, metrics). */
   readonly onSync?: (s: SyncReport) => void;
 }
@@ -161,7 +168,7 @@ class Controller {
   private readonly now: () => number;
   private readonly ac = new AbortController();
   private readonly localPorts = new Map<string, number>();
-  private readonly compiler = new ControllerCompiler();
+  private readonly compiler: ControllerCompiler;
   private readonly zones = new ZoneAllocator();
   private installed: InstalledState = nothingInstalled;
   private generation = 1;
@@ -217,6 +224,7 @@ class Controller {
     this.pool = createPool(opts.sbUrl);
     this.sb = SbStore.open(this.pool);
     this.followed = new ScopedSb(this.pool, opts.chassis, opts.sharedFeed);
+    this.compiler = new ControllerCompiler(opts.compileCache);
     opts.signal?.addEventListener('abort', () => this.ac.abort(), { once: true });
     this.ready = new Promise((resolve, reject) => {
       this.markReady = resolve;
