@@ -1,6 +1,6 @@
 /**
  * pnpm bench:e2e [-- --samples N] [--hypervisors N] [--only latency|large] [--scale NAME]
- *                 [--feed shared|own]
+ *                 [--share on|off]
  *
  * End to end, with northd in its own process (`ovn-ts northd`) and PostgreSQL (embedded, or
  * OVN_TS_BENCH_DATABASE_URL):
@@ -12,10 +12,11 @@
  *    hypervisor; per sample: an NB transaction adds a port with its addresses (nbctl lsp-add +
  *    lsp-set-addresses, over a persistent connection), a VM with that iface-id is attached on a
  *    hypervisor, and it pings (ARP first, as a VM does) a VM of the same switch on another
- *    hypervisor every few ms until a reply comes back. The hypervisors share one SB feed reader
- *    (--feed shared, as a watch server would serve them; each keeps only what its interest
- *    follows) or each reads the feed itself with its interest as SQL condition (--feed own, as
- *    separate machines would: here N readers on one CPU).
+ *    hypervisor every few ms until a reply comes back. With --share on, the hypervisors share
+ *    one SB feed reader (as a watch server would serve them; each keeps only what its interest
+ *    follows) and one cache of compiled logical flows; with --share off each reads the feed
+ *    itself, with its interest as SQL condition, and compiles alone, as separate machines would
+ *    (here N of them on one CPU).
  * A table for people, then one JSON line of the figures.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -23,7 +24,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type ControllerHandle, runController, SharedSbFeed } from '@ovn-ts/controller';
+import {
+  type ControllerHandle,
+  LflowCompileCache,
+  runController,
+  SharedSbFeed,
+} from '@ovn-ts/controller';
 import { Datapath, MemoryPort } from '@ovn-ts/datapath';
 import { createPool, databaseUrl, dropDatabase, ensureDatabase } from '@ovn-ts/db';
 import { initNb, NbStore } from '@ovn-ts/nb-db';
@@ -42,7 +48,7 @@ const { values: args } = parseArgs({
     hypervisors: { type: 'string', default: '20' },
     only: { type: 'string' },
     scale: { type: 'string', default: 'large' },
-    feed: { type: 'string', default: 'shared' },
+    share: { type: 'string', default: 'on' },
   },
 });
 const SAMPLES = Number(args.samples);
@@ -213,7 +219,7 @@ async function benchLarge(adminUrl: string): Promise<LargeResult> {
 
 interface LatencyResult {
   hypervisors: number;
-  feed: string;
+  shared: boolean;
   samples: number;
   medianMs: number;
   p95Ms: number;
@@ -240,7 +246,8 @@ async function benchLatency(adminUrl: string): Promise<LatencyResult> {
   process.stderr.write(`e2e bench: ${HVS} hypervisors, ${SAMPLES} samples …\n`);
   const s = await openStack(adminUrl, 'e2e_bench_latency');
   const nb = NbStore.open(s.url);
-  const shared = args.feed === 'shared' ? SharedSbFeed.open(s.url) : undefined;
+  const shared = args.share === 'on' ? SharedSbFeed.open(s.url) : undefined;
+  const compileCache = args.share === 'on' ? new LflowCompileCache() : undefined;
   const hvs: { name: string; dp: Datapath; ctl: ControllerHandle }[] = [];
   try {
     // Four switches behind one router; two VMs per hypervisor (on different switches).
@@ -297,6 +304,7 @@ async function benchLatency(adminUrl: string): Promise<LatencyResult> {
         log,
         openTunnel: (local) => underlay.open(local),
         ...(shared && { sharedFeed: shared }),
+        ...(compileCache && { compileCache }),
         ...(TRACE && {
           onSync: (r) => {
             if (traceT0 > 0)
@@ -380,7 +388,7 @@ async function benchLatency(adminUrl: string): Promise<LatencyResult> {
     }
     return {
       hypervisors: HVS,
-      feed: shared ? 'shared' : 'own',
+      shared: shared !== undefined,
       samples: latencies.length,
       medianMs: round(median(latencies)),
       p95Ms: round(percentile(latencies, 95)),
@@ -410,7 +418,7 @@ async function main() {
   }
   if (latency) {
     console.log(
-      `\nport created (NB commit) → first ping through it: ${latency.hypervisors} hypervisors, ${latency.samples} samples, ${latency.feed} SB feed`,
+      `\nport created (NB commit) → first ping through it: ${latency.hypervisors} hypervisors, ${latency.samples} samples, ${latency.shared ? 'sharing one SB feed reader and compile cache' : 'each with its own SB feed reader'}`,
     );
     printTable(
       ['figure', 'value'],
