@@ -2,7 +2,12 @@ import { NbFixture } from '@ovn-ts/northd';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { testUuid, viewFromNorthd } from '../testing/northd-view.js';
-import { type CompileResult, ControllerCompiler, compileView } from './compiler.js';
+import {
+  type CompileResult,
+  ControllerCompiler,
+  compileView,
+  LflowCompileCache,
+} from './compiler.js';
 import type { LocalContext, SbView, ViewFlow } from './sb-view.js';
 
 const base = (() => {
@@ -193,6 +198,34 @@ describe('incremental compile', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 8 }), (ops) => {
         expect(check(ops).stats.lflowsReused).toBeGreaterThan(0);
+      }),
+      { numRuns: 10 },
+    );
+  });
+
+  test('two chassis sharing a compile cache each equal their own full compile', () => {
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 8 }), (ops) => {
+        const cache = new LflowCompileCache();
+        const hv1 = new ControllerCompiler(cache);
+        const hv2 = new ControllerCompiler(cache);
+        const other = (cx: LocalContext): LocalContext => ({
+          ...cx,
+          chassis: 'hv2',
+          localPorts: new Map([['vm3', 1]]),
+          tunnels: new Map([['hv1', 9]]),
+        });
+        let s = start;
+        for (const o of ops) {
+          s = apply(s, o);
+          expect(comparable(hv1.update(s.view, s.cx))).toEqual(
+            comparable(compileView(s.view, s.cx)),
+          );
+          const cx2 = other(s.cx);
+          expect(comparable(hv2.update(s.view, cx2))).toEqual(comparable(compileView(s.view, cx2)));
+        }
+        // Both chassis have the routers and both switches local: the second found them compiled.
+        expect(cache.hits).toBeGreaterThan(0);
       }),
       { numRuns: 10 },
     );
