@@ -137,5 +137,8 @@ describe('namespaces as VMs on two controller processes joined by Geneve', () =>
     await b.kill();
     expect((await nsPing(hostA.ns, VM_B.ip, { count: 2, waitS: 1 })).received).toBe(0);
     expect(daemons[0]!.running, daemons[0]!.tail()).toBe(true);
+    // SIGTERM stops a controller with its tunnel and ports open: it closes them and exits 0
+    // (stop() falls back to SIGKILL, which would give null).
+    expect(await daemons[0]!.stop(20_000), daemons[0]!.tail()).toBe(0);
   }, 120_000);
 });

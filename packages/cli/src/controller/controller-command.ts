@@ -66,19 +66,23 @@ export function addControllerCommand(program: Command): void {
           throw new CliError(`controller: ${ifname}: ${(err as Error).message}`);
         }
       }
-      const ac = new AbortController();
-      process.once('SIGINT', () => ac.abort());
-      process.once('SIGTERM', () => ac.abort());
       const ctl = runController({
         sbUrl,
         chassis: o.chassis,
         encapIp: o.encapIp,
         datapath: dp,
         ports,
-        signal: ac.signal,
       });
+      // The datapath lives in this process, so nothing can keep forwarding after it exits: a
+      // signal stops the controller with its tunnels (whose sockets would otherwise keep the
+      // process alive), then the datapath closes its ports.
+      const stop = () => void ctl.stop({ removeTunnels: true });
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       await ctl.ready;
       process.stderr.write(`ovn-ts controller: ${o.chassis} is up (${specs.length} local ports)\n`);
       await ctl.done;
+      await dp.close();
+      process.stderr.write(`ovn-ts controller: ${o.chassis} stopped\n`);
     });
 }
