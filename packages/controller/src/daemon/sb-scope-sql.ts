@@ -52,8 +52,8 @@ export async function loadRound(client: pg.PoolClient, r: LoadRound): Promise<Ro
     SKELETON_PORT_TYPES, // $7 text[]
     r.initial, // $8 boolean
   ];
-  const sel = (table: string, where: string) =>
-    parts.push(`SELECT '${table}' AS t, to_jsonb(x) AS row FROM ${S}.${table} x WHERE ${where}`);
+  const sel = (table: string, where: string, row = 'to_jsonb(x)') =>
+    parts.push(`SELECT '${table}' AS t, ${row} AS row FROM ${S}.${table} x WHERE ${where}`);
   if (r.initial) for (const t of WHOLE_TABLES) sel(t, 'true');
   sel(
     'port_binding',
@@ -67,6 +67,10 @@ export async function loadRound(client: pg.PoolClient, r: LoadRound): Promise<Ro
      OR x.logical_dp_group IN (SELECT m.dp_group FROM ${S}.logical_dp_group_datapath m
                                 WHERE m.datapath = ANY($1::uuid[])
                                   AND NOT m.dp_group = ANY($6::uuid[] || $4::uuid[]))`,
+    // The columns the controller uses (the bulk of SB: leave provenance and tags in the database).
+    `jsonb_build_object('uuid', x.uuid, 'logical_datapath', x.logical_datapath,
+       'logical_dp_group', x.logical_dp_group, 'pipeline', x.pipeline, 'table_id', x.table_id,
+       'priority', x.priority, 'match', x.match, 'actions', x.actions, 'stage', x.stage)`,
   );
   sel('multicast_group', 'x.datapath = ANY($1::uuid[])');
   sel(

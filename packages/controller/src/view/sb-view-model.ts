@@ -214,7 +214,19 @@ export class SbViewModel {
         }
         case 'logical_flow':
           if (del) this.flowRows.delete(uuid);
-          else this.flowRows.set(uuid, r);
+          // Only the columns the view uses: SB rows also carry provenance, tags, external_ids.
+          else
+            this.flowRows.set(uuid, {
+              uuid,
+              logical_datapath: r.logical_datapath ?? null,
+              logical_dp_group: r.logical_dp_group ?? null,
+              pipeline: r.pipeline,
+              table_id: r.table_id,
+              priority: r.priority,
+              match: r.match,
+              actions: r.actions,
+              stage: r.stage,
+            });
           dirtyFlows.add(uuid);
           break;
         case 'multicast_group':
