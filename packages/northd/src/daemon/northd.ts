@@ -88,7 +88,7 @@ async function runActive(
     let stats: WriteStats;
     let written: SbDelta;
     try {
-      const w = await writeSbResults(sbPool, mirror, delta, nbCfg, Date.now());
+      const w = await writeSbResults(sbPool, mirror, delta, nbCfg, Date.now(), writeOptions());
       stats = w.stats;
       written = { ...delta, changed: w.results };
     } catch (err) {
@@ -96,7 +96,7 @@ async function runActive(
       log.warn({ err: (err as Error).message }, 'SB write failed; resyncing');
       mirror = await SbMirror.load(sbPool);
       const again = engine.recomputeAllStreaming();
-      const w = await writeSbResults(sbPool, mirror, again, nbCfg, Date.now());
+      const w = await writeSbResults(sbPool, mirror, again, nbCfg, Date.now(), writeOptions());
       stats = w.stats;
       written = { ...again, changed: w.results };
     }
@@ -117,6 +117,11 @@ async function runActive(
     }
   };
   const diagnostics = new DiagnosticsWriter(log);
+  // OVN's option name; changing it changes nb_global options, hence a full recompute, which
+  // regroups (or ungroups) every flow.
+  const writeOptions = () => ({
+    dpGroups: engine.nb.globals()?.options?.use_logical_dp_groups === 'true',
+  });
 
   let t0 = performance.now();
   await write(engine.recomputeAllStreaming(), 0);

@@ -29,6 +29,43 @@ export class SbMirror {
   readonly portGroups = new Map<string, { uuid: string; digest: string }>();
   /** SB datapath uuid → NB uuid. */
   readonly nbOfSb = new Map<string, string>();
+  /**
+   * Logical datapath groups: SB group uuid → member datapaths (NB uuids) and the flows written
+   * once for all of them (flow key → SB uuid). A datapath's flows in SB are its own (`flows`)
+   * and those of the groups it belongs to.
+   */
+  readonly dpGroups = new Map<string, DpGroupState>();
+  /** Datapath NB uuid → the groups it belongs to. */
+  readonly groupsOfDp = new Map<string, Set<string>>();
+  /** Flow key → the groups that hold it (to find a group a datapath may join). */
+  readonly groupsOfFlow = new Map<number, Set<string>>();
+
+  addGroup(uuid: string, members: Iterable<string>, flows: Iterable<readonly [number, string]>) {
+    const g: DpGroupState = { members: new Set(), flows: new Map(flows) };
+    this.dpGroups.set(uuid, g);
+    for (const k of g.flows.keys()) addTo(this.groupsOfFlow, k, uuid);
+    for (const dp of members) this.joinGroup(uuid, dp);
+  }
+
+  joinGroup(uuid: string, dp: string): void {
+    const g = this.dpGroups.get(uuid);
+    if (!g) return;
+    g.members.add(dp);
+    addTo(this.groupsOfDp, dp, uuid);
+  }
+
+  leaveGroup(uuid: string, dp: string): void {
+    this.dpGroups.get(uuid)?.members.delete(dp);
+    removeFrom(this.groupsOfDp, dp, uuid);
+  }
+
+  deleteGroup(uuid: string): void {
+    const g = this.dpGroups.get(uuid);
+    if (!g) return;
+    for (const dp of g.members) removeFrom(this.groupsOfDp, dp, uuid);
+    for (const k of g.flows.keys()) removeFrom(this.groupsOfFlow, k, uuid);
+    this.dpGroups.delete(uuid);
+  }
 
   static async load(client: pg.PoolClient | pg.Pool): Promise<SbMirror> {
     const m = new SbMirror();
@@ -109,7 +146,8 @@ export class SbMirror {
     }
     const flows = await client.query<{
       uuid: string;
-      logical_datapath: string;
+      logical_datapath: string | null;
+      logical_dp_group: string | null;
       stage: string;
       priority: number;
       match: string;
@@ -117,19 +155,39 @@ export class SbMirror {
       builder: string;
       nb_uuid: string | null;
     }>(
-      `SELECT uuid, logical_datapath, stage, priority, match, actions, builder, nb_uuid
-         FROM sb.logical_flow WHERE logical_datapath IS NOT NULL`,
+      `SELECT uuid, logical_datapath, logical_dp_group, stage, priority, match, actions, builder, nb_uuid
+         FROM sb.logical_flow`,
     );
+    const groupFlows = new Map<string, Array<[number, string]>>();
     for (const f of flows.rows) {
-      const nb = m.nbOfSb.get(f.logical_datapath);
-      if (nb)
-        m.flows
-          .get(nb)!
-          .set(
-            flowHash(f.stage, f.priority, f.match, f.actions, f.builder, f.nb_uuid ?? undefined),
-            f.uuid,
-          );
+      const k = flowHash(
+        f.stage,
+        f.priority,
+        f.match,
+        f.actions,
+        f.builder,
+        f.nb_uuid ?? undefined,
+      );
+      if (f.logical_dp_group) {
+        const list = groupFlows.get(f.logical_dp_group);
+        if (list) list.push([k, f.uuid]);
+        else groupFlows.set(f.logical_dp_group, [[k, f.uuid]]);
+        continue;
+      }
+      const nb = m.nbOfSb.get(f.logical_datapath!);
+      if (nb) m.flows.get(nb)!.set(k, f.uuid);
     }
+    const groups = await client.query<{ uuid: string; members: string[] }>(
+      `SELECT g.uuid, coalesce(array_agg(m.datapath::text) FILTER (WHERE m.datapath IS NOT NULL), '{}') AS members
+         FROM sb.logical_dp_group g LEFT JOIN sb.logical_dp_group_datapath m ON m.dp_group = g.uuid
+        GROUP BY g.uuid`,
+    );
+    for (const g of groups.rows)
+      m.addGroup(
+        g.uuid,
+        g.members.flatMap((sb) => m.nbOfSb.get(sb) ?? []),
+        groupFlows.get(g.uuid) ?? [],
+      );
     for (const [table, target] of [
       ['address_set', m.addressSets],
       ['port_group', m.portGroups],
@@ -154,6 +212,23 @@ export class SbMirror {
       }),
     };
   }
+}
+
+export interface DpGroupState {
+  readonly members: Set<string>;
+  readonly flows: Map<number, string>;
+}
+
+function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  const s = m.get(k);
+  if (s) s.add(v);
+  else m.set(k, new Set([v]));
+}
+
+function removeFrom<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
+  const s = m.get(k);
+  s?.delete(v);
+  if (s?.size === 0) m.delete(k);
 }
 
 export function datapathDigest(type: string, name: string, key: number): string {

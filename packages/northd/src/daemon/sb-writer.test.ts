@@ -43,9 +43,14 @@ async function sbState() {
                  JOIN sb.port_binding pb ON pb.uuid = m.port_binding WHERE m.multicast_group = g.uuid) AS ports
          FROM sb.multicast_group g JOIN sb.datapath_binding d ON d.uuid = g.datapath`,
     ),
+    // A datapath's flows: its own and those of its datapath groups.
     flows: await q(
       `SELECT d.nb_uuid, f.stage, f.priority, f.match, f.actions, f.builder, f.nb_uuid AS src
-         FROM sb.logical_flow f JOIN sb.datapath_binding d ON d.uuid = f.logical_datapath`,
+         FROM sb.logical_flow f JOIN sb.datapath_binding d ON d.uuid = f.logical_datapath
+       UNION ALL
+       SELECT d.nb_uuid, f.stage, f.priority, f.match, f.actions, f.builder, f.nb_uuid AS src
+         FROM sb.logical_flow f JOIN sb.logical_dp_group_datapath m ON m.dp_group = f.logical_dp_group
+         JOIN sb.datapath_binding d ON d.uuid = m.datapath`,
     ),
   };
 }
@@ -107,8 +112,9 @@ function desired(engine: NorthdEngine) {
 }
 
 /** The small benchmark topology as NB inserts, with the database's defaults that builders read. */
-function smallTopology(): NbChange[] {
-  const rows = generateTopology(SCALES.find((s) => s.name === 'small')!);
+function smallTopology(extraSwitches = 0): NbChange[] {
+  const small = SCALES.find((s) => s.name === 'small')!;
+  const rows = generateTopology({ ...small, switches: small.switches + extraSwitches });
   return INSERT_ORDER.flatMap((table) =>
     ((rows[table] ?? []) as Array<Record<string, unknown>>).map((r) => ({
       table,
@@ -189,43 +195,116 @@ describe('SB writer', () => {
       expect((await pool.query(`SELECT 1 FROM sb.${t}`)).rowCount).toBe(0);
   });
 
-  test('random NB edits written incrementally leave SB equal to the engine state; a reloaded mirror finds nothing to do', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(nbOp, { minLength: 1, maxLength: 25 }), async (ops) => {
-        await pool.query('DROP SCHEMA IF EXISTS sb CASCADE');
-        await initSb(pool);
-        const fx = new NbFixture();
-        const engine = new NorthdEngine();
-        let mirror = await SbMirror.load(pool);
-        await writeSb(pool, mirror, engine.recomputeAll(), 0, 0);
-        for (let i = 0; i < ops.length; i += 3) {
-          const changes: NbChange[] = ops.slice(i, i + 3).flatMap((o, k) => playOp(fx, o, i + k));
-          await writeSb(pool, mirror, engine.apply(changes), i, 0);
-        }
-        // SB holds the column order the database returns; compare sets of JSON rows.
-        const got = await sbState();
-        const want = desired(engine);
-        for (const k of ['datapaths', 'ports', 'groups', 'flows'] as const) {
-          expect(
-            got[k].map((r) =>
-              JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(r)).sort())),
-            ),
-          ).toEqual(
-            want[k].map((r) =>
-              JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(r)).sort())),
-            ),
-          );
-        }
-        mirror = await SbMirror.load(pool);
-        const again = await writeSb(pool, mirror, engine.recomputeAll(), ops.length, 0);
-        expect(again).toEqual({
-          flowsInserted: 0,
-          flowsDeleted: 0,
-          portsWritten: 0,
-          datapathsWritten: 0,
-        });
-      }),
-      { numRuns: 8 },
+  for (const dpGroups of [false, true])
+    test(`random NB edits written incrementally leave SB equal to the engine state; a reloaded mirror finds nothing to do (datapath groups ${dpGroups ? 'on' : 'off'})`, async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(nbOp, { minLength: 1, maxLength: 25 }),
+          fc.nat(3),
+          async (ops, firstFull) => {
+            await pool.query('DROP SCHEMA IF EXISTS sb CASCADE');
+            await initSb(pool);
+            const fx = new NbFixture();
+            const engine = new NorthdEngine();
+            const opts = { dpGroups };
+            let mirror = await SbMirror.load(pool);
+            await writeSb(pool, mirror, engine.recomputeAll(), 0, 0, opts);
+            for (let i = 0; i < ops.length; i += 3) {
+              const changes: NbChange[] = ops
+                .slice(i, i + 3)
+                .flatMap((o, k) => playOp(fx, o, i + k));
+              const delta = engine.apply(changes);
+              await writeSb(pool, mirror, delta, i, 0, opts);
+              // Now and then a full recompute in between (it may regroup flows).
+              if (i / 3 === firstFull)
+                await writeSb(pool, mirror, engine.recomputeAllStreaming(), i, 0, opts);
+            }
+            await expectSbEqualsEngine(engine);
+            if (!dpGroups)
+              expect((await pool.query('SELECT 1 FROM sb.logical_dp_group')).rowCount).toBe(0);
+            mirror = await SbMirror.load(pool);
+            const again = await writeSb(pool, mirror, engine.recomputeAll(), ops.length, 0, opts);
+            expect(again).toEqual({
+              flowsInserted: 0,
+              flowsDeleted: 0,
+              portsWritten: 0,
+              datapathsWritten: 0,
+            });
+          },
+        ),
+        { numRuns: 8 },
+      );
+    });
+
+  test('datapath groups: a flow shared by many datapaths is one row; turning groups off and on again rewrites SB to the same flows per datapath', async () => {
+    await pool.query('DROP SCHEMA IF EXISTS sb CASCADE');
+    await initSb(pool);
+    const engine = new NorthdEngine();
+    engine.load(smallTopology());
+    const mirror = await SbMirror.load(pool);
+    await writeSb(pool, mirror, engine.recomputeAllStreaming(), 1, 0, { dpGroups: true });
+    await expectSbEqualsEngine(engine);
+    const rows = async () =>
+      (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM sb.logical_flow')).rows[0]!
+        .n;
+    const perDatapath = (await sbState()).flows.length;
+    const grouped = await rows();
+    // The pipelines' fixed flows (no NB row) are the same on every switch and on every router.
+    const fixed = [...engine.state().values()].reduce(
+      (n, r) => n + r.flows.filter((f) => f.provenance.nbUuid === undefined).length,
+      0,
     );
+    const distinctFixed = new Set(
+      [...engine.state().values()].flatMap((r) =>
+        r.flows
+          .filter((f) => f.provenance.nbUuid === undefined)
+          .map((f) => `${f.stage}|${f.priority}|${f.match}|${f.actions}|${f.provenance.builder}`),
+      ),
+    ).size;
+    expect(fixed).toBeGreaterThan(distinctFixed);
+    expect(grouped).toBe(perDatapath - fixed + distinctFixed);
+    const groups = await pool.query<{ members: number }>(
+      `SELECT count(*)::int AS members FROM sb.logical_dp_group_datapath GROUP BY dp_group ORDER BY 1`,
+    );
+    // Small topology: 10 switches and 2 routers; one group each.
+    expect(groups.rows.map((r) => r.members)).toEqual([2, 10]);
+    // Every flow still carries its provenance.
+    expect(
+      (await pool.query(`SELECT 1 FROM sb.logical_flow WHERE builder = '' OR stage = ''`)).rowCount,
+    ).toBe(0);
+
+    const off = await writeSb(pool, mirror, engine.recomputeAllStreaming(), 2, 0, {
+      dpGroups: false,
+    });
+    // Each datapath gets its own copy of every fixed flow; the grouped rows went with their groups.
+    expect(off.flowsInserted).toBe(fixed);
+    expect(await rows()).toBe(perDatapath);
+    expect((await pool.query('SELECT 1 FROM sb.logical_dp_group')).rowCount).toBe(0);
+    await expectSbEqualsEngine(engine);
+
+    await writeSb(pool, mirror, engine.recomputeAllStreaming(), 3, 0, { dpGroups: true });
+    expect(await rows()).toBe(grouped);
+    await expectSbEqualsEngine(engine);
+    const reloaded = await SbMirror.load(pool);
+    expect(
+      await writeSb(pool, reloaded, engine.recomputeAllStreaming(), 3, 0, { dpGroups: true }),
+    ).toEqual({ flowsInserted: 0, flowsDeleted: 0, portsWritten: 0, datapathsWritten: 0 });
+
+    // A new switch like the others (ports, port group, ACLs), incrementally: it joins the
+    // switches' group instead of copying its flows.
+    const have = new Set(smallTopology().map((c) => JSON.stringify(c)));
+    const more = smallTopology(1).filter((c) => !have.has(JSON.stringify(c)));
+    const added = await writeSb(pool, reloaded, engine.apply(more), 4, 0, { dpGroups: true });
+    const newSwitch = engine
+      .state()
+      .get(more.find((c) => c.table === 'logical_switch')!.row.uuid as string)!;
+    expect(added.flowsInserted).toBe(
+      newSwitch.flows.filter((f) => f.provenance.nbUuid !== undefined).length,
+    );
+    const after = await pool.query<{ members: number }>(
+      `SELECT count(*)::int AS members FROM sb.logical_dp_group_datapath GROUP BY dp_group ORDER BY 1`,
+    );
+    expect(after.rows.map((r) => r.members)).toEqual([2, 11]);
+    await expectSbEqualsEngine(engine);
   });
 });

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { DatapathResult, DesiredPort, SbDelta, StreamedDelta } from '../engine/desired.js';
 import type { LFlow } from '../lflow.js';
 import { stagePipeline, stageTable } from '../stages.js';
-import { flowHash } from './flow-hash.js';
+import { type FlowPlan, FlowPlanner } from './flow-plan.js';
 import { datapathDigest, multicastDigest, portDigest, type SbMirror } from './sb-mirror.js';
 
 export interface WriteStats {
@@ -26,8 +26,17 @@ export async function writeSb(
   delta: SbDelta | StreamedDelta,
   nbCfg: number,
   nowMs: number,
+  opts: WriteOptions = {},
 ): Promise<WriteStats> {
-  return (await writeSbResults(pool, mirror, delta, nbCfg, nowMs)).stats;
+  return (await writeSbResults(pool, mirror, delta, nbCfg, nowMs, opts)).stats;
+}
+
+export interface WriteOptions {
+  /**
+   * Share flows that are identical on several datapaths through logical datapath groups
+   * (NB_Global options:use_logical_dp_groups; see flow-plan.ts). Off: one row per datapath.
+   */
+  readonly dpGroups?: boolean;
 }
 
 /**
@@ -41,6 +50,7 @@ export async function writeSbResults(
   delta: SbDelta | StreamedDelta,
   nbCfg: number,
   nowMs: number,
+  opts: WriteOptions = {},
 ): Promise<{ stats: WriteStats; results: DatapathResult[] }> {
   const stats: WriteStats = {
     flowsInserted: 0,
@@ -55,8 +65,8 @@ export async function writeSbResults(
     // PostgreSQL in batches while later datapaths still compile.
     const results =
       mirror.datapaths.size === 0 && delta.removed.length === 0
-        ? await streamInto(client, mirror, delta, stats)
-        : await diffInto(client, mirror, delta, stats);
+        ? await streamInto(client, mirror, delta, stats, opts.dpGroups ?? false)
+        : await diffInto(client, mirror, delta, stats, opts.dpGroups ?? false);
     await client.query(
       'UPDATE sb.sb_global SET nb_cfg = $1, nb_cfg_timestamp = $2 WHERE nb_cfg <> $1',
       [nbCfg, nowMs],
@@ -78,28 +88,6 @@ interface Written {
   after: Array<() => void>;
 }
 
-/** A datapath's flows against what SB holds for it: the rows to delete and the flows to insert. */
-interface FlowPlan {
-  readonly nbUuid: string;
-  readonly insert: Array<[number, LFlow]>;
-  readonly deleteHashes: number[];
-}
-
-function planFlows(mirror: SbMirror, r: DatapathResult): FlowPlan {
-  const have = mirror.flows.get(r.datapath.nbUuid);
-  const want = new Set<number>();
-  const insert: Array<[number, LFlow]> = [];
-  for (const f of r.flows) {
-    const k = hashOf(f);
-    if (want.has(k)) continue;
-    want.add(k);
-    if (!have?.has(k)) insert.push([k, f]);
-  }
-  const deleteHashes: number[] = [];
-  if (have) for (const k of have.keys()) if (!want.has(k)) deleteHashes.push(k);
-  return { nbUuid: r.datapath.nbUuid, insert, deleteHashes };
-}
-
 /** A result without its flows (they are most of its memory). */
 function flowless(r: DatapathResult): DatapathResult {
   return r.flows.length ? { ...r, flows: [] } : r;
@@ -115,14 +103,20 @@ async function diffInto(
   mirror: SbMirror,
   delta: SbDelta | StreamedDelta,
   stats: WriteStats,
+  dpGroups: boolean,
 ): Promise<Written> {
   const after: Array<() => void> = [];
   const changed: DatapathResult[] = [];
-  const plans: FlowPlan[] = [];
+  const planner = new FlowPlanner(mirror, {
+    groups: dpGroups,
+    full: delta.full,
+    removed: delta.removed,
+  });
   for (const r of delta.changed) {
-    plans.push(planFlows(mirror, r));
+    planner.add(r);
     changed.push(flowless(r));
   }
+  const plan = planner.finish();
   const changedDps = new Set(changed.map((r) => r.datapath.nbUuid));
 
   // 1. Datapaths that are gone (their ports, groups and flows go with them by cascade).
@@ -163,15 +157,11 @@ async function diffInto(
     await client.query('DELETE FROM sb.multicast_group WHERE uuid = ANY($1::uuid[])', [
       deleteGroups,
     ]);
-  const deleteFlows: string[] = [];
-  for (const p of plans) {
-    const have = mirror.flows.get(p.nbUuid);
-    if (!have || p.deleteHashes.length === 0) continue;
-    for (const k of p.deleteHashes) deleteFlows.push(have.get(k)!);
-    after.push(() => {
-      for (const k of p.deleteHashes) have.delete(k);
-    });
-  }
+  await deleteGroupedFlows(client, mirror, plan, after);
+  const deleteFlows = plan.delete.map(([dp, k]) => mirror.flows.get(dp)!.get(k)!);
+  after.push(() => {
+    for (const [dp, k] of plan.delete) mirror.flows.get(dp)?.delete(k);
+  });
   for (let i = 0; i < deleteFlows.length; i += CHUNK) {
     await client.query('DELETE FROM sb.logical_flow WHERE uuid = ANY($1::uuid[])', [
       deleteFlows.slice(i, i + CHUNK),
@@ -183,7 +173,8 @@ async function diffInto(
   for (const r of changed) await writeDatapath(client, mirror, r, after, stats);
   await writePorts(client, mirror, changed, after, stats);
   await writeGroups(client, mirror, changed, after);
-  stats.flowsInserted = await writeFlows(client, mirror, plans, after);
+  stats.flowsInserted = await insertGroupedFlows(client, mirror, plan, after);
+  stats.flowsInserted += await writeFlows(client, mirror, plan.insert, after);
 
   // 4. Address sets and port groups (by name).
   await writeNamedSets(
@@ -216,9 +207,12 @@ async function streamInto(
   mirror: SbMirror,
   delta: SbDelta | StreamedDelta,
   stats: WriteStats,
+  dpGroups: boolean,
 ): Promise<Written> {
   const after: Array<() => void> = [];
   const results: DatapathResult[] = [];
+  // Flows that may be shared wait for the end, when it is known which datapaths share them.
+  const planner = new FlowPlanner(mirror, { groups: dpGroups, full: true, removed: [] });
   let failure: unknown;
   // Statements go one after the other (a connection runs one at a time); each is sent as soon as
   // the previous one is answered, without waiting for the compile.
@@ -273,14 +267,12 @@ async function streamInto(
       });
     }
     const have = new Map<number, string>();
-    mirror.flows.set(d.nbUuid, have);
-    for (const f of r.flows) {
-      const k = hashOf(f);
-      if (have.has(k)) continue;
+    for (const [k, f] of planner.add(r, true)) {
       const uuid = randomUUID();
       have.set(k, uuid);
-      push(b.flows, flowInsertRow(uuid, dpSb, f));
+      push(b.flows, flowInsertRow(uuid, dpSb, null, f));
     }
+    mirror.flows.set(d.nbUuid, have);
     stats.flowsInserted += have.size;
     results.push(flowless(r));
     if (b.flows[0]!.length >= STREAM_BATCH) {
@@ -294,6 +286,10 @@ async function streamInto(
   flush();
   await Promise.all(inFlight);
   if (failure) throw failure;
+  const plan = planner.finish();
+  await deleteGroupedFlows(client, mirror, plan, after);
+  stats.flowsInserted += await insertGroupedFlows(client, mirror, plan, after);
+  stats.flowsInserted += await writeFlows(client, mirror, plan.insert, after);
   await writeNamedSets(
     client,
     mirror,
@@ -309,7 +305,7 @@ async function streamInto(
 
 function newBatch() {
   const cols = (n: number) => Array.from({ length: n }, (): unknown[] => []);
-  return { dps: cols(5), ports: cols(11), groups: cols(4), members: cols(2), flows: cols(11) };
+  return { dps: cols(5), ports: cols(11), groups: cols(4), members: cols(2), flows: cols(12) };
 }
 
 function push(cols: unknown[][], row: readonly unknown[]): void {
@@ -324,10 +320,12 @@ const INSERT_PORTS = `INSERT INTO sb.port_binding (uuid, logical_port, datapath,
       AS x(u, lp, dp, k, t, m, ps, o, pp, tg, e)`;
 const INSERT_MC_GROUPS = `INSERT INTO sb.multicast_group (uuid, datapath, name, tunnel_key)
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[])`;
+const INSERT_DP_GROUP_MEMBERS = `INSERT INTO sb.logical_dp_group_datapath (dp_group, datapath)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[])`;
 const INSERT_MC_MEMBERS = `INSERT INTO sb.multicast_group_port (multicast_group, port_binding)
   SELECT * FROM unnest($1::uuid[], $2::uuid[])`;
-const INSERT_FLOWS = `INSERT INTO sb.logical_flow (uuid, logical_datapath, pipeline, table_id, stage, priority, match, actions, nb_uuid, nb_table, builder)
-  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::smallint[], $5::text[], $6::int[], $7::text[], $8::text[], $9::uuid[], $10::text[], $11::text[])`;
+const INSERT_FLOWS = `INSERT INTO sb.logical_flow (uuid, logical_datapath, logical_dp_group, pipeline, table_id, stage, priority, match, actions, nb_uuid, nb_table, builder)
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::smallint[], $6::text[], $7::int[], $8::text[], $9::text[], $10::uuid[], $11::text[], $12::text[])`;
 
 function datapathExternalIds(d: DatapathResult['datapath']): string {
   return JSON.stringify({
@@ -352,10 +350,16 @@ function portInsertRow(uuid: string, dpSb: string, p: DesiredPort): unknown[] {
   ];
 }
 
-function flowInsertRow(uuid: string, dpSb: string, f: LFlow): unknown[] {
+function flowInsertRow(
+  uuid: string,
+  dpSb: string | null,
+  group: string | null,
+  f: LFlow,
+): unknown[] {
   return [
     uuid,
     dpSb,
+    group,
     stagePipeline(f.stage),
     stageTable(f.stage),
     f.stage,
@@ -375,6 +379,8 @@ function forgetDatapaths(mirror: SbMirror, nbUuids: readonly string[]): void {
     mirror.datapaths.delete(nb);
     mirror.nbOfSb.delete(dp.uuid);
     mirror.flows.delete(nb);
+    // Its memberships went by cascade; groups left without members were removed by the plan.
+    for (const g of [...(mirror.groupsOfDp.get(nb) ?? [])]) mirror.leaveGroup(g, nb);
     for (const name of mirror.ports.keysIn(dp.uuid)) mirror.ports.delete(name);
     for (const k of mirror.multicastGroups.keysIn(nb)) mirror.multicastGroups.delete(k);
   }
@@ -503,22 +509,19 @@ async function writeGroups(
   }
 }
 
+/** Inserts datapaths' own flow rows. */
 async function writeFlows(
   client: pg.PoolClient,
   mirror: SbMirror,
-  plans: readonly FlowPlan[],
+  rows: ReadonlyArray<readonly [string, number, LFlow]>,
   after: Array<() => void>,
 ): Promise<number> {
-  const cols: unknown[][] = Array.from({ length: 11 }, () => []);
+  const cols: unknown[][] = Array.from({ length: 12 }, () => []);
   const added: Array<[string, number, string]> = [];
-  for (const p of plans) {
-    if (p.insert.length === 0) continue;
-    const dp = mirror.datapaths.get(p.nbUuid)!.uuid;
-    for (const [k, f] of p.insert) {
-      const uuid = randomUUID();
-      push(cols, flowInsertRow(uuid, dp, f));
-      added.push([p.nbUuid, k, uuid]);
-    }
+  for (const [nb, k, f] of rows) {
+    const uuid = randomUUID();
+    push(cols, flowInsertRow(uuid, mirror.datapaths.get(nb)!.uuid, null, f));
+    added.push([nb, k, uuid]);
   }
   for (let i = 0; i < added.length; i += CHUNK)
     await client.query(
@@ -529,6 +532,75 @@ async function writeFlows(
     for (const [dp, k, uuid] of added) mirror.flows.get(dp)?.set(k, uuid);
   });
   return added.length;
+}
+
+/** Removes groups (their flows and memberships go by cascade) and ends memberships. */
+async function deleteGroupedFlows(
+  client: pg.PoolClient,
+  mirror: SbMirror,
+  plan: FlowPlan,
+  after: Array<() => void>,
+): Promise<void> {
+  if (plan.deleteGroups.length) {
+    await client.query('DELETE FROM sb.logical_dp_group WHERE uuid = ANY($1::uuid[])', [
+      plan.deleteGroups,
+    ]);
+    after.push(() => {
+      for (const g of plan.deleteGroups) mirror.deleteGroup(g);
+    });
+  }
+  const leave = plan.leave.flatMap(([g, dp]) => {
+    const sb = mirror.datapaths.get(dp)?.uuid;
+    return sb ? [[g, sb] as const] : [];
+  });
+  if (leave.length) {
+    await client.query(
+      `DELETE FROM sb.logical_dp_group_datapath m USING unnest($1::uuid[], $2::uuid[]) AS x(g, d)
+        WHERE m.dp_group = x.g AND m.datapath = x.d`,
+      [leave.map((x) => x[0]), leave.map((x) => x[1])],
+    );
+  }
+  if (plan.leave.length)
+    after.push(() => {
+      for (const [g, dp] of plan.leave) mirror.leaveGroup(g, dp);
+    });
+}
+
+/** Creates groups with their members and flows, and adds memberships. Returns flows written. */
+async function insertGroupedFlows(
+  client: pg.PoolClient,
+  mirror: SbMirror,
+  plan: FlowPlan,
+  after: Array<() => void>,
+): Promise<number> {
+  const groups: string[] = [];
+  const members: unknown[][] = [[], []];
+  const flows: unknown[][] = Array.from({ length: 12 }, () => []);
+  const made: Array<{ uuid: string; members: string[]; flows: Array<[number, string]> }> = [];
+  for (const g of plan.newGroups) {
+    const uuid = randomUUID();
+    groups.push(uuid);
+    for (const dp of g.members) push(members, [uuid, mirror.datapaths.get(dp)!.uuid]);
+    const rows: Array<[number, string]> = [];
+    for (const [k, f] of g.flows) {
+      const fu = randomUUID();
+      push(flows, flowInsertRow(fu, null, uuid, f));
+      rows.push([k, fu]);
+    }
+    made.push({ uuid, members: g.members, flows: rows });
+  }
+  for (const [g, dp] of plan.join) push(members, [g, mirror.datapaths.get(dp)!.uuid]);
+  if (groups.length)
+    await client.query('INSERT INTO sb.logical_dp_group (uuid) SELECT * FROM unnest($1::uuid[])', [
+      groups,
+    ]);
+  if (members[0]!.length) await client.query(INSERT_DP_GROUP_MEMBERS, members);
+  if (flows[0]!.length) await client.query(INSERT_FLOWS, flows);
+  after.push(() => {
+    for (const g of made) mirror.addGroup(g.uuid, g.members, g.flows);
+    for (const [g, dp] of plan.join) mirror.joinGroup(g, dp);
+  });
+  return flows[0]!.length;
 }
 
 async function writeNamedSets(
@@ -565,15 +637,4 @@ async function writeNamedSets(
 /** A text[] literal for unnest over an array of arrays (pg flattens nested JS arrays otherwise). */
 function pgArray(xs: readonly string[]): string {
   return `{${xs.map((x) => `"${x.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
-}
-
-function hashOf(f: LFlow): number {
-  return flowHash(
-    f.stage,
-    f.priority,
-    f.match,
-    f.actions,
-    f.provenance.builder,
-    f.provenance.nbUuid,
-  );
 }
