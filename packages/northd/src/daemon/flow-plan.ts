@@ -108,13 +108,19 @@ export class FlowPlanner {
     const covered = new Map<string, Set<number>>();
     const cover = (dp: string, keys: Iterable<number>) => {
       let c = covered.get(dp);
-      if (!c) covered.set(dp, (c = new Set()));
+      if (!c) {
+        c = new Set();
+        covered.set(dp, c);
+      }
       for (const k of keys) c.add(k);
     };
     const leaving = new Map<string, Set<string>>();
     const leave = (g: string, dp: string, statement: boolean) => {
       let l = leaving.get(g);
-      if (!l) leaving.set(g, (l = new Set()));
+      if (!l) {
+        l = new Set();
+        leaving.set(g, l);
+      }
       l.add(dp);
       if (statement) plan.leave.push([g, dp]);
     };
