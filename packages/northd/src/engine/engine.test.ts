@@ -99,7 +99,12 @@ describe('northd engine', () => {
     const delta = engine.recomputeAll();
     expect(delta.changed[0]!.flows.length).toBeGreaterThan(0);
     expect(engine.state().get(fx.id('sw0'))!.flows).toEqual([]);
-    expect(engine.state().get(fx.id('sw0'))!.ports.map((p) => p.logicalPort)).toEqual(['vm1']);
+    expect(
+      engine
+        .state()
+        .get(fx.id('sw0'))!
+        .ports.map((p) => p.logicalPort),
+    ).toEqual(['vm1']);
   });
 
   test('changes to tables northd does not read are ignored', () => {
