@@ -51,14 +51,17 @@ export function decodeVirtioNetHeader(bytes: Uint8Array, offset = 0): VirtioNetH
       `virtio-net header: need ${VIRTIO_NET_HDR_LEN} bytes, have ${bytes.length - offset}`,
     );
   }
-  const v = new DataView(bytes.buffer, bytes.byteOffset + offset, VIRTIO_NET_HDR_LEN);
+  // Byte by byte, little-endian: this runs for every offloaded frame received, and a DataView per
+  // frame would be garbage.
+  const b = bytes;
+  const o = offset;
   return {
-    flags: v.getUint8(0),
-    gsoType: v.getUint8(1),
-    hdrLen: v.getUint16(2, true),
-    gsoSize: v.getUint16(4, true),
-    csumStart: v.getUint16(6, true),
-    csumOffset: v.getUint16(8, true),
+    flags: b[o]!,
+    gsoType: b[o + 1]!,
+    hdrLen: b[o + 2]! | (b[o + 3]! << 8),
+    gsoSize: b[o + 4]! | (b[o + 5]! << 8),
+    csumStart: b[o + 6]! | (b[o + 7]! << 8),
+    csumOffset: b[o + 8]! | (b[o + 9]! << 8),
   };
 }
 
