@@ -1,5 +1,8 @@
 /**
- * pnpm bench:northd [small|medium|large …]
+ * pnpm bench:northd [small|medium|large …] [--dp-groups]
+ *
+ * --dp-groups turns on logical datapath groups (NB_Global options:use_logical_dp_groups=true)
+ * before northd starts.
  *
  * For each scale of the deterministic topology: a full compile into an empty SB (NB commit → SB
  * commit, northd process start included), the latency from an NB commit adding one port to the
@@ -22,8 +25,12 @@ const OVN_TS = resolve(here, '../../bin/ovn-ts.js');
 
 interface ScaleResult {
   scale: string;
+  dpGroups: boolean;
   nbRows: number;
+  /** logical_flow rows. */
   lflows: number;
+  /** Flows per datapath, summed (a grouped row counts once per member). */
+  lflowsPerDatapath: number;
   fullCompileMs: number;
   addPortMedianMs: number;
   addPortP95Ms: number;
@@ -80,7 +87,11 @@ class SbWatcher {
   }
 }
 
-async function benchScale(adminUrl: string, scale: TopologyScale): Promise<ScaleResult> {
+async function benchScale(
+  adminUrl: string,
+  scale: TopologyScale,
+  dpGroups: boolean,
+): Promise<ScaleResult> {
   const name = `northd_bench_${scale.name}`;
   await dropDatabase(adminUrl, name);
   await ensureDatabase(adminUrl, name);
@@ -91,7 +102,10 @@ async function benchScale(adminUrl: string, scale: TopologyScale): Promise<Scale
   const nbRows = await loadTopology(pool, scale);
   const cfg = (
     await pool.query<{ nb_cfg: number }>(
-      'UPDATE nb.nb_global SET nb_cfg = nb_cfg + 1 RETURNING nb_cfg',
+      `UPDATE nb.nb_global SET nb_cfg = nb_cfg + 1,
+              options = options || jsonb_build_object('use_logical_dp_groups', $1::text)
+        RETURNING nb_cfg`,
+      [String(dpGroups)],
     )
   ).rows[0]!.nb_cfg;
 
@@ -110,6 +124,13 @@ async function benchScale(adminUrl: string, scale: TopologyScale): Promise<Scale
   const fullCompileMs = performance.now() - t0;
   const lflows = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM sb.logical_flow'))
     .rows[0]!.n;
+  const lflowsPerDatapath = (
+    await pool.query<{ n: number }>(
+      `SELECT ((SELECT count(*) FROM sb.logical_flow WHERE logical_datapath IS NOT NULL)
+             + (SELECT count(*) FROM sb.logical_flow f
+                  JOIN sb.logical_dp_group_datapath m ON m.dp_group = f.logical_dp_group))::int AS n`,
+    )
+  ).rows[0]!.n;
 
   const watcher = await SbWatcher.open(url, pool);
   const nb = new pg.Client({ connectionString: url });
@@ -153,8 +174,10 @@ async function benchScale(adminUrl: string, scale: TopologyScale): Promise<Scale
   await dropDatabase(adminUrl, name);
   return {
     scale: scale.name,
+    dpGroups,
     nbRows,
     lflows,
+    lflowsPerDatapath,
     fullCompileMs: round(fullCompileMs),
     addPortMedianMs: round(median(adds), 2),
     addPortP95Ms: round(percentile(adds, 95), 2),
@@ -164,14 +187,18 @@ async function benchScale(adminUrl: string, scale: TopologyScale): Promise<Scale
 }
 
 async function main() {
-  const wanted = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const dpGroups = args.includes('--dp-groups');
+  const wanted = args.filter((a) => !a.startsWith('--'));
+  const unknown = wanted.filter((w) => !SCALES.some((s) => s.name === w));
+  if (unknown.length) throw new Error(`bench:northd: no scale named ${unknown.join(', ')}`);
   const scales = wanted.length ? SCALES.filter((s) => wanted.includes(s.name)) : SCALES;
   const server = await benchServer();
   const results: ScaleResult[] = [];
   try {
     for (const s of scales) {
-      process.stderr.write(`northd bench: ${s.name} …\n`);
-      results.push(await benchScale(server.adminUrl, s));
+      process.stderr.write(`northd bench: ${s.name}${dpGroups ? ' (datapath groups)' : ''} …\n`);
+      results.push(await benchScale(server.adminUrl, s, dpGroups));
     }
   } finally {
     await server.stop();
@@ -181,6 +208,7 @@ async function main() {
       'scale',
       'NB rows',
       'lflows',
+      'per dp',
       'full compile ms',
       'add port p50 ms',
       'add port p95 ms',
@@ -191,6 +219,7 @@ async function main() {
       r.scale,
       r.nbRows,
       r.lflows,
+      r.lflowsPerDatapath,
       r.fullCompileMs,
       r.addPortMedianMs,
       r.addPortP95Ms,
