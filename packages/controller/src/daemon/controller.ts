@@ -316,27 +316,12 @@ class Controller {
    */
   private async follow(waker: FeedWaker): Promise<void> {
     const signal = this.ac.signal;
+    const batch = 1000;
     let failures = 0;
     while (!signal.aborted) {
       try {
-        if (this.refocusWanted) {
-          this.refocusWanted = false;
-          this.refocusing = true;
-          try {
-            if (await this.followed.refocus(this.localPorts)) {
-              // Again, until the rows loaded make no other datapath local; then compile.
-              this.refocusWanted = true;
-              this.dirty = true;
-              this.log.debug(
-                { datapaths: this.followed.interest.datapaths.size },
-                'controller: followed part of SB changed',
-              );
-            }
-          } finally {
-            this.refocusing = false;
-          }
-        }
-        const r = await this.followed.read();
+        await this.refocus();
+        const r = await this.followed.read(batch);
         failures = 0;
         if (r.kind === 'resync') {
           this.refocusing = true;
@@ -353,9 +338,13 @@ class Controller {
           // the interest is brought up to date before anything is compiled.
           this.refocusWanted = true;
           this.dirty = true;
+          await this.refocus();
         }
-        if (r.commits > 0 || this.refocusWanted) continue;
+        // A full batch: more is waiting; compile once it is read.
+        if (r.commits >= batch) continue;
         if (this.dirty) this.kick();
+        // Commits read: look again at once (more may have come meanwhile), else sleep.
+        if (r.commits > 0) continue;
         await waker.wait(this.opts.pollMs ?? 5000, signal, this.followed.cursor);
       } catch (err) {
         if (signal.aborted) break;
@@ -366,6 +355,26 @@ class Controller {
           'controller: reading SB failed',
         );
         await waker.wait(delay, signal, Number.POSITIVE_INFINITY);
+      }
+    }
+  }
+
+  /** Brings the followed interest up to date, until the rows loaded make nothing else local. */
+  private async refocus(): Promise<void> {
+    while (this.refocusWanted && !this.ac.signal.aborted) {
+      this.refocusWanted = false;
+      this.refocusing = true;
+      try {
+        if (await this.followed.refocus(this.localPorts)) {
+          this.refocusWanted = true;
+          this.dirty = true;
+          this.log.debug(
+            { datapaths: this.followed.interest.datapaths.size },
+            'controller: followed part of SB changed',
+          );
+        }
+      } finally {
+        this.refocusing = false;
       }
     }
   }
@@ -456,6 +465,9 @@ class Controller {
     };
     this.view = view;
     await this.claimEarly(view, localPorts);
+    // Let other work in this process (a claim's answer, another chassis's feed) run before the
+    // compile takes the CPU: several controllers may share a process.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const tunnels = await this.ensureTunnels(view);
     const zones = this.zones.assign(view, { chassis: me, localPorts });
     const cx: LocalContext = {
