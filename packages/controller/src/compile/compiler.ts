@@ -15,10 +15,19 @@ import {
   groupFlows,
   isResident,
   macBindingFlows,
+  placeOf,
   portFlows,
   tunnelIngressFlows,
 } from './physical.js';
-import type { LocalContext, SbView, ViewDatapath, ViewFlow } from './sb-view.js';
+import type {
+  LocalContext,
+  SbView,
+  ViewDatapath,
+  ViewFlow,
+  ViewMacBinding,
+  ViewMulticastGroup,
+  ViewPort,
+} from './sb-view.js';
 import { indexView, localDatapaths, type ViewIndex } from './view-index.js';
 
 export interface CompileProblemReport {
@@ -174,6 +183,7 @@ export class ControllerCompiler {
   constructor(private readonly shared?: LflowCompileCache) {}
   private dpCaches = new Map<string, DpCache>();
   private physical = new Map<string, DesiredFlow[]>();
+  private dpPhysical = new Map<string, DpPhysical>();
 
   update(view: SbView, cx: LocalContext): CompileResult {
     this.stats.updates++;
@@ -249,16 +259,40 @@ export class ControllerCompiler {
     }
     this.dpCaches = next;
 
-    // Physical flows are rebuilt each time (they are cheap to build); an equal one keeps the
+    // A datapath's physical flows are rebuilt when its ports, groups, MAC bindings or their places
+    // here changed. The other physical flows are rebuilt each time; an equal one keeps the
     // previous object, so that the installer recognises it without comparing contents.
+    const dpPhysical = new Map<string, DpPhysical>();
+    const built: DesiredFlow[] = [...fixedFlows(), ...tunnelIngressFlows(cx)];
+    for (const dp of dps) {
+      const sig = placesSig(ix, cx, dp);
+      const prev = this.dpPhysical.get(dp.uuid);
+      const ph =
+        prev &&
+        prev.dp === dp &&
+        prev.sig === sig &&
+        sameArray(prev.ports, ix.portsOf(dp.uuid)) &&
+        sameArray(prev.groups, ix.groupsOf(dp.uuid)) &&
+        sameArray(prev.macs, ix.macBindingsOf(dp.uuid))
+          ? prev
+          : buildDpPhysical(ix, cx, dp, sig);
+      dpPhysical.set(dp.uuid, ph);
+      for (const fl of ph.flows) collector.add(fl);
+    }
+    this.dpPhysical = dpPhysical;
+    const byKey = new Map(dps.map((d) => [d.key, d]));
+    for (const e of [...(view.fdb?.values() ?? [])].sort((a, b) => (a.uuid < b.uuid ? -1 : 1))) {
+      const dp = byKey.get(e.dpKey);
+      if (dp) built.push(...fdbFlows(dp, e));
+    }
     const physical = new Map<string, DesiredFlow[]>();
-    for (const built of physicalFlows(ix, cx, dps)) {
-      const bucket = `${built.source}/${built.table}/${built.priority}`;
+    for (const built1 of built) {
+      const bucket = `${built1.source}/${built1.table}/${built1.priority}`;
       const fl =
         this.physical
           .get(bucket)
-          ?.find((o) => deepEqual(o.match, built.match) && deepEqual(o.actions, built.actions)) ??
-        built;
+          ?.find((o) => deepEqual(o.match, built1.match) && deepEqual(o.actions, built1.actions)) ??
+        built1;
       const list = physical.get(bucket);
       if (list) list.push(fl);
       else physical.set(bucket, [fl]);
@@ -365,29 +399,80 @@ function portKeys(ix: ViewIndex, dp: ViewDatapath): Map<string, bigint> {
   return m;
 }
 
-function physicalFlows(
+/** A local datapath's physical flows, and what they were built from. */
+interface DpPhysical {
+  readonly dp: ViewDatapath;
+  readonly ports: readonly ViewPort[];
+  readonly groups: readonly ViewMulticastGroup[];
+  readonly macs: readonly ViewMacBinding[];
+  /** Where each port is for this chassis, and the zones its flows load. */
+  readonly sig: string;
+  readonly flows: readonly DesiredFlow[];
+}
+
+/** Everything from the chassis context that a datapath's physical flows depend on, as text. */
+function placesSig(ix: ViewIndex, cx: LocalContext, dp: ViewDatapath): string {
+  const zone = (name: string) => cx.zones.get(name) ?? 0;
+  let s = `${zone(`${dp.uuid}_dnat`)}/${zone(`${dp.uuid}_snat`)}|`;
+  for (const p of ix.portsOf(dp.uuid)) {
+    const place = placeOf(ix, cx, p);
+    s += `${p.name}:${zone(p.name)}:${place.kind}`;
+    switch (place.kind) {
+      case 'local':
+      case 'virtual-local':
+        s += `:${place.ofport}`;
+        break;
+      case 'remote':
+        s += `:${place.tunnel}`;
+        break;
+      case 'patch': {
+        const peer = place.peer;
+        const pd = ix.datapath(peer.datapath);
+        s += `:${peer.uuid}:${peer.name}:${peer.key}:${zone(peer.name)}:${pd?.key}:${pd?.kind}`;
+        if (pd) s += `:${zone(`${pd.uuid}_dnat`)}:${zone(`${pd.uuid}_snat`)}`;
+        break;
+      }
+      case 'redirect-local':
+        s += `:${place.distributed.name}:${place.distributed.key}:${zone(place.distributed.name)}`;
+        break;
+      case 'localnet':
+        s += `:${place.ofport}:${place.tag}`;
+        break;
+      case 'bridged':
+        s += `:${place.localnet.key}`;
+        break;
+      case 'none':
+        break;
+    }
+    s += ';';
+  }
+  return s;
+}
+
+function buildDpPhysical(
   ix: ViewIndex,
   cx: LocalContext,
-  dps: readonly ViewDatapath[],
-): DesiredFlow[] {
-  const out: DesiredFlow[] = [...fixedFlows(), ...tunnelIngressFlows(cx)];
-  for (const dp of dps) {
-    const ports = [...ix.portsOf(dp.uuid)].sort((a, b) => a.key - b.key);
-    for (const p of ports) out.push(...portFlows(ix, cx, dp, p));
-    for (const g of [...ix.groupsOf(dp.uuid)].sort((a, b) => a.key - b.key))
-      out.push(...groupFlows(ix, cx, dp, g));
-    const keyOf = new Map(ports.map((p) => [p.name, p.key]));
-    for (const b of [...ix.macBindingsOf(dp.uuid)].sort((a, c) => (a.uuid < c.uuid ? -1 : 1))) {
-      const k = keyOf.get(b.logicalPort);
-      if (k !== undefined) out.push(...macBindingFlows(dp, b, k));
-    }
+  dp: ViewDatapath,
+  sig: string,
+): DpPhysical {
+  const out: DesiredFlow[] = [];
+  const ports = [...ix.portsOf(dp.uuid)].sort((a, b) => a.key - b.key);
+  for (const p of ports) out.push(...portFlows(ix, cx, dp, p));
+  for (const g of [...ix.groupsOf(dp.uuid)].sort((a, b) => a.key - b.key))
+    out.push(...groupFlows(ix, cx, dp, g));
+  const keyOf = new Map(ports.map((p) => [p.name, p.key]));
+  for (const b of [...ix.macBindingsOf(dp.uuid)].sort((a, c) => (a.uuid < c.uuid ? -1 : 1))) {
+    const k = keyOf.get(b.logicalPort);
+    if (k !== undefined) out.push(...macBindingFlows(dp, b, k));
   }
-  const byKey = new Map(dps.map((d) => [d.key, d]));
-  for (const e of [...(ix.view.fdb?.values() ?? [])].sort((a, b) => (a.uuid < b.uuid ? -1 : 1))) {
-    const dp = byKey.get(e.dpKey);
-    if (dp) out.push(...fdbFlows(dp, e));
-  }
-  return out;
+  return {
+    dp,
+    ports: ix.portsOf(dp.uuid),
+    groups: ix.groupsOf(dp.uuid),
+    macs: ix.macBindingsOf(dp.uuid),
+    sig,
+    flows: out,
+  };
 }
 
 /** A full compile, with nothing cached: what every incremental update must equal. */
