@@ -29,6 +29,11 @@ export const SO_RCVBUF = 8;
 export const SO_SNDBUFFORCE = 32;
 export const SO_RCVBUFFORCE = 33;
 
+export const SOL_UDP = 17;
+/** UDP generic segmentation (cmsg u16: segment size) and receive coalescing (sockopt; cmsg int). */
+export const UDP_SEGMENT = 103;
+export const UDP_GRO = 104;
+
 export const SOL_PACKET = 263;
 export const PACKET_ADD_MEMBERSHIP = 1;
 export const PACKET_MR_PROMISC = 1;
@@ -59,6 +64,8 @@ export const EINTR = 4;
 export const EAGAIN = 11;
 export const ENETDOWN = 100;
 export const ENOBUFS = 105;
+export const EIO = 5;
+export const EINVAL = 22;
 
 /** struct ifreq is 40 bytes on 64-bit Linux: a 16-byte name, then a union. */
 export const IFREQ_SIZE = 40;

@@ -185,6 +185,11 @@ export class MessageBatch {
     return this.controlBase + i * this.controlSize;
   }
 
+  /** How many bytes of message `i`'s ancillary data sendmmsg passes (0: none). */
+  setControlLength(i: number, length: number): void {
+    this.view.writeUInt32LE(length, i * MMSGHDR_SIZE + MSG_CONTROLLEN);
+  }
+
   controlLength(i: number): number {
     return this.view.readUInt32LE(i * MMSGHDR_SIZE + MSG_CONTROLLEN);
   }

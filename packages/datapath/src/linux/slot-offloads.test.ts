@@ -38,4 +38,23 @@ describe('offload state by receive slot', () => {
       slots.close();
     }
   });
+
+  it('keeps one state per coalesced datagram of a slot, and hands the rest to the per-frame map', () => {
+    // Two slots of 1000 bytes, up to 3 segments each; datagrams of 100 bytes with a 20-byte header.
+    const slots = new SlotOffloads(new ArrayBuffer(2000), 0, 1000, 2, 3);
+    try {
+      const segs = [0, 1, 2, 3].map((k) =>
+        slots.view(1, 1000 + k * 100 + 20, 80, k === 1 ? undefined : pending, k, 100),
+      );
+      expect(segs.map((f) => frameOffload(f))).toEqual([pending, undefined, pending, pending]);
+      // The fourth is beyond the table: its state went to the per-frame map, tied to that view.
+      expect(frameOffload(new Uint8Array(slots.memory, 1000 + 3 * 100 + 20, 80))).toBeUndefined();
+      // A single datagram in the slot afterwards: segment views of the earlier batch no longer match.
+      const whole = slots.view(1, 1000 + 20, 500, undefined);
+      expect(frameOffload(whole)).toBeUndefined();
+      expect(frameOffload(new Uint8Array(slots.memory, 1000 + 100 + 20, 80))).toBeUndefined();
+    } finally {
+      slots.close();
+    }
+  });
 });

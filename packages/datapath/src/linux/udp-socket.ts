@@ -11,6 +11,8 @@ import {
   check,
   EAGAIN,
   EINTR,
+  EINVAL,
+  EIO,
   ENOBUFS,
   intArg,
   libc,
@@ -21,14 +23,27 @@ import {
   SOCK_DGRAM,
   SOCK_NONBLOCK,
   SOL_SOCKET,
+  SOL_UDP,
   sysError,
+  UDP_GRO,
+  UDP_SEGMENT,
 } from './libc.js';
 import { MessageBatch } from './message-batch.js';
 import { SlotOffloads } from './slot-offloads.js';
 import type { VirtioNetHeader } from './virtio-net-header.js';
 
 const SOCKADDR_IN = 16;
+const EMPTY = new Uint8Array(0);
 const SLOT_BYTES = 65536;
+/** CMSG_SPACE(sizeof(uint16_t)) for UDP_SEGMENT on send; CMSG_LEN of it. */
+const SEGMENT_CMSG_SPACE = 24;
+const SEGMENT_CMSG_LEN = 18;
+/** Room for the UDP_GRO cmsg (an int) on receive. */
+const GRO_CMSG_SPACE = 32;
+/** Most datagrams the kernel takes in one UDP_SEGMENT send (UDP_MAX_SEGMENTS on older kernels). */
+export const MAX_SEGMENTS = 64;
+/** Most bytes of one segmented send (an IPv4 packet's limit, less headers, with margin). */
+export const MAX_SEGMENTED_BYTES = 65000;
 
 export function ipv4ToInt(ip: string): number {
   if (!isIPv4(ip)) throw new Error(`udp socket: ${ip} is not an IPv4 address`);
@@ -41,6 +56,12 @@ export function intToIpv4(n: number): string {
 
 export interface UdpSocketOptions {
   readonly batch?: number;
+  /**
+   * Send runs of equal-sized datagrams as one UDP_SEGMENT message and take coalesced ones (UDP_GRO):
+   * one trip through the stack for up to MAX_SEGMENTS datagrams. A peer without UDP_GRO still gets
+   * separate datagrams (the kernel cuts them). Default true.
+   */
+  readonly segmentation?: boolean;
   /** Forced socket buffer sizes (root). Default 4 MiB. */
   readonly bufferBytes?: number;
 }
@@ -53,6 +74,10 @@ export class UdpSocket {
   private readonly txSlots: Buffer[];
   /** Frames handed out as views of the receive slots, with their offload state (rxView). */
   private readonly rxViews: SlotOffloads;
+  /** UDP_SEGMENT sends are on (turned off for good if the kernel refuses one). */
+  segmentation: boolean;
+  /** The kernel hands us coalesced datagrams with their segment size (UDP_GRO). */
+  readonly gro: boolean;
   private closed = false;
   txErrors = 0;
 
@@ -89,15 +114,33 @@ export class UdpSocket {
       check(object, 'getsockname', c.getsockname(this.fd, sin, len));
       this.localPort = sin.readUInt16BE(2);
       const batch = options.batch ?? 64;
-      this.rx = new MessageBatch({ count: batch, slotSize: SLOT_BYTES, nameSize: SOCKADDR_IN });
+      const segmentation = options.segmentation ?? true;
+      this.segmentation = segmentation;
+      this.gro = segmentation && c.setsockopt(this.fd, SOL_UDP, UDP_GRO, intArg(1), 4) === 0;
+      this.rx = new MessageBatch({
+        count: batch,
+        slotSize: SLOT_BYTES,
+        nameSize: SOCKADDR_IN,
+        controlSize: this.gro ? GRO_CMSG_SPACE : 0,
+      });
       this.tx = new MessageBatch({
         count: batch,
         slotSize: SLOT_BYTES,
         nameSize: SOCKADDR_IN,
         gather: true,
+        controlSize: SEGMENT_CMSG_SPACE,
       });
       this.txSlots = Array.from({ length: batch }, (_, i) => this.tx.slot(i));
-      for (let i = 0; i < batch; i++) this.tx.name(i).writeUInt16LE(AF_INET, 0);
+      const tv = this.tx.view;
+      for (let i = 0; i < batch; i++) {
+        this.tx.name(i).writeUInt16LE(AF_INET, 0);
+        // struct cmsghdr { size_t len; int level; int type; } + the u16 segment size, written per send.
+        const cm = this.tx.controlOffset(i);
+        tv.writeBigUInt64LE(BigInt(SEGMENT_CMSG_LEN), cm);
+        tv.writeInt32LE(SOL_UDP, cm + 8);
+        tv.writeInt32LE(UDP_SEGMENT, cm + 12);
+        this.tx.setControlLength(i, 0);
+      }
     } catch (err) {
       c.close(this.fd);
       throw err;
@@ -107,6 +150,7 @@ export class UdpSocket {
       this.rx.view.byteOffset + this.rx.slotOffset(0),
       this.rx.slotSize,
       this.rx.count,
+      this.gro ? MAX_SEGMENTS : 1,
     );
   }
 
@@ -151,8 +195,24 @@ export class UdpSocket {
     offset: number,
     length: number,
     offload: VirtioNetHeader | undefined,
+    segment = 0,
+    segmentSize = 0,
   ): Uint8Array {
-    return this.rxViews.view(i, this.rx.view.byteOffset + offset, length, offload);
+    const at = this.rx.view.byteOffset + offset;
+    return this.rxViews.view(i, at, length, offload, segment, segmentSize);
+  }
+
+  /**
+   * The segment size of message `i` when the kernel coalesced several datagrams of that size into it
+   * (the last may be shorter), else 0: a single datagram.
+   */
+  rxSegmentSize(i: number): number {
+    if (!this.gro || this.rx.controlLength(i) < 20) return 0;
+    const v = this.rx.view;
+    const cm = this.rx.controlOffset(i);
+    if (v.readInt32LE(cm + 8) !== SOL_UDP || v.readInt32LE(cm + 12) !== UDP_GRO) return 0;
+    const size = v.readInt32LE(cm + 16);
+    return size > 0 && size < this.rx.receivedLength(i) ? size : 0;
   }
 
   /** Source address of datagram `i` as a 32-bit number, and its port. */
@@ -174,7 +234,23 @@ export class UdpSocket {
    * it is large and in native receive memory, else copied after the header).
    */
   stage(i: number, headerLength: number, frame: Uint8Array): void {
+    this.tx.setControlLength(i, 0);
     this.tx.setGather(i, headerLength, frame);
+  }
+
+  /**
+   * Message `i` sends the first `length` bytes of its slot, written there by the caller as datagrams
+   * of `segmentSize` bytes each (the last may be shorter): one UDP_SEGMENT send when there are several.
+   */
+  stageSegments(i: number, length: number, segmentSize: number): void {
+    const tx = this.tx;
+    if (segmentSize > 0 && segmentSize < length) {
+      tx.view.writeUInt16LE(segmentSize, tx.controlOffset(i) + 16);
+      tx.setControlLength(i, SEGMENT_CMSG_SPACE);
+    } else {
+      tx.setControlLength(i, 0);
+    }
+    tx.setGather(i, length, EMPTY);
   }
 
   /** Set the destination of transmit slot `i`. */
@@ -199,6 +275,10 @@ export class UdpSocket {
       const errno = c.errno();
       if (errno === EINTR) continue;
       if (errno === EAGAIN || errno === ENOBUFS) break;
+      if ((errno === EIO || errno === EINVAL) && this.tx.controlLength(done) > 0) {
+        // The kernel or route cannot segment (no checksum offload on the path): send singly from now on.
+        this.segmentation = false;
+      }
       // An unreachable peer (ECONNREFUSED from an earlier ICMP error, EHOSTUNREACH) affects one message.
       this.txErrors += 1;
       skipped += 1;

@@ -54,20 +54,21 @@ export type HeaderResult =
     }
   | { readonly ok: false; readonly reason: 'too-big' | 'tso-needs-offload-option' };
 
-/**
- * Write the tunnel header alone into `out` for a frame of `frameLength` bytes (the shell sends the
- * frame from where it lies, or copies it after the header). The VNI is the low 24 bits of tunId.
- */
 // The VNI of the last tun_id seen: BigInt arithmetic allocates, and a stream repeats its tun_id.
 let lastTunId = 0n;
 let lastVni = 0;
 
+/**
+ * Write the tunnel header alone into `out` at `at` for a frame of `frameLength` bytes (the shell sends
+ * the frame from where it lies, or copies it after the header). The VNI is the low 24 bits of tunId.
+ */
 export function writeTunnelHeader(
   out: Uint8Array,
   frameLength: number,
   meta: TunnelMetadata | undefined,
   offload: VirtioNetHeader | undefined,
   config: EncapConfig,
+  at = 0,
 ): HeaderResult {
   const tunId = meta?.tunId ?? 0n;
   if (tunId !== lastTunId) {
@@ -82,18 +83,18 @@ export function writeTunnelHeader(
     const carry = off !== undefined && config.carryOffloads;
     hl = 8 + (ovn === undefined ? 0 : 8) + (carry ? 16 : 0);
     if (hl + frameLength > MAX_UDP_PAYLOAD) return { ok: false, reason: 'too-big' };
-    if (hl > out.length)
-      throw new Error(`tunnel header: ${hl} bytes do not fit a ${out.length}-byte buffer`);
-    out[0] = (hl - 8) / 4;
+    if (at + hl > out.length)
+      throw new Error(`tunnel header: ${hl} bytes do not fit a ${out.length}-byte buffer at ${at}`);
+    out[at + 0] = (hl - 8) / 4;
     // Both options we write are critical (type bit 0x80): the C bit says so.
-    out[1] = ovn !== undefined || carry ? 0x40 : 0;
-    out[2] = ETH_P_TEB >> 8;
-    out[3] = ETH_P_TEB & 0xff;
-    out[4] = vni >> 16;
-    out[5] = (vni >> 8) & 0xff;
-    out[6] = vni & 0xff;
-    out[7] = 0;
-    let p = 8;
+    out[at + 1] = ovn !== undefined || carry ? 0x40 : 0;
+    out[at + 2] = ETH_P_TEB >> 8;
+    out[at + 3] = ETH_P_TEB & 0xff;
+    out[at + 4] = vni >> 16;
+    out[at + 5] = (vni >> 8) & 0xff;
+    out[at + 6] = vni & 0xff;
+    out[at + 7] = 0;
+    let p = at + 8;
     if (ovn !== undefined) {
       out[p] = OVN_GENEVE_CLASS >> 8;
       out[p + 1] = OVN_GENEVE_CLASS & 0xff;
@@ -127,7 +128,7 @@ export function writeTunnelHeader(
   } else {
     hl = VXLAN_HEADER_LEN;
     if (hl + frameLength > MAX_UDP_PAYLOAD) return { ok: false, reason: 'too-big' };
-    writeVxlanHeader(out, 0, vni);
+    writeVxlanHeader(out, at, vni);
   }
   let complete = false;
   if (off && !(config.kind === 'geneve' && config.carryOffloads)) {
@@ -140,8 +141,8 @@ export function writeTunnelHeader(
 }
 
 /**
- * Write the tunnel header and the frame into `out` (which must hold header + frame), finishing a
- * pending checksum on the copy when the peer cannot carry it.
+ * Write the tunnel header and the frame into `out` at `at` (which must hold header + frame), finishing
+ * a pending checksum on the copy when the peer cannot carry it.
  */
 export function encapsulateInto(
   out: Uint8Array,
@@ -149,14 +150,20 @@ export function encapsulateInto(
   meta: TunnelMetadata | undefined,
   offload: VirtioNetHeader | undefined,
   config: EncapConfig,
+  at = 0,
 ): EncapResult {
-  const h = writeTunnelHeader(out, frame.length, meta, offload, config);
+  if (at > out.length) return { ok: false, reason: 'too-big' };
+  const h = writeTunnelHeader(out, frame.length, meta, offload, config, at);
   if (!h.ok) return h;
   const hl = h.headerLength;
-  if (hl + frame.length > out.length) return { ok: false, reason: 'too-big' };
-  out.set(frame, hl);
+  if (at + hl + frame.length > out.length) return { ok: false, reason: 'too-big' };
+  out.set(frame, at + hl);
   if (h.completeChecksum)
-    completeChecksum(out.subarray(hl, hl + frame.length), offload!.csumStart, offload!.csumOffset);
+    completeChecksum(
+      out.subarray(at + hl, at + hl + frame.length),
+      offload!.csumStart,
+      offload!.csumOffset,
+    );
   return { ok: true, length: hl + frame.length };
 }
 

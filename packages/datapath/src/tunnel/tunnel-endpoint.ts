@@ -7,6 +7,9 @@
  *
  * This is the Linux shell: batches of datagrams per recvmmsg/sendmmsg (linux/udp-socket.ts), headers
  * written straight into the socket's send slots, frames delivered straight out of its receive slots.
+ * Small frames going to the same peer in runs of equal size (a UDP flood, TCP at full MSS) are sent
+ * as one segmented message (UDP_SEGMENT) and, between ovn-ts endpoints, received as one (UDP_GRO), so
+ * the kernel's UDP path runs once per run instead of once per frame.
  *
  * Offloads: between two ovn-ts datapaths a frame's pending checksum and TSO state ride in our own
  * Geneve option (offload-option.ts), so a TSO frame crosses as one datagram and leaves the far datapath
@@ -17,7 +20,13 @@
  */
 import { FdReader } from '../linux/fd-reader.js';
 import { frameOffload } from '../linux/frame-offload.js';
-import { intToIpv4, ipv4ToInt, UdpSocket } from '../linux/udp-socket.js';
+import {
+  intToIpv4,
+  ipv4ToInt,
+  MAX_SEGMENTED_BYTES,
+  MAX_SEGMENTS,
+  UdpSocket,
+} from '../linux/udp-socket.js';
 import type { DeliverFn, PortIo, PortIoStats, TunnelMetadata } from '../port.js';
 import { GENEVE_UDP_PORT } from './geneve-codec.js';
 import { segmentBatch } from './segment-batch.js';
@@ -32,6 +41,11 @@ import type { TunnelPortOptions } from './tunnel-port-options.js';
 import { VXLAN_UDP_PORT } from './vxlan-codec.js';
 
 const EMPTY = new Uint8Array(0);
+/**
+ * Frames up to this size are copied into the send slot, so that runs of equal-sized datagrams can
+ * go as one segmented send; larger ones are sent from where they lie (a TSO frame of 64 KiB).
+ */
+const SEGMENT_FRAME_MAX = 2048;
 
 export type TunnelEndpointOptions = Omit<TunnelPortOptions, 'remoteIp'>;
 
@@ -116,6 +130,8 @@ export class TunnelEndpoint {
   private readonly ipText = new Map<number, string>();
   private readonly ipNumber = new Map<string, number>();
   private readonly decap = decapScratch();
+  /** Frames in each message of the batch being sent. */
+  private readonly msgFrames: Int32Array;
   // The metadata of the last datagram delivered: a stream repeats it, so its object is reused (it is
   // read-only) instead of a new object and a BigInt per datagram.
   private lastMeta: TunnelMetadata | undefined;
@@ -135,6 +151,7 @@ export class TunnelEndpoint {
       options.bufferBytes === undefined ? {} : { bufferBytes: options.bufferBytes },
     );
     this.remotePort = options.remotePort ?? std;
+    this.msgFrames = new Int32Array(this.socket.batchSize);
     this.config = {
       kind: this.kind,
       carryOffloads: this.kind === 'geneve' && (options.carryOffloads ?? true),
@@ -218,27 +235,35 @@ export class TunnelEndpoint {
           this.unknownPeerDrops += 1;
           continue;
         }
-        const d = this.decap;
-        try {
-          decapsulateAt(s.rxBytes, s.rxOffset(i), s.rxLength(i), this.kind, d);
-        } catch (err) {
-          port.rxErrors += 1;
-          if (port.rxErrors <= 10) {
-            this.onError(
-              new Error(
-                `${this.name}: bad datagram from ${intToIpv4(src)}:${s.rxSourcePort(i)}: ${(err as Error).message}`,
-              ),
-            );
+        // One message may hold several datagrams the kernel coalesced (UDP_GRO): each its own frame.
+        const total = s.rxLength(i);
+        const segment = s.rxSegmentSize(i);
+        const step = segment > 0 ? segment : total;
+        const base = s.rxOffset(i);
+        for (let off = 0, k = 0; off < total || (total === 0 && k === 0); off += step, k++) {
+          const d = this.decap;
+          try {
+            decapsulateAt(s.rxBytes, base + off, Math.min(step, total - off), this.kind, d);
+          } catch (err) {
+            port.rxErrors += 1;
+            if (port.rxErrors <= 10) {
+              this.onError(
+                new Error(
+                  `${this.name}: bad datagram from ${intToIpv4(src)}:${s.rxSourcePort(i)}: ${(err as Error).message}`,
+                ),
+              );
+            }
+            if (total === 0) break;
+            continue;
           }
-          continue;
+          // The frame is a view of the receive slot; its offload state stays with the slot.
+          const frame = s.rxView(i, d.frameStart, d.frameLength, d.offload, k, segment);
+          if (port.frames.length === 0) touched.push(port);
+          port.frames.push(frame);
+          port.meta.push(this.metadata(src, d.tunId, d.geneveOption, localIp));
+          port.rxPackets += 1;
+          port.rxBytes += frame.length;
         }
-        // The frame is a view of the receive slot; its offload state stays with the slot.
-        const frame = s.rxView(i, d.frameStart, d.frameLength, d.offload);
-        if (port.frames.length === 0) touched.push(port);
-        port.frames.push(frame);
-        port.meta.push(this.metadata(src, d.tunId, d.geneveOption, localIp));
-        port.rxPackets += 1;
-        port.rxBytes += frame.length;
       }
       for (const port of touched) {
         const frames = port.frames;
@@ -309,11 +334,24 @@ export class TunnelEndpoint {
       port.txDropped += seg.dropped;
     }
     const s = this.socket;
+    const msgFrames = this.msgFrames;
     let i = 0;
     while (i < frames.length) {
       const n = Math.min(s.batchSize, frames.length - i);
+      // Messages staged, and the run of equal-sized small datagrams being gathered into the last one
+      // (sent as one UDP_SEGMENT message: one trip through the stack for the whole run).
       let queued = 0;
       let bytes = 0;
+      let runMsg = -1;
+      let runLength = 0;
+      let runSize = 0;
+      let runCount = 0;
+      let runRemote = -1;
+      const endRun = (): void => {
+        if (runMsg < 0) return;
+        s.stageSegments(runMsg, runLength, runSize);
+        runMsg = -1;
+      };
       for (let k = 0; k < n; k++) {
         const frame = frames[i + k]!;
         const m = meta?.[i + k];
@@ -322,8 +360,48 @@ export class TunnelEndpoint {
           port.txDropped += 1;
           continue;
         }
-        const slot = s.txSlot(queued);
         const off = frameOffload(frame);
+        if (s.segmentation && frame.length <= SEGMENT_FRAME_MAX) {
+          // Small frames are copied after their header; equal-sized datagrams to the same peer join the run.
+          const at =
+            runMsg >= 0 &&
+            remote === runRemote &&
+            runCount < MAX_SEGMENTS &&
+            runLength + runSize <= MAX_SEGMENTED_BYTES
+              ? runLength
+              : -1;
+          const slot = s.txSlot(at >= 0 ? runMsg : queued);
+          const r = encapsulateInto(slot, frame, m, off, this.config, Math.max(at, 0));
+          if (!r.ok) {
+            port.txDropped += 1;
+            continue;
+          }
+          if (at >= 0 && r.length === runSize) {
+            runLength += r.length;
+            runCount += 1;
+            msgFrames[runMsg] = msgFrames[runMsg]! + 1;
+          } else {
+            if (at >= 0) {
+              // Not the run's size: move it to a message of its own (the run ends before it).
+              endRun();
+              s.txSlot(queued).set(slot.subarray(at, at + r.length), 0);
+            } else {
+              endRun();
+            }
+            runMsg = queued;
+            runLength = r.length;
+            runSize = r.length;
+            runCount = 1;
+            runRemote = remote;
+            s.setDestination(queued, remote, this.remotePort);
+            msgFrames[queued] = 1;
+            queued += 1;
+          }
+          bytes += frame.length;
+          continue;
+        }
+        endRun();
+        const slot = s.txSlot(queued);
         const h = writeTunnelHeader(slot, frame.length, m, off, this.config);
         if (!h.ok) {
           port.txDropped += 1;
@@ -342,12 +420,21 @@ export class TunnelEndpoint {
         }
         s.setDestination(queued, remote, this.remotePort);
         bytes += frame.length;
+        msgFrames[queued] = 1;
         queued += 1;
       }
+      endRun();
+      // Counted in frames: a message the kernel does not take loses its whole run.
       const sent = queued === 0 ? 0 : s.send(queued);
-      port.txPackets += sent;
+      let sentFrames = 0;
+      let lostFrames = 0;
+      for (let q = 0; q < queued; q++) {
+        if (q < sent) sentFrames += msgFrames[q]!;
+        else lostFrames += msgFrames[q]!;
+      }
+      port.txPackets += sentFrames;
       port.txBytes += sent === queued ? bytes : 0;
-      port.txDropped += queued - sent;
+      port.txDropped += lostFrames;
       i += n;
     }
   }
