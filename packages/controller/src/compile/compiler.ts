@@ -184,6 +184,11 @@ export class ControllerCompiler {
   private dpCaches = new Map<string, DpCache>();
   private physical = new Map<string, DesiredFlow[]>();
   private dpPhysical = new Map<string, DpPhysical>();
+  /** The flows that depend only on the tunnel ports. */
+  private base: { sig: string | undefined; flows: readonly DesiredFlow[] } = {
+    sig: undefined,
+    flows: [],
+  };
 
   update(view: SbView, cx: LocalContext): CompileResult {
     this.stats.updates++;
@@ -263,7 +268,10 @@ export class ControllerCompiler {
     // here changed. The other physical flows are rebuilt each time; an equal one keeps the
     // previous object, so that the installer recognises it without comparing contents.
     const dpPhysical = new Map<string, DpPhysical>();
-    const built: DesiredFlow[] = [...fixedFlows(), ...tunnelIngressFlows(cx)];
+    const tunnelsSig = [...cx.tunnels.values()].join(',');
+    if (tunnelsSig !== this.base.sig)
+      this.base = { sig: tunnelsSig, flows: [...fixedFlows(), ...tunnelIngressFlows(cx)] };
+    const built: DesiredFlow[] = [...this.base.flows];
     for (const dp of dps) {
       const sig = placesSig(ix, cx, dp);
       const prev = this.dpPhysical.get(dp.uuid);
