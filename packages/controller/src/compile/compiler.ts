@@ -1,10 +1,13 @@
 // The controller's compiler: SB view + this chassis → desired datapath state. Pure.
 //
-// `ControllerCompiler.update` is incremental: each (logical flow, datapath) pair is compiled once
-// and reused while its inputs are unchanged (the flow's text, the datapath's ports, groups and
-// residency, the address sets and port groups the match names); physical flows are cheap and
-// rebuilt each time. `compileView` is the same with an empty cache: the specification the
-// incremental path must always agree with.
+// `ControllerCompiler.update` is incremental, at three levels: a local datapath whose flows (the
+// same objects), port keys, residency answers and named sets are unchanged keeps everything it
+// compiled; in a changed datapath each (logical flow, datapath) pair compiles again only if its
+// text or what it names changed (the ports and groups it quotes, the address sets and port groups
+// it uses, the ports it tests with is_chassis_resident); a datapath's physical flows are rebuilt
+// only when its ports, groups, MAC bindings or their places and zones here changed.
+// `compileView` is the same with nothing cached: the specification the incremental path must
+// always agree with (incremental.test.ts).
 
 import type { GroupSpec } from '@ovn-ts/datapath';
 import { type DesiredFlow, type DesiredState, FlowCollector, flowKey } from './desired.js';
