@@ -170,6 +170,11 @@ export class MessageBatch {
     return headerLength + frame.length;
   }
 
+  /** Gather batches: bytes message `i` sends from its slot (the first iovec's length). */
+  gatherLength(i: number): number {
+    return this.view.readUInt32LE(this.iovBase + i * 2 * IOVEC_SIZE + 8);
+  }
+
   /** Offer every slot (and address buffer) at full capacity again (before a recvmmsg). */
   resetLengths(): void {
     for (let i = 0; i < this.count; i++) {

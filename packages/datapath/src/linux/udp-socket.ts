@@ -276,8 +276,13 @@ export class UdpSocket {
       if (errno === EINTR) continue;
       if (errno === EAGAIN || errno === ENOBUFS) break;
       if ((errno === EIO || errno === EINVAL) && this.tx.controlLength(done) > 0) {
-        // The kernel or route cannot segment (no checksum offload on the path): send singly from now on.
+        // The route cannot segment (a device without checksum offload, datagrams above its MTU):
+        // send this run's datagrams one by one, and no more runs from now on.
         this.segmentation = false;
+        if (this.sendSingly(done)) {
+          done += 1;
+          continue;
+        }
       }
       // An unreachable peer (ECONNREFUSED from an earlier ICMP error, EHOSTUNREACH) affects one message.
       this.txErrors += 1;
@@ -285,6 +290,32 @@ export class UdpSocket {
       done += 1;
     }
     return done - skipped;
+  }
+
+  /**
+   * Send the datagrams of segmented message `i` one at a time (the message is rewritten for each);
+   * true if the kernel took them all.
+   */
+  private sendSingly(i: number): boolean {
+    const c = libc();
+    const tx = this.tx;
+    const v = tx.view;
+    const total = tx.gatherLength(i);
+    const size = v.readUInt16LE(tx.controlOffset(i) + 16);
+    const start = tx.slotOffset(i);
+    tx.setControlLength(i, 0);
+    let ok = true;
+    // Front to back: each datagram is moved to the slot's start, over those already sent, and sent.
+    for (let off = 0; off < total; off += size) {
+      const len = Math.min(size, total - off);
+      v.copyWithin(start, start + off, start + off + len);
+      tx.setGather(i, len, EMPTY);
+      if (c.sendmmsg(this.fd, tx.headerAt(i), 1, MSG_DONTWAIT) !== 1) {
+        ok = false;
+        this.txErrors += 1;
+      }
+    }
+    return ok;
   }
 
   close(): void {

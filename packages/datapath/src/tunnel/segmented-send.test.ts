@@ -160,4 +160,30 @@ describe('UDP socket segmentation', () => {
     }
     expect(seen).toEqual([...Array.from({ length: 10 }, (_v, k) => [40, k]), [25, 10]]);
   });
+
+  it('sends a run singly when the kernel refuses to segment it, and stops making runs', () => {
+    const a = new UdpSocket('127.0.0.1', 0);
+    closers.push(() => a.close());
+    const b = new UdpSocket('127.0.0.2', 0, { segmentation: false });
+    closers.push(() => b.close());
+    // 150 datagrams of 2 bytes: more segments than the kernel allows in one send (EINVAL).
+    const slot = a.txSlot(0);
+    for (let k = 0; k < 150; k++) slot.fill(k, 2 * k, 2 * k + 2);
+    a.stageSegments(0, 300, 2);
+    a.setDestination(0, 0x7f000002, b.localPort);
+    expect(a.send(1)).toBe(1);
+    expect(a.segmentation).toBe(false);
+    const pfd = Buffer.alloc(8);
+    pfd.writeInt32LE(b.fd, 0);
+    pfd.writeInt16LE(POLLIN, 4);
+    const seen: number[] = [];
+    while (seen.length < 150 && libc().poll(pfd, 1, 2000) > 0) {
+      const n = b.receive();
+      for (let i = 0; i < n; i++) {
+        expect(b.rxLength(i)).toBe(2);
+        seen.push(b.rxBytes[b.rxOffset(i)]!);
+      }
+    }
+    expect(seen).toEqual(Array.from({ length: 150 }, (_v, k) => k));
+  });
 });
