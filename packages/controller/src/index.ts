@@ -55,4 +55,11 @@ export {
   type PuntEffect,
   restoreMetadata,
 } from './pinctrl/handle-punt.js';
+export {
+  interestOf,
+  noInterest,
+  rowRelevant,
+  type SbInterest,
+  selectChanges,
+} from './view/sb-interest.js';
 export { type RowChange, SbViewModel, VIEW_TABLES } from './view/sb-view-model.js';
