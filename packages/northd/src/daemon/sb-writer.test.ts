@@ -234,7 +234,7 @@ describe('SB writer', () => {
         ),
         { numRuns: 8 },
       );
-    });
+    }, 180_000);
 
   test('datapath groups: a flow shared by many datapaths is one row; turning groups off and on again rewrites SB to the same flows per datapath', async () => {
     await pool.query('DROP SCHEMA IF EXISTS sb CASCADE');

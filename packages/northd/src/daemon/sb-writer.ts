@@ -467,12 +467,21 @@ async function writePorts(
   }
 }
 
+/**
+ * Multicast groups: new ones inserted, changed ones updated by their membership difference (a
+ * port added to a switch adds one member row to its groups, instead of rewriting them), each
+ * kind of change in one statement for all groups.
+ */
 async function writeGroups(
   client: pg.PoolClient,
   mirror: SbMirror,
   changed: readonly DatapathResult[],
   after: Array<() => void>,
 ) {
+  const inserts: unknown[][] = [[], [], [], []];
+  const keys: unknown[][] = [[], []];
+  const joins: unknown[][] = [[], []];
+  const leaves: unknown[][] = [[], []];
   for (const r of changed) {
     const dpSb = mirror.datapaths.get(r.datapath.nbUuid)!.uuid;
     for (const g of r.multicastGroups) {
@@ -480,33 +489,44 @@ async function writeGroups(
       const digest = multicastDigest(g.key, g.ports);
       const have = mirror.multicastGroups.get(k);
       if (have?.digest === digest) continue;
+      let old: readonly string[] = [];
       let uuid = have?.uuid;
-      if (uuid) {
-        await client.query('UPDATE sb.multicast_group SET tunnel_key = $2 WHERE uuid = $1', [
-          uuid,
-          g.key,
-        ]);
-        await client.query('DELETE FROM sb.multicast_group_port WHERE multicast_group = $1', [
-          uuid,
-        ]);
+      if (uuid && have) {
+        const [oldKey, oldPorts] = JSON.parse(have.digest) as [number, string[]];
+        if (oldKey !== g.key) push(keys, [uuid, g.key]);
+        old = oldPorts;
       } else {
         uuid = randomUUID();
-        await client.query(
-          'INSERT INTO sb.multicast_group (uuid, datapath, name, tunnel_key) VALUES ($1, $2, $3, $4)',
-          [uuid, dpSb, g.name, g.key],
-        );
+        push(inserts, [uuid, dpSb, g.name, g.key]);
       }
-      const members = g.ports.flatMap((p) => mirror.ports.get(p)?.uuid ?? []);
-      if (members.length) {
-        await client.query(
-          'INSERT INTO sb.multicast_group_port (multicast_group, port_binding) SELECT $1, unnest($2::uuid[])',
-          [uuid, members],
-        );
+      const before = new Set(old);
+      const now = new Set(g.ports);
+      for (const p of now) {
+        const pb = mirror.ports.get(p)?.uuid;
+        if (!before.has(p) && pb) push(joins, [uuid, pb]);
+      }
+      for (const p of before) {
+        const pb = mirror.ports.get(p)?.uuid;
+        if (!now.has(p) && pb) push(leaves, [uuid, pb]);
       }
       const u = uuid;
       after.push(() => mirror.multicastGroups.set(k, { uuid: u, digest }));
     }
   }
+  if (inserts[0]!.length) await client.query(INSERT_MC_GROUPS, inserts);
+  if (keys[0]!.length)
+    await client.query(
+      `UPDATE sb.multicast_group g SET tunnel_key = x.k FROM unnest($1::uuid[], $2::int[]) AS x(u, k)
+        WHERE g.uuid = x.u`,
+      keys,
+    );
+  if (leaves[0]!.length)
+    await client.query(
+      `DELETE FROM sb.multicast_group_port m USING unnest($1::uuid[], $2::uuid[]) AS x(g, p)
+        WHERE m.multicast_group = x.g AND m.port_binding = x.p`,
+      leaves,
+    );
+  if (joins[0]!.length) await client.query(`${INSERT_MC_MEMBERS} ON CONFLICT DO NOTHING`, joins);
 }
 
 /** Inserts datapaths' own flow rows. */
