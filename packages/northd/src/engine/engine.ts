@@ -315,16 +315,24 @@ export class NorthdEngine {
 
   private addressSets(only?: ReadonlySet<string>): Map<string, readonly string[]> {
     const out = new Map<string, readonly string[]>();
-    for (const as of this.nb.table('address_set').values()) {
-      if (!only || only.has(as.name)) out.set(as.name, [...as.addresses].sort());
-    }
+    // An incremental run looks up only the sets it touched (by name), not all of them.
+    const rows = only
+      ? [...only].flatMap((n) =>
+          this.nb.rowsOf('address_set', this.nb.children('addressSetsByName', n)),
+        )
+      : this.nb.table('address_set').values();
+    for (const as of rows) out.set(as.name, [...as.addresses].sort());
     return out;
   }
 
   private portGroups(only?: ReadonlySet<string>): Map<string, readonly string[]> {
     const out = new Map<string, readonly string[]>();
-    for (const pg of this.nb.table('port_group').values()) {
-      if (only && !only.has(pg.name)) continue;
+    const rows = only
+      ? [...only].flatMap((n) =>
+          this.nb.rowsOf('port_group', this.nb.children('portGroupsByName', n)),
+        )
+      : this.nb.table('port_group').values();
+    for (const pg of rows) {
       const names = this.nb
         .rowsOf('logical_switch_port', this.nb.children('portsByPortGroup', pg.uuid))
         .map((p) => p.name)
