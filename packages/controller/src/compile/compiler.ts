@@ -182,8 +182,6 @@ const depText = (deps: readonly unknown[]) =>
 
 export class ControllerCompiler {
   readonly stats: CompilerStats = { updates: 0, lflowsCompiled: 0, lflowsReused: 0 };
-
-  constructor(private readonly shared?: LflowCompileCache) {}
   private dpCaches = new Map<string, DpCache>();
   private physical = new Map<string, DesiredFlow[]>();
   private dpPhysical = new Map<string, DpPhysical>();
@@ -192,6 +190,8 @@ export class ControllerCompiler {
     sig: undefined,
     flows: [],
   };
+
+  constructor(private readonly shared?: LflowCompileCache) {}
 
   update(view: SbView, cx: LocalContext): CompileResult {
     this.stats.updates++;
@@ -268,8 +268,9 @@ export class ControllerCompiler {
     this.dpCaches = next;
 
     // A datapath's physical flows are rebuilt when its ports, groups, MAC bindings or their places
-    // here changed. The other physical flows are rebuilt each time; an equal one keeps the
-    // previous object, so that the installer recognises it without comparing contents.
+    // here changed; the fixed and tunnel flows when the tunnels changed. FDB flows are rebuilt
+    // each time: an equal one keeps the previous object, so that the installer recognises it
+    // without comparing contents.
     const dpPhysical = new Map<string, DpPhysical>();
     const tunnelsSig = [...cx.tunnels.values()].join(',');
     if (tunnelsSig !== this.base.sig)
@@ -297,13 +298,12 @@ export class ControllerCompiler {
       if (dp) built.push(...fdbFlows(dp, e));
     }
     const physical = new Map<string, DesiredFlow[]>();
-    for (const built1 of built) {
-      const bucket = `${built1.source}/${built1.table}/${built1.priority}`;
+    for (const f of built) {
+      const bucket = `${f.source}/${f.table}/${f.priority}`;
       const fl =
         this.physical
           .get(bucket)
-          ?.find((o) => deepEqual(o.match, built1.match) && deepEqual(o.actions, built1.actions)) ??
-        built1;
+          ?.find((o) => deepEqual(o.match, f.match) && deepEqual(o.actions, f.actions)) ?? f;
       const list = physical.get(bucket);
       if (list) list.push(fl);
       else physical.set(bucket, [fl]);
