@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { KnownKeys } from '../engine/engine.js';
 import { flowHash } from './flow-hash.js';
+import { FlowRows } from './flow-rows.js';
 import { GroupedMap } from './grouped-map.js';
 
 export interface MirrorPort {
@@ -23,8 +24,8 @@ export class SbMirror {
   readonly multicastGroups = new GroupedMap<{ uuid: string; digest: string }>((k) =>
     k.slice(0, k.indexOf('/')),
   );
-  /** datapath NB uuid → flow key → SB uuid. */
-  readonly flows = new Map<string, Map<number, string>>();
+  /** datapath NB uuid → its own flow rows. */
+  readonly flows = new Map<string, FlowRows>();
   readonly addressSets = new Map<string, { uuid: string; digest: string }>();
   readonly portGroups = new Map<string, { uuid: string; digest: string }>();
   /** SB datapath uuid → NB uuid. */
@@ -40,8 +41,13 @@ export class SbMirror {
   /** Flow key → the groups that hold it (to find a group a datapath may join). */
   readonly groupsOfFlow = new Map<number, Set<string>>();
 
-  addGroup(uuid: string, members: Iterable<string>, flows: Iterable<readonly [number, string]>) {
-    const g: DpGroupState = { members: new Set(), flows: new Map(flows) };
+  addGroup(
+    uuid: string,
+    members: Iterable<string>,
+    flows: Iterable<readonly [number, string | undefined]>,
+  ) {
+    const g: DpGroupState = { members: new Set(), flows: new FlowRows(uuid) };
+    for (const [k, u] of flows) g.flows.set(k, u);
     this.dpGroups.set(uuid, g);
     for (const k of g.flows.keys()) addTo(this.groupsOfFlow, k, uuid);
     for (const dp of members) this.joinGroup(uuid, dp);
@@ -86,7 +92,7 @@ export class SbMirror {
         digest: datapathDigest(d.type, d.name, d.tunnel_key),
       });
       m.nbOfSb.set(d.uuid, d.nb_uuid);
-      m.flows.set(d.nb_uuid, new Map());
+      m.flows.set(d.nb_uuid, new FlowRows(d.uuid));
     }
     const pbs = await client.query<{
       uuid: string;
@@ -216,7 +222,7 @@ export class SbMirror {
 
 export interface DpGroupState {
   readonly members: Set<string>;
-  readonly flows: Map<number, string>;
+  readonly flows: FlowRows;
 }
 
 function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {

@@ -4,6 +4,7 @@ import type { DatapathResult, DesiredPort, SbDelta, StreamedDelta } from '../eng
 import type { LFlow } from '../lflow.js';
 import { stagePipeline, stageTable } from '../stages.js';
 import { type FlowPlan, FlowPlanner } from './flow-plan.js';
+import { FlowRows, flowRowUuid } from './flow-rows.js';
 import { datapathDigest, multicastDigest, portDigest, type SbMirror } from './sb-mirror.js';
 
 export interface WriteStats {
@@ -266,11 +267,10 @@ async function streamInto(
         digest: multicastDigest(g.key, g.ports),
       });
     }
-    const have = new Map<number, string>();
+    const have = new FlowRows(dpSb);
     for (const [k, f] of planner.add(r, true)) {
-      const uuid = randomUUID();
-      have.set(k, uuid);
-      push(b.flows, flowInsertRow(uuid, dpSb, null, f));
+      have.set(k);
+      push(b.flows, flowInsertRow(flowRowUuid(dpSb, k), dpSb, null, f));
     }
     mirror.flows.set(d.nbUuid, have);
     stats.flowsInserted += have.size;
@@ -415,7 +415,7 @@ async function writeDatapath(
     // Later steps of this same transaction need the uuid now; a failed transaction reloads the mirror.
     mirror.datapaths.set(d.nbUuid, { uuid, key: d.key, digest });
     mirror.nbOfSb.set(uuid, d.nbUuid);
-    mirror.flows.set(d.nbUuid, new Map());
+    mirror.flows.set(d.nbUuid, new FlowRows(uuid));
   }
 }
 
@@ -537,11 +537,11 @@ async function writeFlows(
   after: Array<() => void>,
 ): Promise<number> {
   const cols: unknown[][] = Array.from({ length: 12 }, () => []);
-  const added: Array<[string, number, string]> = [];
+  const added: Array<[string, number]> = [];
   for (const [nb, k, f] of rows) {
-    const uuid = randomUUID();
-    push(cols, flowInsertRow(uuid, mirror.datapaths.get(nb)!.uuid, null, f));
-    added.push([nb, k, uuid]);
+    const dpSb = mirror.datapaths.get(nb)!.uuid;
+    push(cols, flowInsertRow(flowRowUuid(dpSb, k), dpSb, null, f));
+    added.push([nb, k]);
   }
   for (let i = 0; i < added.length; i += CHUNK)
     await client.query(
@@ -549,7 +549,7 @@ async function writeFlows(
       cols.map((c) => c.slice(i, i + CHUNK)),
     );
   after.push(() => {
-    for (const [dp, k, uuid] of added) mirror.flows.get(dp)?.set(k, uuid);
+    for (const [dp, k] of added) mirror.flows.get(dp)?.set(k);
   });
   return added.length;
 }
@@ -596,16 +596,15 @@ async function insertGroupedFlows(
   const groups: string[] = [];
   const members: unknown[][] = [[], []];
   const flows: unknown[][] = Array.from({ length: 12 }, () => []);
-  const made: Array<{ uuid: string; members: string[]; flows: Array<[number, string]> }> = [];
+  const made: Array<{ uuid: string; members: string[]; flows: Array<[number, undefined]> }> = [];
   for (const g of plan.newGroups) {
     const uuid = randomUUID();
     groups.push(uuid);
     for (const dp of g.members) push(members, [uuid, mirror.datapaths.get(dp)!.uuid]);
-    const rows: Array<[number, string]> = [];
+    const rows: Array<[number, undefined]> = [];
     for (const [k, f] of g.flows) {
-      const fu = randomUUID();
-      push(flows, flowInsertRow(fu, null, uuid, f));
-      rows.push([k, fu]);
+      push(flows, flowInsertRow(flowRowUuid(uuid, k), null, uuid, f));
+      rows.push([k, undefined]);
     }
     made.push({ uuid, members: g.members, flows: rows });
   }
