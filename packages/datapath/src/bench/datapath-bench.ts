@@ -25,6 +25,7 @@ import {
   udpPacketRate,
 } from '../linux/lab-measurements.js';
 import { type LabHost, NetnsLab, run } from '../linux/netns-lab.js';
+import { processCpuSeconds } from '../linux/process-cpu.js';
 import { runMemoryBench } from './memory-bench.js';
 
 type SetupName = 'bridge' | 'datapath' | 'geneve';
@@ -36,6 +37,11 @@ interface SetupFigures {
   tcpOffloadOnGbps: number;
   tcpOffloadOffGbps: number;
   udp64Pps: number;
+  /**
+   * CPU time (user + system) of the datapath process(es) per packet processed during the UDP run,
+   * summed over datapaths (a Geneve packet is processed twice): steadier than pps on a shared machine.
+   */
+  udp64CpuUsPerPacket?: number;
   /** Frames a datapath port could not send (full socket buffer, oversize): honest accounting. */
   txDropped?: number;
 }
@@ -43,16 +49,33 @@ interface SetupFigures {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PING_RUNS = Number(process.env.BENCH_PING_RUNS ?? 3);
 
+interface Switch {
+  stop(): Promise<void>;
+  dropped(): Promise<number>;
+  /** CPU seconds and packets processed so far by the datapath processes (undefined: a bridge). */
+  usage(): Promise<{ cpuSeconds: number; packets: number } | undefined>;
+}
+
+async function usageOf(children: readonly DatapathChild[]) {
+  let cpuSeconds = 0;
+  let packets = 0;
+  for (const c of children) {
+    cpuSeconds += processCpuSeconds(c.pid!);
+    packets += (await c.stats()).stats.packets;
+  }
+  return { cpuSeconds, packets };
+}
+
 /** Start whatever joins h1 and h2; returns its stop function and a drop counter. */
 async function startSwitch(
   setup: SetupName,
   lab: NetnsLab,
   h1: LabHost,
   h2: LabHost,
-): Promise<{ stop(): Promise<void>; dropped(): Promise<number> }> {
+): Promise<Switch> {
   if (setup === 'bridge') {
     lab.addBridge([h1.rootIf, h2.rootIf]);
-    return { stop: async () => {}, dropped: async () => 0 };
+    return { stop: async () => {}, dropped: async () => 0, usage: async () => undefined };
   }
   if (setup === 'datapath') {
     const dp = await DatapathChild.start({
@@ -66,7 +89,7 @@ async function startSwitch(
       ],
     });
     const dropped = async () => droppedByPorts(await dp.stats());
-    return { stop: () => dp.stop(), dropped };
+    return { stop: () => dp.stop(), dropped, usage: () => usageOf([dp]) };
   }
   // Two chassis: datapath key 5 in tun_id, OVN's (ingress << 16 | egress) logical port keys in the option.
   const base = 20000 + Math.floor(Math.random() * 20000);
@@ -123,7 +146,11 @@ async function startSwitch(
     for (const c of [a, b]) n += droppedByPorts(await c.stats());
     return n;
   };
-  return { stop: async () => void (await Promise.all([a.stop(), b.stop()])), dropped };
+  return {
+    stop: async () => void (await Promise.all([a.stop(), b.stop()])),
+    dropped,
+    usage: () => usageOf([a, b]),
+  };
 }
 
 async function measure(setup: SetupName): Promise<SetupFigures> {
@@ -146,7 +173,9 @@ async function measure(setup: SetupName): Promise<SetupFigures> {
       for (let r = 0; r < PING_RUNS; r++) pings.push(await ping(h1, h2.ip, 200, 0.01));
       const p = combinePings(pings);
       const tcpOn = await tcpThroughput(h1, h2, SECONDS);
+      const before = await sw.usage();
       const udp = await udpPacketRate(h1, h2, SECONDS);
+      const after = await sw.usage();
       await setOffloads(h1, false);
       await setOffloads(h2, false);
       const tcpOff = await tcpThroughput(h1, h2, SECONDS);
@@ -158,6 +187,9 @@ async function measure(setup: SetupName): Promise<SetupFigures> {
         tcpOffloadOffGbps: tcpOff,
         udp64Pps: udp,
       };
+      if (before && after && after.packets > before.packets)
+        figures.udp64CpuUsPerPacket =
+          ((after.cpuSeconds - before.cpuSeconds) * 1e6) / (after.packets - before.packets);
       if (setup !== 'bridge') figures.txDropped = await sw.dropped();
       return figures;
     } finally {
@@ -203,6 +235,7 @@ async function main(): Promise<void> {
         'TCP Gb/s offloads off': round(r.tcpOffloadOffGbps, 2),
         'TCP Gb/s offloads on': round(r.tcpOffloadOnGbps, 2),
         '64-byte UDP pps': Math.round(r.udp64Pps),
+        'UDP CPU us/packet': round(r.udp64CpuUsPerPacket, 2) ?? '',
         'tx dropped': r.txDropped ?? '',
       };
     }),
@@ -215,6 +248,8 @@ async function main(): Promise<void> {
     json[`${s}TcpOffloadOffGbps`] = round(r.tcpOffloadOffGbps, 3);
     json[`${s}TcpOffloadOnGbps`] = round(r.tcpOffloadOnGbps, 3);
     json[`${s}Udp64Pps`] = Math.round(r.udp64Pps);
+    if (r.udp64CpuUsPerPacket !== undefined)
+      json[`${s}Udp64CpuUsPerPacket`] = round(r.udp64CpuUsPerPacket, 3);
     if (r.txDropped !== undefined) json[`${s}TxDropped`] = r.txDropped;
   }
   console.log(JSON.stringify(json));
