@@ -53,9 +53,8 @@ export interface CompilerStats {
 }
 
 interface CacheEntry {
-  /** The flow object compiled (the model keeps an unchanged flow's object) and its text. */
+  /** The flow object compiled (the model keeps an unchanged flow's object). */
   readonly flow: ViewFlow;
-  readonly text: string;
   readonly dpSig: string;
   /** What it read besides its text, in refsOf order (compared element by element). */
   readonly deps: readonly unknown[];
@@ -77,13 +76,23 @@ const QUOTED = /"((?:[^"\\]|\\.)*)"/g;
  * is_chassis_resident. Found once per flow object (the model keeps unchanged flows' objects).
  */
 interface FlowRefs {
-  readonly text: string;
   readonly quoted: readonly string[];
   readonly sets: readonly string[];
   readonly resident: readonly string[];
 }
 
 const refsCache = new WeakMap<ViewFlow, FlowRefs>();
+
+/** The same logical flow text (another object: a reloaded view). */
+const sameText = (a: ViewFlow, b: ViewFlow) =>
+  a.pipeline === b.pipeline &&
+  a.tableId === b.tableId &&
+  a.priority === b.priority &&
+  a.match === b.match &&
+  a.actions === b.actions;
+
+const flowText = (f: ViewFlow) =>
+  `${f.pipeline}\u0000${f.tableId}\u0000${f.priority}\u0000${f.match}\u0000${f.actions}`;
 
 function sameDeps(a: readonly unknown[], b: readonly unknown[]): boolean {
   if (a.length !== b.length) return false;
@@ -96,7 +105,6 @@ function refsOf(f: ViewFlow): FlowRefs {
   if (!r) {
     const both = `${f.match}\u0000${f.actions}`;
     r = {
-      text: `${f.pipeline}\u0000${f.tableId}\u0000${f.priority}\u0000${both}`,
       quoted: [...new Set([...both.matchAll(QUOTED)].map((m) => m[1]!))],
       sets: [...new Set([...f.match.matchAll(SET_REF)].map((m) => m[0]))],
       resident: f.match.includes('is_chassis_resident')
@@ -355,13 +363,13 @@ export class ControllerCompiler {
       if (
         entry &&
         entry.dpSig === dpSig &&
-        (entry.flow === f || entry.text === refs.text) &&
+        (entry.flow === f || sameText(entry.flow, f)) &&
         sameDeps(entry.deps, deps)
       ) {
         this.stats.lflowsReused++;
       } else {
         const key =
-          this.shared && `${f.uuid}\u0001${dpSig}\u0001${refs.text}\u0001${depText(deps)}`;
+          this.shared && `${f.uuid}\u0001${dpSig}\u0001${flowText(f)}\u0001${depText(deps)}`;
         let r = key === undefined ? undefined : this.shared!.get(key);
         if (!r) {
           r = compileLflow(f, dp, {
@@ -373,7 +381,6 @@ export class ControllerCompiler {
         }
         entry = {
           flow: f,
-          text: refs.text,
           dpSig,
           deps,
           flows: r.flows,

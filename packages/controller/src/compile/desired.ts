@@ -14,7 +14,7 @@ export interface DesiredFlow {
   readonly match: Readonly<Record<string, MaskedBits>>;
   readonly actions: readonly Action[];
   /**
-   * 32 bits naming where the flow came from (the first 32 bits of the logical flow's or the
+   * 32 bits naming where the flow came from (uuidSource of the logical flow's or the
    * port binding's uuid, 0 for fixed flows); the installer puts it in the cookie's low half.
    */
   readonly source: number;
@@ -58,10 +58,15 @@ export const exact = (value: bigint | number, bits: number): MaskedBits => ({
   mask: (1n << BigInt(bits)) - 1n,
 });
 
-/** The first 32 bits of a uuid, as OVN puts in its cookies. */
+/**
+ * 32 bits naming a uuid in cookies. OVN takes the uuid's first 32 bits, which are random there;
+ * northd's uuids here may share a prefix (deterministic ones do), so a hash of the whole uuid
+ * (FNV-1a) tells flows apart, e.g. when a trace names the logical flow of each datapath flow.
+ */
 export function uuidSource(uuid: string): number {
-  const n = Number.parseInt(uuid.slice(0, 8), 16);
-  return Number.isNaN(n) ? 0 : n >>> 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < uuid.length; i++) h = Math.imul(h ^ uuid.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 const isConjunctionOnly = (actions: readonly Action[]) =>

@@ -50,6 +50,8 @@ function firstConjId(uuid: string): number {
   return (h & ~63) >>> 0 || 64;
 }
 
+const NO_GROUPS: ReadonlyMap<number, GroupSpec> = new Map();
+
 export function compileLflow(flow: ViewFlow, dp: ViewDatapath, env: LflowEnv): CompiledLflow {
   const symtab = env.symtab ?? ovnSymbolTable;
   const groups = new Map<number, GroupSpec>();
@@ -118,5 +120,6 @@ export function compileLflow(flow: ViewFlow, dp: ViewDatapath, env: LflowEnv): C
       source,
     });
   }
-  return { flows, groups };
+  // Most flows make no group: share one empty map rather than keep one each.
+  return { flows, groups: groups.size > 0 ? groups : NO_GROUPS };
 }

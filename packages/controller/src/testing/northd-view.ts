@@ -27,7 +27,7 @@ export interface NorthdViewOptions {
   readonly macBindings?: readonly Omit<ViewMacBinding, 'uuid'>[];
 }
 
-/** A uuid made from a number, in the hex form uuidSource reads. */
+/** A uuid made from a number (and a kind, in its last group). */
 export const testUuid = (n: number, kind = 0): string =>
   `${n.toString(16).padStart(8, '0')}-0000-4000-8000-${kind.toString(16).padStart(12, '0')}`;
 
