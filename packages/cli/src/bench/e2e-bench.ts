@@ -1,6 +1,6 @@
 /**
  * pnpm bench:e2e [-- --samples N] [--hypervisors N] [--only latency|large] [--scale NAME]
- *                 [--share on|off]
+ *                 [--share on|off] [--dp-groups]
  *
  * End to end, with northd in its own process (`ovn-ts northd`) and PostgreSQL (embedded, or
  * OVN_TS_BENCH_DATABASE_URL):
@@ -49,6 +49,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     scale: { type: 'string', default: 'large' },
     share: { type: 'string', default: 'on' },
+    'dp-groups': { type: 'boolean', default: false },
   },
 });
 const SAMPLES = Number(args.samples);
@@ -90,6 +91,11 @@ async function openStack(
   await initNb(pool);
   await initSb(pool);
   await load?.(pool);
+  // Datapath groups (northd writes a flow shared by many datapaths once): before northd starts.
+  if (args['dp-groups'])
+    await pool.query(
+      `UPDATE nb.nb_global SET options = options || '{"use_logical_dp_groups": "true"}'::jsonb`,
+    );
   const northd = spawn(process.execPath, [OVN_TS, 'northd', '--nb', url, '--sb', url], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -241,6 +247,7 @@ async function benchLarge(adminUrl: string): Promise<LargeResult> {
 interface LatencyResult {
   hypervisors: number;
   shared: boolean;
+  dpGroups: boolean;
   samples: number;
   medianMs: number;
   p95Ms: number;
@@ -418,6 +425,7 @@ async function benchLatency(adminUrl: string): Promise<LatencyResult> {
     return {
       hypervisors: HVS,
       shared: shared !== undefined,
+      dpGroups: args['dp-groups'] ?? false,
       samples: latencies.length,
       medianMs: round(median(latencies)),
       p95Ms: round(percentile(latencies, 95)),
