@@ -22,6 +22,13 @@ describe('flow row uuids', () => {
     );
   });
 
+  test('rows of one owner differ in their first 32 bits (what lflow-list -u shows)', () => {
+    const owner = '5b0c3a52-4ad0-4f43-9a55-8e3e9b8f2b11';
+    const prefixes = new Set<string>();
+    for (let k = 0; k < 1000; k++) prefixes.add(flowRowUuid(owner, k * 7919 + 2 ** 40).slice(0, 8));
+    expect(prefixes.size).toBe(1000);
+  });
+
   test('owners that differ only late in their uuid (as test fixtures do) get different names', () => {
     const names = new Set<string>();
     for (let i = 0; i < 1000; i++)

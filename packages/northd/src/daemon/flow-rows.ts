@@ -47,9 +47,10 @@ export class FlowRows {
 }
 
 /**
- * The uuid northd gives the row of flow `key` owned by `owner`: 60 bits hashed from the owner's
- * uuid and the key's 53 bits, in RFC 9562's layout for a custom (version 8) uuid. Distinct keys
- * of one owner never share a uuid; two owners would need equal 60-bit hashes.
+ * The uuid northd gives the row of flow `key` owned by `owner`: the key's 53 bits first (so that
+ * uuid prefixes, as `sbctl lflow-list -u` prints them, tell flows apart), then 60 bits hashed from
+ * the owner's uuid, in RFC 9562's layout for a custom (version 8) uuid. Distinct keys of one
+ * owner never share a uuid; two owners would need equal 60-bit hashes.
  */
 export function flowRowUuid(owner: string, key: number): string {
   let a = 0x811c9dc5;
@@ -61,8 +62,10 @@ export function flowRowUuid(owner: string, key: number): string {
     b ^= b >>> 15;
   }
   const h = hex(a >>> 0, 8) + hex((b >>> 0) >>> 4, 7);
-  const k = hex(Math.floor(key / 0x100000000), 7) + hex(key >>> 0, 8);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(12, 15)}-8${k.slice(0, 3)}-${k.slice(3)}`;
+  // The key's low 32 bits, then bits 32-47, then 48-52.
+  const hi = Math.floor(key / 0x100000000);
+  const k = `${hex(key >>> 0, 8)}-${hex(hi & 0xffff, 4)}-8${hex(hi >>> 16, 3)}`;
+  return `${k}-8${h.slice(0, 3)}-${h.slice(3)}`;
 }
 
 function hex(n: number, width: number): string {
