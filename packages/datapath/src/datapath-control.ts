@@ -26,6 +26,7 @@ export interface DatapathControl {
   onPacketIn(listener: (pin: PacketIn) => void): () => void;
   barrier(): Promise<void>;
   flowStats(filter?: FlowFilter): FlowStat[];
+  flowCookies(filter?: FlowFilter): bigint[];
   tableStats(): TableStat[];
   portStats(): PortStats[];
   stats(): DatapathStats;

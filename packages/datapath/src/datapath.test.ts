@@ -26,6 +26,25 @@ describe('Datapath forwarding', () => {
     expect(stats[0]!.bytes).toBe(pkt.length);
   });
 
+  it('flowCookies lists the cookies flowStats would select, without formatting flows', () => {
+    const { dp } = testbed(2);
+    dp.addFlows([
+      { cookie: 0x1_0000_0001n, priority: 10, match: { in_port: 1 }, actions: [output(2)] },
+      { cookie: 0x1_0000_0002n, priority: 10, match: { in_port: 2 }, actions: [output(1)] },
+      { cookie: 0x2_0000_0001n, table: 3, priority: 5, actions: [] },
+    ]);
+    const owner1 = { cookie: 0x1_0000_0000n, cookieMask: 0xffff_ffff_0000_0000n };
+    expect(dp.flowCookies(owner1).sort()).toEqual([0x1_0000_0001n, 0x1_0000_0002n]);
+    expect(dp.flowCookies(owner1).sort()).toEqual(
+      dp
+        .flowStats(owner1)
+        .map((f) => f.cookie)
+        .sort(),
+    );
+    expect(dp.flowCookies({ table: 3 })).toEqual([0x2_0000_0001n]);
+    expect(dp.flowCookies()).toHaveLength(3);
+  });
+
   it('drops on table miss', () => {
     const { dp, ports } = testbed(2);
     ports[0]!.inject([tcp4()]);

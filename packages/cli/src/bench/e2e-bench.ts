@@ -231,7 +231,7 @@ async function benchLarge(adminUrl: string): Promise<LargeResult> {
       installMs: round(first?.installMs ?? 0),
       firstFlowsMs: round(firstFlows),
       readyMs: round(readyMs),
-      datapathFlows: dp.flowStats().length,
+      datapathFlows: dp.flowCookies().length,
       heapMb: mb(mem.heapUsed),
       controllerHeapMb: mb(mem.heapUsed - heapBefore - datapathHeap),
       datapathHeapMb: mb(datapathHeap),

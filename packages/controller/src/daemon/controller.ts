@@ -403,11 +403,11 @@ class Controller {
   /** A generation no installed flow of ours uses (a previous run's flows stay until swept). */
   private freshGeneration(): number {
     const gens = new Set<number>();
-    for (const f of this.opts.datapath.flowStats({
+    for (const cookie of this.opts.datapath.flowCookies({
       cookie: COOKIE_OWNER << 48n,
       cookieMask: OWNER_MASK,
     })) {
-      gens.add(Number((f.cookie & GENERATION_MASK) >> 32n));
+      gens.add(Number((cookie & GENERATION_MASK) >> 32n));
     }
     let g = 1;
     while (gens.has(g)) g++;
@@ -493,8 +493,11 @@ class Controller {
     if (this.firstInstall) {
       // Restarted over a datapath that still holds our older flows: they carried traffic until now.
       const stale = new Set<number>();
-      for (const f of dp.flowStats({ cookie: COOKIE_OWNER << 48n, cookieMask: OWNER_MASK })) {
-        const g = Number((f.cookie & GENERATION_MASK) >> 32n);
+      for (const cookie of dp.flowCookies({
+        cookie: COOKIE_OWNER << 48n,
+        cookieMask: OWNER_MASK,
+      })) {
+        const g = Number((cookie & GENERATION_MASK) >> 32n);
         if (g !== this.generation) stale.add(g);
       }
       if (stale.size > 0) {
