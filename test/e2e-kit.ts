@@ -7,12 +7,17 @@
  */
 
 import { type ControllerHandle, runController } from '@ovn-ts/controller';
-import { Datapath, type DatapathControl, MemoryPort, type TunnelMetadata } from '@ovn-ts/datapath';
+import {
+  Datapath,
+  type DatapathControl,
+  MemoryPort,
+  MemoryUnderlay,
+  type TunnelMetadata,
+} from '@ovn-ts/datapath';
 import { runNorthd } from '@ovn-ts/northd';
 import { initSb } from '@ovn-ts/sb-db';
 import pino from 'pino';
 import { type NbctlKit, startNbctlKit } from '../packages/cli/src/nbctl/test-kit.js';
-import { MemoryUnderlay } from '../packages/controller/src/testing/memory-underlay.js';
 
 /** One Geneve packet on the underlay: outer addresses, VNI and OVN's option. */
 export interface UnderlayPacket {

@@ -55,6 +55,7 @@ export {
   MemoryPort,
   type MemoryPortOptions,
 } from './memory-port.js';
+export { MemoryUnderlay } from './memory-underlay.js';
 export { formatIp4, formatIp6, formatMac, parseIp4, parseIp6, parseMac } from './packet/addr.js';
 export {
   buildPacket,

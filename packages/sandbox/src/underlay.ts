@@ -1,7 +1,7 @@
 // How the hypervisors' Geneve tunnels reach each other: in memory (fast, deterministic) or real
 // Geneve over UDP on loopback, one 127.x.y.z address per hypervisor on the standard port 6081.
 
-import { type DeliverFn, type PortIo, type TunnelMetadata, UdpTunnelPort } from '@ovn-ts/datapath';
+import { MemoryUnderlay as MemoryIpUnderlay, type PortIo, UdpTunnelPort } from '@ovn-ts/datapath';
 
 export interface Underlay {
   readonly kind: 'memory' | 'udp';
@@ -11,64 +11,16 @@ export interface Underlay {
   open(ip: string): Promise<PortIo>;
 }
 
-/**
- * An IP underlay in memory: a frame transmitted to remote IP R is delivered by R's socket with
- * remoteIp = the sender. Delivery is synchronous; `sent` counts frames carried.
- */
-export class MemoryUnderlay implements Underlay {
+/** The in-memory IP underlay of @ovn-ts/datapath, with the sandbox's encap addresses (192.0.2.N). */
+export class MemoryUnderlay extends MemoryIpUnderlay implements Underlay {
   readonly kind = 'memory';
-  private readonly sockets = new Map<string, MemorySocket>();
-  sent = 0;
 
   encapIp(index: number): string {
     return `192.0.2.${index}`;
   }
 
   async open(ip: string): Promise<PortIo> {
-    const s = new MemorySocket(ip, this);
-    this.sockets.set(ip, s);
-    return s;
-  }
-
-  route(to: string, frame: Uint8Array, meta: TunnelMetadata): void {
-    this.sent++;
-    this.sockets.get(to)?.receive(frame, meta);
-  }
-
-  forget(ip: string, s: MemorySocket): void {
-    if (this.sockets.get(ip) === s) this.sockets.delete(ip);
-  }
-}
-
-class MemorySocket implements PortIo {
-  readonly kind = 'geneve';
-  readonly tunnel = true;
-  private deliver: DeliverFn | undefined;
-
-  constructor(
-    private readonly ip: string,
-    private readonly underlay: MemoryUnderlay,
-  ) {}
-
-  start(deliver: DeliverFn): void {
-    this.deliver = deliver;
-  }
-
-  receive(frame: Uint8Array, meta: TunnelMetadata): void {
-    this.deliver?.([frame], [meta]);
-  }
-
-  transmit(frames: readonly Uint8Array[], meta?: readonly (TunnelMetadata | undefined)[]): void {
-    frames.forEach((f, i) => {
-      const m = meta?.[i];
-      if (m?.remoteIp)
-        this.underlay.route(m.remoteIp, Uint8Array.from(f), { ...m, remoteIp: this.ip });
-    });
-  }
-
-  async close(): Promise<void> {
-    this.deliver = undefined;
-    this.underlay.forget(this.ip, this);
+    return this.socket(ip);
   }
 }
 

@@ -1,4 +1,4 @@
-import { buildPacket, Datapath, MemoryPort } from '@ovn-ts/datapath';
+import { buildPacket, Datapath, MemoryPort, MemoryUnderlay } from '@ovn-ts/datapath';
 import type { TestDatabase } from '@ovn-ts/db/testing';
 import type { NbStore } from '@ovn-ts/nb-db';
 import { runNorthd } from '@ovn-ts/northd';
@@ -6,7 +6,6 @@ import { openStackDb, type StackDb } from '@ovn-ts/northd/testing';
 import type pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { MemoryUnderlay } from '../testing/memory-underlay.js';
 import { runController } from './controller.js';
 
 let stack: StackDb;

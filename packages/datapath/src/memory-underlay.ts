@@ -1,7 +1,7 @@
-import type { DeliverFn, PortIo, TunnelMetadata } from '@ovn-ts/datapath';
+import type { DeliverFn, PortIo, TunnelMetadata } from './port.js';
 
 /**
- * Test support: an IP underlay in memory. `socket(ip)` is what a chassis's tunnel socket would be:
+ * An IP underlay in memory, for tests, the sandbox and benchmarks. `socket(ip)` is what a chassis's tunnel socket would be:
  * a frame transmitted with remoteIp R is delivered by R's socket, with remoteIp = the sender.
  * Delivery is synchronous.
  */
@@ -18,6 +18,11 @@ export class MemoryUnderlay {
   route(to: string, frame: Uint8Array, meta: TunnelMetadata): void {
     this.sent++;
     this.sockets.get(to)?.receive(frame, meta);
+  }
+
+  /** A closed socket stops receiving (unless another socket has bound its address since). */
+  forget(ip: string, s: PortIo): void {
+    if (this.sockets.get(ip) === s) this.sockets.delete(ip);
   }
 }
 
@@ -49,5 +54,6 @@ class UnderlaySocket implements PortIo {
 
   async close(): Promise<void> {
     this.deliver = undefined;
+    this.underlay.forget(this.ip, this);
   }
 }
