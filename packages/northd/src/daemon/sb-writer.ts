@@ -178,16 +178,7 @@ async function diffInto(
   stats.flowsInserted += await writeFlows(client, mirror, plan.insert, after);
 
   // 4. Address sets and port groups (by name).
-  await writeNamedSets(
-    client,
-    mirror,
-    'address_set',
-    'addresses',
-    delta.addressSets,
-    delta.full,
-    after,
-  );
-  await writeNamedSets(client, mirror, 'port_group', 'ports', delta.portGroups, delta.full, after);
+  await writeSets(client, mirror, delta, after);
   return { results: changed, after };
 }
 
@@ -290,16 +281,7 @@ async function streamInto(
   await deleteGroupedFlows(client, mirror, plan, after);
   stats.flowsInserted += await insertGroupedFlows(client, mirror, plan, after);
   stats.flowsInserted += await writeFlows(client, mirror, plan.insert, after);
-  await writeNamedSets(
-    client,
-    mirror,
-    'address_set',
-    'addresses',
-    delta.addressSets,
-    delta.full,
-    after,
-  );
-  await writeNamedSets(client, mirror, 'port_group', 'ports', delta.portGroups, delta.full, after);
+  await writeSets(client, mirror, delta, after);
   return { results, after };
 }
 
@@ -620,6 +602,18 @@ async function insertGroupedFlows(
     for (const [g, dp] of plan.join) mirror.joinGroup(g, dp);
   });
   return flows[0]!.length;
+}
+
+/** Address sets and port groups, which SB names as NB does. */
+async function writeSets(
+  client: pg.PoolClient,
+  mirror: SbMirror,
+  delta: SbDelta | StreamedDelta,
+  after: Array<() => void>,
+) {
+  const { addressSets, portGroups, full } = delta;
+  await writeNamedSets(client, mirror, 'address_set', 'addresses', addressSets, full, after);
+  await writeNamedSets(client, mirror, 'port_group', 'ports', portGroups, full, after);
 }
 
 async function writeNamedSets(
