@@ -11,6 +11,8 @@ export interface FollowOptions {
   /** The last commit already handled; 0 reads the whole retained log. */
   readonly cursor: number;
   readonly batch?: number;
+  /** Read only the changes of these tables (see FeedReader). */
+  readonly tables?: readonly string[];
   /** How often to look even without a NOTIFY (covers a listener reconnecting). */
   readonly pollMs?: number;
   readonly signal?: AbortSignal;
@@ -30,7 +32,7 @@ export type FeedHandler = (read: FeedRead) => Promise<number | undefined | void>
  * batches, then sleeps until a NOTIFY (or the poll interval) says there may be more.
  */
 export async function followFeed(opts: FollowOptions, handler: FeedHandler): Promise<number> {
-  const reader = new FeedReader(opts.pool, opts.schema);
+  const reader = new FeedReader(opts.pool, opts.schema, opts.tables);
   const waker = new Waker(opts.url, opts.channel, opts.onRecoverableError);
   let cursor = opts.cursor;
   try {

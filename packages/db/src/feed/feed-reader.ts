@@ -16,9 +16,14 @@ interface CommitRow {
  * cursor (and may store it with saveCursor to resume after a restart).
  */
 export class FeedReader {
+  /**
+   * `tables`, if given, limits the changes read to those tables (commits that changed only other
+   * tables still arrive, without changes, so the cursor moves on and no commit is skipped).
+   */
   constructor(
     private readonly pool: pg.Pool,
     readonly schema: string,
+    readonly tables?: readonly string[],
   ) {}
 
   /** The newest commit number now: a reader starting from here sees only future changes. */
@@ -47,10 +52,11 @@ export class FeedReader {
     const rows = await this.query<CommitRow>(
       `SELECT c.seq, c.committed_at, l.tbl, l.op, l.row_uuid, l.row
          FROM ${this.schema}.feed_commit c
-         LEFT JOIN ${this.schema}.change_log l ON l.txid = c.txid
+         LEFT JOIN ${this.schema}.change_log l
+           ON l.txid = c.txid${this.tables ? ' AND l.tbl = ANY($3::text[])' : ''}
         WHERE c.seq > $1 AND c.seq <= $2
         ORDER BY c.seq, l.id`,
-      [cursor, upto],
+      this.tables ? [cursor, upto, this.tables] : [cursor, upto],
     );
     const commits: Commit[] = [];
     let current: { seq: number; committedAt: Date; changes: Change[] } | undefined;

@@ -25,7 +25,10 @@ beforeAll(async () => {
       version: 2,
       name: 'item',
       sql: `CREATE TABLE item (uuid uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text UNIQUE NOT NULL, n int);
-            SELECT feed_attach('item');`,
+            SELECT feed_attach('item');
+            -- Keyed by its columns, without a uuid (like OVN's link tables).
+            CREATE TABLE tag (item uuid NOT NULL, label text NOT NULL, PRIMARY KEY (item, label));
+            SELECT feed_attach('tag');`,
     },
   ]);
   reader = new FeedReader(pool, SCHEMA);
@@ -77,6 +80,36 @@ describe('change feed', () => {
       row: { name: 'b' },
     });
     expect(commits[1]!.changes[0]!.uuid).toBe(commits[0]!.changes[1]!.uuid);
+  });
+
+  test('a reader limited to some tables still sees every commit, with only those changes', async () => {
+    const start = await reader.head();
+    const items = new FeedReader(pool, SCHEMA, ['item']);
+    const tags = new FeedReader(pool, SCHEMA, ['tag']);
+    const c = await pool.connect();
+    await c.query('BEGIN');
+    const u = (await c.query(`INSERT INTO ${SCHEMA}.item(name) VALUES ('tagged') RETURNING uuid`))
+      .rows[0]!.uuid;
+    await c.query(`INSERT INTO ${SCHEMA}.tag VALUES ($1, 'x'), ($1, 'y')`, [u]);
+    await c.query('COMMIT');
+    c.release();
+    await pool.query(`DELETE FROM ${SCHEMA}.tag WHERE label = 'x'`);
+
+    const seen = await items.read(start);
+    const tagged = await tags.read(start);
+    if (seen.kind !== 'commits' || tagged.kind !== 'commits') throw new Error('unexpected resync');
+    expect(seen.commits.map((x) => x.seq)).toEqual([start + 1, start + 2]);
+    expect(seen.commits.map((x) => x.changes.map((ch) => ch.table))).toEqual([['item'], []]);
+    expect(
+      tagged.commits.map((x) => x.changes.map((ch) => [ch.op, ch.row.label, ch.uuid])),
+    ).toEqual([
+      [
+        ['insert', 'x', null],
+        ['insert', 'y', null],
+      ],
+      [['delete', 'x', null]],
+    ]);
+    expect(seen.cursor).toBe(start + 2);
   });
 
   test('numbers commits in commit order even when transactions commit out of start order', async () => {

@@ -46,7 +46,16 @@ export async function syncChassisReports(
     .rows[0]!.last_seq;
   await sync();
   await followFeed(
-    { url: sbUrl, pool: sbPool, schema: 'sb', channel: 'ovn_sb_changes', cursor, signal },
+    {
+      url: sbUrl,
+      pool: sbPool,
+      schema: 'sb',
+      channel: 'ovn_sb_changes',
+      cursor,
+      signal,
+      // Not the flows: a full compile's hundreds of thousands of rows would come back to northd.
+      tables: ['port_binding', 'chassis_private', 'sb_global'],
+    },
     async (read) => {
       if (read.kind === 'resync') {
         await sync();
