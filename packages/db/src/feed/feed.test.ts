@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrate } from '../migrate.js';
 import { createPool } from '../pool.js';
 import { createTestDatabase, type TestDatabase } from '../testing.js';
+import { feedCaptureV2Sql } from './feed-capture-sql.js';
 import { followFeed } from './feed-follower.js';
 import { FeedReader } from './feed-reader.js';
 import { feedSchemaSql } from './feed-sql.js';
@@ -30,6 +31,8 @@ beforeAll(async () => {
             CREATE TABLE tag (item uuid NOT NULL, label text NOT NULL, PRIMARY KEY (item, label));
             SELECT feed_attach('tag');`,
     },
+    // Re-attaches the tables above with the version 2 capture functions.
+    { version: 3, name: 'feed capture v2', sql: feedCaptureV2Sql(SCHEMA) },
   ]);
   reader = new FeedReader(pool, SCHEMA);
 });

@@ -1,4 +1,4 @@
-import { feedSchemaSql, type Migration } from '@ovn-ts/db';
+import { feedCaptureV2Sql, feedSchemaSql, type Migration } from '@ovn-ts/db';
 import { validatorsSql } from './001-validators.js';
 import { tablesSql, triggersSql } from './002-tables.js';
 import { diagnosticsSql } from './003-diagnostics.js';
@@ -13,4 +13,5 @@ export const nbMigrations: readonly Migration[] = [
   { version: 2, name: 'validators', sql: validatorsSql },
   { version: 3, name: 'tables', sql: `${tablesSql}\n${triggersSql}` },
   { version: 4, name: 'northd diagnostics', sql: diagnosticsSql },
+  { version: 5, name: 'change feed capture v2', sql: feedCaptureV2Sql(NB_SCHEMA) },
 ];

@@ -1,4 +1,5 @@
-import type { Migration } from '@ovn-ts/db';
+import { feedCaptureV2Sql, type Migration } from '@ovn-ts/db';
+import { SB_SCHEMA } from '../names.js';
 import { feedSql } from './001-feed.js';
 import { validatorsSql } from './002-validators.js';
 import { tablesSql } from './003-tables.js';
@@ -16,4 +17,5 @@ export const SB_MIGRATIONS: readonly Migration[] = [
     name: 'meters, controller events, ip multicast, bfd, static mac bindings',
     sql: moreTablesSql,
   },
+  { version: 6, name: 'change feed capture v2', sql: feedCaptureV2Sql(SB_SCHEMA) },
 ];
