@@ -357,4 +357,76 @@ describe('constraint errors name the table, the object and the problem', () => {
       'sb: port_binding: datapath 00000000-0000-0000-0000-000000000009 does not exist in datapath_binding (constraint port_binding_datapath_fk)',
     );
   });
+
+  test('a flow on a missing datapath or group (checked once per statement)', async () => {
+    const flow = (col: string) =>
+      `INSERT INTO sb.logical_flow (${col}, pipeline, table_id, stage, priority, match, actions)
+       SELECT x, 'ingress', 0, 'ls_in_check_port_sec', 100, '1', 'next;'
+         FROM unnest($1::uuid[]) x`;
+    const gone = '00000000-0000-0000-0000-000000000009';
+    // One good reference and one missing in the same statement: the whole statement is refused.
+    const r = await refusal(flow('logical_datapath'), [[dp, dp, gone]]);
+    expect(r.message).toBe(
+      `sb: logical_flow: logical_datapath ${gone} does not exist in datapath_binding (constraint logical_flow_datapath_fk)`,
+    );
+    const g = await refusal(flow('logical_dp_group'), [[gone]]);
+    expect(g.message).toBe(
+      `sb: logical_flow: logical_dp_group ${gone} does not exist in logical_dp_group (constraint logical_flow_dp_group_fk)`,
+    );
+    // Moving an existing flow to a missing datapath.
+    const c = await t.pool.connect();
+    try {
+      await c.query('BEGIN');
+      await c.query(flow('logical_datapath'), [[dp]]);
+      await expect(
+        c.query('UPDATE sb.logical_flow SET logical_datapath = $1', [gone]),
+      ).rejects.toMatchObject({ constraint: 'logical_flow_datapath_fk' });
+    } finally {
+      await c.query('ROLLBACK');
+      c.release();
+    }
+  });
+
+  test('a referenced datapath keeps its uuid', async () => {
+    const c = await t.pool.connect();
+    try {
+      await expect(
+        c.query(`UPDATE sb.datapath_binding SET uuid = gen_random_uuid() WHERE uuid = $1`, [dp]),
+      ).rejects.toThrow(/uuid of datapath_binding .* cannot change/);
+    } finally {
+      c.release();
+    }
+  });
+
+  test('a datapath that an open transaction gave flows cannot be deleted under it', async () => {
+    const other = (
+      await t.pool.query(`INSERT INTO sb.datapath_binding (tunnel_key) VALUES (77) RETURNING uuid`)
+    ).rows[0].uuid;
+    const [a, b] = [await t.pool.connect(), await t.pool.connect()];
+    try {
+      await a.query('BEGIN');
+      await a.query(
+        `INSERT INTO sb.logical_flow (logical_datapath, pipeline, table_id, stage, priority, match, actions)
+         VALUES ($1, 'ingress', 0, 'ls_in_check_port_sec', 100, '1', 'next;')`,
+        [other],
+      );
+      // The insert holds the datapath FOR KEY SHARE, as a foreign key does: a delete must wait.
+      await b.query('BEGIN');
+      await b.query(`SET LOCAL lock_timeout = '200ms'`);
+      await expect(
+        b.query('DELETE FROM sb.datapath_binding WHERE uuid = $1', [other]),
+      ).rejects.toMatchObject({ code: '55P03' });
+      await b.query('ROLLBACK');
+      await a.query('COMMIT');
+      // Once committed, deleting the datapath takes its flows along.
+      await b.query('DELETE FROM sb.datapath_binding WHERE uuid = $1', [other]);
+      const left = await b.query('SELECT 1 FROM sb.logical_flow WHERE logical_datapath = $1', [
+        other,
+      ]);
+      expect(left.rowCount).toBe(0);
+    } finally {
+      a.release();
+      b.release();
+    }
+  });
 });

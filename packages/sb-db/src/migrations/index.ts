@@ -5,6 +5,7 @@ import { validatorsSql } from './002-validators.js';
 import { tablesSql } from './003-tables.js';
 import { dhcpCatalogSql } from './004-dhcp-catalog.js';
 import { moreTablesSql } from './005-more-tables.js';
+import { flowReferencesSql } from './007-flow-references.js';
 
 /** The SB schema's history. Append only: a released migration never changes. */
 export const SB_MIGRATIONS: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const SB_MIGRATIONS: readonly Migration[] = [
     sql: moreTablesSql,
   },
   { version: 6, name: 'change feed capture v2', sql: feedCaptureV2Sql(SB_SCHEMA) },
+  { version: 7, name: 'flow references checked per statement', sql: flowReferencesSql },
 ];
