@@ -43,6 +43,11 @@ async function sbState() {
                  JOIN sb.port_binding pb ON pb.uuid = m.port_binding WHERE m.multicast_group = g.uuid) AS ports
          FROM sb.multicast_group g JOIN sb.datapath_binding d ON d.uuid = g.datapath`,
     ),
+    sets: await q(
+      `SELECT 'address_set' AS t, name, (SELECT coalesce(array_agg(a ORDER BY a), '{}') FROM unnest(addresses) a) AS items FROM sb.address_set
+       UNION ALL
+       SELECT 'port_group', name, (SELECT coalesce(array_agg(p ORDER BY p), '{}') FROM unnest(ports) p) FROM sb.port_group`,
+    ),
     // A datapath's flows: its own and those of its datapath groups.
     flows: await q(
       `SELECT d.nb_uuid, f.stage, f.priority, f.match, f.actions, f.builder, f.nb_uuid AS src
@@ -78,6 +83,15 @@ function desired(engine: NorthdEngine) {
           mac: p.mac,
           port_security: p.portSecurity,
           options: p.options,
+        })),
+      ),
+    ),
+    sets: s(
+      Object.entries(engine.desiredSets()).flatMap(([kind, sets]) =>
+        [...sets].map(([name, items]) => ({
+          t: kind === 'addressSets' ? 'address_set' : 'port_group',
+          name,
+          items: [...items].sort(),
         })),
       ),
     ),
@@ -127,7 +141,7 @@ function smallTopology(extraSwitches = 0): NbChange[] {
 async function expectSbEqualsEngine(engine: NorthdEngine) {
   const got = await sbState();
   const want = desired(engine);
-  for (const k of ['datapaths', 'ports', 'groups', 'flows'] as const) {
+  for (const k of ['datapaths', 'ports', 'groups', 'sets', 'flows'] as const) {
     expect(
       got[k].map((r) => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(r)).sort()))),
     ).toEqual(
@@ -154,6 +168,8 @@ describe('SB writer', () => {
     expect(stats.flowsInserted).toBe(flows.size);
     expect(stats.datapathsWritten).toBe(engine.state().size);
     await expectSbEqualsEngine(engine);
+    // The topology's address sets and port groups, all written in one statement each.
+    expect((await sbState()).sets.length).toBeGreaterThan(0);
     // One commit in the SB feed: readers never see a half-written compile.
     const after = (await pool.query<{ n: string }>('SELECT last_seq AS n FROM sb.feed_state'))
       .rows[0]!.n;

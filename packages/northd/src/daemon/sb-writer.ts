@@ -633,18 +633,27 @@ async function writeNamedSets(
   after.push(() => {
     for (const n of remove) target.delete(n);
   });
+  // The changed sets in one statement (a full compile writes thousands of them).
+  const names: string[] = [];
+  const lists: string[] = [];
+  const digests = new Map<string, string>();
   for (const [name, items] of d.upsert) {
     const digest = JSON.stringify([...items].sort());
-    const have = target.get(name);
-    if (have?.digest === digest) continue;
-    const r = await client.query<{ uuid: string }>(
-      `INSERT INTO sb.${table} (name, ${column}) VALUES ($1, $2)
-       ON CONFLICT (name) DO UPDATE SET ${column} = excluded.${column} RETURNING uuid`,
-      [name, items],
-    );
-    const uuid = r.rows[0]!.uuid;
-    after.push(() => target.set(name, { uuid, digest }));
+    if (target.get(name)?.digest === digest) continue;
+    names.push(name);
+    lists.push(pgArray(items));
+    digests.set(name, digest);
   }
+  if (!names.length) return;
+  const r = await client.query<{ name: string; uuid: string }>(
+    `INSERT INTO sb.${table} (name, ${column})
+       SELECT n, l::text[] FROM unnest($1::text[], $2::text[]) AS x(n, l)
+     ON CONFLICT (name) DO UPDATE SET ${column} = excluded.${column} RETURNING name, uuid`,
+    [names, lists],
+  );
+  after.push(() => {
+    for (const { name, uuid } of r.rows) target.set(name, { uuid, digest: digests.get(name)! });
+  });
 }
 
 /** A text[] literal for unnest over an array of arrays (pg flattens nested JS arrays otherwise). */

@@ -313,6 +313,14 @@ export class NorthdEngine {
     for (const owner of keys.ownerNames()) if (!keep.has(owner)) keys.release(owner);
   }
 
+  /** The address sets and port groups SB should hold now, by name, with sorted members. */
+  desiredSets(): {
+    addressSets: Map<string, readonly string[]>;
+    portGroups: Map<string, readonly string[]>;
+  } {
+    return { addressSets: this.addressSets(), portGroups: this.portGroups() };
+  }
+
   private addressSets(only?: ReadonlySet<string>): Map<string, readonly string[]> {
     const out = new Map<string, readonly string[]>();
     // An incremental run looks up only the sets it touched (by name), not all of them.
