@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { DatapathResult, DesiredPort, SbDelta, StreamedDelta } from '../engine/desired.js';
 import type { LFlow } from '../lflow.js';
 import { stagePipeline, stageTable } from '../stages.js';
+import { CopyRows, type CopyValue, copyInto } from './copy-rows.js';
 import { type FlowPlan, FlowPlanner } from './flow-plan.js';
 import { FlowRows, flowRowUuid } from './flow-rows.js';
 import { datapathDigest, multicastDigest, portDigest, type SbMirror } from './sb-mirror.js';
@@ -220,12 +221,21 @@ async function streamInto(
       });
     inFlight.push(tail);
   };
+  const sendCopy = (sqlText: string, rows: CopyRows) => {
+    if (rows.count === 0) return;
+    tail = tail
+      .then(() => (failure ? undefined : copyInto(client, sqlText, rows)))
+      .catch((err: unknown) => {
+        failure ??= err;
+      });
+    inFlight.push(tail);
+  };
   const flush = () => {
     send(INSERT_DATAPATHS, b.dps);
     send(INSERT_PORTS, b.ports);
     send(INSERT_MC_GROUPS, b.groups);
     send(INSERT_MC_MEMBERS, b.members);
-    send(INSERT_FLOWS, b.flows);
+    sendCopy(COPY_FLOWS, b.flows);
     b = newBatch();
   };
   for (const r of delta.changed) {
@@ -261,12 +271,12 @@ async function streamInto(
     const have = new FlowRows(dpSb);
     for (const [k, f] of planner.add(r, true)) {
       have.set(k);
-      push(b.flows, flowInsertRow(flowRowUuid(dpSb, k), dpSb, null, f));
+      b.flows.add(flowInsertRow(flowRowUuid(dpSb, k), dpSb, null, f));
     }
     mirror.flows.set(d.nbUuid, have);
     stats.flowsInserted += have.size;
     results.push(flowless(r));
-    if (b.flows[0]!.length >= STREAM_BATCH) {
+    if (b.flows.count >= STREAM_BATCH) {
       flush();
       while (inFlight.length > STREAM_IN_FLIGHT * 5) await inFlight.shift();
     }
@@ -287,7 +297,13 @@ async function streamInto(
 
 function newBatch() {
   const cols = (n: number) => Array.from({ length: n }, (): unknown[] => []);
-  return { dps: cols(5), ports: cols(11), groups: cols(4), members: cols(2), flows: cols(12) };
+  return {
+    dps: cols(5),
+    ports: cols(11),
+    groups: cols(4),
+    members: cols(2),
+    flows: new CopyRows(),
+  };
 }
 
 function push(cols: unknown[][], row: readonly unknown[]): void {
@@ -306,6 +322,7 @@ const INSERT_DP_GROUP_MEMBERS = `INSERT INTO sb.logical_dp_group_datapath (dp_gr
   SELECT * FROM unnest($1::uuid[], $2::uuid[])`;
 const INSERT_MC_MEMBERS = `INSERT INTO sb.multicast_group_port (multicast_group, port_binding)
   SELECT * FROM unnest($1::uuid[], $2::uuid[])`;
+const COPY_FLOWS = `COPY sb.logical_flow (uuid, logical_datapath, logical_dp_group, pipeline, table_id, stage, priority, match, actions, nb_uuid, nb_table, builder) FROM STDIN`;
 const INSERT_FLOWS = `INSERT INTO sb.logical_flow (uuid, logical_datapath, logical_dp_group, pipeline, table_id, stage, priority, match, actions, nb_uuid, nb_table, builder)
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::smallint[], $6::text[], $7::int[], $8::text[], $9::text[], $10::uuid[], $11::text[], $12::text[])`;
 
@@ -337,7 +354,7 @@ function flowInsertRow(
   dpSb: string | null,
   group: string | null,
   f: LFlow,
-): unknown[] {
+): CopyValue[] {
   return [
     uuid,
     dpSb,
