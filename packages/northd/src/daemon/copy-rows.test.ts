@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@ovn-ts/db/testing';
 import fc from 'fast-check';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CopyRows, copyInto, escape } from './copy-rows.js';
+import { CopyRows, copyInto, copyText } from './copy-rows.js';
 
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -21,8 +21,8 @@ afterAll(async () => {
 
 describe('COPY rows', () => {
   test('escapes what COPY text format treats specially', () => {
-    expect(escape('a\tb\nc\rd\\e')).toBe('a\\tb\\nc\\rd\\\\e');
-    expect(escape('ip4.src == {10.0.0.1, "x"}')).toBe('ip4.src == {10.0.0.1, "x"}');
+    expect(copyText('a\tb\nc\rd\\e')).toBe('a\\tb\\nc\\rd\\\\e');
+    expect(copyText('ip4.src == {10.0.0.1, "x"}')).toBe('ip4.src == {10.0.0.1, "x"}');
   });
 
   test('any text, number and NULL reaches the table unchanged', async () => {
@@ -35,7 +35,7 @@ describe('COPY rows', () => {
           try {
             await client.query('TRUNCATE t');
             const copy = new CopyRows();
-            rows.forEach(([s, n], id) => copy.add([id, s, n]));
+            for (const [id, [s, n]] of rows.entries()) copy.add([id, s, n]);
             await copyInto(client, 'COPY t (id, s, n) FROM STDIN', copy);
             const back = await client.query<{ s: string | null; n: number | null }>(
               'SELECT s, n FROM t ORDER BY id',

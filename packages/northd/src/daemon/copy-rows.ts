@@ -18,7 +18,7 @@ export class CopyRows {
     for (let i = 0; i < values.length; i++) {
       if (i) line += '\t';
       const v = values[i];
-      line += v === null || v === undefined ? '\\N' : typeof v === 'number' ? String(v) : escape(v);
+      line += v === null || v === undefined ? '\\N' : typeof v === 'number' ? String(v) : copyText(v);
     }
     this.parts.push(line);
     this.count++;
@@ -34,7 +34,7 @@ const SPECIALS = /[\\\t\n\r]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /** Escapes a text value for COPY's text format (backslash, tab, newline, carriage return). */
-export function escape(s: string): string {
+export function copyText(s: string): string {
   return SPECIAL.test(s) ? s.replace(SPECIALS, (c) => ESCAPES[c]!) : s;
 }
 
