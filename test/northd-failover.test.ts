@@ -160,7 +160,7 @@ test('kill -9 of the active northd during a large write leaves SB consistent, an
   while (Date.now() < deadline) {
     const r = await pool.query(
       `SELECT 1 FROM pg_stat_activity WHERE application_name = 'ovn-ts northd' AND state = 'active'
-          AND query LIKE 'INSERT INTO sb.logical_flow%'`,
+          AND (query LIKE 'COPY sb.logical_flow%' OR query LIKE 'INSERT INTO sb.logical_flow%')`,
     );
     if (r.rowCount) {
       a.child.kill('SIGKILL');

@@ -2,7 +2,7 @@ export { databaseUrl, dropDatabase, ensureDatabase } from './databases.js';
 export { DbError, type DbErrorCode } from './errors.js';
 export { feedCaptureV2Sql } from './feed/feed-capture-sql.js';
 export { type FeedHandler, type FollowOptions, followFeed } from './feed/feed-follower.js';
-export { FeedReader } from './feed/feed-reader.js';
+export { FeedReader, type FeedReaderOptions } from './feed/feed-reader.js';
 export { feedSchemaSql } from './feed/feed-sql.js';
 export type { Change, Commit, FeedRead } from './feed/feed-types.js';
 export { readSnapshot } from './feed/snapshot.js';

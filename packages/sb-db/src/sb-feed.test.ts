@@ -42,6 +42,51 @@ describe('the SB change feed', () => {
     ]);
   });
 
+  test('logical flows are recorded by reference; the reader gets them whole, or not at all once gone', async () => {
+    const reader = sbFeedReader(t.pool);
+    const dp = await t.sb.datapaths.insert({ tunnel_key: 2 });
+    const start = await reader.head();
+    const flow = (priority: number) =>
+      t.pool.query<{ uuid: string }>(
+        `INSERT INTO sb.logical_flow (logical_datapath, pipeline, table_id, stage, priority, match, actions)
+         VALUES ($1, 'ingress', 0, 'ls_in_check_port_sec', $2, 'inport == "p1"', 'next;') RETURNING uuid`,
+        [dp.uuid, priority],
+      );
+    const kept = (await flow(100)).rows[0]!.uuid;
+    const gone = (await flow(50)).rows[0]!.uuid;
+    await t.pool.query('DELETE FROM sb.logical_flow WHERE uuid = $1', [gone]);
+
+    // change_log holds the flow's id and datapath columns only.
+    const logged = await t.pool.query(
+      `SELECT l.op, l.row FROM sb.change_log l JOIN sb.feed_commit c ON c.txid = l.txid
+        WHERE c.seq > $1 AND l.tbl = 'logical_flow' ORDER BY c.seq, l.id`,
+      [start],
+    );
+    const ref = (uuid: string) => ({ uuid, logical_datapath: dp.uuid, logical_dp_group: null });
+    expect(logged.rows).toEqual([
+      { op: 'insert', row: ref(kept) },
+      { op: 'insert', row: ref(gone) },
+      { op: 'delete', row: ref(gone) },
+    ]);
+    // The reader sees the kept flow whole; the insert of the one deleted since is skipped, and
+    // its delete arrives with the reference.
+    const r = await reader.read(start);
+    if (r.kind !== 'commits') throw new Error('unexpected resync');
+    expect(r.commits.map((c) => c.changes.map((ch) => [ch.op, ch.uuid]))).toEqual([
+      [['insert', kept]],
+      [],
+      [['delete', gone]],
+    ]);
+    expect(r.commits[0]!.changes[0]!.row).toMatchObject({
+      uuid: kept,
+      priority: 100,
+      match: 'inport == "p1"',
+      actions: 'next;',
+      stage: 'ls_in_check_port_sec',
+    });
+    expect(r.commits[2]!.changes[0]!.row).toEqual(ref(gone));
+  });
+
   test('a snapshot returns the commit number it includes; following from it misses nothing', async () => {
     const reader = sbFeedReader(t.pool);
     const snap = await t.sb.snapshot(async (view) =>

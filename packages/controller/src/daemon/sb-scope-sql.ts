@@ -25,6 +25,14 @@ const FOLLOWED_TABLES = [
   'multicast_group_port',
 ];
 
+/**
+ * A flow as the controller uses it: the bulk of SB, so provenance and tags stay in the database.
+ */
+const flowJson = (f: string) =>
+  `jsonb_build_object('uuid', ${f}.uuid, 'logical_datapath', ${f}.logical_datapath,
+     'logical_dp_group', ${f}.logical_dp_group, 'pipeline', ${f}.pipeline, 'table_id', ${f}.table_id,
+     'priority', ${f}.priority, 'match', ${f}.match, 'actions', ${f}.actions, 'stage', ${f}.stage)`;
+
 /** What one loading round asks for. */
 export interface LoadRound {
   /** The first round: whole tables, and the port skeleton. */
@@ -67,10 +75,7 @@ export async function loadRound(client: pg.PoolClient, r: LoadRound): Promise<Ro
      OR x.logical_dp_group IN (SELECT m.dp_group FROM ${S}.logical_dp_group_datapath m
                                 WHERE m.datapath = ANY($1::uuid[])
                                   AND NOT m.dp_group = ANY($6::uuid[] || $4::uuid[]))`,
-    // The columns the controller uses (the bulk of SB: leave provenance and tags in the database).
-    `jsonb_build_object('uuid', x.uuid, 'logical_datapath', x.logical_datapath,
-       'logical_dp_group', x.logical_dp_group, 'pipeline', x.pipeline, 'table_id', x.table_id,
-       'priority', x.priority, 'match', x.match, 'actions', x.actions, 'stage', x.stage)`,
+    flowJson('x'),
   );
   sel('multicast_group', 'x.datapath = ANY($1::uuid[])');
   sel(
@@ -138,8 +143,14 @@ export async function readScopedFeed(
       op: RowChange['op'] | null;
       row: Record<string, unknown> | null;
     }>(
+      // change_log records flows by reference (uuid and datapath columns, enough for the filter):
+      // an inserted flow is read from logical_flow; one gone since has a NULL row and is skipped
+      // (a later commit deletes it).
       `WITH st AS (SELECT last_seq, min_seq FROM ${S}.feed_state)
-       SELECT st.last_seq, st.min_seq, c.seq, l.tbl, l.op, l.row
+       SELECT st.last_seq, st.min_seq, c.seq, l.tbl, l.op,
+              CASE WHEN l.tbl = 'logical_flow' AND l.op <> 'delete'
+                   THEN (SELECT ${flowJson('f')} FROM ${S}.logical_flow f WHERE f.uuid = l.row_uuid)
+                   ELSE l.row END AS row
          FROM st
          LEFT JOIN ${S}.feed_commit c
            ON c.seq > $1 AND c.seq <= least(st.last_seq, $2::bigint) AND $1 >= st.min_seq - 1

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { DbError } from '../errors.js';
-import { FeedReader } from './feed-reader.js';
+import { FeedReader, type FeedReaderOptions } from './feed-reader.js';
 import type { FeedRead } from './feed-types.js';
 
 export interface FollowOptions {
@@ -11,8 +11,8 @@ export interface FollowOptions {
   /** The last commit already handled; 0 reads the whole retained log. */
   readonly cursor: number;
   readonly batch?: number;
-  /** Read only the changes of these tables (see FeedReader). */
-  readonly tables?: readonly string[];
+  /** Which changes to read, and from where (see FeedReader). */
+  readonly read?: FeedReaderOptions;
   /** How often to look even without a NOTIFY (covers a listener reconnecting). */
   readonly pollMs?: number;
   readonly signal?: AbortSignal;
@@ -32,7 +32,7 @@ export type FeedHandler = (read: FeedRead) => Promise<number | undefined | void>
  * batches, then sleeps until a NOTIFY (or the poll interval) says there may be more.
  */
 export async function followFeed(opts: FollowOptions, handler: FeedHandler): Promise<number> {
-  const reader = new FeedReader(opts.pool, opts.schema, opts.tables);
+  const reader = new FeedReader(opts.pool, opts.schema, opts.read);
   const waker = new Waker(opts.url, opts.channel, opts.onRecoverableError);
   let cursor = opts.cursor;
   try {

@@ -11,19 +11,28 @@ interface CommitRow {
   row: Record<string, unknown> | null;
 }
 
+export interface FeedReaderOptions {
+  /**
+   * Only the changes of these tables (commits that changed only other tables still arrive,
+   * without changes, so the cursor moves on and no commit is skipped).
+   */
+  readonly tables?: readonly string[];
+  /**
+   * The relation to read changes from: `change_log`, or a view over it with the same columns
+   * (SB's `change_feed` completes the rows that change_log records by reference).
+   */
+  readonly source?: string;
+}
+
 /**
  * Reads a schema's change feed after a cursor. Stateless apart from the pool: the caller owns the
  * cursor (and may store it with saveCursor to resume after a restart).
  */
 export class FeedReader {
-  /**
-   * `tables`, if given, limits the changes read to those tables (commits that changed only other
-   * tables still arrive, without changes, so the cursor moves on and no commit is skipped).
-   */
   constructor(
     private readonly pool: pg.Pool,
     readonly schema: string,
-    readonly tables?: readonly string[],
+    private readonly opts: FeedReaderOptions = {},
   ) {}
 
   /** The newest commit number now: a reader starting from here sees only future changes. */
@@ -52,11 +61,11 @@ export class FeedReader {
     const rows = await this.query<CommitRow>(
       `SELECT c.seq, c.committed_at, l.tbl, l.op, l.row_uuid, l.row
          FROM ${this.schema}.feed_commit c
-         LEFT JOIN ${this.schema}.change_log l
-           ON l.txid = c.txid${this.tables ? ' AND l.tbl = ANY($3::text[])' : ''}
+         LEFT JOIN ${this.schema}.${this.opts.source ?? 'change_log'} l
+           ON l.txid = c.txid${this.opts.tables ? ' AND l.tbl = ANY($3::text[])' : ''}
         WHERE c.seq > $1 AND c.seq <= $2
         ORDER BY c.seq, l.id`,
-      this.tables ? [cursor, upto, this.tables] : [cursor, upto],
+      this.opts.tables ? [cursor, upto, this.opts.tables] : [cursor, upto],
     );
     const commits: Commit[] = [];
     let current: { seq: number; committedAt: Date; changes: Change[] } | undefined;

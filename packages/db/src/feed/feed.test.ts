@@ -87,8 +87,8 @@ describe('change feed', () => {
 
   test('a reader limited to some tables still sees every commit, with only those changes', async () => {
     const start = await reader.head();
-    const items = new FeedReader(pool, SCHEMA, ['item']);
-    const tags = new FeedReader(pool, SCHEMA, ['tag']);
+    const items = new FeedReader(pool, SCHEMA, { tables: ['item'] });
+    const tags = new FeedReader(pool, SCHEMA, { tables: ['tag'] });
     const c = await pool.connect();
     await c.query('BEGIN');
     const u = (await c.query(`INSERT INTO ${SCHEMA}.item(name) VALUES ('tagged') RETURNING uuid`))

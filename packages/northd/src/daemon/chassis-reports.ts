@@ -54,7 +54,7 @@ export async function syncChassisReports(
       cursor,
       signal,
       // Not the flows: a full compile's hundreds of thousands of rows would come back to northd.
-      tables: ['port_binding', 'chassis_private', 'sb_global'],
+      read: { tables: ['port_binding', 'chassis_private', 'sb_global'] },
     },
     async (read) => {
       if (read.kind === 'resync') {

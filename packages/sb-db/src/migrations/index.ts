@@ -6,6 +6,7 @@ import { tablesSql } from './003-tables.js';
 import { dhcpCatalogSql } from './004-dhcp-catalog.js';
 import { moreTablesSql } from './005-more-tables.js';
 import { flowReferencesSql } from './007-flow-references.js';
+import { flowFeedRowsSql } from './008-flow-feed-rows.js';
 
 /** The SB schema's history. Append only: a released migration never changes. */
 export const SB_MIGRATIONS: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const SB_MIGRATIONS: readonly Migration[] = [
   },
   { version: 6, name: 'change feed capture v2', sql: feedCaptureV2Sql(SB_SCHEMA) },
   { version: 7, name: 'flow references checked per statement', sql: flowReferencesSql },
+  { version: 8, name: 'logical flows in the change feed by reference', sql: flowFeedRowsSql },
 ];

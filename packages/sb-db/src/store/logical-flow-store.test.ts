@@ -1,7 +1,6 @@
-import { FeedReader } from '@ovn-ts/db';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SB_SCHEMA } from '../names.js';
 import type { NewLogicalFlow } from '../sb-database.js';
+import { sbFeedReader } from '../sb-feed.js';
 import { openSbTestDb, type SbTestDb } from '../test-support.js';
 
 let t: SbTestDb;
@@ -34,7 +33,7 @@ const flow = (
 
 describe('logical flows', () => {
   test('bulk insert and delete by uuid, each in one transaction and one feed commit', async () => {
-    const reader = new FeedReader(t.pool, SB_SCHEMA);
+    const reader = sbFeedReader(t.pool);
     const start = await reader.head();
     const uuids = await t.sb.flows.insertMany(
       Array.from({ length: 2500 }, (_, i) => flow(dp[1]!, i)),
