@@ -18,7 +18,8 @@ export class CopyRows {
     for (let i = 0; i < values.length; i++) {
       if (i) line += '\t';
       const v = values[i];
-      line += v === null || v === undefined ? '\\N' : typeof v === 'number' ? String(v) : copyText(v);
+      line +=
+        v === null || v === undefined ? '\\N' : typeof v === 'number' ? String(v) : copyText(v);
     }
     this.parts.push(line);
     this.count++;
