@@ -50,6 +50,26 @@ describe('COPY rows', () => {
     );
   });
 
+  test('rows spanning many buffers, and a field larger than one, arrive whole', async () => {
+    const client = await pool.connect();
+    try {
+      await client.query('TRUNCATE t');
+      const copy = new CopyRows();
+      const big = 'é\\x'.repeat(120_000);
+      const rows: Array<[number, string, number]> = [];
+      for (let i = 0; i < 60_000; i++) rows.push([i, i === 7777 ? big : `row ${i}\tnext`, i]);
+      for (const r of rows) copy.add(r);
+      expect(copy.chunks().length).toBeGreaterThan(3);
+      await copyInto(client, 'COPY t (id, s, n) FROM STDIN', copy);
+      const back = await client.query<{ id: number; s: string; n: number }>(
+        'SELECT id, s, n FROM t ORDER BY id',
+      );
+      expect(back.rows.map((r) => [r.id, r.s, r.n])).toEqual(rows);
+    } finally {
+      client.release();
+    }
+  });
+
   test('a refused row fails the whole COPY and the connection stays usable', async () => {
     const client = await pool.connect();
     try {

@@ -53,6 +53,16 @@ export class FlowRows {
  * owner never share a uuid; two owners would need equal 60-bit hashes.
  */
 export function flowRowUuid(owner: string, key: number): string {
+  // The key's low 32 bits, then bits 32-47, then 48-52.
+  const hi = Math.floor(key / 0x100000000);
+  return `${hex(key >>> 0, 8)}-${hex(hi & 0xffff, 4)}-8${hex(hi >>> 16, 3)}${ownerTail(owner)}`;
+}
+
+/** The owner's part of its rows' uuids; rows come owner by owner, so the last one is kept. */
+let lastOwner = '';
+let lastTail = '';
+function ownerTail(owner: string): string {
+  if (owner === lastOwner) return lastTail;
   let a = 0x811c9dc5;
   let b = 0x9747b28c;
   for (let i = 0; i < owner.length; i++) {
@@ -62,10 +72,9 @@ export function flowRowUuid(owner: string, key: number): string {
     b ^= b >>> 15;
   }
   const h = hex(a >>> 0, 8) + hex((b >>> 0) >>> 4, 7);
-  // The key's low 32 bits, then bits 32-47, then 48-52.
-  const hi = Math.floor(key / 0x100000000);
-  const k = `${hex(key >>> 0, 8)}-${hex(hi & 0xffff, 4)}-8${hex(hi >>> 16, 3)}`;
-  return `${k}-8${h.slice(0, 3)}-${h.slice(3)}`;
+  lastOwner = owner;
+  lastTail = `-8${h.slice(0, 3)}-${h.slice(3)}`;
+  return lastTail;
 }
 
 function hex(n: number, width: number): string {

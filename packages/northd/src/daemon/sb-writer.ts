@@ -271,7 +271,7 @@ async function streamInto(
     const have = new FlowRows(dpSb);
     for (const [k, f] of planner.add(r, true)) {
       have.set(k);
-      b.flows.add(flowInsertRow(flowRowUuid(dpSb, k), dpSb, null, f));
+      copyFlowRow(b.flows, flowRowUuid(dpSb, k), dpSb, f);
     }
     mirror.flows.set(d.nbUuid, have);
     stats.flowsInserted += have.size;
@@ -347,6 +347,24 @@ function portInsertRow(uuid: string, dpSb: string, p: DesiredPort): unknown[] {
     p.tag,
     JSON.stringify({ 'nb-uuid': p.nbUuid }),
   ];
+}
+
+/** A datapath's own flow row, in COPY_FLOWS's columns (flowInsertRow without the array). */
+function copyFlowRow(rows: CopyRows, uuid: string, dpSb: string, f: LFlow): void {
+  rows
+    .field(uuid)
+    .field(dpSb)
+    .field(null)
+    .field(stagePipeline(f.stage))
+    .field(stageTable(f.stage))
+    .field(f.stage)
+    .field(f.priority)
+    .field(f.match)
+    .field(f.actions)
+    .field(f.provenance.nbUuid)
+    .field(f.provenance.nbTable)
+    .field(f.provenance.builder)
+    .end();
 }
 
 function flowInsertRow(
