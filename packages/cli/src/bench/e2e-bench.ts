@@ -1,6 +1,6 @@
 /**
  * pnpm bench:e2e [-- --samples N] [--hypervisors N] [--only latency|large] [--scale NAME]
- *                 [--share on|off] [--dp-groups]
+ *                 [--share on|off] [--dp-groups on|off]
  *
  * End to end, with northd in its own process (`ovn-ts northd`) and PostgreSQL (embedded, or
  * OVN_TS_BENCH_DATABASE_URL):
@@ -49,11 +49,12 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     scale: { type: 'string', default: 'large' },
     share: { type: 'string', default: 'on' },
-    'dp-groups': { type: 'boolean', default: false },
+    'dp-groups': { type: 'string', default: 'on' },
   },
 });
 const SAMPLES = Number(args.samples);
 const HVS = Number(args.hypervisors);
+const DP_GROUPS = args['dp-groups'] !== 'off';
 const log = pino({ level: 'warn' }, pino.destination(2));
 /** OVN_TS_E2E_TRACE=1: print each sample's timeline (syncs of every hypervisor) to stderr. */
 const TRACE = process.env.OVN_TS_E2E_TRACE === '1';
@@ -91,11 +92,12 @@ async function openStack(
   await initNb(pool);
   await initSb(pool);
   await load?.(pool);
-  // Datapath groups (northd writes a flow shared by many datapaths once): before northd starts.
-  if (args['dp-groups'])
-    await pool.query(
-      `UPDATE nb.nb_global SET options = options || '{"use_logical_dp_groups": "true"}'::jsonb`,
-    );
+  // Datapath groups (northd writes a flow shared by many datapaths once; on, as in OVN): set
+  // before northd starts.
+  await pool.query(
+    `UPDATE nb.nb_global SET options = options || jsonb_build_object('use_logical_dp_groups', $1::text)`,
+    [String(DP_GROUPS)],
+  );
   const northd = spawn(process.execPath, [OVN_TS, 'northd', '--nb', url, '--sb', url], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -425,7 +427,7 @@ async function benchLatency(adminUrl: string): Promise<LatencyResult> {
     return {
       hypervisors: HVS,
       shared: shared !== undefined,
-      dpGroups: args['dp-groups'] ?? false,
+      dpGroups: DP_GROUPS,
       samples: latencies.length,
       medianMs: round(median(latencies)),
       p95Ms: round(percentile(latencies, 95)),

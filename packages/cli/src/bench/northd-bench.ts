@@ -1,8 +1,8 @@
 /**
- * pnpm bench:northd [small|medium|large …] [--dp-groups]
+ * pnpm bench:northd [small|medium|large …] [--no-dp-groups]
  *
- * --dp-groups turns on logical datapath groups (NB_Global options:use_logical_dp_groups=true)
- * before northd starts.
+ * Logical datapath groups are on, as in OVN; --no-dp-groups turns them off
+ * (NB_Global options:use_logical_dp_groups=false) before northd starts.
  *
  * For each scale of the deterministic topology: a full compile into an empty SB (NB commit → SB
  * commit, northd process start included), the latency from an NB commit adding one port to the
@@ -188,7 +188,7 @@ async function benchScale(
 
 async function main() {
   const args = process.argv.slice(2);
-  const dpGroups = args.includes('--dp-groups');
+  const dpGroups = !args.includes('--no-dp-groups');
   const wanted = args.filter((a) => !a.startsWith('--'));
   const unknown = wanted.filter((w) => !SCALES.some((s) => s.name === w));
   if (unknown.length) throw new Error(`bench:northd: no scale named ${unknown.join(', ')}`);
@@ -197,7 +197,7 @@ async function main() {
   const results: ScaleResult[] = [];
   try {
     for (const s of scales) {
-      process.stderr.write(`northd bench: ${s.name}${dpGroups ? ' (datapath groups)' : ''} …\n`);
+      process.stderr.write(`northd bench: ${s.name}${dpGroups ? '' : ' (no datapath groups)'} …\n`);
       results.push(await benchScale(server.adminUrl, s, dpGroups));
     }
   } finally {

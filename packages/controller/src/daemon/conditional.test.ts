@@ -22,6 +22,12 @@ const quiet = pino({ level: process.env.CTL_LOG ?? 'silent' });
 beforeAll(async () => {
   stack = await openStackDb('ctlcond');
   ({ nb, sb } = stack);
+  // One flow row per datapath: the first tests tell which datapaths' rows a controller holds
+  // (flows shared through datapath groups have a test of their own below).
+  const r = await sb.query(
+    `UPDATE nb.nb_global SET options = options || '{"use_logical_dp_groups": "false"}'::jsonb`,
+  );
+  expect(r.rowCount).toBe(1);
 });
 
 afterAll(() => stack.close());

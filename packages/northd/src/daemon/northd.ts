@@ -117,10 +117,11 @@ async function runActive(
     }
   };
   const diagnostics = new DiagnosticsWriter(log);
-  // OVN's option name; changing it changes nb_global options, hence a full recompute, which
-  // regroups (or ungroups) every flow.
+  // OVN's option name, and its default since OVN 21.09 (later releases dropped the option and
+  // always group): on unless set to "false". Changing it changes nb_global options, hence a full
+  // recompute, which regroups (or ungroups) every flow.
   const writeOptions = () => ({
-    dpGroups: engine.nb.globals()?.options?.use_logical_dp_groups === 'true',
+    dpGroups: engine.nb.globals()?.options?.use_logical_dp_groups !== 'false',
   });
 
   let t0 = performance.now();

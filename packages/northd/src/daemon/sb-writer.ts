@@ -36,7 +36,8 @@ export async function writeSb(
 export interface WriteOptions {
   /**
    * Share flows that are identical on several datapaths through logical datapath groups
-   * (NB_Global options:use_logical_dp_groups; see flow-plan.ts). Off: one row per datapath.
+   * (NB_Global options:use_logical_dp_groups, on unless "false"; see flow-plan.ts). Off: one row
+   * per datapath.
    */
   readonly dpGroups?: boolean;
 }
