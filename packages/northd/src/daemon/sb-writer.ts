@@ -232,10 +232,9 @@ async function streamInto(
     inFlight.push(tail);
   };
   const flush = () => {
-    send(INSERT_DATAPATHS, b.dps);
-    send(INSERT_PORTS, b.ports);
-    send(INSERT_MC_GROUPS, b.groups);
-    send(INSERT_MC_MEMBERS, b.members);
+    // One statement for the batch's datapaths, ports and multicast groups: each statement costs
+    // PostgreSQL a wait for this thread (busy compiling) to hear the previous one is done.
+    send(INSERT_SKELETON, [...b.dps, ...b.ports, ...b.groups, ...b.members]);
     sendCopy(COPY_FLOWS, b.flows);
     b = newBatch();
   };
@@ -311,8 +310,6 @@ function push(cols: unknown[][], row: readonly unknown[]): void {
   for (let i = 0; i < row.length; i++) cols[i]!.push(row[i]);
 }
 
-const INSERT_DATAPATHS = `INSERT INTO sb.datapath_binding (uuid, tunnel_key, type, nb_uuid, external_ids)
-  SELECT u, k, t, n, e::jsonb FROM unnest($1::uuid[], $2::int[], $3::text[], $4::uuid[], $5::text[]) AS x(u, k, t, n, e)`;
 const INSERT_PORTS = `INSERT INTO sb.port_binding (uuid, logical_port, datapath, tunnel_key, type, mac, port_security, options, parent_port, tag, external_ids)
   SELECT u, lp, dp, k, t, m::text[], ps::text[], o::jsonb, pp, tg, e::jsonb
     FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[])
@@ -323,6 +320,21 @@ const INSERT_DP_GROUP_MEMBERS = `INSERT INTO sb.logical_dp_group_datapath (dp_gr
   SELECT * FROM unnest($1::uuid[], $2::uuid[])`;
 const INSERT_MC_MEMBERS = `INSERT INTO sb.multicast_group_port (multicast_group, port_binding)
   SELECT * FROM unnest($1::uuid[], $2::uuid[])`;
+/** Datapaths, INSERT_PORTS, INSERT_MC_GROUPS and INSERT_MC_MEMBERS in one statement. */
+const INSERT_SKELETON = `WITH dps AS (
+  INSERT INTO sb.datapath_binding (uuid, tunnel_key, type, nb_uuid, external_ids)
+  SELECT u, k, t, n, e::jsonb FROM unnest($1::uuid[], $2::int[], $3::text[], $4::uuid[], $5::text[]) AS x(u, k, t, n, e)
+), ports AS (
+  INSERT INTO sb.port_binding (uuid, logical_port, datapath, tunnel_key, type, mac, port_security, options, parent_port, tag, external_ids)
+  SELECT u, lp, dp, k, t, m::text[], ps::text[], o::jsonb, pp, tg, e::jsonb
+    FROM unnest($6::uuid[], $7::text[], $8::uuid[], $9::int[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::int[], $16::text[])
+      AS x(u, lp, dp, k, t, m, ps, o, pp, tg, e)
+), groups AS (
+  INSERT INTO sb.multicast_group (uuid, datapath, name, tunnel_key)
+  SELECT * FROM unnest($17::uuid[], $18::uuid[], $19::text[], $20::int[])
+)
+INSERT INTO sb.multicast_group_port (multicast_group, port_binding)
+SELECT * FROM unnest($21::uuid[], $22::uuid[])`;
 const COPY_FLOWS = `COPY sb.logical_flow (uuid, logical_datapath, logical_dp_group, pipeline, table_id, stage, priority, match, actions, nb_uuid, nb_table, builder) FROM STDIN`;
 const INSERT_FLOWS = `INSERT INTO sb.logical_flow (uuid, logical_datapath, logical_dp_group, pipeline, table_id, stage, priority, match, actions, nb_uuid, nb_table, builder)
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::smallint[], $6::text[], $7::int[], $8::text[], $9::text[], $10::uuid[], $11::text[], $12::text[])`;
