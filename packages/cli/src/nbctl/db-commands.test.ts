@@ -116,6 +116,12 @@ describe('generic database commands', () => {
     await kit.ok('destroy', 'DHCP_Options', uuid!);
     expect(await kit.query('SELECT 1 FROM nb.dhcp_options')).toEqual([]);
     expect(await kit.ok('get', 'NB_Global', '.', 'nb_cfg')).toEqual(['0']);
+    // How the README turns datapath groups off.
+    await kit.ok('set', 'NB_Global', '.', 'options:use_logical_dp_groups=false');
+    // (A string that reads as a boolean is quoted, as OVSDB prints it.)
+    expect(await kit.ok('get', 'NB_Global', '.', 'options:use_logical_dp_groups')).toEqual([
+      '"false"',
+    ]);
     await kit.ok(
       'create',
       'DHCP_Options',
