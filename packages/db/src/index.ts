@@ -1,6 +1,6 @@
 export { databaseUrl, dropDatabase, ensureDatabase } from './databases.js';
 export { DbError, type DbErrorCode } from './errors.js';
-export { feedCaptureV2Sql } from './feed/feed-capture-sql.js';
+export { feedCaptureFunctionSql, feedCaptureV2Sql } from './feed/feed-capture-sql.js';
 export { type FeedHandler, type FollowOptions, followFeed } from './feed/feed-follower.js';
 export { FeedReader, type FeedReaderOptions } from './feed/feed-reader.js';
 export { feedSchemaSql } from './feed/feed-sql.js';

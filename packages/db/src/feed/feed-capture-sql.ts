@@ -7,23 +7,8 @@
  * records no row id, as before.
  */
 export function feedCaptureV2Sql(schema: string): string {
-  const capture = (name: string, rowUuid: (r: string) => string) => `
-CREATE OR REPLACE FUNCTION ${schema}.${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
-    INSERT INTO ${schema}.change_log (tbl, op, row_uuid, row)
-    SELECT TG_TABLE_NAME, 'delete', ${rowUuid('r')}, to_jsonb(r) FROM old_rows r;
-  ELSE
-    INSERT INTO ${schema}.change_log (tbl, op, row_uuid, row)
-    SELECT TG_TABLE_NAME, lower(TG_OP), ${rowUuid('r')}, to_jsonb(r) FROM new_rows r;
-  END IF;
-  IF FOUND AND current_setting('ovn_feed.${schema}', true) IS DISTINCT FROM 'pending' THEN
-    PERFORM set_config('ovn_feed.${schema}', 'pending', true);
-    INSERT INTO ${schema}.feed_pending VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
-  END IF;
-  RETURN NULL;
-END
-$fn$;`;
+  const capture = (name: string, rowUuid: (r: string) => string) =>
+    feedCaptureFunctionSql(schema, name, rowUuid, (r) => `to_jsonb(${r})`);
   return `
 ${capture('feed_capture', (r) => `${r}.uuid`)}
 ${capture('feed_capture_keyless', () => 'NULL::uuid')}
@@ -53,4 +38,33 @@ SELECT ${schema}.feed_attach(g.tgrelid::regclass)
  WHERE g.tgname = 'feed_capture_insert'
    AND g.tgrelid IN (SELECT oid FROM pg_class WHERE relnamespace = '${schema}'::regnamespace);
 `;
+}
+
+/**
+ * A capture function (for feed_capture_* triggers) that records each changed row `r` with the id
+ * `rowUuid(r)` and the jsonb `row(r)`: the whole row, or what a table recorded by reference keeps.
+ */
+export function feedCaptureFunctionSql(
+  schema: string,
+  name: string,
+  rowUuid: (r: string) => string,
+  row: (r: string) => string,
+): string {
+  return `
+CREATE OR REPLACE FUNCTION ${schema}.${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    INSERT INTO ${schema}.change_log (tbl, op, row_uuid, row)
+    SELECT TG_TABLE_NAME, 'delete', ${rowUuid('r')}, ${row('r')} FROM old_rows r;
+  ELSE
+    INSERT INTO ${schema}.change_log (tbl, op, row_uuid, row)
+    SELECT TG_TABLE_NAME, lower(TG_OP), ${rowUuid('r')}, ${row('r')} FROM new_rows r;
+  END IF;
+  IF FOUND AND current_setting('ovn_feed.${schema}', true) IS DISTINCT FROM 'pending' THEN
+    PERFORM set_config('ovn_feed.${schema}', 'pending', true);
+    INSERT INTO ${schema}.feed_pending VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END
+$fn$;`;
 }

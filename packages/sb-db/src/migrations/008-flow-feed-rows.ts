@@ -1,3 +1,4 @@
+import { feedCaptureFunctionSql } from '@ovn-ts/db';
 import { SB_SCHEMA as S } from '../names.js';
 
 /**
@@ -12,22 +13,7 @@ const flowColumns = (r: string) =>
   `jsonb_build_object('uuid', ${r}.uuid, 'logical_datapath', ${r}.logical_datapath, 'logical_dp_group', ${r}.logical_dp_group)`;
 
 export const flowFeedRowsSql = `
-CREATE FUNCTION ${S}.feed_capture_flow() RETURNS trigger LANGUAGE plpgsql AS $fn$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
-    INSERT INTO ${S}.change_log (tbl, op, row_uuid, row)
-    SELECT TG_TABLE_NAME, 'delete', r.uuid, ${flowColumns('r')} FROM old_rows r;
-  ELSE
-    INSERT INTO ${S}.change_log (tbl, op, row_uuid, row)
-    SELECT TG_TABLE_NAME, lower(TG_OP), r.uuid, ${flowColumns('r')} FROM new_rows r;
-  END IF;
-  IF FOUND AND current_setting('ovn_feed.${S}', true) IS DISTINCT FROM 'pending' THEN
-    PERFORM set_config('ovn_feed.${S}', 'pending', true);
-    INSERT INTO ${S}.feed_pending VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;
-  END IF;
-  RETURN NULL;
-END
-$fn$;
+${feedCaptureFunctionSql(S, 'feed_capture_flow', (r) => `${r}.uuid`, flowColumns)}
 DROP TRIGGER feed_capture_insert ON logical_flow;
 DROP TRIGGER feed_capture_update ON logical_flow;
 DROP TRIGGER feed_capture_delete ON logical_flow;
