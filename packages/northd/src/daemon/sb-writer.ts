@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { DatapathResult, DesiredPort, SbDelta, StreamedDelta } from '../engine/desired.js';
 import type { LFlow } from '../lflow.js';
 import { stagePipeline, stageTable } from '../stages.js';
-import { CopyRows, type CopyValue, copyInto } from './copy-rows.js';
+import { CopyRows, copyInto } from './copy-rows.js';
 import { type FlowPlan, FlowPlanner } from './flow-plan.js';
 import { FlowRows, flowRowUuid } from './flow-rows.js';
 import { datapathDigest, multicastDigest, portDigest, type SbMirror } from './sb-mirror.js';
@@ -310,6 +310,8 @@ function push(cols: unknown[][], row: readonly unknown[]): void {
   for (let i = 0; i < row.length; i++) cols[i]!.push(row[i]);
 }
 
+const INSERT_DATAPATHS = `INSERT INTO sb.datapath_binding (uuid, tunnel_key, type, nb_uuid, external_ids)
+  SELECT u, k, t, n, e::jsonb FROM unnest($1::uuid[], $2::int[], $3::text[], $4::uuid[], $5::text[]) AS x(u, k, t, n, e)`;
 const INSERT_PORTS = `INSERT INTO sb.port_binding (uuid, logical_port, datapath, tunnel_key, type, mac, port_security, options, parent_port, tag, external_ids)
   SELECT u, lp, dp, k, t, m::text[], ps::text[], o::jsonb, pp, tg, e::jsonb
     FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::text[])
@@ -320,21 +322,20 @@ const INSERT_DP_GROUP_MEMBERS = `INSERT INTO sb.logical_dp_group_datapath (dp_gr
   SELECT * FROM unnest($1::uuid[], $2::uuid[])`;
 const INSERT_MC_MEMBERS = `INSERT INTO sb.multicast_group_port (multicast_group, port_binding)
   SELECT * FROM unnest($1::uuid[], $2::uuid[])`;
-/** Datapaths, INSERT_PORTS, INSERT_MC_GROUPS and INSERT_MC_MEMBERS in one statement. */
-const INSERT_SKELETON = `WITH dps AS (
-  INSERT INTO sb.datapath_binding (uuid, tunnel_key, type, nb_uuid, external_ids)
-  SELECT u, k, t, n, e::jsonb FROM unnest($1::uuid[], $2::int[], $3::text[], $4::uuid[], $5::text[]) AS x(u, k, t, n, e)
-), ports AS (
-  INSERT INTO sb.port_binding (uuid, logical_port, datapath, tunnel_key, type, mac, port_security, options, parent_port, tag, external_ids)
-  SELECT u, lp, dp, k, t, m::text[], ps::text[], o::jsonb, pp, tg, e::jsonb
-    FROM unnest($6::uuid[], $7::text[], $8::uuid[], $9::int[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::int[], $16::text[])
-      AS x(u, lp, dp, k, t, m, ps, o, pp, tg, e)
-), groups AS (
-  INSERT INTO sb.multicast_group (uuid, datapath, name, tunnel_key)
-  SELECT * FROM unnest($17::uuid[], $18::uuid[], $19::text[], $20::int[])
-)
-INSERT INTO sb.multicast_group_port (multicast_group, port_binding)
-SELECT * FROM unnest($21::uuid[], $22::uuid[])`;
+/**
+ * INSERT_DATAPATHS, INSERT_PORTS, INSERT_MC_GROUPS and INSERT_MC_MEMBERS as one statement, their
+ * parameters one after the other (foreign keys are checked at its end, so the order is free).
+ */
+const INSERT_SKELETON = `WITH dps AS (${INSERT_DATAPATHS}),
+  ports AS (${shiftParams(INSERT_PORTS, 5)}),
+  groups AS (${shiftParams(INSERT_MC_GROUPS, 16)})
+${shiftParams(INSERT_MC_MEMBERS, 20)}`;
+
+/** The statement with its parameters $1, $2, … renumbered from $(1 + by). */
+function shiftParams(sqlText: string, by: number): string {
+  return sqlText.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + by}`);
+}
+
 const COPY_FLOWS = `COPY sb.logical_flow (uuid, logical_datapath, logical_dp_group, pipeline, table_id, stage, priority, match, actions, nb_uuid, nb_table, builder) FROM STDIN`;
 const INSERT_FLOWS = `INSERT INTO sb.logical_flow (uuid, logical_datapath, logical_dp_group, pipeline, table_id, stage, priority, match, actions, nb_uuid, nb_table, builder)
   SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::smallint[], $6::text[], $7::int[], $8::text[], $9::text[], $10::uuid[], $11::text[], $12::text[])`;
@@ -385,7 +386,7 @@ function flowInsertRow(
   dpSb: string | null,
   group: string | null,
   f: LFlow,
-): CopyValue[] {
+): unknown[] {
   return [
     uuid,
     dpSb,
